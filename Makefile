@@ -1,0 +1,58 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+
+.PHONY: run test install lint format migrate seed worker beat vendor-bootstrap lock clean
+
+$(STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+## Bring the portal up at http://127.0.0.1:8000 with demo data (SQLite, eager Celery, demo payments).
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## Run the whole test suite (integration tests need PostgreSQL and Redis: see .ci/run).
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: install
+	$(PY) manage.py seed_demo
+
+worker: install
+	$(PY) -m celery -A msa_portal worker --loglevel=INFO
+
+beat: install
+	$(PY) -m celery -A msa_portal beat --loglevel=INFO
+
+## Re-pin every dependency after editing pyproject.toml.
+lock: install
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock
+
+## Refresh the vendored Bootstrap from the npm registry (the portal never loads it from a CDN).
+vendor-bootstrap:
+	cd /tmp && rm -rf package && npm pack bootstrap@5.3 && tar xzf bootstrap-5.3.*.tgz
+	cp /tmp/package/dist/css/bootstrap.min.css* static/vendor/bootstrap/css/
+	cp /tmp/package/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/js/
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ContractorCompany, User, cslb_license_validator, phone_validator
+from .services import user_complete_signup
+
+
+class SignupForm(forms.Form):
+    """Extra sign-up fields, added to allauth's email and password fields."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    role = forms.ChoiceField(
+        label=_("I am"),
+        choices=[
+            (User.Role.CUSTOMER, _("A customer (the account holder at the premises)")),
+            (User.Role.CONTRACTOR, _("A contractor, installer or vendor filing for customers")),
+        ],
+        initial=User.Role.CUSTOMER,
+        widget=forms.RadioSelect,
+    )
+    company_name = forms.CharField(
+        label=_("Company name"),
+        max_length=200,
+        required=False,
+        help_text=_("Contractors only."),
+    )
+    cslb_license_number = forms.CharField(
+        label=_("CSLB license number"),
+        max_length=8,
+        required=False,
+        validators=[cslb_license_validator],
+        help_text=_("Contractors only."),
+    )
+    company_phone = forms.CharField(
+        label=_("Company phone"),
+        max_length=20,
+        required=False,
+        validators=[phone_validator],
+        help_text=_("Contractors only."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") == User.Role.CONTRACTOR:
+            for name in ("company_name", "cslb_license_number", "company_phone"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Contractors must give this."))
+            license_number = cleaned.get("cslb_license_number")
+            if (
+                license_number
+                and ContractorCompany.objects.filter(cslb_license_number=license_number).exists()
+            ):
+                self.add_error(
+                    "cslb_license_number",
+                    _("This company is already registered. Ask its administrator to invite you."),
+                )
+        return cleaned
+
+    def signup(self, request, user):
+        user_complete_signup(
+            user=user,
+            full_name=self.cleaned_data["full_name"],
+            role=self.cleaned_data["role"],
+            company_name=self.cleaned_data.get("company_name", ""),
+            cslb_license_number=self.cleaned_data.get("cslb_license_number", ""),
+            company_phone=self.cleaned_data.get("company_phone", ""),
+        )

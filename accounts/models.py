@@ -1,0 +1,124 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+cslb_license_validator = RegexValidator(r"^\d{6,8}$", _("A CSLB license number has 6 to 8 digits."))
+phone_validator = RegexValidator(
+    r"^[0-9 ()+.\-]{10,20}$", _("Enter a phone number such as (626) 555-0100.")
+)
+
+
+class ContractorCompany(models.Model):
+    """A contractor, installer or vendor whose users file requests for customers."""
+
+    name = models.CharField(_("company name"), max_length=200)
+    cslb_license_number = models.CharField(
+        _("CSLB license number"),
+        max_length=8,
+        unique=True,
+        validators=[cslb_license_validator],
+        help_text=_("California Contractors State License Board number."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, validators=[phone_validator])
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    verified_at = models.DateTimeField(
+        _("verified at"),
+        null=True,
+        blank=True,
+        help_text=_("Staff verify a company before its users can file requests."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contractor company")
+        verbose_name_plural = _("contractor companies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class UserManager(BaseUserManager):
+    """Users log in with their email address; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        extra_fields.setdefault("role", User.Role.STAFF)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        CONTRACTOR = "contractor", _("Contractor")
+        STAFF = "staff", _("Utility staff")
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.CUSTOMER)
+    company = models.ForeignKey(
+        ContractorCompany,
+        verbose_name=_("contractor company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+    )
+    is_company_admin = models.BooleanField(
+        _("company admin"), default=False, help_text=_("May invite colleagues.")
+    )
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="contractor") | models.Q(company__isnull=False),
+                name="contractor_has_company",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name.split(" ")[0] if self.full_name else "") or self.email
+
+    @property
+    def is_contractor(self) -> bool:
+        return self.role == self.Role.CONTRACTOR
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role == self.Role.CUSTOMER

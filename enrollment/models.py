@@ -1,0 +1,357 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
+
+from eligibility.models import ApprovedProduct, RequestType
+
+service_account_validator = RegexValidator(
+    r"^8\d{9}$", _("The service account number has 10 digits and starts with 8.")
+)
+customer_account_validator = RegexValidator(
+    r"^7\d{11}$", _("The customer account number has 12 digits and starts with 7.")
+)
+meter_number_validator = RegexValidator(
+    r"^[A-Za-z0-9-]{4,20}$",
+    _("Enter the meter number as printed on the meter (letters, digits and dashes)."),
+)
+zip_validator = RegexValidator(r"^\d{5}$", _("Enter a 5-digit ZIP code."))
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    INFO_REQUESTED = "info_requested", _("Information requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SCHEDULED = "scheduled", _("Visit scheduled")
+    COMPLETED = "completed", _("Completed")
+    VISIT_FAILED = "visit_failed", _("Visit not completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# A request holds its meter from payment until it ends: no second request for the same meter.
+OPEN_STATUSES = [
+    Status.AWAITING_PAYMENT,
+    Status.SUBMITTED,
+    Status.UNDER_REVIEW,
+    Status.INFO_REQUESTED,
+    Status.APPROVED,
+    Status.SCHEDULED,
+    Status.VISIT_FAILED,
+]
+CANCELLABLE_STATUSES = [
+    Status.DRAFT,
+    Status.AWAITING_PAYMENT,
+    Status.SUBMITTED,
+    Status.UNDER_REVIEW,
+    Status.INFO_REQUESTED,
+    Status.APPROVED,
+]
+
+
+class EsrViolation(models.TextChoices):
+    NONE = "none", _("No violation")
+    YES = "yes", _("Yes, there is a violation")
+    UNKNOWN = "unknown", _("I don't know")
+
+
+class SocketRingType(models.TextChoices):
+    RING = "ring", _("Ring-type (a metal ring holds the meter)")
+    RINGLESS = "ringless", _("Ringless (the cover holds the meter)")
+    UNKNOWN = "unknown", _("I don't know")
+
+
+class EligibilityOutcome(models.TextChoices):
+    PASS = "pass", _("Pass")
+    FAIL = "fail", _("Fail")
+    REVIEW = "review", _("Needs staff review")
+
+
+class EnergizedConductor(models.TextChoices):
+    SOLAR_LOAD_SIDE_TAP = "solar_load_side_tap", _("Solar load-side tap to the A/C disconnect")
+    EV_CHARGING_CABLE = "ev_charging_cable", _("120/240 V EV charging cable")
+
+
+class Application(models.Model):
+    """A customer's request for an MSA install, an MSA/GMA removal or a GMA→MSA replacement.
+
+    Site-fact fields carry the names of DESIGN.md §4 so the wizard, the rules and the API
+    share one vocabulary. ``status`` changes only through ``enrollment.services``.
+    """
+
+    # Who
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("customer account"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+        help_text=_("The customer's portal account, when they have one."),
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        related_name="filed_applications",
+    )
+    contractor_company = models.ForeignKey(
+        "accounts.ContractorCompany",
+        verbose_name=_("contractor company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
+    customer_email = models.EmailField(_("customer email"), blank=True)
+    customer_phone = models.CharField(_("customer phone"), max_length=20, blank=True)
+
+    # What
+    request_type = models.CharField(
+        _("request type"), max_length=20, choices=RequestType, default=RequestType.INSTALL
+    )
+    status = FSMField(_("status"), max_length=20, choices=Status, default=Status.DRAFT)
+    wizard_step = models.CharField(_("last wizard step"), max_length=40, blank=True)
+
+    # Accounts and meter
+    service_account_number = models.CharField(
+        _("service account number"),
+        max_length=10,
+        blank=True,
+        validators=[service_account_validator],
+    )
+    customer_account_number = models.CharField(
+        _("customer account number"),
+        max_length=12,
+        blank=True,
+        validators=[customer_account_validator],
+    )
+    meter_number = models.CharField(
+        _("meter number"), max_length=20, blank=True, validators=[meter_number_validator]
+    )
+    rule21_reference = models.CharField(
+        _("Rule 21 application reference"), max_length=40, blank=True
+    )
+    life_support = models.BooleanField(
+        _("life-support or medical equipment at the premises"), null=True, blank=True
+    )
+
+    # Premises
+    premises_street = models.CharField(_("street address"), max_length=200, blank=True)
+    premises_unit = models.CharField(_("unit"), max_length=40, blank=True)
+    premises_city = models.CharField(_("city"), max_length=80, blank=True)
+    premises_state = models.CharField(_("state"), max_length=2, default="CA")
+    premises_zip = models.CharField(
+        _("ZIP code"), max_length=5, blank=True, validators=[zip_validator]
+    )
+
+    # Site facts (DESIGN.md §4)
+    residential = models.BooleanField(_("residential service"), null=True, blank=True)
+    meter_self_contained = models.BooleanField(_("self-contained meter"), null=True, blank=True)
+    service_phase = models.PositiveSmallIntegerField(
+        _("service phases"), null=True, blank=True, choices=[(1, "1"), (3, "3")]
+    )
+    service_wires = models.PositiveSmallIntegerField(
+        _("service wires"), null=True, blank=True, choices=[(2, "2"), (3, "3"), (4, "4")]
+    )
+    service_voltage = models.CharField(_("service voltage"), max_length=10, blank=True)
+    panel_rating_amps = models.PositiveIntegerField(_("panel rating (A)"), null=True, blank=True)
+    backfeed_amps = models.PositiveIntegerField(_("back-feed (A)"), null=True, blank=True)
+    device = models.ForeignKey(
+        ApprovedProduct,
+        verbose_name=_("device"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    device_snapshot = models.JSONField(
+        _("device as approved when checked"), null=True, blank=True, editable=False
+    )
+    meter_socket_form = models.CharField(_("meter socket form"), max_length=10, blank=True)
+    socket_ring_type = models.CharField(
+        _("socket ring type"), max_length=10, choices=SocketRingType, blank=True
+    )
+    comm_cable_in_liquidtight = models.BooleanField(
+        _("communication cable in liquid-tight conduit"), null=True, blank=True
+    )
+    energized_conductors = models.JSONField(
+        _("energized conductors at the meter"), default=list, blank=True
+    )
+    energized_in_liquidtight = models.BooleanField(
+        _("energized conductors in liquid-tight conduit"), null=True, blank=True
+    )
+    esr_violation = models.CharField(
+        _("Electric Service Requirement violation"),
+        max_length=10,
+        choices=EsrViolation,
+        blank=True,
+    )
+    waterproof_bag_commitment = models.BooleanField(
+        _("will leave the MSA bagged by the meter"), default=False
+    )
+
+    # Outcome of the authoritative eligibility check (rule rows live in EligibilityResult).
+    eligibility_outcome = models.CharField(
+        _("eligibility outcome"), max_length=10, choices=EligibilityOutcome, blank=True
+    )
+    eligibility_checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meter_number"],
+                condition=models.Q(status__in=OPEN_STATUSES) & ~models.Q(meter_number=""),
+                name="one_open_request_per_meter",
+                violation_error_message=_("There is already an open request for this meter."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="application_status_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["service_account_number"]),
+            models.Index(fields=["updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("enrollment:request_detail", kwargs={"pk": self.pk})
+
+    @property
+    def reference(self) -> str:
+        return f"MSA-{self.pk:06d}" if self.pk else "MSA-(new)"
+
+    @property
+    def needs_device(self) -> bool:
+        return self.request_type in (RequestType.INSTALL, RequestType.REPLACEMENT)
+
+    @property
+    def premises_address(self) -> str:
+        street = " ".join(p for p in (self.premises_street, self.premises_unit) if p)
+        return ", ".join(
+            p
+            for p in (street, self.premises_city, f"{self.premises_state} {self.premises_zip}")
+            if p.strip()
+        )
+
+    def site_facts(self) -> dict:
+        """Return the request's site facts under the names of DESIGN.md §4."""
+        return {
+            "request_type": self.request_type,
+            "residential": self.residential,
+            "meter_self_contained": self.meter_self_contained,
+            "service_phase": self.service_phase,
+            "service_wires": self.service_wires,
+            "service_voltage": self.service_voltage or None,
+            "panel_rating_amps": self.panel_rating_amps,
+            "backfeed_amps": self.backfeed_amps,
+            "device": self.device_id,
+            "meter_socket_form": self.meter_socket_form or None,
+            "socket_ring_type": self.socket_ring_type or None,
+            "comm_cable_in_liquidtight": self.comm_cable_in_liquidtight,
+            "energized_conductors": list(self.energized_conductors or []),
+            "energized_in_liquidtight": self.energized_in_liquidtight,
+            "esr_violation": self.esr_violation or None,
+            "waterproof_bag_commitment": self.waterproof_bag_commitment,
+            "service_account_number": self.service_account_number,
+            "meter_number": self.meter_number,
+        }
+
+    # Lifecycle (DESIGN.md §3). Call these only through enrollment.services.
+    @transition(field=status, source=Status.DRAFT, target=Status.AWAITING_PAYMENT)
+    def sign_agreement(self) -> None:
+        """The Customer Agreement is signed; the site-visit fee is due."""
+
+    @transition(field=status, source=Status.AWAITING_PAYMENT, target=Status.SUBMITTED)
+    def mark_paid(self) -> None:
+        """The site-visit fee is paid: the request is submitted."""
+
+    @transition(field=status, source=Status.SUBMITTED, target=Status.UNDER_REVIEW)
+    def record_eligibility(self) -> None:
+        """The authoritative eligibility check has stored its results."""
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.INFO_REQUESTED)
+    def request_info(self) -> None:
+        """Staff asked the applicant for more information."""
+
+    @transition(field=status, source=Status.INFO_REQUESTED, target=Status.UNDER_REVIEW)
+    def answer_info(self) -> None:
+        """The applicant answered; back to review."""
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.APPROVED)
+    def approve(self) -> None:
+        """Staff approved the request; the scheduler picks it up."""
+
+    @transition(field=status, source=Status.UNDER_REVIEW, target=Status.REJECTED)
+    def reject(self) -> None:
+        """Staff rejected the request."""
+
+    @transition(field=status, source=[Status.APPROVED, Status.SCHEDULED], target=Status.SCHEDULED)
+    def schedule(self) -> None:
+        """A visit is booked (or moved)."""
+
+    @transition(field=status, source=Status.SCHEDULED, target=Status.APPROVED)
+    def unschedule(self) -> None:
+        """The booked visit was released (cancelled by the utility or by the applicant)."""
+
+    @transition(field=status, source=Status.SCHEDULED, target=Status.COMPLETED)
+    def complete_visit(self) -> None:
+        """The technician installed, removed or replaced the device."""
+
+    @transition(field=status, source=Status.SCHEDULED, target=Status.VISIT_FAILED)
+    def fail_visit(self) -> None:
+        """The technician could not complete the visit."""
+
+    @transition(field=status, source=Status.VISIT_FAILED, target=Status.APPROVED)
+    def reopen_for_revisit(self) -> None:
+        """A new site-visit fee is paid (or waived by staff): back to the scheduler."""
+
+    @transition(field=status, source=CANCELLABLE_STATUSES, target=Status.CANCELLED)
+    def cancel(self) -> None:
+        """The customer (or their contractor) cancelled before a visit was scheduled."""
+
+
+class RequestEvent(models.Model):
+    """One step in a request's life: the audit row staff read and the customer's timeline."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, choices=Status, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("request event")
+        verbose_name_plural = _("request events")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status or '-'} → {self.to_status}"

@@ -1,0 +1,25 @@
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from .health import run_checks
+
+
+class HomeView(TemplateView):
+    template_name = "pages/home.html"
+
+
+class ProgramView(TemplateView):
+    template_name = "pages/program.html"
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    healthy, states = run_checks()
+    down = [name for name, state in states.items() if state == "down"]
+    body = {"status": "ok" if healthy else "down", "checks": states}
+    if down:
+        body["down"] = down
+    return JsonResponse(body, status=200 if healthy else 503)

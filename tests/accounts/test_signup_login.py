@@ -1,0 +1,148 @@
+import re
+
+import pytest
+from django.core import mail
+
+from accounts.models import ContractorCompany, User
+
+PASSWORD = "a-long-Passphrase-42"
+
+
+def _signup(client, **extra):
+    data = {
+        "email": "new.customer@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "full_name": "New Customer",
+        "role": "customer",
+        **extra,
+    }
+    return client.post("/accounts/signup/", data)
+
+
+def _link_in(message) -> str:
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
+@pytest.mark.django_db
+def test_signup_sends_a_verification_email_and_the_link_verifies(client):
+    response = _signup(client)
+
+    assert response.status_code == 302
+    user = User.objects.get(email="new.customer@example.com")
+    assert user.full_name == "New Customer"
+    assert user.role == User.Role.CUSTOMER
+    assert len(mail.outbox) == 1
+    link = _link_in(mail.outbox[0])
+
+    client.post(link)
+
+    assert user.emailaddress_set.get().verified
+
+
+@pytest.mark.django_db
+def test_unverified_user_cannot_log_in_until_verified(client):
+    _signup(client)
+    client.logout()
+
+    response = client.post(
+        "/accounts/login/", {"login": "new.customer@example.com", "password": PASSWORD}
+    )
+
+    assert "_auth_user_id" not in client.session
+    assert response.status_code == 302
+    assert "confirm-email" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_contractor_signup_registers_an_unverified_company(client):
+    response = _signup(
+        client,
+        email="pat@installer.example.com",
+        role="contractor",
+        company_name="Bright Installers",
+        cslb_license_number="1234567",
+        company_phone="(909) 555-0111",
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(email="pat@installer.example.com")
+    assert user.role == User.Role.CONTRACTOR
+    assert user.company.name == "Bright Installers"
+    assert user.is_company_admin
+    assert not user.company.is_verified
+
+
+@pytest.mark.django_db
+def test_contractor_signup_without_company_keeps_what_was_typed(client):
+    response = _signup(client, email="pat@installer.example.com", role="contractor")
+
+    assert response.status_code == 200
+    assert b"Contractors must give this." in response.content
+    assert b"pat@installer.example.com" in response.content
+    assert not User.objects.filter(email="pat@installer.example.com").exists()
+    assert not ContractorCompany.objects.exists()
+
+
+@pytest.mark.django_db
+def test_verified_user_logs_in_and_out(client, customer):
+    response = client.post(
+        "/accounts/login/", {"login": customer.email, "password": "pw-for-tests-123"}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(customer.pk)
+
+    client.post("/accounts/logout/")
+
+    assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.django_db
+def test_password_reset_emails_a_link_that_sets_a_new_password(client, customer):
+    client.post("/accounts/password/reset/", {"email": customer.email})
+
+    assert len(mail.outbox) == 1
+    link = _link_in(mail.outbox[0])
+    form_page = client.get(link, follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else link,
+        {"password1": "Brand-new-passphrase-7", "password2": "Brand-new-passphrase-7"},
+    )
+
+    customer.refresh_from_db()
+    assert customer.check_password("Brand-new-passphrase-7")
+
+
+@pytest.mark.django_db
+def test_password_reset_for_unknown_email_does_not_reveal_it(client, customer):
+    known = client.post("/accounts/password/reset/", {"email": customer.email})
+    unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.com"})
+
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url", ["/", "/program/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"]
+)
+def test_public_pages_render_with_skip_link_and_landmarks(client, url):
+    response = client.get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="#main"' in html
+    assert '<main id="main"' in html
+    assert "<nav" in html and "<footer" in html
+    assert "vendor/bootstrap/css/bootstrap.min.css" in html
+    assert "cdn" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_program_page_states_the_fee_and_the_eligibility_rules(client):
+    html = client.get("/program/").content.decode()
+
+    assert "$279.22" in html
+    assert "200 A" in html
+    assert "waterproof bag" in html
+    assert "Isolating" in html and "Non-isolating" in html

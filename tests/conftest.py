@@ -1,0 +1,41 @@
+"""Fixtures shared by the whole suite."""
+
+import os
+
+import pytest
+
+# Under CI a test that needs a real service must fail, not skip, when the service is missing.
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_service(name: str, reason: str) -> None:
+    """Skip locally, fail under CI, when a service an integration test needs is unavailable."""
+    if IN_CI:
+        pytest.fail(f"{name} is required in CI: {reason}")
+    pytest.skip(f"{name} not available: {reason}")
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    """Keep each test's uploads in its own folder."""
+    storages = dict(settings.STORAGES)
+    storages["default"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+    }
+    settings.STORAGES = storages
+    settings.PRIVATE_STORAGE_ROOT = tmp_path / "private"
+
+
+@pytest.fixture
+def customer(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(email="dana@example.com", full_name="Dana Customer")
+
+
+@pytest.fixture
+def staff_user(db):
+    from tests.factories import StaffFactory
+
+    return StaffFactory()

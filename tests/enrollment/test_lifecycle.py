@@ -1,0 +1,137 @@
+"""Every lifecycle step of DESIGN.md §3, legal and illegal, through the services."""
+
+import pytest
+from django.db import IntegrityError, transaction
+
+from enrollment import services
+from enrollment.models import Application, RequestEvent, Status
+from tests.factories import ApplicationFactory, StaffFactory
+
+# service name -> (kwargs builder, sources it is allowed from, target)
+STEPS = {
+    "request_sign_agreement": (lambda s: {}, {Status.DRAFT}, Status.AWAITING_PAYMENT),
+    "request_mark_paid": (lambda s: {}, {Status.AWAITING_PAYMENT}, Status.SUBMITTED),
+    "request_record_eligibility": (
+        lambda s: {"outcome": "pass"},
+        {Status.SUBMITTED},
+        Status.UNDER_REVIEW,
+    ),
+    "request_ask_for_info": (
+        lambda s: {"actor": s, "question": "Photo of the panel label, please."},
+        {Status.UNDER_REVIEW},
+        Status.INFO_REQUESTED,
+    ),
+    "request_answer_info": (
+        lambda s: {"actor": s, "answer": "Attached."},
+        {Status.INFO_REQUESTED},
+        Status.UNDER_REVIEW,
+    ),
+    "request_approve": (lambda s: {"actor": s}, {Status.UNDER_REVIEW}, Status.APPROVED),
+    "request_reject": (
+        lambda s: {"actor": s, "reason": "Panel rated 400 A."},
+        {Status.UNDER_REVIEW},
+        Status.REJECTED,
+    ),
+    "request_mark_scheduled": (lambda s: {}, {Status.APPROVED, Status.SCHEDULED}, Status.SCHEDULED),
+    "request_mark_unscheduled": (lambda s: {}, {Status.SCHEDULED}, Status.APPROVED),
+    "request_mark_revisit_paid": (lambda s: {}, {Status.VISIT_FAILED}, Status.APPROVED),
+    "request_cancel": (
+        lambda s: {"actor": s},
+        {
+            Status.DRAFT,
+            Status.AWAITING_PAYMENT,
+            Status.SUBMITTED,
+            Status.UNDER_REVIEW,
+            Status.INFO_REQUESTED,
+            Status.APPROVED,
+        },
+        Status.CANCELLED,
+    ),
+}
+CASES = [(name, source) for name in STEPS for source in Status.values]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("service", "source"), CASES)
+def test_each_step_from_each_state(service, source, django_capture_on_commit_callbacks):
+    staff = StaffFactory()
+    kwargs_for, allowed, target = STEPS[service]
+    application = ApplicationFactory(status=source)
+    call = getattr(services, service)
+
+    if source in allowed or source == target:
+        with django_capture_on_commit_callbacks(execute=False):
+            result = call(application_id=application.pk, **kwargs_for(staff))
+        assert result.status == target
+        application.refresh_from_db()
+        assert application.status == target
+        moved = source != target or service == "request_mark_scheduled"
+        assert RequestEvent.objects.filter(application=application).count() == int(moved)
+    else:
+        with pytest.raises(services.TransitionError):
+            call(application_id=application.pk, **kwargs_for(staff))
+        application.refresh_from_db()
+        assert application.status == source
+        assert not RequestEvent.objects.filter(application=application).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("completed", [True, False])
+def test_visit_outcome_moves_a_scheduled_request(completed, staff_user):
+    application = ApplicationFactory(status=Status.SCHEDULED)
+
+    result = services.request_record_visit_outcome(
+        application_id=application.pk, actor=staff_user, completed=completed
+    )
+
+    assert result.status == (Status.COMPLETED if completed else Status.VISIT_FAILED)
+
+
+@pytest.mark.django_db
+def test_visit_outcome_is_refused_before_a_visit_is_scheduled(staff_user):
+    application = ApplicationFactory(status=Status.APPROVED)
+
+    with pytest.raises(services.TransitionError):
+        services.request_record_visit_outcome(
+            application_id=application.pk, actor=staff_user, completed=True
+        )
+
+
+@pytest.mark.django_db
+def test_repeated_approval_is_harmless_and_audited_once(staff_user):
+    application = ApplicationFactory(status=Status.UNDER_REVIEW)
+
+    services.request_approve(application_id=application.pk, actor=staff_user)
+    services.request_approve(application_id=application.pk, actor=staff_user)
+
+    events = list(application.events.all())
+    assert len(events) == 1
+    assert (events[0].from_status, events[0].to_status) == (Status.UNDER_REVIEW, Status.APPROVED)
+    assert events[0].actor == staff_user
+
+
+@pytest.mark.django_db
+def test_payment_stamps_submission_time_and_runs_the_eligibility_check(
+    django_capture_on_commit_callbacks,
+):
+    application = ApplicationFactory(status=Status.AWAITING_PAYMENT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_mark_paid(application_id=application.pk)
+
+    application.refresh_from_db()
+    assert application.submitted_at is not None
+    assert application.status == Status.UNDER_REVIEW
+    assert application.eligibility_outcome
+
+
+@pytest.mark.django_db
+def test_database_refuses_a_second_open_request_for_the_same_meter():
+    ApplicationFactory(status=Status.SUBMITTED, meter_number="M1234567")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ApplicationFactory(status=Status.APPROVED, meter_number="M1234567")
+
+    ApplicationFactory(status=Status.COMPLETED, meter_number="M1234567")
+    ApplicationFactory(status=Status.DRAFT, meter_number="M1234567")
+    assert Application.objects.filter(meter_number="M1234567").count() == 3

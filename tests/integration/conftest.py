@@ -1,0 +1,126 @@
+"""A real Celery worker on the real Redis, against the real test database (PostgreSQL)."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from tests.conftest import require_service
+
+ROOT = Path(__file__).resolve().parents[2]
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database this test is using, for a worker process to share it."""
+    s = connection.settings_dict
+    return (
+        f"postgres://{s['USER']}:{s['PASSWORD'] or ''}@{s['HOST'] or '127.0.0.1'}:"
+        f"{s['PORT'] or 5432}/{s['NAME']}"
+    )
+
+
+@pytest.fixture
+def broker(settings):
+    """Send tasks through the real Redis broker instead of running them in-process."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "set DATABASE_URL to a PostgreSQL database")
+    if not _redis_answers(REDIS_URL):
+        require_service("Redis", f"nothing answers at {REDIS_URL}")
+    from msa_portal.celery import app
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.broker_url = REDIS_URL
+    app.conf.task_always_eager = False
+    app._pool = None  # the producer pool was built for the old URL
+    app.control.purge()
+    yield app
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    app._pool = None
+
+
+def start_worker(app, *, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
+    """Start ``celery worker`` as its own process and wait until it answers a ping."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "msa_portal.settings.test",
+        "DATABASE_URL": database_url_for_subprocess(),
+        "REDIS_URL": REDIS_URL,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        **(extra_env or {}),
+    }
+    hostname = f"test-{os.getpid()}-{time.monotonic_ns()}@localhost"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "msa_portal",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+            "-n",
+            hostname,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("celery worker exited:\n" + process.stdout.read())
+        if app.control.ping(destination=[hostname], timeout=0.5):
+            return process
+    process.kill()
+    raise RuntimeError("celery worker did not answer a ping within 60 s")
+
+
+def stop_worker(process: subprocess.Popen) -> str:
+    process.terminate()
+    try:
+        out, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, _ = process.communicate()
+    return out or ""
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, broker):
+    """A running worker sharing this test's database; stopped before the database is flushed."""
+    process = start_worker(broker)
+    yield process
+    stop_worker(process)
+
+
+def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1):
+    """Poll until ``predicate()`` is truthy; return its value or fail the test."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout} s")

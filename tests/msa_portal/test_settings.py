@@ -1,0 +1,56 @@
+"""Production settings refuse to start without their secrets and pass check --deploy."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "SECRET_KEY": "x7!kq9-production-like-secret-key-for-tests-only-0123456789abcdef",
+    "DATABASE_URL": "sqlite:////tmp/msa-deploy-check.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "ALLOWED_HOSTS": "msa.example.com",
+    "STRIPE_SECRET_KEY": "sk_test_dummy",
+    "STRIPE_WEBHOOK_SECRET": "whsec_dummy",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean["DJANGO_SETTINGS_MODULE"] = "msa_portal.settings.production"
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", sorted(PRODUCTION_ENV))
+def test_production_refuses_to_start_naming_the_missing_variable(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+
+    result = run_manage("check", env=env)
+
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_production_refuses_the_demo_payment_provider():
+    result = run_manage("check", env={**PRODUCTION_ENV, "PAYMENT_PROVIDER": "demo"})
+
+    assert result.returncode != 0
+    assert "demo payment provider is refused" in result.stderr

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from .models import ContractorCompany, User
 
-DEMO_PASSWORD = "msa-demo-2026"  # noqa: S105 -- printed demo login, refused in production
+# Printed with the demo logins; seed_demo is refused in production.
+DEMO_PASSWORD = "msa-demo-2026"
 CUSTOMER_EMAIL = "customer@example.com"
 CONTRACTOR_EMAIL = "contractor@example.com"
 STAFF_EMAIL = "staff@example.com"

@@ -6,6 +6,7 @@ from . import views
 admin.site.site_header = "MSA Program — staff"
 admin.site.site_title = "MSA Portal admin"
 admin.site.index_title = "Program administration"
+admin.site.login = views.admin_login
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

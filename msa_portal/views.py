@@ -1,4 +1,6 @@
+from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -23,3 +25,10 @@ def healthz(request):
     if down:
         body["down"] = down
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def admin_login(request, extra_context=None):
+    """Send staff to the one login page, so admin logins are throttled like every other."""
+    return redirect_to_login(
+        request.GET.get("next") or reverse("admin:index"), login_url=reverse("account_login")
+    )

@@ -51,3 +51,4 @@ X_FRAME_OPTIONS = "DENY"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 
 LOGGING["loggers"]["django.security.DisallowedHost"] = {"level": "ERROR"}  # noqa: F405
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="json")  # noqa: F405

@@ -1,8 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import ContractorCompany, User
+from . import services
+from .models import CompanyInvitation, ContractorCompany, User
 
 
 @admin.register(User)
@@ -33,4 +35,30 @@ class ContractorCompanyAdmin(admin.ModelAdmin):
     list_display = ["name", "cslb_license_number", "phone", "verified_at", "created_at"]
     list_filter = [("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "cslb_license_number"]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["verified_at", "created_at"]
+    actions = ["verify"]
+
+    @admin.action(description=_("Verify selected companies"), permissions=["change"])
+    def verify(self, request, queryset):
+        for company in queryset:
+            services.company_verify(company=company, actor=request.user)
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext("%(count)d company verified.", "%(count)d companies verified.", count)
+            % {"count": count},
+        )
+
+
+@admin.register(CompanyInvitation)
+class CompanyInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "company", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_select_related = ["company", "invited_by"]
+    search_fields = ["email", "company__name"]
+    readonly_fields = [f.name for f in CompanyInvitation._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -65,3 +65,7 @@ class SignupForm(forms.Form):
             cslb_license_number=self.cleaned_data.get("cslb_license_number", ""),
             company_phone=self.cleaned_data.get("company_phone", ""),
         )
+
+
+class InviteColleagueForm(forms.Form):
+    email = forms.EmailField(label=_("Colleague's email"))

@@ -122,3 +122,31 @@ class User(AbstractUser):
     @property
     def is_customer(self) -> bool:
         return self.role == self.Role.CUSTOMER
+
+
+class CompanyInvitation(models.Model):
+    """A company admin's invitation for a colleague to join the company's portal account.
+
+    Only a SHA-256 of the token is stored: the link in the email is the only copy of the token.
+    """
+
+    company = models.ForeignKey(
+        ContractorCompany, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("company invitation")
+        verbose_name_plural = _("company invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.company}"

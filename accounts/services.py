@@ -1,6 +1,24 @@
-from django.db import transaction
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
 
-from .models import ContractorCompany, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from msa_portal.emails import send_templated_email
+
+from .models import CompanyInvitation, ContractorCompany, User
+
+logger = logging.getLogger(__name__)
+INVITATION_LIFETIME = timedelta(days=7)
+
+
+def _hash_token(raw_token: str) -> str:
+    return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
 @transaction.atomic
@@ -30,3 +48,85 @@ def user_complete_signup(
         user.role = User.Role.CUSTOMER
     user.save(update_fields=["full_name", "role", "company", "is_company_admin"])
     return user
+
+
+def user_can_file_for_customers(user: User) -> bool:
+    """A contractor may file requests for customers once staff have verified the company."""
+    return bool(
+        user.is_authenticated
+        and user.role == User.Role.CONTRACTOR
+        and user.company_id
+        and user.company.is_verified
+    )
+
+
+def company_verify(*, company: ContractorCompany, actor: User) -> ContractorCompany:
+    """Mark a contractor company verified by staff, so its users can file requests."""
+    if company.verified_at is None:
+        company.verified_at = timezone.now()
+        company.save(update_fields=["verified_at"])
+        logger.info("company %s verified by user %s", company.pk, actor.pk)
+    return company
+
+
+def company_invite(*, invited_by: User, email: str) -> CompanyInvitation:
+    """Invite a colleague by email to join the inviting company admin's company."""
+    if not (invited_by.is_company_admin and invited_by.company_id):
+        raise PermissionDenied(_("Only a company admin can invite colleagues."))
+    email = email.strip().lower()
+    if invited_by.company.users.filter(email=email).exists():
+        raise ValidationError({"email": _("This person is already a member of your company.")})
+    raw_token = secrets.token_urlsafe(32)
+    invitation = CompanyInvitation.objects.create(
+        company=invited_by.company,
+        email=email,
+        token_hash=_hash_token(raw_token),
+        invited_by=invited_by,
+        expires_at=timezone.now() + INVITATION_LIFETIME,
+    )
+    link = reverse("accounts:join_company", kwargs={"token": raw_token})
+    transaction.on_commit(
+        lambda: send_templated_email(
+            to=[email],
+            template="accounts/emails/company_invitation",
+            context={"invitation": invitation, "path": link},
+        )
+    )
+    return invitation
+
+
+def invitation_for_token(raw_token: str) -> CompanyInvitation | None:
+    """Return the open, unexpired invitation behind a link's token, or None."""
+    return (
+        CompanyInvitation.objects.select_related("company")
+        .filter(
+            token_hash=_hash_token(raw_token),
+            accepted_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, raw_token: str, user: User) -> ContractorCompany:
+    """Join the invited user to the company, once, if the link is valid and meant for them."""
+    invitation = invitation_for_token(raw_token)
+    if invitation is None:
+        raise ValidationError(_("This invitation link has expired or was already used."))
+    invitation = CompanyInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation link has expired or was already used."))
+    if invitation.email != user.email.lower():
+        raise ValidationError(
+            _("This invitation was sent to another email address. Log in with that address.")
+        )
+    if user.company_id and user.company_id != invitation.company_id:
+        raise ValidationError(_("You already belong to another company."))
+    user.role = User.Role.CONTRACTOR
+    user.company = invitation.company
+    user.save(update_fields=["role", "company"])
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return invitation.company

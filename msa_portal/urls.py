@@ -13,6 +13,7 @@ urlpatterns = [
     path("program/", views.ProgramView.as_view(), name="program"),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("company/", include("accounts.urls")),
     path("requests/", include("enrollment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

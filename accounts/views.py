@@ -1,0 +1,63 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .forms import InviteColleagueForm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_detail(request):
+    company = request.user.company
+    if company is None:
+        raise Http404
+    form = InviteColleagueForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_company_admin:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                invitation = services.company_invite(
+                    invited_by=request.user, email=form.cleaned_data["email"]
+                )
+            except ValidationError as exc:
+                form.add_error("email", exc.message_dict.get("email", exc.messages))
+            else:
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s; the link works for 7 days.")
+                    % {"email": invitation.email},
+                )
+                return redirect("accounts:company")
+    return render(
+        request,
+        "accounts/company_detail.html",
+        {
+            "company": company,
+            "members": company.users.order_by("full_name", "email"),
+            "invitations": company.invitations.filter(accepted_at__isnull=True),
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_company(request, token: str):
+    invitation = services.invitation_for_token(token)
+    if request.method == "POST" and invitation is not None:
+        try:
+            company = services.invitation_accept(raw_token=token, user=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("You are now a member of %(company)s.") % {"company": company.name}
+            )
+            return redirect("accounts:company")
+    return render(request, "accounts/join_company.html", {"invitation": invitation})

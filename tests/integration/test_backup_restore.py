@@ -1,0 +1,80 @@
+"""The documented backup and restore procedure, tried on the real PostgreSQL."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from enrollment.models import Application, RequestEvent, Status
+from tests.conftest import require_service
+from tests.factories import ApplicationFactory, StaffFactory
+from tests.integration.conftest import database_url_for_subprocess
+
+pytestmark = pytest.mark.integration
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_backup_then_restore_into_an_empty_database_keeps_every_row(transactional_db, tmp_path):
+    if connection.vendor != "postgresql" or not shutil.which("pg_dump"):
+        require_service("PostgreSQL", "backup needs PostgreSQL and pg_dump")
+    from enrollment import services
+
+    application = ApplicationFactory(status=Status.UNDER_REVIEW)
+    services.request_approve(application_id=application.pk, actor=StaffFactory())
+    uploads = tmp_path / "private"
+    (uploads / "documents").mkdir(parents=True)
+    (uploads / "documents" / "panel.jpg").write_bytes(b"\xff\xd8\xff photo")
+    source_url = database_url_for_subprocess()
+    restored_name = f"{connection.settings_dict['NAME']}_restored"
+    restored_url = source_url.rsplit("/", 1)[0] + "/" + restored_name
+    env = {**os.environ, "DATABASE_URL": source_url, "PRIVATE_STORAGE_ROOT": str(uploads)}
+
+    backup = subprocess.run(
+        ["bash", "scripts/backup.sh", str(tmp_path / "backups")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dump = backup.stdout.strip().splitlines()[-1]
+    archive = next((tmp_path / "backups").glob("msa-private-*.tar.gz"))
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{restored_name}"')
+        cursor.execute(f'CREATE DATABASE "{restored_name}"')
+    try:
+        subprocess.run(
+            ["bash", "scripts/restore.sh", dump, str(archive)],
+            cwd=ROOT,
+            env={
+                **env,
+                "DATABASE_URL": restored_url,
+                "PRIVATE_STORAGE_ROOT": str(tmp_path / "restored"),
+            },
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        counts = subprocess.run(
+            [
+                "psql",
+                restored_url,
+                "-tAc",
+                "SELECT (SELECT count(*) FROM enrollment_application) || ',' || "
+                "(SELECT count(*) FROM enrollment_requestevent) || ',' || "
+                "(SELECT status FROM enrollment_application LIMIT 1)",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{restored_name}" WITH (FORCE)')
+
+    expected = f"{Application.objects.count()},{RequestEvent.objects.count()},approved"
+    assert counts == expected
+    assert (tmp_path / "restored" / "documents" / "panel.jpg").read_bytes() == b"\xff\xd8\xff photo"

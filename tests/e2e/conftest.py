@@ -15,8 +15,6 @@ from tests.conftest import require_service
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or next(
     (p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None
 )
-# The live server and Playwright's sync API share one thread's event loop.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PHONE = {"width": 390, "height": 844}
 
 
@@ -36,6 +34,12 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(autouse=True)
+def _allow_orm_beside_playwright(monkeypatch):
+    """Playwright's sync API runs an event loop in the test's thread, which the ORM dislikes."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ PRODUCTION_ENV = {
 def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     clean["DJANGO_SETTINGS_MODULE"] = "msa_portal.settings.production"
     return subprocess.run(
         [sys.executable, "manage.py", *args],

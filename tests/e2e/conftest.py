@@ -15,6 +15,9 @@ from tests.conftest import require_service
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or next(
     (p for p in ("/usr/lib/chromium/chromium", "/usr/bin/chromium") if os.path.exists(p)), None
 )
+# Playwright's sync API keeps an event loop running in the main thread for the whole session,
+# and the ORM refuses to run beside one (also in later tests' teardown) unless told it is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PHONE = {"width": 390, "height": 844}
 
 
@@ -34,12 +37,6 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
-
-
-@pytest.fixture(autouse=True)
-def _allow_orm_beside_playwright(monkeypatch):
-    """Playwright's sync API runs an event loop in the test's thread, which the ORM dislikes."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .models import CompanyInvitation, ContractorCompany, User
+from .models import ApiToken, CompanyInvitation, ContractorCompany, User
 
 
 @admin.register(User)
@@ -61,4 +61,23 @@ class CompanyInvitationAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "prefix", "user", "created_at", "last_used_at", "revoked_at"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["user"]
+    search_fields = ["name", "prefix", "user__email"]
+    readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    @admin.action(description=_("Revoke selected tokens"), permissions=["view"])
+    def revoke(self, request, queryset):
+        for token in queryset:
+            services.api_token_revoke(token=token, actor=request.user)
+        self.message_user(request, _("Tokens revoked."))
+
+    def has_add_permission(self, request):
         return False

@@ -69,3 +69,9 @@ class SignupForm(forms.Form):
 
 class InviteColleagueForm(forms.Form):
     email = forms.EmailField(label=_("Colleague's email"))
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Token name"), max_length=80, help_text=_("e.g. “Our CRM integration”.")
+    )

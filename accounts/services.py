@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from msa_portal.emails import send_templated_email
 
-from .models import CompanyInvitation, ContractorCompany, User
+from .models import ApiToken, CompanyInvitation, ContractorCompany, User
 
 logger = logging.getLogger(__name__)
 INVITATION_LIFETIME = timedelta(days=7)
@@ -130,3 +130,43 @@ def invitation_accept(*, raw_token: str, user: User) -> ContractorCompany:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     return invitation.company
+
+
+TOKEN_PREFIX = "msa_"
+
+
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a named API token; return it with the raw token, which is shown only once."""
+    if not user_can_file_for_customers(user):
+        raise PermissionDenied(_("API tokens are for contractors of verified companies."))
+    raw_token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, name=name.strip(), prefix=raw_token[:12], token_hash=_hash_token(raw_token)
+    )
+    return token, raw_token
+
+
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    """Revoke a token; its owner or staff may do so, and revoking twice changes nothing."""
+    if actor.pk != token.user_id and not actor.is_staff:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        logger.info("api token %s revoked by user %s", token.pk, actor.pk)
+    return token
+
+
+def api_token_authenticate(raw_token: str) -> User | None:
+    """Return the active user behind an active token, recording its use; else None."""
+    if not raw_token.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__company")
+        .filter(token_hash=_hash_token(raw_token), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user

@@ -1,0 +1,135 @@
+"""Every URL that takes an id, walked as every kind of visitor.
+
+The URLs come from the URL configuration: a new URL with a path parameter fails
+``test_every_parametrised_url_is_covered`` until it is added to ``COVERED`` with who may open it.
+Whoever may not see the object gets a 404 (never a 403, so ids reveal nothing); an anonymous
+visitor is sent to log in or gets a 404.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from enrollment.models import Status
+from tests.factories import (
+    ApplicationFactory,
+    ContractorCompanyFactory,
+    ContractorFactory,
+    StaffFactory,
+    UserFactory,
+)
+
+ROLES = ["owner", "other_customer", "contractor", "other_contractor", "anonymous", "staff"]
+# Namespaces and prefixes whose URLs are not ours to cover here (framework or library views).
+IGNORED_PREFIXES = ("admin", "accounts/", "i18n", "static", "media", "api/")
+
+
+@dataclass
+class World:
+    """One request filed by a contractor for a customer, and everyone else around it."""
+
+    users: dict
+    application: object
+    objects: dict
+
+    def login(self, client, role: str) -> None:
+        if self.users.get(role) is not None:
+            client.force_login(self.users[role])
+
+
+@pytest.fixture
+def world(db):
+    company = ContractorCompanyFactory()
+    contractor = ContractorFactory(company=company, is_company_admin=True)
+    owner = UserFactory()
+    application = ApplicationFactory(
+        applicant=owner,
+        filed_by=contractor,
+        contractor_company=company,
+        status=Status.UNDER_REVIEW,
+    )
+    from accounts import services as account_services
+
+    token, _raw = account_services.api_token_create(user=contractor, name="CRM")
+    return World(
+        users={
+            "owner": owner,
+            "other_customer": UserFactory(),
+            "contractor": contractor,
+            "other_contractor": ContractorFactory(),
+            "anonymous": None,
+            "staff": StaffFactory(),
+        },
+        application=application,
+        objects={"api_token": token},
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to build a URL's arguments from the world, how to call it, and who may open it."""
+
+    kwargs: object
+    allowed: frozenset
+    method: str = "get"
+
+
+def _request_pk(world):
+    return {"pk": world.application.pk}
+
+
+# url name -> Case. "allowed" roles must NOT get a 404; everyone else must.
+COVERED = {
+    "enrollment:request_detail": Case(_request_pk, frozenset({"owner", "contractor", "staff"})),
+    "accounts:api_token_revoke": Case(
+        lambda w: {"pk": w.objects["api_token"].pk}, frozenset({"contractor"}), method="post"
+    ),
+    "accounts:join_company": Case(
+        lambda w: {"token": "not-a-valid-token"},
+        frozenset({"owner", "other_customer", "contractor", "other_contractor", "staff"}),
+    ),
+}
+
+
+def _parametrised_url_names(patterns=None, prefix="", namespace=None) -> set[str]:
+    names = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(pattern.pattern)
+        if route.startswith(IGNORED_PREFIXES) or route.lstrip("^").startswith(IGNORED_PREFIXES):
+            continue
+        if isinstance(pattern, URLResolver):
+            inner = pattern.namespace or namespace
+            names |= _parametrised_url_names(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern) and pattern.pattern.converters and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_parametrised_url_is_covered():
+    found = _parametrised_url_names()
+    uncovered = found - set(COVERED)
+
+    assert {"enrollment:request_detail", "accounts:api_token_revoke"} <= found
+
+    assert not uncovered, f"add these URLs to the permission matrix: {sorted(uncovered)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(COVERED))
+def test_who_may_open_what(client, world, name, role):
+    case = COVERED[name]
+    world.login(client, role)
+    url = reverse(name, kwargs=case.kwargs(world))
+
+    response = getattr(client, case.method)(url)
+
+    if role in case.allowed:
+        assert response.status_code != 404, f"{role} should reach {name}"
+        assert response.status_code < 500
+    elif role == "anonymous":
+        assert response.status_code in (302, 404), response.status_code
+        if response.status_code == 302:
+            assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == 404, f"{role} got {response.status_code} from {name}"

@@ -46,11 +46,14 @@ def broker(settings):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.broker_url = REDIS_URL
     app.conf.task_always_eager = False
-    app._pool = None  # the producer pool was built for the old URL
+    # The producer pools were built for the old URL (an eager test may have built them).
+    app._pool = None
+    app.amqp._producer_pool = None
     app.control.purge()
     yield app
     app.conf.broker_url, app.conf.task_always_eager = saved
     app._pool = None
+    app.amqp._producer_pool = None
 
 
 def start_worker(app, *, extra_env: dict[str, str] | None = None) -> subprocess.Popen:

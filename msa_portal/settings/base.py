@@ -197,3 +197,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- enrollment ---
+# Files one request may hold (photos, authorization form, answers), against abuse.
+MSA_MAX_DOCUMENTS_PER_REQUEST = env.int("MSA_MAX_DOCUMENTS_PER_REQUEST", default=20)

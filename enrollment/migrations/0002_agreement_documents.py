@@ -63,13 +63,22 @@ your signed authorization with the request.
 """
 
 
+def unwrap(text):
+    """Join each section's wrapped lines: a section is its heading line, then one paragraph."""
+    sections = []
+    for block in text.strip().split("\n\n"):
+        heading, *lines = block.split("\n")
+        sections.append(heading + "\n" + " ".join(lines))
+    return "\n\n".join(sections) + "\n"
+
+
 def seed_agreement(apps, schema_editor):
     AgreementVersion = apps.get_model("enrollment", "AgreementVersion")
     AgreementVersion.objects.get_or_create(
         version="1.0",
         defaults={
             "title": "MSA Program Customer Agreement",
-            "body": AGREEMENT_V1,
+            "body": unwrap(AGREEMENT_V1),
             "effective_date": datetime.date(2026, 11, 1),
         },
     )

@@ -302,6 +302,10 @@ def request_create_draft(*, actor, request_type: str) -> Application:
         raise ValidationError({"request_type": _("Choose what you would like us to do.")})
     application = Application(filed_by=actor, request_type=request_type, wizard_step="type")
     if getattr(actor, "is_contractor", False):
+        if actor.company is None or not actor.company.is_verified:
+            raise ValidationError(
+                _("Your company must be verified by utility staff before you can file requests.")
+            )
         application.contractor_company_id = actor.company_id
     else:
         application.applicant = actor

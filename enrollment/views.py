@@ -84,10 +84,14 @@ def wizard_start(request):
     application = Application(filed_by=request.user)
     form = forms.RequestTypeForm(request.POST or None, application=application, user=request.user)
     if request.method == "POST" and form.is_valid():
-        application = services.request_create_draft(
-            actor=request.user, request_type=form.cleaned_data["request_type"]
-        )
-        return redirect(_step_url(application, wizard.neighbours(application, "type")[1].slug))
+        try:
+            application = services.request_create_draft(
+                actor=request.user, request_type=form.cleaned_data["request_type"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect(_step_url(application, wizard.neighbours(application, "type")[1].slug))
     return _render_step(request, application, step, form)
 
 
@@ -208,7 +212,12 @@ def _client_ip(request) -> str | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_sign(request, pk: int):
-    application = _draft_or_404(request.user, pk)
+    application = get_request_for_user_or_404(
+        request.user, pk, selectors.requests_editable_by(request.user)
+    )
+    if application.status != Status.DRAFT:
+        # Signed already (a second click, the back button): the status page says what is next.
+        return redirect(application)
     version = selectors.agreement_current()
     text = selectors.agreement_text(application=application, version=version)
     shown = selectors.text_sha256(text)
@@ -294,7 +303,9 @@ def document_download(request, pk: int, document_pk: int):
 @login_required
 @require_POST
 def info_answer(request, pk: int):
-    application = get_request_for_user_or_404(request.user, pk)
+    application = get_request_for_user_or_404(
+        request.user, pk, selectors.requests_editable_by(request.user)
+    )
     form = forms.AnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -200,3 +200,12 @@ def test_only_a_draft_can_be_signed(customer, status):
             shown_sha256="0" * 64,
             ip_address=None,
         )
+
+
+def test_opening_the_agreement_again_after_signing_goes_to_the_status_page(client, customer):
+    application = eligible_draft(applicant=customer, status=Status.AWAITING_PAYMENT)
+    client.force_login(customer)
+
+    response = client.get(sign_url(application))
+
+    assert response.url == application.get_absolute_url()

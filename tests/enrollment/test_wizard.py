@@ -277,3 +277,14 @@ def test_a_signed_request_can_no_longer_be_edited(client, customer):
     client.force_login(customer)
 
     assert client.get(step_url(application, "accounts")).status_code == 404
+
+
+def test_an_unverified_contractor_company_cannot_file(client):
+    contractor = ContractorFactory(company__verified_at=None)
+    client.force_login(contractor)
+
+    response = client.post(reverse("enrollment:wizard_start"), {"request_type": "install"})
+
+    assert response.status_code == 200
+    assert "must be verified" in response.content.decode()
+    assert not Application.objects.exists()

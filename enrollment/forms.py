@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import phone_validator
 from eligibility.models import RequestType
 
 from .models import Application, EnergizedConductor, EsrViolation, SocketRingType
@@ -120,6 +121,7 @@ class AccountsForm(StepForm):
         for name in ("customer_name", "service_account_number", "customer_account_number"):
             self.fields[name].required = True
         self.fields["meter_number"].required = True
+        self.fields["customer_phone"].validators.append(phone_validator)
         if not getattr(self.user, "is_contractor", False):
             # A customer's email is their login's; a contractor types the customer's.
             del self.fields["customer_email"]
@@ -169,6 +171,17 @@ class PremisesForm(StepForm):
         super().__init__(*args, **kwargs)
         for name in ("premises_street", "premises_city", "premises_zip"):
             self.fields[name].required = True
+
+    def clean_premises_zip(self):
+        value = self.cleaned_data["premises_zip"].strip()
+        # California ZIP codes run from 90001 to 96162.
+        if value.isdigit() and len(value) == 5 and not 90000 <= int(value) <= 96199:
+            raise forms.ValidationError(
+                _(
+                    "The program serves premises in California: a California ZIP code starts with 90 to 96."
+                )
+            )
+        return value
 
 
 VOLTAGES = [

@@ -327,8 +327,14 @@ def request_create_draft(*, actor, request_type: str) -> Application:
     return application
 
 
-def request_update_draft(*, application_id: int, actor, step: str, data: dict) -> Application:
-    """Save one wizard step's answers on a draft and remember the step reached."""
+def request_update_draft(
+    *, application_id: int, actor, step: str, data: dict, send_resume_link: bool = False
+) -> Application:
+    """Save one wizard step's answers on a draft and remember the step reached.
+
+    ``send_resume_link`` emails the applicant a link back to the draft (they chose to finish
+    later).
+    """
     unknown = set(data) - DRAFT_FIELDS
     if unknown:
         raise ValueError(f"not draft fields: {sorted(unknown)}")
@@ -346,6 +352,8 @@ def request_update_draft(*, application_id: int, actor, step: str, data: dict) -
         changed = [*data, "device", "waterproof_bag_commitment", "wizard_step", "updated_at"]
         application.full_clean(validate_constraints=False)
         application.save(update_fields=sorted(set(changed)))
+        if send_resume_link:
+            transaction.on_commit(lambda: _notify("draft_saved")(application))
     return application
 
 

@@ -117,23 +117,28 @@ def wizard_step(request, pk: int, step: str):
         going_back = "back" in request.POST
         if form.is_valid():
             try:
+                later = "later" in request.POST
                 if current.slug == "photos":
-                    _save_uploads(request, application, form)
+                    _save_uploads(request, application, form, send_resume_link=later)
                 else:
                     application = services.request_update_draft(
                         application_id=application.pk,
                         actor=request.user,
                         step=current.slug,
                         data=form.changes(),
+                        send_resume_link=later,
                     )
             except ValidationError as error:
                 for message in error.messages:
                     form.add_error(None, message)
             else:
-                if "later" in request.POST:
+                if later:
                     messages.success(
                         request,
-                        _("Your draft %(reference)s is saved. Continue it from My requests.")
+                        _(
+                            "Your draft %(reference)s is saved. Continue it from My requests or "
+                            "from the link we emailed you."
+                        )
                         % {"reference": application.reference},
                     )
                     return redirect("enrollment:request_list")
@@ -150,7 +155,7 @@ def wizard_step(request, pk: int, step: str):
     return _render_step(request, application, current, form, **extra)
 
 
-def _save_uploads(request, application, form) -> None:
+def _save_uploads(request, application, form, *, send_resume_link: bool) -> None:
     """Store each file, all or nothing, and remember the photos step as answered."""
     uploads = [(Document.Kind.METER_PANEL_PHOTO, f) for f in form.cleaned_data["photos"]]
     if form.cleaned_data.get("authorization_form"):
@@ -161,7 +166,11 @@ def _save_uploads(request, application, form) -> None:
                 application_id=application.pk, actor=request.user, kind=kind, upload=upload
             )
         services.request_update_draft(
-            application_id=application.pk, actor=request.user, step="photos", data={}
+            application_id=application.pk,
+            actor=request.user,
+            step="photos",
+            data={},
+            send_resume_link=send_resume_link,
         )
 
 

@@ -167,18 +167,25 @@ def test_resume_opens_the_step_after_the_last_one_saved(client, customer):
     assert 'value="8631 Rush St"' in html
 
 
-def test_save_and_finish_later_keeps_the_draft_and_returns_to_my_requests(client, customer):
+def test_save_and_finish_later_keeps_the_draft_and_emails_a_resume_link(
+    client, customer, mailoutbox, django_capture_on_commit_callbacks
+):
     application = ApplicationFactory(applicant=customer, premises_city="")
     client.force_login(customer)
 
-    response = client.post(step_url(application, "premises"), {**ANSWERS["premises"], "later": "1"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            step_url(application, "premises"), {**ANSWERS["premises"], "later": "1"}
+        )
 
     assert response.url == reverse("enrollment:request_list")
     application.refresh_from_db()
     assert application.premises_city == "Rosemead"
     assert application.wizard_step == "premises"
-    listing = client.get(reverse("enrollment:request_list")).content.decode()
-    assert reverse("enrollment:wizard_resume", kwargs={"pk": application.pk}) in listing
+    resume = reverse("enrollment:wizard_resume", kwargs={"pk": application.pk})
+    assert resume in client.get(reverse("enrollment:request_list")).content.decode()
+    assert len(mailoutbox) == 1
+    assert resume in mailoutbox[0].body
 
 
 def test_back_saves_a_valid_step_and_returns_to_the_previous_one(client, customer):
@@ -288,3 +295,21 @@ def test_an_unverified_contractor_company_cannot_file(client):
     assert response.status_code == 200
     assert "must be verified" in response.content.decode()
     assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("premises_zip", "1234", "5-digit ZIP"),
+        ("premises_zip", "10001", "California"),
+    ],
+)
+def test_the_premises_must_be_a_california_address(client, customer, field, value, message):
+    application = ApplicationFactory(applicant=customer)
+    client.force_login(customer)
+
+    response = client.post(step_url(application, "premises"), {**ANSWERS["premises"], field: value})
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert f'value="{value}"' in response.content.decode()

@@ -178,7 +178,8 @@ class PremisesForm(StepForm):
         if value.isdigit() and len(value) == 5 and not 90000 <= int(value) <= 96199:
             raise forms.ValidationError(
                 _(
-                    "The program serves premises in California: a California ZIP code starts with 90 to 96."
+                    "The program serves premises in California: a California ZIP code starts "
+                    "with 90 to 96."
                 )
             )
         return value

@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/agreement/", views.agreement_sign, name="agreement_sign"),
     path("<int:pk>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
     path(
+        "<int:pk>/authorization-form.pdf",
+        views.authorization_form_pdf,
+        name="authorization_form_pdf",
+    ),
+    path(
         "<int:pk>/documents/<int:document_pk>/", views.document_download, name="document_download"
     ),
     path(

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -296,6 +296,31 @@ def agreement_pdf(request, pk: int):
         filename=f"{application.reference}-customer-agreement.pdf",
         content_type="application/pdf",
     )
+
+
+@login_required
+def authorization_form_pdf(request, pk: int):
+    """A printable Authorization Form for the customer to sign, for a contractor's draft."""
+    from msa_portal.pdf import render_pdf
+
+    application = _draft_or_404(request.user, pk)
+    if application.contractor_company_id is None:
+        raise Http404("Only a contractor's request needs an authorization form.")
+    version = selectors.agreement_current()
+    pdf = render_pdf(
+        "enrollment/agreement/authorization_form_pdf.html",
+        {
+            "application": application,
+            "version": version,
+            "text": selectors.agreement_text(application=application, version=version),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{application.reference}-authorization-form.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

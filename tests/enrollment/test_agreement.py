@@ -209,3 +209,28 @@ def test_opening_the_agreement_again_after_signing_goes_to_the_status_page(clien
     response = client.get(sign_url(application))
 
     assert response.url == application.get_absolute_url()
+
+
+def test_a_contractor_downloads_an_authorization_form_for_the_customer_to_sign(client):
+    from tests.factories import ApplicationFactory, ContractorFactory
+
+    contractor = ContractorFactory()
+    application = ApplicationFactory(
+        applicant=None,
+        filed_by=contractor,
+        contractor_company=contractor.company,
+        customer_name="Owner Person",
+        customer_email="owner@example.com",
+    )
+    url = reverse("enrollment:authorization_form_pdf", kwargs={"pk": application.pk})
+    client.force_login(contractor)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Owner Person" in text
+    assert contractor.company.name in text
+    assert "designated primary contact" in text
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404

@@ -450,6 +450,28 @@ def document_upload(*, application_id: int, actor, kind: str, upload) -> Documen
     return document
 
 
+def request_attach_documents(
+    *, application_id: int, actor, uploads: list[tuple[str, object]], send_resume_link: bool = False
+) -> list[Document]:
+    """Attach the wizard's files to a draft, all or none, and mark the photos step answered."""
+    for kind, upload in uploads:
+        # Check every file before storing any, so a bad second file leaves no first one behind.
+        document_check(upload=upload, kind=kind)
+    with transaction.atomic():
+        documents = [
+            document_upload(application_id=application_id, actor=actor, kind=kind, upload=upload)
+            for kind, upload in uploads
+        ]
+        request_update_draft(
+            application_id=application_id,
+            actor=actor,
+            step="photos",
+            data={},
+            send_resume_link=send_resume_link,
+        )
+    return documents
+
+
 def document_delete(*, document: Document) -> None:
     """Remove a file from a draft (the applicant changed their mind)."""
     if document.application.status != Status.DRAFT:

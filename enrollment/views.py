@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -156,22 +155,15 @@ def wizard_step(request, pk: int, step: str):
 
 
 def _save_uploads(request, application, form, *, send_resume_link: bool) -> None:
-    """Store each file, all or nothing, and remember the photos step as answered."""
     uploads = [(Document.Kind.METER_PANEL_PHOTO, f) for f in form.cleaned_data["photos"]]
     if form.cleaned_data.get("authorization_form"):
         uploads.append((Document.Kind.AUTHORIZATION_FORM, form.cleaned_data["authorization_form"]))
-    with transaction.atomic():
-        for kind, upload in uploads:
-            services.document_upload(
-                application_id=application.pk, actor=request.user, kind=kind, upload=upload
-            )
-        services.request_update_draft(
-            application_id=application.pk,
-            actor=request.user,
-            step="photos",
-            data={},
-            send_resume_link=send_resume_link,
-        )
+    services.request_attach_documents(
+        application_id=application.pk,
+        actor=request.user,
+        uploads=uploads,
+        send_resume_link=send_resume_link,
+    )
 
 
 def _review(request, application, step):

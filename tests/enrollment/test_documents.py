@@ -158,3 +158,18 @@ def test_a_request_holds_a_bounded_number_of_files(settings):
 
     with pytest.raises(ValidationError):
         store(application, "3.png", png_bytes())
+
+
+def test_one_bad_file_in_a_batch_stores_none_of_them(settings):
+    application = ApplicationFactory()
+
+    with pytest.raises(ValidationError):
+        services.request_attach_documents(
+            application_id=application.pk,
+            actor=application.applicant,
+            uploads=[(PANEL, upload("ok.png", png_bytes())), (PANEL, upload("bad.png", b"text"))],
+        )
+
+    assert not Document.objects.exists()
+    stored = settings.PRIVATE_STORAGE_ROOT / "documents"
+    assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))

@@ -38,7 +38,9 @@ NEXT_STEPS = {
         "",
     ),
     Status.INFO_REQUESTED: (
-        _("The review continues as soon as you answer. The 30-business-day clock is paused."),
+        _(
+            "The review continues as soon as you answer. Until then the clock towards your visit is paused."
+        ),
         _("Answer our question below (you can attach a photo or a PDF)."),
     ),
     Status.APPROVED: (

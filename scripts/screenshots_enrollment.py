@@ -82,7 +82,23 @@ def tiny_png() -> bytes:
     return buffer.getvalue()
 
 
-def drive(page) -> None:
+STAFF_ASKS = """
+from accounts.models import User
+from enrollment import services
+from enrollment.models import Application
+application = Application.objects.order_by("-pk").first()
+staff = User.objects.get(email="staff@example.com")
+services.request_mark_paid(application_id=application.pk, note="Paid (demo provider).")
+application.refresh_from_db()
+if application.status == "submitted":
+    services.request_record_eligibility(application_id=application.pk, outcome="review")
+services.request_ask_for_info(
+    application_id=application.pk, actor=staff,
+    question="Please send a photo of the label inside the panel door showing its amp rating.")
+"""
+
+
+def drive(page, env: dict) -> None:
     counter = iter(range(1, 100))
 
     def shot(name: str) -> None:
@@ -173,8 +189,14 @@ def drive(page) -> None:
     page.wait_for_load_state("networkidle")
     shot("status-signed")
 
+    status_url = page.url
     page.goto(f"{BASE}/requests/")
     shot("my-requests")
+
+    # Staff ask a question (through the services, as the back office does); the customer sees it.
+    manage("shell", "-c", STAFF_ASKS, env=env)
+    page.goto(status_url)
+    shot("status-info-requested")
 
 
 def main() -> None:
@@ -209,7 +231,7 @@ def main() -> None:
                 is_mobile=True,
                 has_touch=True,
             )
-            drive(context.new_page())
+            drive(context.new_page(), env)
             browser.close()
     finally:
         server.terminate()

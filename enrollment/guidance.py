@@ -39,7 +39,8 @@ NEXT_STEPS = {
     ),
     Status.INFO_REQUESTED: (
         _(
-            "The review continues as soon as you answer. Until then the clock towards your visit is paused."
+            "The review continues as soon as you answer. Until then the clock towards your "
+            "visit is paused."
         ),
         _("Answer our question below (you can attach a photo or a PDF)."),
     ),

@@ -57,6 +57,18 @@ def requests_editable_by(user) -> QuerySet[Application]:
     return Application.objects.filter(mine)
 
 
+def acts_for_request(user, application: Application) -> bool:
+    """Whether ``user`` is the applicant's side of the request (in Python, no query)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (
+            application.applicant_id == user.pk
+            or application.filed_by_id == user.pk
+            or (user.company_id and application.contractor_company_id == user.company_id)
+        )
+    )
+
+
 def devices_for(request_type: str) -> QuerySet[ApprovedProduct]:
     """Active Approved Product List entries that serve ``request_type``."""
     devices = ApprovedProduct.objects.filter(status=ApprovedProduct.Status.ACTIVE)

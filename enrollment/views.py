@@ -29,16 +29,18 @@ def request_detail(request, pk: int):
     events = list(application.events.all())
     question = next((e for e in reversed(events) if e.to_status == Status.INFO_REQUESTED), None)
     next_step, must_do = NEXT_STEPS[application.status]
+    applicant_side = selectors.acts_for_request(request.user, application)
+    asking = application.status == Status.INFO_REQUESTED and applicant_side
     context = {
         "application": application,
         "timeline": [(TIMELINE[e.to_status], e) for e in events if e.to_status != Status.DRAFT],
         "next_step": next_step,
         "must_do": must_do,
-        "question": question if application.status == Status.INFO_REQUESTED else None,
-        "answer_form": forms.AnswerForm() if application.status == Status.INFO_REQUESTED else None,
+        "question": question if asking else None,
+        "answer_form": forms.AnswerForm() if asking else None,
         "signature": next(iter(application.signatures.all()), None),
         "documents": list(application.documents.all()),
-        "can_cancel": application.status in CANCELLABLE_STATUSES,
+        "can_cancel": applicant_side and application.status in CANCELLABLE_STATUSES,
     }
     return render(request, "enrollment/request_detail.html", context)
 

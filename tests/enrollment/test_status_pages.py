@@ -173,3 +173,16 @@ def test_home_and_my_requests_offer_a_new_request(client, customer):
 
     assert new in client.get("/").content.decode()
     assert new in client.get(reverse("enrollment:request_list")).content.decode()
+
+
+def test_staff_see_the_status_page_without_the_customers_actions(client):
+    staff = StaffFactory()
+    application = ApplicationFactory(status=Status.UNDER_REVIEW)
+    services.request_ask_for_info(application_id=application.pk, actor=staff, question="Label?")
+    client.force_login(staff)
+
+    html = client.get(application.get_absolute_url()).content.decode()
+
+    assert "Label?" in html
+    assert "Send my answer" not in html
+    assert "Cancel this request" not in html

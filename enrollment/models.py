@@ -355,3 +355,101 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+class AgreementVersion(models.Model):
+    """One version of the Customer Agreement text; the newest one in effect is the current one.
+
+    A signed version is never edited: a change of wording is a new version, so every signature
+    keeps pointing at the words it agreed to.
+    """
+
+    version = models.CharField(_("version"), max_length=20, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("agreement text"))
+    effective_date = models.DateField(_("effective date"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agreement version")
+        verbose_name_plural = _("agreement versions")
+        ordering = ["-effective_date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+
+class AgreementSignature(models.Model):
+    """A signed Customer Agreement: who signed which words, when and from where."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="signatures"
+    )
+    version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="+")
+    signer_name = models.CharField(_("signer's typed name"), max_length=200)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(_("signed at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    signed_text = models.TextField(_("exact text signed"))
+    text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64)
+    pdf = models.FileField(_("signed agreement PDF"), upload_to="agreements/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = _("agreement signature")
+        verbose_name_plural = _("agreement signatures")
+        ordering = ["-signed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(text_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="signature_hash_is_sha256_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: v{self.version_id} {self.signed_at:%Y-%m-%d}"
+
+
+class Document(models.Model):
+    """A file attached to a request, stored privately under a random name."""
+
+    class Kind(models.TextChoices):
+        METER_PANEL_PHOTO = "meter_panel_photo", _("Meter panel photo")
+        AUTHORIZATION_FORM = "authorization_form", _("Signed authorization form")
+        INFO_RESPONSE = "info_response", _("Answer to a question from staff")
+        OTHER = "other", _("Other document")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/", max_length=200)
+    original_name = models.CharField(
+        _("file name"), max_length=120, help_text=_("Display text only; never used as a path.")
+    )
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    kind__in=["meter_panel_photo", "authorization_form", "info_response", "other"]
+                ),
+                name="document_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "enrollment:document_download",
+            kwargs={"pk": self.application_id, "document_pk": self.pk},
+        )

@@ -1,8 +1,24 @@
 """Reads for request pages, written so the number of queries does not grow with the data."""
 
-from django.db.models import Prefetch, QuerySet
+import hashlib
 
-from .models import Application, RequestEvent
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from eligibility.models import ApprovedProduct
+from eligibility.rules import Report, SiteFacts
+from eligibility.selectors import check_site_facts
+
+from .models import (
+    OPEN_STATUSES,
+    AgreementSignature,
+    AgreementVersion,
+    Application,
+    Document,
+    RequestEvent,
+)
 from .permissions import requests_visible_to
 
 
@@ -20,5 +36,97 @@ def request_detail_queryset(user) -> QuerySet[Application]:
     return (
         requests_visible_to(user)
         .select_related("device", "contractor_company", "applicant", "filed_by")
-        .prefetch_related(Prefetch("events", queryset=RequestEvent.objects.select_related("actor")))
+        .prefetch_related(
+            Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
+            Prefetch("documents", queryset=Document.objects.order_by("created_at", "pk")),
+            Prefetch(
+                "signatures",
+                queryset=AgreementSignature.objects.select_related("version").defer("signed_text"),
+            ),
+        )
     )
+
+
+def requests_editable_by(user) -> QuerySet[Application]:
+    """Requests ``user`` may fill in and sign: their own, or their company's as its contractor."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Application.objects.none()
+    mine = Q(applicant=user) | Q(filed_by=user)
+    if user.company_id:
+        mine |= Q(contractor_company_id=user.company_id)
+    return Application.objects.filter(mine)
+
+
+def acts_for_request(user, application: Application) -> bool:
+    """Whether ``user`` is the applicant's side of the request (in Python, no query)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and (
+            application.applicant_id == user.pk
+            or application.filed_by_id == user.pk
+            or (user.company_id and application.contractor_company_id == user.company_id)
+        )
+    )
+
+
+def devices_for(request_type: str) -> QuerySet[ApprovedProduct]:
+    """Active Approved Product List entries that serve ``request_type``."""
+    devices = ApprovedProduct.objects.filter(status=ApprovedProduct.Status.ACTIVE)
+    # request_types is a JSON list; filter in Python-free SQL portable to SQLite and PostgreSQL.
+    return devices.filter(request_types__icontains=f'"{request_type}"')
+
+
+def request_has_open_duplicate(application: Application) -> bool | None:
+    """Whether another open request holds this meter or service account; None when unknown."""
+    match = Q()
+    if application.meter_number:
+        match |= Q(meter_number=application.meter_number)
+    if application.service_account_number:
+        match |= Q(service_account_number=application.service_account_number)
+    if not match:
+        return None
+    return (
+        Application.objects.filter(match, status__in=OPEN_STATUSES)
+        .exclude(pk=application.pk)
+        .exists()
+    )
+
+
+def request_precheck(application: Application) -> Report:
+    """Run the eligibility pre-check on a draft, the way the authoritative check will."""
+    return check_site_facts(
+        SiteFacts.from_dict(application.site_facts()),
+        lookup_meter=True,
+        filed_by_contractor=application.contractor_company_id is not None,
+        authorization_on_file=application.documents.filter(
+            kind=Document.Kind.AUTHORIZATION_FORM
+        ).exists(),
+        open_duplicate=request_has_open_duplicate(application),
+    )
+
+
+def agreement_current() -> AgreementVersion:
+    """The Customer Agreement version in effect today."""
+    return AgreementVersion.objects.filter(effective_date__lte=timezone.localdate()).first() or (
+        AgreementVersion.objects.order_by("effective_date", "pk").first()
+    )
+
+
+def agreement_text(*, application: Application, version: AgreementVersion) -> str:
+    """The exact text a signer of ``application`` agrees to (what is hashed and printed)."""
+    return (
+        render_to_string(
+            "enrollment/agreement/signed_text.txt",
+            {
+                "application": application,
+                "version": version,
+                "fee_cents": settings.MSA_VISIT_FEE_CENTS,
+            },
+        ).strip()
+        + "\n"
+    )
+
+
+def text_sha256(text: str) -> str:
+    """The SHA-256 (hex) of a text's UTF-8 bytes: what a signature records."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

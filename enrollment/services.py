@@ -1,16 +1,43 @@
 """Writes to requests. Every change of a request's status goes through ``_transition``."""
 
+import hashlib
 import logging
+import re
+import uuid
 from collections.abc import Callable
+from pathlib import PurePath
 
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from .models import Application, RequestEvent, Status
+from eligibility.models import RequestType
+
+from .models import (
+    AgreementSignature,
+    Application,
+    Document,
+    RequestEvent,
+    Status,
+)
 
 logger = logging.getLogger(__name__)
+
+
+def _notify(event: str) -> Callable[[Application], None]:
+    """Return an on-commit effect that emails the applicant about ``event``."""
+
+    def send(application: Application) -> None:
+        from .notifications import notify_applicant
+
+        notify_applicant(application_id=application.pk, event=event)
+
+    return send
 
 
 class TransitionError(Exception):
@@ -88,6 +115,7 @@ def request_mark_paid(*, application_id: int, actor=None, note: str = "") -> App
     def check(application: Application) -> None:
         from . import tasks
 
+        _notify("submitted")(application)
         tasks.send_eligibility_check(application.pk)
 
     return _transition(
@@ -137,6 +165,7 @@ def request_ask_for_info(*, application_id: int, actor, question: str) -> Applic
         target=Status.INFO_REQUESTED,
         actor=actor,
         note=question,
+        on_commit=_notify("info_requested"),
     )
 
 
@@ -165,6 +194,7 @@ def request_approve(*, application_id: int, actor, note: str = "") -> Applicatio
         actor=actor,
         note=note or _("Approved."),
         before_save=_decide,
+        on_commit=_notify("approved"),
     )
 
 
@@ -177,6 +207,7 @@ def request_reject(*, application_id: int, actor, reason: str) -> Application:
         actor=actor,
         note=reason,
         before_save=_decide,
+        on_commit=_notify("rejected"),
     )
 
 
@@ -224,4 +255,316 @@ def request_cancel(*, application_id: int, actor, reason: str = "") -> Applicati
         target=Status.CANCELLED,
         actor=actor,
         note=reason or _("Cancelled by the applicant."),
+        on_commit=_notify("cancelled"),
     )
+
+
+# --- drafts (the application wizard) -------------------------------------------------------
+
+# What an applicant may write on a draft; status, outcomes and stamps are never among them.
+DRAFT_FIELDS = frozenset(
+    {
+        "request_type",
+        "customer_name",
+        "customer_email",
+        "customer_phone",
+        "service_account_number",
+        "customer_account_number",
+        "meter_number",
+        "rule21_reference",
+        "life_support",
+        "premises_street",
+        "premises_unit",
+        "premises_city",
+        "premises_zip",
+        "residential",
+        "meter_self_contained",
+        "service_phase",
+        "service_wires",
+        "service_voltage",
+        "panel_rating_amps",
+        "backfeed_amps",
+        "device",
+        "meter_socket_form",
+        "socket_ring_type",
+        "comm_cable_in_liquidtight",
+        "energized_conductors",
+        "energized_in_liquidtight",
+        "esr_violation",
+        "waterproof_bag_commitment",
+    }
+)
+
+
+def request_create_draft(*, actor, request_type: str) -> Application:
+    """Start a draft request filed by ``actor`` and email them a link to resume it."""
+    if request_type not in RequestType.values:
+        raise ValidationError({"request_type": _("Choose what you would like us to do.")})
+    application = Application(filed_by=actor, request_type=request_type, wizard_step="type")
+    if getattr(actor, "is_contractor", False):
+        if actor.company is None or not actor.company.is_verified:
+            raise ValidationError(
+                _("Your company must be verified by utility staff before you can file requests.")
+            )
+        application.contractor_company_id = actor.company_id
+    else:
+        application.applicant = actor
+        application.customer_name = actor.full_name
+        application.customer_email = actor.email
+        application.customer_phone = actor.phone
+    with transaction.atomic():
+        application.full_clean()
+        application.save()
+        RequestEvent.objects.create(
+            application=application,
+            from_status="",
+            to_status=Status.DRAFT,
+            actor=actor,
+            note=_("Request started."),
+        )
+        transaction.on_commit(lambda: _notify("draft_saved")(application))
+    logger.info("request %s: draft created", application.pk)
+    return application
+
+
+def request_update_draft(
+    *, application_id: int, actor, step: str, data: dict, send_resume_link: bool = False
+) -> Application:
+    """Save one wizard step's answers on a draft and remember the step reached.
+
+    ``send_resume_link`` emails the applicant a link back to the draft (they chose to finish
+    later).
+    """
+    unknown = set(data) - DRAFT_FIELDS
+    if unknown:
+        raise ValueError(f"not draft fields: {sorted(unknown)}")
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        if application.status != Status.DRAFT:
+            raise TransitionError(_("Only a draft can be changed; this request is already signed."))
+        for name, value in data.items():
+            setattr(application, name, value)
+        if not application.needs_device:
+            # A removal takes no device (and no bagging promise); drop any chosen earlier.
+            application.device = None
+            application.waterproof_bag_commitment = False
+        application.wizard_step = step
+        changed = [*data, "device", "waterproof_bag_commitment", "wizard_step", "updated_at"]
+        application.full_clean(validate_constraints=False)
+        application.save(update_fields=sorted(set(changed)))
+        if send_resume_link:
+            transaction.on_commit(lambda: _notify("draft_saved")(application))
+    return application
+
+
+# --- documents -----------------------------------------------------------------------------
+
+_IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+_PDF_TYPES = {"application/pdf": "pdf"}
+ALLOWED_TYPES = {
+    Document.Kind.METER_PANEL_PHOTO: _IMAGE_TYPES,
+    Document.Kind.AUTHORIZATION_FORM: _PDF_TYPES,
+    Document.Kind.INFO_RESPONSE: {**_PDF_TYPES, **_IMAGE_TYPES},
+    Document.Kind.OTHER: {**_PDF_TYPES, **_IMAGE_TYPES},
+}
+
+
+def _display_name(name: str, extension: str) -> str:
+    """Reduce an uploaded file's name to safe display text (never used as a path)."""
+    base = PurePath((name or "").replace("\\", "/")).name
+    base = re.sub(r"[^\w .()-]+", "_", base).strip(" ._") or f"upload.{extension}"
+    return base[-120:]
+
+
+def _is_real(content_type: str, upload) -> bool:
+    """Open the file with a real parser: a matching magic number alone is not enough."""
+    upload.seek(0)
+    try:
+        if content_type == "application/pdf":
+            from pypdf import PdfReader
+
+            return len(PdfReader(upload).pages) > 0
+        from PIL import Image
+
+        with Image.open(upload) as image:
+            image.verify()
+        return True
+    except Exception:  # any parser error means "not a real file of that type"
+        return False
+    finally:
+        upload.seek(0)
+
+
+def document_check(*, upload, kind: str) -> tuple[str, str]:
+    """Return ``(content_type, extension)`` read from the file's content, else raise."""
+    allowed = ALLOWED_TYPES[kind]
+    limit = settings.MSA_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(
+            _("%(name)s is too large: files may be at most %(limit)s MB.")
+            % {"name": _display_name(upload.name, "file"), "limit": limit // (1024 * 1024)},
+            code="too_large",
+        )
+    if upload.size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    upload.seek(0)
+    guessed = filetype.guess(upload.read(8192))
+    upload.seek(0)
+    content_type = guessed.mime if guessed else ""
+    wanted = " / ".join(sorted({ext.upper() for ext in allowed.values()}))
+    if content_type not in allowed or not _is_real(content_type, upload):
+        raise ValidationError(
+            _("%(name)s is not a %(types)s file (we check what is inside, not the name).")
+            % {"name": _display_name(upload.name, "file"), "types": wanted},
+            code="bad_type",
+        )
+    return content_type, allowed[content_type]
+
+
+def document_upload(*, application_id: int, actor, kind: str, upload) -> Document:
+    """Check an uploaded file by its content and store it privately under a random name."""
+    content_type, extension = document_check(upload=upload, kind=kind)
+    application = Application.objects.get(pk=application_id)
+    if application.documents.count() >= settings.MSA_MAX_DOCUMENTS_PER_REQUEST:
+        raise ValidationError(
+            _("A request can hold at most %(count)s files.")
+            % {"count": settings.MSA_MAX_DOCUMENTS_PER_REQUEST},
+            code="too_many",
+        )
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    document = Document(
+        application=application,
+        kind=kind,
+        original_name=_display_name(upload.name, extension),
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    document.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+    document.save()
+    logger.info("request %s: document %s stored (%s)", application.pk, document.pk, kind)
+    return document
+
+
+def request_attach_documents(
+    *, application_id: int, actor, uploads: list[tuple[str, object]], send_resume_link: bool = False
+) -> list[Document]:
+    """Attach the wizard's files to a draft, all or none, and mark the photos step answered."""
+    for kind, upload in uploads:
+        # Check every file before storing any, so a bad second file leaves no first one behind.
+        document_check(upload=upload, kind=kind)
+    with transaction.atomic():
+        documents = [
+            document_upload(application_id=application_id, actor=actor, kind=kind, upload=upload)
+            for kind, upload in uploads
+        ]
+        request_update_draft(
+            application_id=application_id,
+            actor=actor,
+            step="photos",
+            data={},
+            send_resume_link=send_resume_link,
+        )
+    return documents
+
+
+def document_delete(*, document: Document) -> None:
+    """Remove a file from a draft (the applicant changed their mind)."""
+    if document.application.status != Status.DRAFT:
+        raise TransitionError(_("Files can only be removed while the request is a draft."))
+    storage_name = document.file.name
+    document.delete()
+    transaction.on_commit(lambda: document.file.storage.delete(storage_name))
+
+
+def request_respond_to_info(*, application_id: int, actor, answer: str, upload=None) -> Application:
+    """Store the applicant's answer (and file) to staff's question and return it to review."""
+    answer = answer.strip()
+    if not answer and upload is None:
+        raise ValidationError(_("Write an answer or attach a file."))
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        if application.status != Status.INFO_REQUESTED:
+            raise TransitionError(_("There is no open question on this request."))
+        if upload is not None:
+            document_upload(
+                application_id=application.pk,
+                actor=actor,
+                kind=Document.Kind.INFO_RESPONSE,
+                upload=upload,
+            )
+        note = answer or _("File attached.")
+        return request_answer_info(application_id=application.pk, actor=actor, answer=note)
+
+
+# --- the Customer Agreement ----------------------------------------------------------------
+
+
+def agreement_sign(
+    *,
+    application_id: int,
+    actor,
+    signer_name: str,
+    consent: bool,
+    shown_sha256: str,
+    ip_address: str | None,
+) -> AgreementSignature:
+    """Sign the current Customer Agreement for a draft, store it as a PDF, and move it to payment.
+
+    ``shown_sha256`` is the hash of the text the signer was shown: if the text changed since
+    (a new version, an edited draft), nothing is signed.
+    """
+    from msa_portal.pdf import render_pdf
+
+    from .selectors import agreement_current, agreement_text, request_precheck, text_sha256
+
+    signer_name = " ".join((signer_name or "").split())
+    if not consent:
+        raise ValidationError({"consent": _("Tick the box to confirm you agree.")})
+    if len(signer_name) < 2:
+        raise ValidationError({"signer_name": _("Type your full name to sign.")})
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        if application.status != Status.DRAFT:
+            existing = application.signatures.first()
+            if existing is not None and application.status == Status.AWAITING_PAYMENT:
+                return existing  # a double click signs once
+            raise TransitionError(_("Only a draft request can be signed."))
+        report = request_precheck(application)
+        if report.failed:
+            raise ValidationError(
+                _("The pre-check found problems to fix before you can sign. Go back to the review.")
+            )
+        version = agreement_current()
+        text = agreement_text(application=application, version=version)
+        digest = text_sha256(text)
+        if shown_sha256 != digest:
+            raise ValidationError(
+                _("The agreement changed since you opened it. Read it again, then sign.")
+            )
+        if application.device_id is not None:
+            # Keep the APL entry as it was when signed, so a later edit never rewrites it.
+            application.device_snapshot = application.device.snapshot()
+            application.save(update_fields=["device_snapshot", "updated_at"])
+        signature = AgreementSignature.objects.create(
+            application=application,
+            version=version,
+            signer_name=signer_name,
+            signer=actor,
+            signed_at=timezone.now(),
+            ip_address=ip_address or None,
+            signed_text=text,
+            text_sha256=digest,
+        )
+        pdf = render_pdf(
+            "enrollment/agreement/agreement_pdf.html",
+            {"signature": signature, "application": application, "version": version},
+        )
+        signature.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=True)
+        request_sign_agreement(application_id=application.pk, actor=actor)
+    logger.info("request %s: agreement v%s signed", application.pk, version.version)
+    return signature

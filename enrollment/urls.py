@@ -6,5 +6,25 @@ app_name = "enrollment"
 
 urlpatterns = [
     path("", views.request_list, name="request_list"),
+    path("new/", views.wizard_start, name="wizard_start"),
     path("<int:pk>/", views.request_detail, name="request_detail"),
+    path("<int:pk>/apply/", views.wizard_resume, name="wizard_resume"),
+    path("<int:pk>/apply/<slug:step>/", views.wizard_step, name="wizard_step"),
+    path("<int:pk>/agreement/", views.agreement_sign, name="agreement_sign"),
+    path("<int:pk>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
+    path(
+        "<int:pk>/authorization-form.pdf",
+        views.authorization_form_pdf,
+        name="authorization_form_pdf",
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/", views.document_download, name="document_download"
+    ),
+    path(
+        "<int:pk>/documents/<int:document_pk>/delete/",
+        views.document_delete,
+        name="document_delete",
+    ),
+    path("<int:pk>/answer/", views.info_answer, name="info_answer"),
+    path("<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
 ]

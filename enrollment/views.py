@@ -1,7 +1,16 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
 
+from . import forms, selectors, services, wizard
+from .guidance import NEXT_STEPS, TIMELINE
+from .models import CANCELLABLE_STATUSES, Application, Document, Status
 from .permissions import get_request_for_user_or_404
 from .selectors import request_detail_queryset, request_list_for
 
@@ -17,4 +26,358 @@ def request_detail(request, pk: int):
     application = get_request_for_user_or_404(
         request.user, pk, request_detail_queryset(request.user)
     )
-    return render(request, "enrollment/request_detail.html", {"application": application})
+    events = list(application.events.all())
+    question = next((e for e in reversed(events) if e.to_status == Status.INFO_REQUESTED), None)
+    next_step, must_do = NEXT_STEPS[application.status]
+    applicant_side = selectors.acts_for_request(request.user, application)
+    asking = application.status == Status.INFO_REQUESTED and applicant_side
+    context = {
+        "application": application,
+        "timeline": [(TIMELINE[e.to_status], e) for e in events if e.to_status != Status.DRAFT],
+        "next_step": next_step,
+        "must_do": must_do,
+        "question": question if asking else None,
+        "answer_form": forms.AnswerForm() if asking else None,
+        "signature": next(iter(application.signatures.all()), None),
+        "documents": list(application.documents.all()),
+        "can_cancel": applicant_side and application.status in CANCELLABLE_STATUSES,
+    }
+    return render(request, "enrollment/request_detail.html", context)
+
+
+# --- the wizard ------------------------------------------------------------------------------
+
+
+def _draft_or_404(user, pk: int) -> Application:
+    """A draft ``user`` may fill in; anything else (or anyone else's) is a 404."""
+    return get_request_for_user_or_404(
+        user, pk, selectors.requests_editable_by(user).filter(status=Status.DRAFT)
+    )
+
+
+def _step_url(application: Application, slug: str) -> str:
+    return reverse("enrollment:wizard_step", kwargs={"pk": application.pk, "step": slug})
+
+
+def _render_step(request, application, step, form, **extra):
+    steps = wizard.steps_for(application) if application.pk else wizard.STEPS
+    slugs = [s.slug for s in steps]
+    index = slugs.index(step.slug)
+    context = {
+        "application": application,
+        "step": step,
+        "steps": steps,
+        "number": index + 1,
+        "total": len(steps),
+        "percent": int(100 * (index + 1) / len(steps)),
+        "previous": steps[index - 1] if index else None,
+        "form": form,
+        **extra,
+    }
+    return render(request, step.template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_start(request):
+    """The first step: creates the draft once the customer says what they need."""
+    step = wizard.BY_SLUG["type"]
+    application = Application(filed_by=request.user)
+    form = forms.RequestTypeForm(request.POST or None, application=application, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.request_create_draft(
+                actor=request.user, request_type=form.cleaned_data["request_type"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect(_step_url(application, wizard.neighbours(application, "type")[1].slug))
+    return _render_step(request, application, step, form)
+
+
+@login_required
+def wizard_resume(request, pk: int):
+    application = _draft_or_404(request.user, pk)
+    return redirect(_step_url(application, wizard.resume_step(application).slug))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wizard_step(request, pk: int, step: str):
+    application = _draft_or_404(request.user, pk)
+    current = wizard.BY_SLUG.get(step)
+    if current is None or not current.applies_to(application):
+        raise Http404("No such step.")
+    if current.slug == "review":
+        return _review(request, application, current)
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = current.form_class(data, files, application=application, user=request.user)
+    if request.method == "POST":
+        going_back = "back" in request.POST
+        if form.is_valid():
+            try:
+                later = "later" in request.POST
+                if current.slug == "photos":
+                    _save_uploads(request, application, form, send_resume_link=later)
+                else:
+                    application = services.request_update_draft(
+                        application_id=application.pk,
+                        actor=request.user,
+                        step=current.slug,
+                        data=form.changes(),
+                        send_resume_link=later,
+                    )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                if later:
+                    messages.success(
+                        request,
+                        _(
+                            "Your draft %(reference)s is saved. Continue it from My requests or "
+                            "from the link we emailed you."
+                        )
+                        % {"reference": application.reference},
+                    )
+                    return redirect("enrollment:request_list")
+                before, after = wizard.neighbours(application, current.slug)
+                target = before if going_back else after
+                return redirect(_step_url(application, (target or current).slug))
+        elif going_back:
+            # Leaving a half-answered step backwards keeps what was saved before.
+            before, _after = wizard.neighbours(application, current.slug)
+            return redirect(_step_url(application, (before or current).slug))
+    extra = {}
+    if current.slug == "photos":
+        extra["documents"] = list(application.documents.all())
+    return _render_step(request, application, current, form, **extra)
+
+
+def _save_uploads(request, application, form, *, send_resume_link: bool) -> None:
+    uploads = [(Document.Kind.METER_PANEL_PHOTO, f) for f in form.cleaned_data["photos"]]
+    if form.cleaned_data.get("authorization_form"):
+        uploads.append((Document.Kind.AUTHORIZATION_FORM, form.cleaned_data["authorization_form"]))
+    services.request_attach_documents(
+        application_id=application.pk,
+        actor=request.user,
+        uploads=uploads,
+        send_resume_link=send_resume_link,
+    )
+
+
+def _review(request, application, step):
+    report = selectors.request_precheck(application)
+    fixes = [
+        (rule, wizard.RULE_STEPS.get(rule.code))
+        for rule in report.rules
+        if rule.result != "pass"
+        and wizard.BY_SLUG.get(wizard.RULE_STEPS.get(rule.code, ""), step).applies_to(application)
+    ]
+    if application.wizard_step != "review":
+        application = services.request_update_draft(
+            application_id=application.pk, actor=request.user, step="review", data={}
+        )
+    return _render_step(
+        request,
+        application,
+        step,
+        None,
+        report=report,
+        fixes=[(rule, _step_url(application, slug) if slug else "") for rule, slug in fixes],
+        can_sign=not report.failed,
+        documents=list(application.documents.all()),
+    )
+
+
+@login_required
+@require_POST
+def document_delete(request, pk: int, document_pk: int):
+    application = _draft_or_404(request.user, pk)
+    document = application.documents.filter(pk=document_pk).first()
+    if document is None:
+        raise Http404("No such document.")
+    services.document_delete(document=document)
+    messages.info(request, _("The file was removed."))
+    return redirect(_step_url(application, "photos"))
+
+
+# --- agreement, documents, answers, cancelling ----------------------------------------------
+
+
+def _client_ip(request) -> str | None:
+    # REMOTE_ADDR only: behind the proxy, SECURE_PROXY / a trusted middleware sets it right.
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_sign(request, pk: int):
+    application = get_request_for_user_or_404(
+        request.user, pk, selectors.requests_editable_by(request.user)
+    )
+    if application.status != Status.DRAFT:
+        # Signed already (a second click, the back button): the status page says what is next.
+        return redirect(application)
+    version = selectors.agreement_current()
+    text = selectors.agreement_text(application=application, version=version)
+    shown = selectors.text_sha256(text)
+    form = forms.SignForm(
+        request.POST or None,
+        initial={"shown_sha256": shown, "signer_name": application.customer_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_sign(
+                application_id=application.pk,
+                actor=request.user,
+                signer_name=form.cleaned_data["signer_name"],
+                consent=form.cleaned_data["consent"],
+                shown_sha256=form.cleaned_data["shown_sha256"],
+                ip_address=_client_ip(request),
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+            form.data = form.data.copy()
+            form.data["shown_sha256"] = shown
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(application)
+        else:
+            messages.success(
+                request,
+                _("Thank you: the Customer Agreement is signed. Pay the site-visit fee to submit."),
+            )
+            return redirect(application)
+    steps = wizard.steps_for(application)
+    return render(
+        request,
+        "enrollment/agreement/sign.html",
+        {
+            "application": application,
+            "version": version,
+            "text": text,
+            "form": form,
+            "total": len(steps) + 1,
+            "review_url": _step_url(application, "review"),
+        },
+    )
+
+
+def _private_file(file, *, filename: str, content_type: str) -> FileResponse:
+    response = FileResponse(
+        file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def agreement_pdf(request, pk: int):
+    application = get_request_for_user_or_404(request.user, pk)
+    signature = application.signatures.first()
+    if signature is None or not signature.pdf:
+        raise Http404("No signed agreement.")
+    return _private_file(
+        signature.pdf,
+        filename=f"{application.reference}-customer-agreement.pdf",
+        content_type="application/pdf",
+    )
+
+
+@login_required
+def authorization_form_pdf(request, pk: int):
+    """A printable Authorization Form for the customer to sign, for a contractor's draft."""
+    from msa_portal.pdf import render_pdf
+
+    application = _draft_or_404(request.user, pk)
+    if application.contractor_company_id is None:
+        raise Http404("Only a contractor's request needs an authorization form.")
+    version = selectors.agreement_current()
+    pdf = render_pdf(
+        "enrollment/agreement/authorization_form_pdf.html",
+        {
+            "application": application,
+            "version": version,
+            "text": selectors.agreement_text(application=application, version=version),
+        },
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{application.reference}-authorization-form.pdf"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def document_download(request, pk: int, document_pk: int):
+    application = get_request_for_user_or_404(request.user, pk)
+    document = application.documents.filter(pk=document_pk).first()
+    if document is None:
+        raise Http404("No such document.")
+    return _private_file(
+        document.file, filename=document.original_name, content_type=document.content_type
+    )
+
+
+@login_required
+@require_POST
+def info_answer(request, pk: int):
+    application = get_request_for_user_or_404(
+        request.user, pk, selectors.requests_editable_by(request.user)
+    )
+    form = forms.AnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.request_respond_to_info(
+                application_id=application.pk,
+                actor=request.user,
+                answer=form.cleaned_data["answer"],
+                upload=form.cleaned_data.get("attachment"),
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+            return redirect(application)
+        else:
+            messages.success(request, _("Thank you: your answer is sent and the review continues."))
+            return redirect(application)
+    for error in form.non_field_errors() + form.errors.get("attachment", []):
+        messages.error(request, error)
+    return redirect(f"{application.get_absolute_url()}#answer")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_cancel(request, pk: int):
+    application = get_request_for_user_or_404(
+        request.user, pk, selectors.requests_editable_by(request.user)
+    )
+    if application.status not in CANCELLABLE_STATUSES:
+        messages.error(request, _("This request can no longer be cancelled here."))
+        return redirect(application)
+    form = forms.CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_cancel(
+                application_id=application.pk,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Your request is cancelled."))
+        return redirect(application)
+    return render(
+        request, "enrollment/request_cancel.html", {"application": application, "form": form}
+    )

@@ -239,3 +239,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- enrollment ---
+# Files one request may hold (photos, authorization form, answers), against abuse.
+MSA_MAX_DOCUMENTS_PER_REQUEST = env.int("MSA_MAX_DOCUMENTS_PER_REQUEST", default=20)

@@ -135,3 +135,92 @@ def test_database_refuses_a_second_open_request_for_the_same_meter():
     ApplicationFactory(status=Status.COMPLETED, meter_number="M1234567")
     ApplicationFactory(status=Status.DRAFT, meter_number="M1234567")
     assert Application.objects.filter(meter_number="M1234567").count() == 3
+
+
+# --- the enrollment services that act on drafts and open questions --------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", Status.values)
+def test_only_a_draft_can_be_edited(source):
+    application = ApplicationFactory(status=source, premises_city="Rosemead")
+
+    if source == Status.DRAFT:
+        services.request_update_draft(
+            application_id=application.pk,
+            actor=application.applicant,
+            step="premises",
+            data={"premises_city": "El Monte"},
+        )
+        application.refresh_from_db()
+        assert application.premises_city == "El Monte"
+        assert application.wizard_step == "premises"
+    else:
+        with pytest.raises(services.TransitionError):
+            services.request_update_draft(
+                application_id=application.pk,
+                actor=application.applicant,
+                step="premises",
+                data={"premises_city": "El Monte"},
+            )
+        application.refresh_from_db()
+        assert application.premises_city == "Rosemead"
+
+
+@pytest.mark.django_db
+def test_a_draft_update_cannot_touch_the_status_or_outcomes():
+    application = ApplicationFactory()
+
+    for field in ("status", "eligibility_outcome", "submitted_at", "applicant"):
+        with pytest.raises(ValueError):
+            services.request_update_draft(
+                application_id=application.pk,
+                actor=application.applicant,
+                step="type",
+                data={field: "approved"},
+            )
+
+
+@pytest.mark.django_db
+def test_a_draft_update_validates_the_utility_formats():
+    from django.core.exceptions import ValidationError
+
+    application = ApplicationFactory()
+
+    with pytest.raises(ValidationError):
+        services.request_update_draft(
+            application_id=application.pk,
+            actor=application.applicant,
+            step="accounts",
+            data={"service_account_number": "9123456789"},
+        )
+
+
+@pytest.mark.django_db
+def test_creating_a_draft_records_who_started_it(customer):
+    application = services.request_create_draft(actor=customer, request_type="replacement")
+
+    assert application.status == Status.DRAFT
+    assert application.customer_email == customer.email
+    event = application.events.get()
+    assert (event.from_status, event.to_status, event.actor) == ("", Status.DRAFT, customer)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("source", Status.values)
+def test_answering_a_question_is_only_possible_while_one_is_open(source, customer):
+    application = ApplicationFactory(status=source)
+
+    if source == Status.INFO_REQUESTED:
+        services.request_respond_to_info(
+            application_id=application.pk, actor=customer, answer="Yes, 200 A."
+        )
+        application.refresh_from_db()
+        assert application.status == Status.UNDER_REVIEW
+    else:
+        with pytest.raises(services.TransitionError):
+            services.request_respond_to_info(
+                application_id=application.pk, actor=customer, answer="Yes, 200 A."
+            )
+        application.refresh_from_db()
+        assert application.status == source

@@ -1,0 +1,463 @@
+"""Forms for the application wizard, the agreement, uploads, answers and cancelling.
+
+Forms only check and clean what a person typed; saving goes through ``enrollment.services``.
+"""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import phone_validator
+from eligibility.models import RequestType
+
+from .models import Application, EnergizedConductor, EsrViolation, SocketRingType
+from .selectors import devices_for
+
+YES_NO = [("True", _("Yes")), ("False", _("No"))]
+
+
+def _yes_no(value):
+    return {"True": True, "False": False}.get(value)
+
+
+def yes_no_field(label, help_text="", *, extra=None):
+    """A required yes/no question asked with radio buttons (optionally a third answer = None)."""
+    choices = list(YES_NO) + ([("none", extra)] if extra else [])
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=choices,
+        coerce=_yes_no,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+
+
+class StepForm(forms.ModelForm):
+    """A wizard step: crispy renders the fields; the template adds the back/next buttons."""
+
+    def __init__(self, *args, application: Application, user, **kwargs):
+        super().__init__(*args, instance=application, **kwargs)
+        self.user = user
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def changes(self) -> dict:
+        """The cleaned answers to save on the draft."""
+        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+
+
+class RequestTypeForm(StepForm):
+    request_type = forms.ChoiceField(
+        label=_("What would you like the utility to do?"),
+        choices=[
+            (
+                RequestType.INSTALL,
+                _("Install an MSA — I have (or will buy) an approved adapter and want it fitted."),
+            ),
+            (
+                RequestType.REMOVAL,
+                _(
+                    "Remove an MSA or a GMA — take out an adapter already at my meter. Choose this "
+                    "too if you only want a generation meter adapter (GMA) removed."
+                ),
+            ),
+            (
+                RequestType.REPLACEMENT,
+                _(
+                    "Replace a GMA with an MSA — swap my generation meter adapter for an "
+                    "approved MSA."
+                ),
+            ),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Application
+        fields = ["request_type"]
+
+
+class AccountsForm(StepForm):
+    class Meta:
+        model = Application
+        fields = [
+            "customer_name",
+            "customer_email",
+            "customer_phone",
+            "service_account_number",
+            "customer_account_number",
+            "meter_number",
+            "rule21_reference",
+        ]
+        labels = {
+            "customer_name": _("Account holder's full name"),
+            "customer_email": _("Account holder's email"),
+            "customer_phone": _("Phone number for the visit"),
+            "rule21_reference": _("Rule 21 interconnection application reference (optional)"),
+        }
+        help_texts = {
+            "service_account_number": _("10 digits starting with 8, on your bill."),
+            "customer_account_number": _("12 digits starting with 7, on your bill."),
+            "meter_number": _("As printed on the meter's face plate."),
+            "rule21_reference": _(
+                "Connecting solar or a battery needs its own Rule 21 application. If you have "
+                "filed one, its reference helps us."
+            ),
+        }
+        widgets = {
+            "service_account_number": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "8XXXXXXXXX"}
+            ),
+            "customer_account_number": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "7XXXXXXXXXXX"}
+            ),
+            "customer_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("customer_name", "service_account_number", "customer_account_number"):
+            self.fields[name].required = True
+        self.fields["meter_number"].required = True
+        self.fields["customer_phone"].validators.append(phone_validator)
+        if not getattr(self.user, "is_contractor", False):
+            # A customer's email is their login's; a contractor types the customer's.
+            del self.fields["customer_email"]
+        else:
+            self.fields["customer_email"].required = True
+
+    def clean_service_account_number(self):
+        return self.cleaned_data["service_account_number"].replace(" ", "").replace("-", "")
+
+    def clean_customer_account_number(self):
+        return self.cleaned_data["customer_account_number"].replace(" ", "").replace("-", "")
+
+    def clean_meter_number(self):
+        return self.cleaned_data["meter_number"].strip().upper()
+
+
+class SafetyForm(StepForm):
+    life_support = yes_no_field(
+        _("Does anyone at the premises depend on life-support or other medical equipment?"),
+        _(
+            "The technician must take the meter out to fit the adapter, which cuts the power for "
+            "a short time (usually a few minutes). We flag your visit so the technician contacts "
+            "you first."
+        ),
+    )
+
+    class Meta:
+        model = Application
+        fields = ["life_support"]
+
+
+class PremisesForm(StepForm):
+    class Meta:
+        model = Application
+        fields = ["premises_street", "premises_unit", "premises_city", "premises_zip"]
+        labels = {"premises_unit": _("Apartment, unit (optional)")}
+        widgets = {
+            "premises_street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
+            "premises_unit": forms.TextInput(attrs={"autocomplete": "address-line2"}),
+            "premises_city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
+            "premises_zip": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 5}
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("premises_street", "premises_city", "premises_zip"):
+            self.fields[name].required = True
+
+    def clean_premises_zip(self):
+        value = self.cleaned_data["premises_zip"].strip()
+        # California ZIP codes run from 90001 to 96162.
+        if value.isdigit() and len(value) == 5 and not 90000 <= int(value) <= 96199:
+            raise forms.ValidationError(
+                _(
+                    "The program serves premises in California: a California ZIP code starts "
+                    "with 90 to 96."
+                )
+            )
+        return value
+
+
+VOLTAGES = [
+    ("120/240", "120/240 V"),
+    ("120/208", "120/208 V"),
+    ("277/480", "277/480 V"),
+    ("240", "240 V"),
+]
+
+
+class MeterForm(StepForm):
+    residential = yes_no_field(_("Is this a home (residential service)?"))
+    meter_self_contained = yes_no_field(
+        _("Is the meter self-contained?"),
+        _(
+            "Most homes have one: the meter plugs straight into its socket. A meter wired "
+            "through current transformers (CT-rated, usually with a separate cabinet) is not."
+        ),
+    )
+    service_phase = forms.TypedChoiceField(
+        label=_("Service phases"),
+        choices=[(1, _("Single-phase (most homes)")), (3, _("Three-phase"))],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    service_wires = forms.TypedChoiceField(
+        label=_("Service wires"),
+        choices=[(2, "2"), (3, _("3 (most homes)")), (4, "4")],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    service_voltage = forms.ChoiceField(label=_("Service voltage"), choices=VOLTAGES)
+    panel_rating_amps = forms.IntegerField(
+        label=_("Service panel rating (amps)"),
+        min_value=1,
+        max_value=4000,
+        help_text=_("Printed on the panel's label or its main breaker, e.g. 100, 125 or 200."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "residential",
+            "meter_self_contained",
+            "service_phase",
+            "service_wires",
+            "service_voltage",
+            "panel_rating_amps",
+        ]
+
+
+class WiringForm(StepForm):
+    backfeed_amps = forms.IntegerField(
+        label=_("Total back-feed of generating systems (amps)"),
+        min_value=0,
+        max_value=4000,
+        help_text=_(
+            "The combined back-feed breakers of solar, battery or generator systems. Enter 0 "
+            "if you have none."
+        ),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    comm_cable_in_liquidtight = yes_no_field(
+        _("Is a communication cable (low or no voltage) at the meter run in liquid-tight conduit?"),
+        _("For isolating MSAs, communication cables must NOT be in liquid-tight conduit."),
+        extra=_("There is no communication cable"),
+    )
+    energized_conductors = forms.MultipleChoiceField(
+        label=_("Energized wiring at the meter (tick all that apply)"),
+        choices=EnergizedConductor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    energized_in_liquidtight = yes_no_field(
+        _("Is that energized wiring run in liquid-tight conduit?"),
+        _("Energized conductors MUST be covered by liquid-tight conduit."),
+        extra=_("There is no such wiring"),
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "backfeed_amps",
+            "comm_cable_in_liquidtight",
+            "energized_conductors",
+            "energized_in_liquidtight",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "none" is only a remembered answer once the step was saved before.
+        if self.instance.backfeed_amps is not None and not self.is_bound:
+            for name in ("comm_cable_in_liquidtight", "energized_in_liquidtight"):
+                if getattr(self.instance, name) is None:
+                    self.initial[name] = "none"
+
+    def clean(self):
+        data = super().clean()
+        conductors = data.get("energized_conductors") or []
+        if conductors and data.get("energized_in_liquidtight") is None:
+            self.add_error(
+                "energized_in_liquidtight",
+                _("You ticked energized wiring: tell us whether it is in liquid-tight conduit."),
+            )
+        if not conductors and "energized_in_liquidtight" in data:
+            data["energized_in_liquidtight"] = None
+        return data
+
+
+SOCKET_FORMS = [
+    ("2S", _("2S (most homes)")),
+    ("1S", "1S"),
+    ("12S", "12S"),
+    ("16S", "16S"),
+    ("", _("I don't know")),
+]
+
+
+class SocketForm(StepForm):
+    meter_socket_form = forms.ChoiceField(
+        label=_("Meter socket form"),
+        choices=SOCKET_FORMS,
+        required=False,
+        help_text=_('Printed on the meter\'s face plate (e.g. "FM 2S").'),
+    )
+    socket_ring_type = forms.ChoiceField(
+        label=_("How is the meter held in its socket?"),
+        choices=SocketRingType.choices,
+        widget=forms.RadioSelect,
+    )
+    esr_violation = forms.ChoiceField(
+        label=_("Does the meter panel have an Electric Service Requirement (ESR) violation?"),
+        help_text=_(
+            "For example damage, missing covers or clearance problems noted by the utility or an "
+            "electrician."
+        ),
+        choices=EsrViolation.choices,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Application
+        fields = ["meter_socket_form", "socket_ring_type", "esr_violation"]
+
+
+class DeviceForm(StepForm):
+    device = forms.ModelChoiceField(
+        label=_("Your MSA"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": _("Choose the device you bought or will buy.")},
+    )
+
+    class Meta:
+        model = Application
+        fields = ["device"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["device"].queryset = devices_for(self.instance.request_type)
+
+
+class PreparationForm(StepForm):
+    waterproof_bag_commitment = forms.BooleanField(
+        label=_(
+            "Before the visit I will leave the MSA in a clearly visible waterproof bag next to "
+            "the meter panel."
+        ),
+        error_messages={
+            "required": _("The technician can only install a device left ready in its bag.")
+        },
+    )
+
+    class Meta:
+        model = Application
+        fields = ["waterproof_bag_commitment"]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class PhotosForm(forms.Form):
+    photos = MultipleFileField(
+        label=_("Photos of your meter panel (optional)"),
+        required=False,
+        help_text=_(
+            "JPEG or PNG. A clear photo of the meter, the socket and the panel label helps."
+        ),
+    )
+    authorization_form = forms.FileField(
+        label=_("The customer's signed Authorization Form (PDF)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        help_text=_("Needed when a contractor files for the customer."),
+    )
+
+    def __init__(self, *args, application: Application, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        if not application.contractor_company_id:
+            del self.fields["authorization_form"]
+
+
+class SignForm(forms.Form):
+    signer_name = forms.CharField(
+        label=_("Type your full name to sign"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "I have read the Customer Agreement above and agree to it. I understand that typing "
+            "my name is my electronic signature."
+        ),
+        error_messages={"required": _("Tick the box to confirm you agree.")},
+    )
+    shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    attachment = forms.FileField(
+        label=_("Attach a photo or PDF (optional)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("answer") or "").strip() and not data.get("attachment"):
+            raise forms.ValidationError(_("Write an answer or attach a file."))
+        return data
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you cancelling? (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

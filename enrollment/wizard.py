@@ -1,0 +1,77 @@
+"""The application wizard's steps: one topic each, in the order a customer answers them."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from . import forms
+from .models import Application
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    form_class: type | None
+    template: str = "enrollment/wizard/step.html"
+    device_only: bool = False
+
+    def applies_to(self, application: Application) -> bool:
+        return application.needs_device or not self.device_only
+
+
+STEPS = [
+    Step("type", _("What you need"), forms.RequestTypeForm),
+    Step("accounts", _("Account and meter"), forms.AccountsForm),
+    Step("safety", _("Medical equipment"), forms.SafetyForm),
+    Step("premises", _("Premises address"), forms.PremisesForm),
+    Step("meter", _("Meter and service"), forms.MeterForm),
+    Step("wiring", _("Generation and wiring"), forms.WiringForm),
+    Step("socket", _("Meter socket and panel"), forms.SocketForm),
+    Step("device", _("Your device"), forms.DeviceForm, "enrollment/wizard/device.html", True),
+    Step("preparation", _("Getting ready"), forms.PreparationForm, device_only=True),
+    Step("photos", _("Photos"), forms.PhotosForm, "enrollment/wizard/photos.html"),
+    Step("review", _("Review and pre-check"), None, "enrollment/wizard/review.html"),
+]
+BY_SLUG = {step.slug: step for step in STEPS}
+
+# Where a customer fixes what a pre-check rule found.
+RULE_STEPS = {
+    "METER_SELF_CONTAINED": "meter",
+    "SERVICE_1PH_3W_240": "meter",
+    "PANEL_MAX_200A": "meter",
+    "BACKFEED_WITHIN_RATING": "wiring",
+    "COMM_CABLE_NOT_IN_LIQUIDTIGHT": "wiring",
+    "ENERGIZED_IN_LIQUIDTIGHT": "wiring",
+    "DEVICE_APPROVED": "device",
+    "DEVICE_REQUIREMENTS": "device",
+    "NO_ESR_VIOLATION": "socket",
+    "WATERPROOF_BAG": "preparation",
+    "AUTHORIZATION_ON_FILE": "photos",
+    "METER_RECORD_MATCH": "accounts",
+    "NO_OPEN_DUPLICATE": "accounts",
+}
+
+
+def steps_for(application: Application) -> list[Step]:
+    return [step for step in STEPS if step.applies_to(application)]
+
+
+def neighbours(application: Application, slug: str) -> tuple[Step | None, Step | None]:
+    """The steps before and after ``slug`` for this request (removals skip the device steps)."""
+    steps = steps_for(application)
+    slugs = [s.slug for s in steps]
+    index = slugs.index(slug)
+    before = steps[index - 1] if index > 0 else None
+    after = steps[index + 1] if index + 1 < len(steps) else None
+    return before, after
+
+
+def resume_step(application: Application) -> Step:
+    """The step after the last one saved (the review once everything is answered)."""
+    steps = steps_for(application)
+    slugs = [s.slug for s in steps]
+    if application.wizard_step not in slugs:
+        return steps[1] if application.wizard_step == "type" else steps[0]
+    index = slugs.index(application.wizard_step)
+    return steps[min(index + 1, len(steps) - 1)]

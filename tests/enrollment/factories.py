@@ -1,0 +1,63 @@
+"""Factories and sample files for the enrollment tests."""
+
+import io
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from enrollment.models import Document
+from tests.factories import ApplicationFactory, MeterRecordFactory
+
+
+def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (0, 84, 110)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def jpeg_bytes() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 10, 10)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def upload(name: str, content: bytes, content_type: str = "application/octet-stream"):
+    return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def eligible_draft(**fields):
+    """A complete install draft whose account and meter are in the utility's records."""
+    application = ApplicationFactory(**fields)
+    MeterRecordFactory(
+        service_account_number=application.service_account_number,
+        meter_number=application.meter_number,
+    )
+    return application
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    application = factory.SubFactory(ApplicationFactory)
+    kind = Document.Kind.METER_PANEL_PHOTO
+    file = factory.django.FileField(filename="0123abcd.png", data=png_bytes())
+    original_name = "panel.png"
+    content_type = "image/png"
+    size = factory.LazyAttribute(lambda d: len(png_bytes()))
+    sha256 = "0" * 64
+    uploaded_by = factory.SelfAttribute("application.applicant")

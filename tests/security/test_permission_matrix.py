@@ -68,20 +68,71 @@ def world(db):
 
 @dataclass(frozen=True)
 class Case:
-    """How to build a URL's arguments from the world, how to call it, and who may open it."""
+    """How to build a URL's arguments from the world, how to call it, and who may open it.
+
+    ``status`` puts the world's request in the state the URL is meant for first.
+    """
 
     kwargs: object
     allowed: frozenset
     method: str = "get"
+    status: str | None = None
+
+
+APPLICANT_SIDE = frozenset({"owner", "contractor"})
+VIEWERS = frozenset({"owner", "contractor", "staff"})
 
 
 def _request_pk(world):
     return {"pk": world.application.pk}
 
 
+def _with_document(world):
+    from tests.enrollment.factories import DocumentFactory
+
+    document = DocumentFactory(application=world.application)
+    return {"pk": world.application.pk, "document_pk": document.pk}
+
+
+def _with_signed_agreement(world):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from enrollment.models import AgreementSignature
+    from enrollment.selectors import agreement_current
+    from tests.enrollment.factories import pdf_bytes
+
+    AgreementSignature.objects.create(
+        application=world.application,
+        version=agreement_current(),
+        signer_name="Owner Person",
+        signer=world.users["owner"],
+        signed_at=timezone.now(),
+        signed_text="text",
+        text_sha256="0" * 64,
+        pdf=ContentFile(pdf_bytes(), name="signed.pdf"),
+    )
+    return _request_pk(world)
+
+
 # url name -> Case. "allowed" roles must NOT get a 404; everyone else must.
 COVERED = {
-    "enrollment:request_detail": Case(_request_pk, frozenset({"owner", "contractor", "staff"})),
+    "enrollment:request_detail": Case(_request_pk, VIEWERS),
+    "enrollment:wizard_resume": Case(_request_pk, APPLICANT_SIDE, status=Status.DRAFT),
+    "enrollment:wizard_step": Case(
+        lambda w: {"pk": w.application.pk, "step": "type"}, APPLICANT_SIDE, status=Status.DRAFT
+    ),
+    "enrollment:agreement_sign": Case(_request_pk, APPLICANT_SIDE, status=Status.DRAFT),
+    "enrollment:agreement_pdf": Case(_with_signed_agreement, VIEWERS),
+    "enrollment:authorization_form_pdf": Case(_request_pk, APPLICANT_SIDE, status=Status.DRAFT),
+    "enrollment:document_download": Case(_with_document, VIEWERS),
+    "enrollment:document_delete": Case(
+        _with_document, APPLICANT_SIDE, method="post", status=Status.DRAFT
+    ),
+    "enrollment:info_answer": Case(
+        _request_pk, APPLICANT_SIDE, method="post", status=Status.INFO_REQUESTED
+    ),
+    "enrollment:request_cancel": Case(_request_pk, APPLICANT_SIDE),
     "accounts:api_token_revoke": Case(
         lambda w: {"pk": w.objects["api_token"].pk}, frozenset({"contractor"}), method="post"
     ),
@@ -119,6 +170,8 @@ def test_every_parametrised_url_is_covered():
 @pytest.mark.parametrize("name", sorted(COVERED))
 def test_who_may_open_what(client, world, name, role):
     case = COVERED[name]
+    if case.status is not None:
+        type(world.application).objects.filter(pk=world.application.pk).update(status=case.status)
     world.login(client, role)
     url = reverse(name, kwargs=case.kwargs(world))
 

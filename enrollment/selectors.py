@@ -47,28 +47,6 @@ def request_detail_queryset(user) -> QuerySet[Application]:
     )
 
 
-def requests_editable_by(user) -> QuerySet[Application]:
-    """Requests ``user`` may fill in and sign: their own, or their company's as its contractor."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Application.objects.none()
-    mine = Q(applicant=user) | Q(filed_by=user)
-    if user.company_id:
-        mine |= Q(contractor_company_id=user.company_id)
-    return Application.objects.filter(mine)
-
-
-def acts_for_request(user, application: Application) -> bool:
-    """Whether ``user`` is the applicant's side of the request (in Python, no query)."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and (
-            application.applicant_id == user.pk
-            or application.filed_by_id == user.pk
-            or (user.company_id and application.contractor_company_id == user.company_id)
-        )
-    )
-
-
 def devices_for(request_type: str) -> QuerySet[ApprovedProduct]:
     """Active Approved Product List entries that serve ``request_type``."""
     devices = ApprovedProduct.objects.filter(status=ApprovedProduct.Status.ACTIVE)

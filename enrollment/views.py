@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import forms, selectors, services, wizard
 from .guidance import NEXT_STEPS, TIMELINE
 from .models import CANCELLABLE_STATUSES, Application, Document, Status
-from .permissions import get_request_for_user_or_404
+from .permissions import acts_for_request, get_request_for_user_or_404, requests_editable_by
 from .selectors import request_detail_queryset, request_list_for
 
 
@@ -29,7 +29,7 @@ def request_detail(request, pk: int):
     events = list(application.events.all())
     question = next((e for e in reversed(events) if e.to_status == Status.INFO_REQUESTED), None)
     next_step, must_do = NEXT_STEPS[application.status]
-    applicant_side = selectors.acts_for_request(request.user, application)
+    applicant_side = acts_for_request(request.user, application)
     asking = application.status == Status.INFO_REQUESTED and applicant_side
     context = {
         "application": application,
@@ -51,7 +51,7 @@ def request_detail(request, pk: int):
 def _draft_or_404(user, pk: int) -> Application:
     """A draft ``user`` may fill in; anything else (or anyone else's) is a 404."""
     return get_request_for_user_or_404(
-        user, pk, selectors.requests_editable_by(user).filter(status=Status.DRAFT)
+        user, pk, requests_editable_by(user).filter(status=Status.DRAFT)
     )
 
 
@@ -215,9 +215,7 @@ def _client_ip(request) -> str | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_sign(request, pk: int):
-    application = get_request_for_user_or_404(
-        request.user, pk, selectors.requests_editable_by(request.user)
-    )
+    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
     if application.status != Status.DRAFT:
         # Signed already (a second click, the back button): the status page says what is next.
         return redirect(application)
@@ -331,9 +329,7 @@ def document_download(request, pk: int, document_pk: int):
 @login_required
 @require_POST
 def info_answer(request, pk: int):
-    application = get_request_for_user_or_404(
-        request.user, pk, selectors.requests_editable_by(request.user)
-    )
+    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
     form = forms.AnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -359,9 +355,7 @@ def info_answer(request, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_cancel(request, pk: int):
-    application = get_request_for_user_or_404(
-        request.user, pk, selectors.requests_editable_by(request.user)
-    )
+    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
     if application.status not in CANCELLABLE_STATUSES:
         messages.error(request, _("This request can no longer be cancelled here."))
         return redirect(application)

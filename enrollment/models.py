@@ -361,8 +361,9 @@ class RejectionReason(models.TextChoices):
     """Why staff rejected a request: a stable code for reports, a label for people."""
 
     INELIGIBLE_SITE = "INELIGIBLE_SITE", _("The site does not meet the program's requirements")
-    DEVICE_NOT_APPROVED = "DEVICE_NOT_APPROVED", _(
-        "The device is not on the Approved Product List for this request"
+    DEVICE_NOT_APPROVED = (
+        "DEVICE_NOT_APPROVED",
+        _("The device is not on the Approved Product List for this request"),
     )
     DUPLICATE = "DUPLICATE", _("Duplicate of another request")
     INCOMPLETE = "INCOMPLETE", _("The request is incomplete")

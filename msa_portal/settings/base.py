@@ -197,3 +197,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- backoffice ---
+# History is for reading: no "revert" button (the request admin also refuses the POST).
+SIMPLE_HISTORY_REVERT_DISABLED = True

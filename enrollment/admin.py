@@ -114,6 +114,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     # A second COUNT over the whole table on every filtered page is not worth its cost at 100k.
     show_full_result_count = False
+    history_list_display = ["status_label", "outcome_label"]
     actions = ["approve_selected", "reject_selected", "ask_for_info_selected", "export_selected"]
 
     # Where the other apps' sections join the request page (appended at merge):
@@ -193,6 +194,10 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # A request and its audit trail are kept; customers cancel through the portal.
         return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field on the page, so the history pages' forms have nothing to edit either.
+        return admin.utils.flatten_fieldsets(self.get_fieldsets(request, obj))
 
     def has_decide_permission(self, request, obj=None):
         return request.user.has_perm("enrollment.decide_application")
@@ -386,7 +391,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         if not self.has_decide_permission(request, obj):
             raise PermissionDenied
         change_url = reverse(self._url_name("change"), args=[obj.pk])
-        form = form_class(request.POST or None)
+        form = form_class(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 decision = decide(obj, form.cleaned_data)
@@ -531,6 +536,14 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         return backoffice.csv_response(queryset)
 
     # ------------------------------------------------------------------ history
+
+    @admin.display(description=gettext_lazy("status"))
+    def status_label(self, record):
+        return record.get_status_display()
+
+    @admin.display(description=gettext_lazy("eligibility outcome"))
+    def outcome_label(self, record):
+        return record.get_eligibility_outcome_display() or "—"
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history's "revert" would save an old version straight over the request,

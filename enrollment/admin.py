@@ -114,7 +114,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     # A second COUNT over the whole table on every filtered page is not worth its cost at 100k.
     show_full_result_count = False
-    history_list_display = ["status_label", "outcome_label"]
+    history_list_display = ["state", "eligibility"]
     actions = ["approve_selected", "reject_selected", "ask_for_info_selected", "export_selected"]
 
     # Where the other apps' sections join the request page (appended at merge):
@@ -538,11 +538,11 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     # ------------------------------------------------------------------ history
 
     @admin.display(description=gettext_lazy("status"))
-    def status_label(self, record):
+    def state(self, record):
         return record.get_status_display()
 
     @admin.display(description=gettext_lazy("eligibility outcome"))
-    def outcome_label(self, record):
+    def eligibility(self, record):
         return record.get_eligibility_outcome_display() or "—"
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

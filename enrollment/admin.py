@@ -66,6 +66,14 @@ class RejectionInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("decided_by")
 
 
+class DeviceTypeFilter(admin.ChoicesFieldListFilter):
+    """Isolating or non-isolating, titled so it is not mistaken for the request type."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = gettext_lazy("device type")
+
+
 @admin.register(Application)
 class ApplicationAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/enrollment/application/change_form.html"
@@ -82,13 +90,12 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "paid_column",
         "waiting_column",
         "submitted_at",
-        "created_at",
     ]
     list_display_links = ["reference_column", "customer_column"]
     list_filter = [
         "status",
         "request_type",
-        ("device__adapter_type", admin.ChoicesFieldListFilter),
+        ("device__adapter_type", DeviceTypeFilter),
         "eligibility_outcome",
         "contractor_company",
     ]
@@ -198,6 +205,12 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Every field on the page, so the history pages' forms have nothing to edit either.
         return admin.utils.flatten_fieldsets(self.get_fieldsets(request, obj))
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None or not obj.rejections.exists():
+            inlines = [i for i in inlines if not isinstance(i, RejectionInline)]
+        return inlines
 
     def has_decide_permission(self, request, obj=None):
         return request.user.has_perm("enrollment.decide_application")

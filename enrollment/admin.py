@@ -213,10 +213,14 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         return inlines
 
     def has_decide_permission(self, request, obj=None):
-        return request.user.has_perm("enrollment.decide_application")
+        return self.has_view_permission(request, obj) and request.user.has_perm(
+            "enrollment.decide_application"
+        )
 
     def has_export_permission(self, request, obj=None):
-        return request.user.has_perm("enrollment.export_application")
+        return self.has_view_permission(request, obj) and request.user.has_perm(
+            "enrollment.export_application"
+        )
 
     # ------------------------------------------------------------------ queue
 

@@ -1,8 +1,10 @@
 """Fixtures for the back office: staff in each role, and requests in a given state."""
 
 import datetime
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -11,7 +13,15 @@ from enrollment.models import EligibilityOutcome, Status
 from tests.factories import ApplicationFactory, UserFactory
 
 
+def ensure_staff_roles() -> None:
+    """Recreate the roles if a transactional test flushed the migration's data before us."""
+    if Group.objects.filter(name__in=roles.STAFF_GROUPS).count() < len(roles.STAFF_GROUPS):
+        migration = importlib.import_module("accounts.migrations.0002_staff_roles")
+        migration.create_roles(django_apps, None)
+
+
 def staff_in(group_name: str, email: str):
+    ensure_staff_roles()
     user = UserFactory(email=email, role="staff", is_staff=True)
     user.groups.add(Group.objects.get(name=group_name))
     return user

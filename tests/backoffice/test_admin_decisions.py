@@ -1,6 +1,7 @@
 """Decisions through the admin: the buttons' pages and the changelist actions."""
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
@@ -44,6 +45,8 @@ def test_request_page_decision_moves_the_request(kind, client, reviewer):
     assert application.status == target
     assert messages_of(response)[0][0] == "success"
     assert RequestEvent.objects.get(application=application).actor == reviewer
+    # Django's own admin log (the "Recent actions" box) records it too.
+    assert LogEntry.objects.filter(object_id=str(application.pk), user=reviewer).exists()
 
 
 @pytest.mark.parametrize("kind", PAGES)

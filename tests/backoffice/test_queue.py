@@ -151,3 +151,40 @@ def test_request_page_shows_everything_on_one_page(client, staff_user):
         reverse("admin:enrollment_application_history", args=[application.pk]),
     ):
         assert text in page, text
+
+
+@pytest.mark.parametrize("state", Status.values)
+def test_request_page_opens_in_every_state(state, client, staff_user):
+    application = make_request(state, request_type="removal", device=None)
+    client.force_login(staff_user)
+
+    response = client.get(reverse("admin:enrollment_application_change", args=[application.pk]))
+
+    assert response.status_code == 200
+    assert bool(response.context["decision_tools"]) == (state == Status.UNDER_REVIEW)
+
+
+def test_request_page_queries_do_not_grow_with_its_timeline(client, staff_user):
+    from enrollment import services
+
+    application = make_request(Status.DRAFT)
+    client.force_login(staff_user)
+    url = reverse("admin:enrollment_application_change", args=[application.pk])
+    services.request_sign_agreement(application_id=application.pk, actor=staff_user)
+    with CaptureQueriesContext(connection) as short:
+        client.get(url)
+    services.request_mark_paid(application_id=application.pk, actor=staff_user)
+    services.request_record_eligibility(application_id=application.pk, outcome="review")
+    for n in range(5):
+        services.request_ask_for_info(
+            application_id=application.pk, actor=staff_user, question=f"Q{n}"
+        )
+        services.request_answer_info(
+            application_id=application.pk, actor=staff_user, answer=f"A{n}"
+        )
+
+    with CaptureQueriesContext(connection) as long:
+        client.get(url)
+
+    assert application.events.count() == 13
+    assert len(long.captured_queries) == len(short.captured_queries)

@@ -535,10 +535,12 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             for obj in objects:
                 try:
                     decision = decide(obj.pk, form.cleaned_data)
-                except TransitionError as exc:
+                except (TransitionError, ValidationError) as exc:
+                    error = " ".join(getattr(exc, "messages", [str(exc)]))
                     self.message_user(
                         request,
-                        _("%(reference)s: %(error)s") % {"reference": obj.reference, "error": exc},
+                        _("%(reference)s: %(error)s")
+                        % {"reference": obj.reference, "error": error},
                         messages.ERROR,
                     )
                 else:

@@ -10,8 +10,8 @@ from .models import ApiToken, CompanyInvitation, ContractorCompany, User
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     ordering = ["email"]
-    list_display = ["email", "full_name", "role", "company", "is_staff", "is_active"]
-    list_filter = ["role", "is_staff", "is_active", "company"]
+    list_display = ["email", "full_name", "role", "staff_roles", "company", "is_staff", "is_active"]
+    list_filter = ["role", "is_staff", "is_active", "groups", "company"]
     list_select_related = ["company"]
     search_fields = ["email", "full_name", "company__name"]
     autocomplete_fields = ["company"]
@@ -28,6 +28,14 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "role")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("staff roles"))
+    def staff_roles(self, obj):
+        # Roles are the groups created by accounts/migrations/0002_staff_roles.py.
+        return ", ".join(sorted(group.name for group in obj.groups.all())) or "—"
 
 
 @admin.register(ContractorCompany)

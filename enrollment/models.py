@@ -453,3 +453,52 @@ class Document(models.Model):
             "enrollment:document_download",
             kwargs={"pk": self.application_id, "document_pk": self.pk},
         )
+
+
+class RejectionReason(models.TextChoices):
+    """Why staff rejected a request: a stable code for reports, a label for people."""
+
+    INELIGIBLE_SITE = "INELIGIBLE_SITE", _("The site does not meet the program's requirements")
+    DEVICE_NOT_APPROVED = (
+        "DEVICE_NOT_APPROVED",
+        _("The device is not on the Approved Product List for this request"),
+    )
+    DUPLICATE = "DUPLICATE", _("Duplicate of another request")
+    INCOMPLETE = "INCOMPLETE", _("The request is incomplete")
+    OTHER = "OTHER", _("Other reason")
+
+
+class Rejection(models.Model):
+    """The reason code and customer message behind a rejected request (one per rejection)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="rejections"
+    )
+    event = models.OneToOneField(
+        RequestEvent, on_delete=models.CASCADE, related_name="rejection", null=True, blank=True
+    )
+    reason_code = models.CharField(_("reason"), max_length=30, choices=RejectionReason)
+    message = models.TextField(_("message to the customer"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("rejected at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("rejection")
+        verbose_name_plural = _("rejections")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reason_code__in=RejectionReason.values),
+                name="rejection_reason_code_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.reason_code}"

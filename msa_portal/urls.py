@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from enrollment import backoffice
+
 from . import views
 
 admin.site.site_header = "MSA Program — staff"
@@ -16,5 +18,6 @@ urlpatterns = [
     path("company/", include("accounts.urls")),
     path("requests/", include("enrollment.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/dashboard/", admin.site.admin_view(backoffice.dashboard), name="admin_dashboard"),
     path("admin/", admin.site.urls),
 ]

@@ -243,3 +243,7 @@ X_FRAME_OPTIONS = "DENY"
 # --- enrollment ---
 # Files one request may hold (photos, authorization form, answers), against abuse.
 MSA_MAX_DOCUMENTS_PER_REQUEST = env.int("MSA_MAX_DOCUMENTS_PER_REQUEST", default=20)
+
+# --- backoffice ---
+# History is for reading: no "revert" button (the request admin also refuses the POST).
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -1,0 +1,158 @@
+"""Staff decisions on requests: approve, reject with a reason code, ask for information.
+
+Each function goes through ``enrollment.services`` (which locks the row, checks the source state
+and writes the audit row) and reports whether anything changed, so the back office can tell
+"done" from "already done" without a second decision ever being recorded.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from . import services
+from .models import (
+    Application,
+    EligibilityOutcome,
+    Rejection,
+    RejectionReason,
+    RequestEvent,
+    Status,
+)
+from .services import TransitionError
+
+logger = logging.getLogger(__name__)
+
+QUESTION_MAX_LENGTH = 2000
+MESSAGE_MAX_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a decision did: ``changed`` is False when the request was already in that state."""
+
+    application: Application
+    changed: bool
+
+
+@dataclass
+class BulkApproval:
+    approved: list[Application] = field(default_factory=list)
+    already: list[Application] = field(default_factory=list)
+    skipped: list[Application] = field(default_factory=list)
+
+
+def _locked(application_id: int) -> Application:
+    return Application.objects.select_for_update().get(pk=application_id)
+
+
+def request_decide_approve(*, application_id: int, actor, note: str = "") -> Decision:
+    """Approve a request under review, refusing one whose eligibility check failed."""
+    with transaction.atomic():
+        application = _locked(application_id)
+        if application.status == Status.APPROVED:
+            return Decision(application=application, changed=False)
+        if (
+            application.status == Status.UNDER_REVIEW
+            and application.eligibility_outcome == EligibilityOutcome.FAIL
+        ):
+            raise TransitionError(
+                _(
+                    "This request failed its eligibility checks: reject it, or ask for "
+                    "information and re-run the checks once the facts are corrected."
+                )
+            )
+        application = services.request_approve(
+            application_id=application_id, actor=actor, note=note.strip()
+        )
+    return Decision(application=application, changed=True)
+
+
+def requests_bulk_approve(*, application_ids: Iterable[int], actor) -> BulkApproval:
+    """Approve each request under review whose eligibility checks all passed; skip the others."""
+    result = BulkApproval()
+    for application_id in application_ids:
+        with transaction.atomic():
+            application = _locked(application_id)
+            if application.status == Status.APPROVED:
+                result.already.append(application)
+                continue
+            if not (
+                application.status == Status.UNDER_REVIEW
+                and application.eligibility_outcome == EligibilityOutcome.PASS
+            ):
+                result.skipped.append(application)
+                continue
+            result.approved.append(
+                services.request_approve(application_id=application_id, actor=actor)
+            )
+    logger.info(
+        "bulk approval: %d approved, %d already approved, %d skipped",
+        len(result.approved),
+        len(result.already),
+        len(result.skipped),
+    )
+    return result
+
+
+def request_decide_reject(
+    *, application_id: int, actor, reason_code: str, message: str
+) -> Decision:
+    """Reject a request under review with a reason code and a message the customer reads."""
+    message = message.strip()
+    if reason_code not in RejectionReason.values:
+        raise ValidationError(_("Choose a reason from the list."), code="invalid_reason")
+    if not message:
+        raise ValidationError(_("Write a message to the customer."), code="required")
+    if len(message) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the message under %(limit)d characters.") % {"limit": MESSAGE_MAX_LENGTH},
+            code="max_length",
+        )
+    with transaction.atomic():
+        application = _locked(application_id)
+        if application.status == Status.REJECTED:
+            return Decision(application=application, changed=False)
+        note = _("%(reason)s. %(message)s") % {
+            "reason": RejectionReason(reason_code).label,
+            "message": message,
+        }
+        application = services.request_reject(
+            application_id=application_id, actor=actor, reason=note
+        )
+        event = (
+            RequestEvent.objects.filter(application=application, to_status=Status.REJECTED)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        Rejection.objects.create(
+            application=application,
+            event=event,
+            reason_code=reason_code,
+            message=message,
+            decided_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+    return Decision(application=application, changed=True)
+
+
+def request_decide_ask_for_info(*, application_id: int, actor, question: str) -> Decision:
+    """Send the applicant a question; the request waits for their answer."""
+    question = question.strip()
+    if not question:
+        raise ValidationError(_("Write the question the applicant should answer."), code="required")
+    if len(question) > QUESTION_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep the question under %(limit)d characters.") % {"limit": QUESTION_MAX_LENGTH},
+            code="max_length",
+        )
+    with transaction.atomic():
+        application = _locked(application_id)
+        if application.status == Status.INFO_REQUESTED:
+            return Decision(application=application, changed=False)
+        application = services.request_ask_for_info(
+            application_id=application_id, actor=actor, question=question
+        )
+    return Decision(application=application, changed=True)

@@ -1,0 +1,161 @@
+"""Audit: every change to a request or an APL entry leaves a history row; nobody edits them."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from eligibility.models import ApprovedProduct
+from enrollment import services
+from enrollment.models import Application, RequestEvent, Status
+from tests.backoffice.conftest import make_request
+from tests.factories import ApplicationFactory, ApprovedProductFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def history_of(application):
+    return list(application.history.order_by("history_date", "history_id"))
+
+
+def test_each_kind_of_change_on_a_request_leaves_a_history_row(
+    client, reviewer, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory()  # created
+    services.request_sign_agreement(application_id=application.pk, actor=application.applicant)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_mark_paid(application_id=application.pk)  # queues the check
+    client.force_login(reviewer)
+    client.post(
+        reverse("admin:enrollment_application_ask_info", args=[application.pk]),
+        {"question": "Photo?"},
+    )
+    services.request_answer_info(
+        application_id=application.pk, actor=application.applicant, answer="Attached."
+    )
+    client.post(
+        reverse("admin:enrollment_application_reject", args=[application.pk]),
+        {"reason_code": "OTHER", "message": "Not this time."},
+    )
+
+    rows = history_of(application)
+    assert [(r.history_type, r.status) for r in rows] == [
+        ("+", Status.DRAFT),
+        ("~", Status.AWAITING_PAYMENT),
+        ("~", Status.SUBMITTED),
+        ("~", Status.UNDER_REVIEW),
+        ("~", Status.INFO_REQUESTED),
+        ("~", Status.UNDER_REVIEW),
+        ("~", Status.REJECTED),
+    ]
+    # Decisions made in admin carry the staff member who made them.
+    assert rows[4].history_user == reviewer
+    assert rows[6].history_user == reviewer
+    assert rows[6].decided_at is not None
+
+
+def test_approval_in_admin_leaves_a_history_row_with_the_reviewer(client, reviewer):
+    application = make_request()
+    client.force_login(reviewer)
+
+    client.post(reverse("admin:enrollment_application_approve", args=[application.pk]), {})
+
+    latest = application.history.latest()
+    assert (latest.status, latest.history_user) == (Status.APPROVED, reviewer)
+
+
+def test_each_kind_of_change_on_an_apl_entry_leaves_a_history_row():
+    product = ApprovedProductFactory(model_name="IslandDER (sample)")
+    product.status = ApprovedProduct.Status.SUSPENDED
+    product.save()
+    product.customer_requirements = "Ring-type sockets only."
+    product.save()
+    pk = product.pk
+    product.delete()
+
+    rows = ApprovedProduct.history.filter(id=pk).order_by("history_date", "history_id")
+    assert [(r.history_type, r.status) for r in rows] == [
+        ("+", "active"),
+        ("~", "suspended"),
+        ("~", "suspended"),
+        ("-", "suspended"),
+    ]
+
+
+def test_history_is_visible_in_admin(client, reviewer):
+    application = make_request()
+    services.request_approve(application_id=application.pk, actor=reviewer)
+    client.force_login(reviewer)
+
+    response = client.get(reverse("admin:enrollment_application_history", args=[application.pk]))
+
+    assert response.status_code == 200
+    records = list(response.context["page_obj"].object_list)
+    assert [r.status for r in records] == [Status.APPROVED, Status.UNDER_REVIEW]
+    assert b"Approved" in response.content
+
+
+def test_history_cannot_be_reverted_from_admin(client, staff_user):
+    application = make_request()
+    old = application.history.latest()
+    services.request_approve(application_id=application.pk, actor=staff_user)
+    client.force_login(staff_user)  # even a superuser
+    url = reverse(
+        "admin:enrollment_application_simple_history", args=[application.pk, old.history_id]
+    )
+
+    page = client.get(url)
+    revert = client.post(url, {})
+
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    assert revert.status_code == 403
+    application.refresh_from_db()
+    assert application.status == Status.APPROVED
+
+
+@pytest.mark.parametrize(
+    "model", [Application.history.model, ApprovedProduct.history.model], ids=str
+)
+def test_history_models_have_no_admin_to_edit_them(model):
+    assert model not in admin.site._registry
+
+
+def test_audit_rows_cannot_be_added_changed_or_deleted_in_admin(client, staff_user):
+    application = make_request()
+    services.request_approve(application_id=application.pk, actor=staff_user)
+    event = RequestEvent.objects.get()
+    client.force_login(staff_user)
+
+    change_url = reverse("admin:enrollment_requestevent_change", args=[event.pk])
+    view = client.get(change_url)
+    edit = client.post(change_url, {"note": "rewritten", "to_status": "rejected"})
+    delete = client.post(
+        reverse("admin:enrollment_requestevent_delete", args=[event.pk]), {"post": "yes"}
+    )
+    add = client.get(reverse("admin:enrollment_requestevent_add"))
+    bulk_delete = client.post(
+        reverse("admin:enrollment_requestevent_changelist"),
+        {"action": "delete_selected", "_selected_action": [event.pk], "post": "yes"},
+    )
+
+    assert view.status_code == 200
+    assert edit.status_code == delete.status_code == add.status_code == 403
+    assert bulk_delete.status_code in (200, 302)
+    event.refresh_from_db()
+    assert event.note == "Approved."
+
+
+@pytest.mark.parametrize("model_name", ["requestevent", "rejection", "application"], ids=str)
+def test_audit_admins_refuse_change_and_delete_permissions(model_name, rf, staff_user):
+    from django.apps import apps
+
+    model_admin = admin.site._registry[apps.get_model("enrollment", model_name)]
+    request = rf.get("/")
+    request.user = staff_user
+
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+    assert not model_admin.has_add_permission(request)
+    for inline in model_admin.get_inline_instances(request):
+        assert not inline.has_change_permission(request)
+        assert not inline.has_delete_permission(request)

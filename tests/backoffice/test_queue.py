@@ -1,0 +1,190 @@
+"""The review queue: columns, filters, search, ordering, and a constant number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from enrollment.models import Application, EligibilityOutcome, Status
+from tests.backoffice.conftest import make_request
+from tests.factories import (
+    ApprovedProductFactory,
+    ContractorCompanyFactory,
+    ContractorFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:enrollment_application_changelist")
+
+
+def bulk_requests(count: int, *, start: int) -> None:
+    company = ContractorCompanyFactory()
+    filer = ContractorFactory(company=company)
+    customer = UserFactory()
+    device = ApprovedProductFactory()
+    now = timezone.now()
+    Application.objects.bulk_create(
+        Application(
+            applicant=customer,
+            filed_by=filer,
+            contractor_company=company,
+            customer_name=f"Customer {n}",
+            customer_email=f"c{n}@example.com",
+            request_type="install",
+            status=Status.UNDER_REVIEW,
+            eligibility_outcome=EligibilityOutcome.PASS,
+            service_account_number=f"8{n:09d}",
+            meter_number=f"Q{n:07d}",
+            device=device,
+            submitted_at=now - datetime.timedelta(minutes=n),
+        )
+        for n in range(start, start + count)
+    )
+
+
+@pytest.mark.parametrize("query", ["", "?status__exact=under_review&q=Customer"])
+def test_queue_makes_the_same_number_of_queries_for_10_and_1000_requests(
+    query, client, staff_user, django_assert_num_queries
+):
+    client.force_login(staff_user)
+    bulk_requests(10, start=0)
+    with CaptureQueriesContext(connection) as at_ten:
+        assert client.get(CHANGELIST + query).status_code == 200
+
+    bulk_requests(990, start=10)
+    with django_assert_num_queries(len(at_ten.captured_queries)):
+        response = client.get(CHANGELIST + query)
+
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1000
+
+
+def test_queue_lists_oldest_waiting_first_and_unsubmitted_last(client, staff_user):
+    draft = make_request(Status.DRAFT)
+    recent = make_request(days_ago=1)
+    oldest = make_request(days_ago=20)
+    client.force_login(staff_user)
+
+    response = client.get(CHANGELIST)
+
+    listed = [a.pk for a in response.context["cl"].result_list]
+    assert listed == [oldest.pk, recent.pk, draft.pk]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("status__exact=approved", {"approved"}),
+        ("eligibility_outcome__exact=fail", {"failed"}),
+        ("request_type__exact=removal", {"removal"}),
+        ("device__adapter_type__exact=non_isolating", {"non_isolating"}),
+        ("q=8123456789", {"approved"}),
+        ("q=M-UNIQUE-1", {"failed"}),
+        ("q=Zelda", {"removal"}),
+        ("q=Yucaipa", {"non_isolating"}),
+        ("q=zelda@example.com", {"removal"}),
+    ],
+)
+def test_queue_filters_and_search(query, expected, client, staff_user):
+    rows = {
+        "approved": make_request(Status.APPROVED, service_account_number="8123456789"),
+        "failed": make_request(outcome=EligibilityOutcome.FAIL, meter_number="M-UNIQUE-1"),
+        "removal": make_request(
+            request_type="removal",
+            device=None,
+            customer_name="Zelda Removal",
+            customer_email="zelda@example.com",
+        ),
+        "non_isolating": make_request(
+            device=ApprovedProductFactory(adapter_type="non_isolating"), premises_city="Yucaipa"
+        ),
+    }
+    client.force_login(staff_user)
+
+    response = client.get(f"{CHANGELIST}?{query}")
+
+    names = {name for name, a in rows.items() if a in response.context["cl"].result_list}
+    assert names == expected
+
+
+def test_queue_filters_by_contractor_company(client, staff_user):
+    contractor = ContractorFactory()
+    filed = make_request(filed_by=contractor, contractor_company=contractor.company)
+    make_request()
+    client.force_login(staff_user)
+
+    response = client.get(f"{CHANGELIST}?contractor_company__id__exact={contractor.company_id}")
+
+    assert list(response.context["cl"].result_list) == [filed]
+    assert contractor.email.encode() in response.content
+
+
+def test_request_page_shows_everything_on_one_page(client, staff_user):
+    application = make_request(
+        device_snapshot={"id": 1, "model_name": "Old name", "rated_current_amps": 200}
+    )
+    from enrollment import decisions
+
+    decisions.request_decide_ask_for_info(
+        application_id=application.pk, actor=staff_user, question="Photo of the meter, please."
+    )
+    client.force_login(staff_user)
+
+    response = client.get(reverse("admin:enrollment_application_change", args=[application.pk]))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    for text in (
+        application.reference,
+        application.customer_name,
+        application.meter_number,
+        "Site facts",
+        "Old name",
+        "changed since",
+        "Photo of the meter, please.",
+        "Audit timeline",
+        reverse("admin:enrollment_application_history", args=[application.pk]),
+    ):
+        assert text in page, text
+
+
+@pytest.mark.parametrize("state", Status.values)
+def test_request_page_opens_in_every_state(state, client, staff_user):
+    application = make_request(state, request_type="removal", device=None)
+    client.force_login(staff_user)
+
+    response = client.get(reverse("admin:enrollment_application_change", args=[application.pk]))
+
+    assert response.status_code == 200
+    assert bool(response.context["decision_tools"]) == (state == Status.UNDER_REVIEW)
+
+
+def test_request_page_queries_do_not_grow_with_its_timeline(client, staff_user):
+    from enrollment import services
+
+    application = make_request(Status.DRAFT)
+    client.force_login(staff_user)
+    url = reverse("admin:enrollment_application_change", args=[application.pk])
+    services.request_sign_agreement(application_id=application.pk, actor=staff_user)
+    with CaptureQueriesContext(connection) as short:
+        client.get(url)
+    services.request_mark_paid(application_id=application.pk, actor=staff_user)
+    services.request_record_eligibility(application_id=application.pk, outcome="review")
+    for n in range(5):
+        services.request_ask_for_info(
+            application_id=application.pk, actor=staff_user, question=f"Q{n}"
+        )
+        services.request_answer_info(
+            application_id=application.pk, actor=staff_user, answer=f"A{n}"
+        )
+
+    with CaptureQueriesContext(connection) as long:
+        client.get(url)
+
+    assert application.events.count() == 13
+    assert len(long.captured_queries) == len(short.captured_queries)

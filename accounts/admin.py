@@ -34,7 +34,7 @@ class UserAdmin(BaseUserAdmin):
 
     @admin.display(description=_("staff roles"))
     def staff_roles(self, obj):
-        # Roles are the groups created by accounts/migrations/0002_staff_roles.py.
+        # Roles are the groups created by accounts/migrations/0004_staff_roles.py.
         return ", ".join(sorted(group.name for group in obj.groups.all())) or "—"
 
 

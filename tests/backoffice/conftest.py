@@ -16,7 +16,7 @@ from tests.factories import ApplicationFactory, UserFactory
 def ensure_staff_roles() -> None:
     """Recreate the roles if a transactional test flushed the migration's data before us."""
     if Group.objects.filter(name__in=roles.STAFF_GROUPS).count() < len(roles.STAFF_GROUPS):
-        migration = importlib.import_module("accounts.migrations.0002_staff_roles")
+        migration = importlib.import_module("accounts.migrations.0004_staff_roles")
         migration.create_roles(django_apps, None)
 
 

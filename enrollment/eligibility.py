@@ -1,0 +1,174 @@
+"""The authoritative eligibility check of a request, and its re-run by staff.
+
+The rules themselves are pure functions in ``eligibility.rules``; this module gathers what they
+need for one request (its site facts, the APL entry it was judged against, the meter record, other
+open requests, the contractor's authorization), stores one result row per rule and records the
+outcome through ``enrollment.services``.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eligibility.rules import Report, SiteFacts
+from eligibility.selectors import check_site_facts, device_snapshot
+
+from .models import OPEN_STATUSES, Application, EligibilityResult, RequestEvent, Status
+from .services import TransitionError, request_record_eligibility
+
+logger = logging.getLogger(__name__)
+
+
+def filed_by_contractor(application: Application) -> bool:
+    """Return whether a contractor filed the request (so the customer's authorization counts)."""
+    return application.contractor_company_id is not None
+
+
+def authorization_on_file(application: Application) -> bool:
+    """Return whether the customer's signed authorization of the contractor is on file.
+
+    HOOK for the contractor / documents issue: it gives ``Application`` an
+    ``authorization_on_file`` attribute (a property or annotated field, a bool) and this reads
+    it. Until then no authorization can be on file, so a contractor-filed request fails
+    ``AUTHORIZATION_ON_FILE`` and goes to staff, who can check the uploaded form by hand.
+    """
+    return bool(getattr(application, "authorization_on_file", False))
+
+
+def has_open_duplicate(application: Application) -> bool:
+    """Return whether another open request names the same service account or meter."""
+    same = Q()
+    if application.service_account_number:
+        same |= Q(service_account_number=application.service_account_number)
+    if application.meter_number:
+        same |= Q(meter_number=application.meter_number)
+    if not same:
+        return False
+    return (
+        Application.objects.filter(same, status__in=OPEN_STATUSES)
+        .exclude(pk=application.pk)
+        .exists()
+    )
+
+
+def _judge(application: Application) -> Report:
+    # Keep the APL entry the request is judged against, so later edits to the list never
+    # rewrite why it passed. A re-run keeps it unless the request now names another device.
+    snapshot = application.device_snapshot
+    if application.device_id is None:
+        snapshot = None
+    elif not snapshot or snapshot.get("id") != application.device_id:
+        snapshot = device_snapshot(application.device_id)
+    application.device_snapshot = snapshot
+    return check_site_facts(
+        SiteFacts.from_dict(application.site_facts()),
+        lookup_meter=True,
+        filed_by_contractor=filed_by_contractor(application),
+        authorization_on_file=authorization_on_file(application),
+        open_duplicate=has_open_duplicate(application),
+        device=snapshot,
+    )
+
+
+def _store_results(application: Application, report: Report) -> int:
+    """Write one row per rule, touching only rows whose result or message changed.
+
+    Returns how many rows were written. A constant number of queries, whatever the rule count.
+    """
+    now = timezone.now()
+    existing = {r.code: r for r in application.eligibility_results.all()}
+    create, update = [], []
+    for position, rule_result in enumerate(report.rules):
+        row = existing.pop(rule_result.code, None)
+        values = {
+            "result": str(rule_result.result),
+            "message": rule_result.message,
+            "position": position,
+        }
+        if row is None:
+            create.append(
+                EligibilityResult(
+                    application=application, code=rule_result.code, checked_at=now, **values
+                )
+            )
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.checked_at = now
+            update.append(row)
+    EligibilityResult.objects.bulk_create(create)
+    EligibilityResult.objects.bulk_update(update, ["result", "message", "position", "checked_at"])
+    if existing:  # rules that no longer exist
+        EligibilityResult.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
+    return len(create) + len(update) + len(existing)
+
+
+def eligibility_check_run(*, application_id: int) -> Application:
+    """Run the authoritative check of a submitted request and put it under review.
+
+    Safe to run twice: a request that is no longer submitted is returned unchanged.
+    """
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update().select_related("device").get(pk=application_id)
+        )
+        if application.status != Status.SUBMITTED:
+            logger.info(
+                "eligibility check for request %s skipped: status %s",
+                application.pk,
+                application.status,
+            )
+            return application
+        report = _judge(application)
+        application.save(update_fields=["device_snapshot", "updated_at"])
+        _store_results(application, report)
+        application = request_record_eligibility(
+            application_id=application.pk, outcome=str(report.outcome)
+        )
+    logger.info("eligibility check for request %s: %s", application.pk, report.outcome)
+    return application
+
+
+def eligibility_check_rerun(*, application_id: int, actor) -> Application:
+    """Re-run the check of a request under review, refresh its results and note who asked."""
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update().select_related("device").get(pk=application_id)
+        )
+        if application.status != Status.UNDER_REVIEW:
+            raise TransitionError(
+                _("Eligibility can be re-checked only while a request is under review.")
+            )
+        previous = application.eligibility_outcome
+        report = _judge(application)
+        application.eligibility_outcome = str(report.outcome)
+        application.eligibility_checked_at = timezone.now()
+        application.save(
+            update_fields=[
+                "device_snapshot",
+                "eligibility_outcome",
+                "eligibility_checked_at",
+                "updated_at",
+            ]
+        )
+        changed = _store_results(application, report)
+        RequestEvent.objects.create(
+            application=application,
+            from_status=application.status,
+            to_status=application.status,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            note=_(
+                "Eligibility re-checked by staff: %(outcome)s (was %(previous)s; "
+                "%(changed)s rule results changed)."
+            )
+            % {
+                "outcome": report.outcome,
+                "previous": previous or "-",
+                "changed": changed,
+            },
+        )
+    logger.info("eligibility re-check for request %s: %s", application.pk, report.outcome)
+    return application

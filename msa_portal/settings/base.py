@@ -197,3 +197,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- eligibility ---
+# django-import-export: CSV export of the APL and meter records from admin.
+INSTALLED_APPS += ["import_export"]
+# Public pre-check API (POST /api/v1/eligibility/check): requests per client address.
+MSA_ELIGIBILITY_API_RATE = env("MSA_ELIGIBILITY_API_RATE", default="30/m")

@@ -1,0 +1,81 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import ApprovedProduct, MeterRecord
+from .resources import ApprovedProductResource, MeterRecordResource
+
+
+@admin.register(ApprovedProduct)
+class ApprovedProductAdmin(ExportMixin, SimpleHistoryAdmin):
+    """The Approved Product List: edited here or loaded with ``import_apl``; exported as CSV."""
+
+    resource_classes = [ApprovedProductResource]
+    list_display = [
+        "manufacturer",
+        "model_name",
+        "model_number",
+        "adapter_type",
+        "rated_current_amps",
+        "ring_requirement",
+        "status",
+        "status_changed_on",
+        "is_sample",
+    ]
+    list_filter = ["status", "adapter_type", "ring_requirement", "manufacturer", "is_sample"]
+    search_fields = ["manufacturer", "model_name", "model_number", "standards"]
+    readonly_fields = ["updated_at"]
+    history_list_display = ["status"]
+    fieldsets = [
+        (None, {"fields": ["manufacturer", "model_name", "model_number", "adapter_type"]}),
+        (
+            _("What it serves"),
+            {
+                "fields": [
+                    "request_types",
+                    "rated_current_amps",
+                    "compatible_socket_forms",
+                    "ring_requirement",
+                    "max_panel_rating_amps",
+                    "max_backfeed_amps",
+                    "standards",
+                ]
+            },
+        ),
+        (_("Shown to customers"), {"fields": ["customer_requirements", "spec_sheet_url"]}),
+        (
+            _("Status"),
+            {
+                "fields": [
+                    "status",
+                    "approved_on",
+                    "status_changed_on",
+                    "is_sample",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+
+@admin.register(MeterRecord)
+class MeterRecordAdmin(ExportMixin, admin.ModelAdmin):
+    """The utility's meter records, loaded with ``import_meters``."""
+
+    resource_classes = [MeterRecordResource]
+    list_display = [
+        "service_account_number",
+        "meter_number",
+        "service_address",
+        "city",
+        "zip_code",
+        "meter_self_contained",
+        "service_phase",
+        "service_voltage",
+        "panel_rating_amps",
+        "is_sample",
+    ]
+    list_filter = ["meter_self_contained", "residential", "service_phase", "is_sample"]
+    search_fields = ["=service_account_number", "=meter_number", "service_address", "zip_code"]
+    readonly_fields = ["updated_at"]

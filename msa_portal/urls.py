@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import views
+from .api import api
 
 admin.site.site_header = "MSA Program — staff"
 admin.site.site_title = "MSA Portal admin"
@@ -13,6 +14,8 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("requests/", include("enrollment.urls")),
+    path("eligibility/", include("eligibility.urls")),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -203,3 +203,5 @@ LOGGING = {
 INSTALLED_APPS += ["import_export"]
 # Public pre-check API (POST /api/v1/eligibility/check): requests per client address.
 MSA_ELIGIBILITY_API_RATE = env("MSA_ELIGIBILITY_API_RATE", default="30/m")
+# The client address the API throttles by: 0 trusts REMOTE_ADDR only; behind one proxy, 1.
+NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)

@@ -112,9 +112,7 @@ def eligibility_check_run(*, application_id: int) -> Application:
     Safe to run twice: a request that is no longer submitted is returned unchanged.
     """
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update().select_related("device").get(pk=application_id)
-        )
+        application = Application.objects.select_for_update().get(pk=application_id)
         if application.status != Status.SUBMITTED:
             logger.info(
                 "eligibility check for request %s skipped: status %s",
@@ -135,9 +133,7 @@ def eligibility_check_run(*, application_id: int) -> Application:
 def eligibility_check_rerun(*, application_id: int, actor) -> Application:
     """Re-run the check of a request under review, refresh its results and note who asked."""
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update().select_related("device").get(pk=application_id)
-        )
+        application = Application.objects.select_for_update().get(pk=application_id)
         if application.status != Status.UNDER_REVIEW:
             raise TransitionError(
                 _("Eligibility can be re-checked only while a request is under review.")

@@ -121,7 +121,11 @@ def eligibility_check_run(*, application_id: int) -> Application:
             )
             return application
         report = _judge(application)
-        application.save(update_fields=["device_snapshot", "updated_at"])
+        # The transition below saves the row again (and writes its history entry), so a plain
+        # update is enough here and keeps one history entry per check.
+        Application.objects.filter(pk=application.pk).update(
+            device_snapshot=application.device_snapshot
+        )
         _store_results(application, report)
         application = request_record_eligibility(
             application_id=application.pk, outcome=str(report.outcome)

@@ -36,7 +36,12 @@ def error_body(*, code: str, message: str, errors: dict | None = None) -> dict:
 def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        errors.setdefault(_field_of(error.get("loc", [])), []).append(str(error.get("msg", "")))
+        field = _field_of(error.get("loc", []))
+        if field == "__all__" and error.get("type") in ("missing", "model_attributes_type"):
+            message = _("Send a JSON object of site facts.")  # no body, or not an object
+        else:
+            message = str(error.get("msg", ""))
+        errors.setdefault(field, []).append(message)
     return api.create_response(
         request,
         error_body(code="invalid", message=_("Some fields are not valid."), errors=errors),

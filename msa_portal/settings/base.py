@@ -200,7 +200,7 @@ LOGGING = {
 
 # --- eligibility ---
 # django-import-export: CSV export of the APL and meter records from admin.
-INSTALLED_APPS += ["import_export"]
+INSTALLED_APPS += ["import_export", "ninja"]  # ninja: API docs served from local static files
 # Public pre-check API (POST /api/v1/eligibility/check): requests per client address.
 MSA_ELIGIBILITY_API_RATE = env("MSA_ELIGIBILITY_API_RATE", default="30/m")
 # The client address the API throttles by: 0 trusts REMOTE_ADDR only; behind one proxy, 1.

@@ -152,3 +152,11 @@ def test_openapi_schema_and_docs_are_published(client):
     assert schema.status_code == 200
     assert "/api/v1/eligibility/check" in schema.json()["paths"]
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize("body", ["", "[1, 2]", '"facts"'])
+def test_a_missing_body_or_one_that_is_not_an_object_says_what_to_send(client, body):
+    response = client.post(URL, data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"__all__": ["Send a JSON object of site facts."]}

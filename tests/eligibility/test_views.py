@@ -132,5 +132,5 @@ def test_results_include_renders_a_requests_stored_results():
 
     assert "Something needs fixing." in html
     assert "No Electric Service Requirement violation" in html
-    assert html.count("Does not meet the requirement") == 1
-    assert html.count("Meets the requirement") == 12
+    assert html.count("Does not meet the requirement:") == 1
+    assert html.count("Meets the requirement:") == 12

@@ -225,3 +225,42 @@ def test_task_retries_a_transient_database_error(monkeypatch):
     assert len(calls) == 2
     application.refresh_from_db()
     assert application.status == Status.UNDER_REVIEW
+
+
+def test_admin_inline_shows_each_rule_in_words(rf, staff_user):
+    from django.contrib import admin
+
+    from enrollment.admin_eligibility import EligibilityResultInline
+
+    application = eligible_submitted_request(esr_violation="yes")
+    eligibility_check_run(application_id=application.pk)
+    inline = EligibilityResultInline(Application, admin.site)
+    request = rf.get("/admin/")
+    request.user = staff_user
+
+    rows = list(inline.get_queryset(request).filter(application=application))
+
+    assert [r.code for r in rows][:2] == ["METER_SELF_CONTAINED", "SERVICE_1PH_3W_240"]
+    esr = next(r for r in rows if r.code == "NO_ESR_VIOLATION")
+    assert inline.result_label(esr) == "FAIL"
+    assert inline.rule(esr) == "No Electric Service Requirement violation (NO_ESR_VIOLATION)"
+    assert not inline.has_add_permission(request, application)
+    assert not inline.has_change_permission(request, application)
+
+
+def test_status_page_panel_shows_the_stored_results(client):
+    from django.template.loader import render_to_string
+
+    application = eligible_submitted_request()
+    assert "checking your request" in render_to_string(
+        "enrollment/includes/eligibility_panel.html", {"application": application}
+    )
+    eligibility_check_run(application_id=application.pk)
+    application.refresh_from_db()
+
+    html = render_to_string(
+        "enrollment/includes/eligibility_panel.html", {"application": application}
+    )
+
+    assert "You meet every requirement." in html
+    assert html.count("Meets the requirement:") == 13

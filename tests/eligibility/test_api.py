@@ -4,6 +4,9 @@ import json
 
 import pytest
 from django.core.cache import cache
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from eligibility.rules import registered_codes
 from tests.factories import ApprovedProductFactory
@@ -160,3 +163,26 @@ def test_a_missing_body_or_one_that_is_not_an_object_says_what_to_send(client, b
 
     assert response.status_code == 400
     assert response.json()["errors"] == {"__all__": ["Send a JSON object of site facts."]}
+
+
+FACT_NAMES = list(good_facts(1))
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**12), 10**12) | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children)
+    ),
+    max_leaves=5,
+)
+
+
+@hypothesis_settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(body=st.dictionaries(st.sampled_from(FACT_NAMES), json_values, max_size=6))
+def test_any_json_object_gets_an_answer_or_a_400_never_a_server_error(client, body):
+    cache.clear()
+    response = client.post(URL, data=json.dumps(body), content_type="application/json")
+
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["errors"]

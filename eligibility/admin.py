@@ -1,10 +1,33 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import ApprovedProduct, MeterRecord
 from .resources import ApprovedProductResource, MeterRecordResource
+from .services import product_set_status, product_stamp_status_change
+
+
+def _status_action(status: str, description: str):
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin, request, queryset):
+        changed = product_set_status(
+            product_ids=list(queryset.values_list("pk", flat=True)), status=status
+        )
+        modeladmin.message_user(
+            request,
+            ngettext(
+                "%(count)d entry is now %(status)s.",
+                "%(count)d entries are now %(status)s.",
+                changed,
+            )
+            % {"count": changed, "status": ApprovedProduct.Status(status).label.lower()},
+            messages.SUCCESS,
+        )
+
+    action.__name__ = f"mark_{status}"
+    return action
 
 
 @admin.register(ApprovedProduct)
@@ -27,6 +50,11 @@ class ApprovedProductAdmin(ExportMixin, SimpleHistoryAdmin):
     search_fields = ["manufacturer", "model_name", "model_number", "standards"]
     readonly_fields = ["updated_at"]
     history_list_display = ["status"]
+    actions = [
+        _status_action(ApprovedProduct.Status.SUSPENDED, _("Suspend the selected entries")),
+        _status_action(ApprovedProduct.Status.RETIRED, _("Retire the selected entries")),
+        _status_action(ApprovedProduct.Status.ACTIVE, _("Reactivate the selected entries")),
+    ]
     fieldsets = [
         (None, {"fields": ["manufacturer", "model_name", "model_number", "adapter_type"]}),
         (
@@ -57,6 +85,15 @@ class ApprovedProductAdmin(ExportMixin, SimpleHistoryAdmin):
             },
         ),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if (
+            change
+            and "status" in form.changed_data
+            and "status_changed_on" not in form.changed_data
+        ):
+            product_stamp_status_change(product=obj)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(MeterRecord)

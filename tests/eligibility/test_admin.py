@@ -66,3 +66,41 @@ def test_meter_records_list_searches_by_exact_account(staff_client):
     assert response.status_code == 200
     assert b"M1000001" in response.content
     assert b"M1000002" not in response.content
+
+
+def test_suspending_from_admin_dates_the_change_and_leaves_checked_requests_alone(staff_client):
+    from django.utils import timezone
+
+    from enrollment.eligibility import eligibility_check_run
+    from tests.eligibility.factories import eligible_submitted_request
+
+    product = ApprovedProduct.objects.get(manufacturer="Tesla")
+    application = eligible_submitted_request(device=product)
+    eligibility_check_run(application_id=application.pk)
+
+    response = staff_client.post(
+        "/admin/eligibility/approvedproduct/",
+        {"action": "mark_suspended", "_selected_action": [product.pk]},
+        follow=True,
+    )
+
+    assert b"1 entry is now suspended." in response.content
+    product.refresh_from_db()
+    assert product.status == "suspended"
+    assert product.status_changed_on == timezone.localdate()
+    assert product.history.first().status == "suspended"
+    application.refresh_from_db()
+    assert application.device_snapshot["status"] == "active"
+    assert b"Backup Switch" not in staff_client.get("/eligibility/approved-products/").content
+
+
+def test_setting_a_status_twice_changes_nothing_the_second_time():
+    from eligibility.services import product_set_status
+
+    demo.seed(stdout=None)
+    ids = list(
+        ApprovedProduct.objects.filter(manufacturer="ConnectDER").values_list("pk", flat=True)
+    )
+
+    assert product_set_status(product_ids=ids, status="retired") == 3
+    assert product_set_status(product_ids=ids, status="retired") == 0

@@ -54,13 +54,14 @@ def has_open_duplicate(application: Application) -> bool:
     )
 
 
-def _judge(application: Application) -> Report:
+def _judge(application: Application, *, fresh_snapshot: bool) -> Report:
     # Keep the APL entry the request is judged against, so later edits to the list never
-    # rewrite why it passed. A re-run keeps it unless the request now names another device.
+    # rewrite why it passed. The first check takes it as the list stands at submission; a
+    # re-run keeps it unless the request now names another device.
     snapshot = application.device_snapshot
     if application.device_id is None:
         snapshot = None
-    elif not snapshot or snapshot.get("id") != application.device_id:
+    elif fresh_snapshot or not snapshot or snapshot.get("id") != application.device_id:
         snapshot = device_snapshot(application.device_id)
     application.device_snapshot = snapshot
     return check_site_facts(
@@ -120,7 +121,7 @@ def eligibility_check_run(*, application_id: int) -> Application:
                 application.status,
             )
             return application
-        report = _judge(application)
+        report = _judge(application, fresh_snapshot=True)
         # The transition below saves the row again (and writes its history entry), so a plain
         # update is enough here and keeps one history entry per check.
         Application.objects.filter(pk=application.pk).update(
@@ -143,7 +144,7 @@ def eligibility_check_rerun(*, application_id: int, actor) -> Application:
                 _("Eligibility can be re-checked only while a request is under review.")
             )
         previous = application.eligibility_outcome
-        report = _judge(application)
+        report = _judge(application, fresh_snapshot=False)
         application.eligibility_outcome = str(report.outcome)
         application.eligibility_checked_at = timezone.now()
         application.save(

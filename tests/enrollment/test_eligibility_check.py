@@ -264,3 +264,15 @@ def test_status_page_panel_shows_the_stored_results(client):
 
     assert "You meet every requirement." in html
     assert html.count("Meets the requirement:") == 13
+
+
+def test_first_check_snapshots_the_list_as_it_stands_at_submission():
+    application = eligible_submitted_request()
+    stale = {**application.device.snapshot(), "status": "retired"}
+    Application.objects.filter(pk=application.pk).update(device_snapshot=stale)
+
+    eligibility_check_run(application_id=application.pk)
+
+    application.refresh_from_db()
+    assert application.device_snapshot["status"] == "active"
+    assert results_of(application)["DEVICE_APPROVED"] == "pass"

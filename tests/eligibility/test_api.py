@@ -186,3 +186,16 @@ def test_any_json_object_gets_an_answer_or_a_400_never_a_server_error(client, bo
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert response.json()["errors"]
+
+
+def test_a_forged_forwarded_for_header_does_not_escape_the_limit(client, settings):
+    settings.MSA_ELIGIBILITY_API_RATE = "2/m"
+
+    codes = [
+        post(
+            client, {}, REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}"
+        ).status_code
+        for i in range(3)
+    ]
+
+    assert codes == [200, 200, 429]

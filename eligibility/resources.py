@@ -53,6 +53,27 @@ class WholeNumberWidget(widgets.IntegerWidget):
         return int(text)
 
 
+class YesNoWidget(widgets.BooleanWidget):
+    """1/0, true/false or yes/no; anything else is an error, never a silent "no"."""
+
+    TRUE_WORDS = {"1", "true", "yes", "y"}
+    FALSE_WORDS = {"0", "false", "no", "n"}
+
+    def clean(self, value, row=None, **kwargs) -> bool | None:
+        text = str(value if value is not None else "").strip().lower()
+        if text == "":
+            return None
+        if text in self.TRUE_WORDS:
+            return True
+        if text in self.FALSE_WORDS:
+            return False
+        raise ValueError(_("%(value)s is not yes or no (use 1 or 0)") % {"value": value})
+
+
+def yes_no(name: str) -> fields.Field:
+    return fields.Field(attribute=name, column_name=name, widget=YesNoWidget())
+
+
 def whole_number(name: str) -> fields.Field:
     return fields.Field(attribute=name, column_name=name, widget=WholeNumberWidget())
 
@@ -61,6 +82,7 @@ class ApprovedProductResource(resources.ModelResource):
     rated_current_amps = whole_number("rated_current_amps")
     max_panel_rating_amps = whole_number("max_panel_rating_amps")
     max_backfeed_amps = whole_number("max_backfeed_amps")
+    is_sample = yes_no("is_sample")
     request_types = fields.Field(
         attribute="request_types",
         column_name="request_types",
@@ -127,6 +149,9 @@ class MeterRecordResource(resources.ModelResource):
     service_phase = whole_number("service_phase")
     service_wires = whole_number("service_wires")
     panel_rating_amps = whole_number("panel_rating_amps")
+    residential = yes_no("residential")
+    meter_self_contained = yes_no("meter_self_contained")
+    is_sample = yes_no("is_sample")
 
     class Meta:
         model = MeterRecord

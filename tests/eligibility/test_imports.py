@@ -221,3 +221,17 @@ def test_exported_csv_imports_back_unchanged():
     summary = apl_import(text=exported)
 
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 6)
+
+
+def test_yes_no_columns_refuse_anything_but_yes_or_no(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        METER_HEADER
+        + "8000000001,M1000001,1 Main St,Rosemead,91770,yes,true,1,3,120/240,200\n"
+        + "8000000002,M1000002,2 Main St,Rosemead,91770,1,maybe,1,3,120/240,200\n",
+    )
+
+    err = fail("import_meters", path, capsys)
+
+    assert "line 3: meter_self_contained: maybe is not yes or no" in err
+    assert MeterRecord.objects.count() == 0

@@ -27,26 +27,38 @@ def filed_by_contractor(application: Application) -> bool:
     return application.contractor_company_id is not None
 
 
+# The documents issue stores uploads as ``Document`` rows (``application.documents``); a signed
+# Authorization Form is one of kind "authorization_form". Read by name so this module works
+# before and after that model exists.
+AUTHORIZATION_FORM_KIND = "authorization_form"
+
+
 def authorization_on_file(application: Application) -> bool:
     """Return whether the customer's signed authorization of the contractor is on file.
 
-    HOOK for the contractor / documents issue: it gives ``Application`` an
-    ``authorization_on_file`` attribute (a property or annotated field, a bool) and this reads
-    it. Until then no authorization can be on file, so a contractor-filed request fails
-    ``AUTHORIZATION_ON_FILE`` and goes to staff, who can check the uploaded form by hand.
+    HOOK for the contractor / documents issue: true when the request has an uploaded document of
+    kind ``authorization_form`` (the same test the wizard's pre-check makes). Without the
+    documents model nothing can be on file, so a contractor-filed request fails
+    ``AUTHORIZATION_ON_FILE`` and goes to staff, who check the form by hand.
     """
-    return bool(getattr(application, "authorization_on_file", False))
+    documents = getattr(application, "documents", None)
+    if documents is None:
+        return False
+    return documents.filter(kind=AUTHORIZATION_FORM_KIND).exists()
 
 
-def has_open_duplicate(application: Application) -> bool:
-    """Return whether another open request names the same service account or meter."""
+def has_open_duplicate(application: Application) -> bool | None:
+    """Return whether another open request names the same service account or meter.
+
+    None when the request names neither, so the rule asks instead of passing.
+    """
     same = Q()
     if application.service_account_number:
         same |= Q(service_account_number=application.service_account_number)
     if application.meter_number:
         same |= Q(meter_number=application.meter_number)
     if not same:
-        return False
+        return None
     return (
         Application.objects.filter(same, status__in=OPEN_STATUSES)
         .exclude(pk=application.pk)

@@ -276,3 +276,31 @@ def test_first_check_snapshots_the_list_as_it_stands_at_submission():
     application.refresh_from_db()
     assert application.device_snapshot["status"] == "active"
     assert results_of(application)["DEVICE_APPROVED"] == "pass"
+
+
+def test_an_uploaded_authorization_form_counts_as_on_file():
+    class Documents:
+        def __init__(self, kinds):
+            self.kinds = kinds
+
+        def filter(self, *, kind):
+            return type("Q", (), {"exists": lambda _self: kind in self.kinds})()
+
+    class Request:
+        documents = Documents({"authorization_form"})
+
+    class Other:
+        documents = Documents({"panel_photo"})
+
+    assert authorization_on_file(Request())
+    assert not authorization_on_file(Other())
+
+
+def test_a_request_naming_neither_account_nor_meter_asks_about_duplicates():
+    application = ApplicationFactory(
+        status=Status.SUBMITTED, service_account_number="", meter_number=""
+    )
+
+    eligibility_check_run(application_id=application.pk)
+
+    assert results_of(application)["NO_OPEN_DUPLICATE"] == "review"

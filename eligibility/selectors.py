@@ -1,5 +1,7 @@
 """Reads the rules need: the chosen APL entry and the utility's meter record."""
 
+from django.db.models import QuerySet
+
 from .models import ApprovedProduct, MeterRecord
 from .rules import CheckContext, Report, SiteFacts, evaluate
 
@@ -63,3 +65,25 @@ def check_site_facts(
         open_duplicate=open_duplicate,
     )
     return evaluate(facts, context)
+
+
+def active_products(
+    *, adapter_type: str | None = None, manufacturer: str | None = None
+) -> QuerySet[ApprovedProduct]:
+    """Active APL entries customers can choose from, optionally of one type or maker."""
+    products = ApprovedProduct.objects.filter(status=ApprovedProduct.Status.ACTIVE)
+    if adapter_type:
+        products = products.filter(adapter_type=adapter_type)
+    if manufacturer:
+        products = products.filter(manufacturer=manufacturer)
+    return products.order_by("manufacturer", "model_name")
+
+
+def product_manufacturers() -> list[str]:
+    """Makers with at least one active entry, for the public list's filter."""
+    return list(
+        ApprovedProduct.objects.filter(status=ApprovedProduct.Status.ACTIVE)
+        .order_by("manufacturer")
+        .values_list("manufacturer", flat=True)
+        .distinct()
+    )

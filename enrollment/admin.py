@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import backoffice, decisions
+from .admin_eligibility import EligibilityResultInline, rerun_eligibility
 from .models import Application, Rejection, RequestEvent, Status
 from .services import TransitionError
 
@@ -122,11 +123,17 @@ class ApplicationAdmin(SimpleHistoryAdmin):
     # A second COUNT over the whole table on every filtered page is not worth its cost at 100k.
     show_full_result_count = False
     history_list_display = ["state", "eligibility"]
-    actions = ["approve_selected", "reject_selected", "ask_for_info_selected", "export_selected"]
+    actions = [
+        "approve_selected",
+        "reject_selected",
+        "ask_for_info_selected",
+        rerun_eligibility,
+        "export_selected",
+    ]
 
     # Where the other apps' sections join the request page (appended at merge):
     # EligibilityResult (rule by rule), Document / Agreement, Payment / Refund, Visit.
-    inlines = [RequestEventInline, RejectionInline]
+    inlines = [EligibilityResultInline, RequestEventInline, RejectionInline]
 
     fieldsets = [
         (
@@ -330,6 +337,11 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             (_("Approve"), reverse(self._url_name("approve"), args=[obj.pk])),
             (_("Reject"), reverse(self._url_name("reject"), args=[obj.pk])),
             (_("Ask for information"), reverse(self._url_name("ask_info"), args=[obj.pk])),
+            *(
+                [(_("Re-run eligibility"), reverse(self._url_name("rerun"), args=[obj.pk]))]
+                if obj.status == Status.UNDER_REVIEW
+                else []
+            ),
         ]
 
     def _url_name(self, view: str, *, namespaced: bool = True) -> str:
@@ -356,6 +368,11 @@ class ApplicationAdmin(SimpleHistoryAdmin):
                 "<int:object_id>/ask-for-information/",
                 wrap(self.ask_info_view),
                 name=name("ask_info"),
+            ),
+            path(
+                "<int:object_id>/rerun-eligibility/",
+                wrap(self.rerun_view),
+                name=name("rerun"),
             ),
             path("export.csv", wrap(self.export_view), name=name("export")),
             *super().get_urls(),
@@ -401,6 +418,19 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             ),
             done=_("Question sent for %(reference)s."),
             already=_("%(reference)s is already waiting for an answer; nothing changed."),
+        )
+
+    def rerun_view(self, request, object_id):
+        return self._decision_view(
+            request,
+            object_id,
+            form_class=backoffice.RerunEligibilityForm,
+            title=_("Re-run the eligibility check"),
+            decide=lambda obj, data: decisions.request_decide_rerun_eligibility(
+                application_id=obj.pk, actor=request.user
+            ),
+            done=_("Eligibility of %(reference)s checked again; see the results below."),
+            already=_("%(reference)s: nothing changed."),
         )
 
     def _decision_view(self, request, object_id, *, form_class, title, decide, done, already):

@@ -24,6 +24,10 @@ from .models import Application, RejectionReason
 # ---------------------------------------------------------------------------- decision forms
 
 
+class RerunEligibilityForm(forms.Form):
+    """Nothing to fill in: the page asks staff to confirm the re-run."""
+
+
 class ApproveForm(forms.Form):
     note = forms.CharField(
         label=gettext_lazy("Note for the record (optional)"),

@@ -156,3 +156,11 @@ def request_decide_ask_for_info(*, application_id: int, actor, question: str) ->
             application_id=application_id, actor=actor, question=question
         )
     return Decision(application=application, changed=True)
+
+
+def request_decide_rerun_eligibility(*, application_id: int, actor) -> Decision:
+    """Re-run the eligibility check of a request under review (after its facts were corrected)."""
+    from .eligibility import eligibility_check_rerun
+
+    application = eligibility_check_rerun(application_id=application_id, actor=actor)
+    return Decision(application=application, changed=True)

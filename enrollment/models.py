@@ -502,3 +502,39 @@ class Rejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.reason_code}"
+
+
+class EligibilityResult(models.Model):
+    """One rule's result in a request's authoritative eligibility check (one row per rule)."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="eligibility_results"
+    )
+    code = models.CharField(_("rule"), max_length=40)
+    result = models.CharField(_("result"), max_length=10, choices=EligibilityOutcome)
+    message = models.TextField(_("message"))
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    checked_at = models.DateTimeField(_("checked at"))
+
+    class Meta:
+        verbose_name = _("eligibility result")
+        verbose_name_plural = _("eligibility results")
+        ordering = ["application", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "code"], name="one_eligibility_result_per_rule"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(result__in=EligibilityOutcome.values),
+                name="eligibility_result_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.result}"
+
+    @property
+    def title(self) -> str:
+        from eligibility.rules import rule_title
+
+        return rule_title(self.code)

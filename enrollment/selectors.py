@@ -17,6 +17,7 @@ from .models import (
     AgreementVersion,
     Application,
     Document,
+    EligibilityResult,
     RequestEvent,
 )
 from .permissions import requests_visible_to
@@ -42,6 +43,9 @@ def request_detail_queryset(user) -> QuerySet[Application]:
             Prefetch(
                 "signatures",
                 queryset=AgreementSignature.objects.select_related("version").defer("signed_text"),
+            ),
+            Prefetch(
+                "eligibility_results", queryset=EligibilityResult.objects.order_by("position")
             ),
         )
     )
@@ -70,16 +74,23 @@ def request_has_open_duplicate(application: Application) -> bool | None:
     )
 
 
-def request_precheck(application: Application) -> Report:
-    """Run the eligibility pre-check on a draft, the way the authoritative check will."""
+def request_authorization_on_file(application: Application) -> bool:
+    """Whether the customer's signed authorization of the filing contractor is on file."""
+    return application.documents.filter(kind=Document.Kind.AUTHORIZATION_FORM).exists()
+
+
+def request_precheck(application: Application, *, device: dict | None = None) -> Report:
+    """Judge a request by the program rules: the wizard's pre-check and the authoritative check.
+
+    ``device`` is the APL snapshot to judge against; by default the entry as it stands now.
+    """
     return check_site_facts(
         SiteFacts.from_dict(application.site_facts()),
         lookup_meter=True,
         filed_by_contractor=application.contractor_company_id is not None,
-        authorization_on_file=application.documents.filter(
-            kind=Document.Kind.AUTHORIZATION_FORM
-        ).exists(),
+        authorization_on_file=request_authorization_on_file(application),
         open_duplicate=request_has_open_duplicate(application),
+        device=device,
     )
 
 

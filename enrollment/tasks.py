@@ -3,6 +3,7 @@
 import logging
 
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 logger = logging.getLogger(__name__)
 
@@ -12,10 +13,18 @@ def send_eligibility_check(application_id: int) -> None:
     check_eligibility.delay(application_id)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=5)
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=8,
+)
 def check_eligibility(self, application_id: int) -> str:
-    """Run the authoritative eligibility check for one request (placeholder until issue 3)."""
-    from .services import request_record_eligibility
+    """Run the authoritative eligibility check for one request; a repeat changes nothing."""
+    from .eligibility import eligibility_check_run
 
-    application = request_record_eligibility(application_id=application_id, outcome="review")
+    application = eligibility_check_run(application_id=application_id)
     return application.status

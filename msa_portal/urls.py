@@ -4,6 +4,7 @@ from django.urls import include, path
 from enrollment import backoffice
 
 from . import views
+from .api import api
 
 admin.site.site_header = "MSA Program — staff"
 admin.site.site_title = "MSA Portal admin"
@@ -17,6 +18,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("company/", include("accounts.urls")),
     path("requests/", include("enrollment.urls")),
+    path("eligibility/", include("eligibility.urls")),
+    path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/dashboard/", admin.site.admin_view(backoffice.dashboard), name="admin_dashboard"),
     path("admin/", admin.site.urls),

@@ -13,6 +13,8 @@ from .engine import (
     SiteFacts,
     evaluate,
     registered_codes,
+    rule,
+    rule_title,
 )
 
 __all__ = [
@@ -23,4 +25,6 @@ __all__ = [
     "SiteFacts",
     "evaluate",
     "registered_codes",
+    "rule",
+    "rule_title",
 ]

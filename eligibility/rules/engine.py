@@ -1,6 +1,11 @@
+import logging
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 
 class Outcome(StrEnum):
@@ -106,23 +111,50 @@ class Report:
 
 RuleFunction = Callable[[SiteFacts, CheckContext], tuple[Outcome, str]]
 _RULES: dict[str, RuleFunction] = {}
+_TITLES: dict[str, str] = {}
+RULE_ERROR_MESSAGE = _(
+    "We could not check this automatically; staff will review it with your request."
+)
 
 
-def rule(code: str) -> Callable[[RuleFunction], RuleFunction]:
+def rule(code: str, *, title: str = "") -> Callable[[RuleFunction], RuleFunction]:
     """Register a rule under its stable code; rules run in registration order."""
 
     def register(function: RuleFunction) -> RuleFunction:
         if code in _RULES:
             raise ValueError(f"rule {code} is registered twice")
         _RULES[code] = function
+        _TITLES[code] = title
         function.code = code
         return function
 
     return register
 
 
+def unregister(code: str) -> None:
+    """Remove a rule (for tests that register a rule of their own)."""
+    _RULES.pop(code, None)
+    _TITLES.pop(code, None)
+
+
 def registered_codes() -> list[str]:
     return list(_RULES)
+
+
+def rule_title(code: str) -> str:
+    """Return the short plain-language name of a rule, or its code when it has none."""
+    return str(_TITLES.get(code) or code)
+
+
+def _run(code: str, function: RuleFunction, facts: SiteFacts, context: CheckContext):
+    # A rule that trips over facts it did not expect (a wrong type from a caller) must not
+    # take the whole check down: it asks for a person instead.
+    try:
+        result, message = function(facts, context)
+        return RuleResult(code=code, result=Outcome(result), message=str(message))
+    except Exception:
+        logger.exception("eligibility rule %s raised; answering review", code)
+        return RuleResult(code=code, result=Outcome.REVIEW, message=str(RULE_ERROR_MESSAGE))
 
 
 def evaluate(facts: SiteFacts, context: CheckContext | None = None) -> Report:
@@ -130,8 +162,7 @@ def evaluate(facts: SiteFacts, context: CheckContext | None = None) -> Report:
     context = context or CheckContext()
     results = []
     for code, function in _RULES.items():
-        result, message = function(facts, context)
-        results.append(RuleResult(code=code, result=Outcome(result), message=str(message)))
+        results.append(_run(code, function, facts, context))
     if any(r.result == Outcome.FAIL for r in results):
         outcome = Outcome.FAIL
     elif any(r.result == Outcome.REVIEW for r in results):

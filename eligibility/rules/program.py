@@ -10,10 +10,16 @@ from .engine import CheckContext, Outcome, SiteFacts, rule
 
 PASS, FAIL, REVIEW = Outcome.PASS, Outcome.FAIL, Outcome.REVIEW
 MAX_PANEL_AMPS = 200
+PROGRAM_VOLTAGE = "120/240"
 NOT_FOR_REMOVAL = _("Does not apply to a removal.")
 
 
-@rule("METER_SELF_CONTAINED")
+def _voltage(value: str) -> str:
+    """Normalise a nominal voltage as people type it: " 120/240V " and "120/240 v" → "120/240"."""
+    return str(value).strip().upper().removesuffix("V").replace(" ", "")
+
+
+@rule("METER_SELF_CONTAINED", title=_("Residential self-contained meter"))
 def meter_self_contained(facts: SiteFacts, context: CheckContext):
     if facts.residential is False:
         return FAIL, _("The program is for residential service only.")
@@ -30,7 +36,7 @@ def meter_self_contained(facts: SiteFacts, context: CheckContext):
     return PASS, _("Residential self-contained meter.")
 
 
-@rule("SERVICE_1PH_3W_240")
+@rule("SERVICE_1PH_3W_240", title=_("Single-phase, 3-wire, 120/240 V service"))
 def service_single_phase_240(facts: SiteFacts, context: CheckContext):
     known = (facts.service_phase, facts.service_wires, facts.service_voltage)
     wrong = []
@@ -38,7 +44,7 @@ def service_single_phase_240(facts: SiteFacts, context: CheckContext):
         wrong.append(_("%(phase)s-phase") % {"phase": facts.service_phase})
     if facts.service_wires is not None and facts.service_wires != 3:
         wrong.append(_("%(wires)s-wire") % {"wires": facts.service_wires})
-    if facts.service_voltage is not None and facts.service_voltage != "120/240":
+    if facts.service_voltage is not None and _voltage(facts.service_voltage) != PROGRAM_VOLTAGE:
         wrong.append(_("%(voltage)s V") % {"voltage": facts.service_voltage})
     if wrong:
         return FAIL, _(
@@ -52,7 +58,7 @@ def service_single_phase_240(facts: SiteFacts, context: CheckContext):
     return PASS, _("Single-phase, 3-wire, 120/240 V service.")
 
 
-@rule("PANEL_MAX_200A")
+@rule("PANEL_MAX_200A", title=_("Service panel rated 200 A or less"))
 def panel_max_200a(facts: SiteFacts, context: CheckContext):
     if facts.panel_rating_amps is None:
         return REVIEW, _("We need your service panel's rating in amps (printed on its label).")
@@ -65,7 +71,7 @@ def panel_max_200a(facts: SiteFacts, context: CheckContext):
     }
 
 
-@rule("BACKFEED_WITHIN_RATING")
+@rule("BACKFEED_WITHIN_RATING", title=_("Back-feed within the panel's rating"))
 def backfeed_within_rating(facts: SiteFacts, context: CheckContext):
     if facts.backfeed_amps is None or facts.panel_rating_amps is None:
         return REVIEW, _(
@@ -83,10 +89,17 @@ def backfeed_within_rating(facts: SiteFacts, context: CheckContext):
     }
 
 
-@rule("COMM_CABLE_NOT_IN_LIQUIDTIGHT")
+@rule("COMM_CABLE_NOT_IN_LIQUIDTIGHT", title=_("Communication cables not in liquid-tight conduit"))
 def comm_cable_not_in_liquidtight(facts: SiteFacts, context: CheckContext):
+    if facts.request_type == "removal":
+        return PASS, NOT_FOR_REMOVAL
     device = context.device
-    if device is None or device.get("adapter_type") != "isolating":
+    if device is None:
+        return REVIEW, _(
+            "Once you choose an approved device we can tell whether this applies (isolating "
+            "adapters only)."
+        )
+    if device.get("adapter_type") != "isolating":
         return PASS, _("Applies to isolating adapters only.")
     if facts.comm_cable_in_liquidtight:
         return FAIL, _(
@@ -96,7 +109,7 @@ def comm_cable_not_in_liquidtight(facts: SiteFacts, context: CheckContext):
     return PASS, _("No communication cable in liquid-tight conduit.")
 
 
-@rule("ENERGIZED_IN_LIQUIDTIGHT")
+@rule("ENERGIZED_IN_LIQUIDTIGHT", title=_("Energized conductors in liquid-tight conduit"))
 def energized_in_liquidtight(facts: SiteFacts, context: CheckContext):
     if not facts.energized_conductors:
         return PASS, _(
@@ -116,7 +129,7 @@ def energized_in_liquidtight(facts: SiteFacts, context: CheckContext):
     return PASS, _("Energized conductors run in liquid-tight conduit.")
 
 
-@rule("DEVICE_APPROVED")
+@rule("DEVICE_APPROVED", title=_("Device on the Approved Product List"))
 def device_approved(facts: SiteFacts, context: CheckContext):
     if facts.request_type == "removal":
         return PASS, NOT_FOR_REMOVAL
@@ -140,7 +153,7 @@ def device_approved(facts: SiteFacts, context: CheckContext):
     }
 
 
-@rule("DEVICE_REQUIREMENTS")
+@rule("DEVICE_REQUIREMENTS", title=_("Device requirements met at this site"))
 def device_requirements(facts: SiteFacts, context: CheckContext):
     if facts.request_type == "removal":
         return PASS, NOT_FOR_REMOVAL
@@ -164,7 +177,11 @@ def device_requirements(facts: SiteFacts, context: CheckContext):
         if facts.socket_ring_type in (None, "unknown"):
             unknown.append(_("whether your meter socket is ring-type or ringless"))
         elif facts.socket_ring_type != ring:
-            problems.append(_("it needs a %(ring)s meter socket") % {"ring": ring})
+            problems.append(
+                _("it needs a ring-type meter socket")
+                if ring == "ring"
+                else _("it needs a ringless meter socket")
+            )
     rated = device.get("rated_current_amps")
     if rated and facts.panel_rating_amps and facts.panel_rating_amps > rated:
         problems.append(
@@ -192,7 +209,7 @@ def device_requirements(facts: SiteFacts, context: CheckContext):
     }
 
 
-@rule("NO_ESR_VIOLATION")
+@rule("NO_ESR_VIOLATION", title=_("No Electric Service Requirement violation"))
 def no_esr_violation(facts: SiteFacts, context: CheckContext):
     if facts.esr_violation == "yes":
         return FAIL, _(
@@ -207,10 +224,15 @@ def no_esr_violation(facts: SiteFacts, context: CheckContext):
     return PASS, _("No Electric Service Requirement violation at the meter panel.")
 
 
-@rule("WATERPROOF_BAG")
+@rule("WATERPROOF_BAG", title=_("MSA left in a waterproof bag by the meter"))
 def waterproof_bag(facts: SiteFacts, context: CheckContext):
     if facts.request_type == "removal":
         return PASS, NOT_FOR_REMOVAL
+    if facts.waterproof_bag_commitment is None:
+        return REVIEW, _(
+            "Tell us you will leave the MSA next to the meter panel in a clearly visible "
+            "waterproof bag on the day of the visit."
+        )
     if not facts.waterproof_bag_commitment:
         return FAIL, _(
             "Confirm that the MSA will be left next to the meter panel in a clearly visible "
@@ -219,7 +241,7 @@ def waterproof_bag(facts: SiteFacts, context: CheckContext):
     return PASS, _("The MSA will be waiting in a clearly visible waterproof bag by the meter.")
 
 
-@rule("AUTHORIZATION_ON_FILE")
+@rule("AUTHORIZATION_ON_FILE", title=_("Customer authorization on file"))
 def authorization_on_file(facts: SiteFacts, context: CheckContext):
     if not context.filed_by_contractor:
         return PASS, _("Filed by the customer.")
@@ -230,7 +252,7 @@ def authorization_on_file(facts: SiteFacts, context: CheckContext):
     return PASS, _("The customer's signed authorization is on file.")
 
 
-@rule("METER_RECORD_MATCH")
+@rule("METER_RECORD_MATCH", title=_("Account and meter match our records"))
 def meter_record_match(facts: SiteFacts, context: CheckContext):
     if not facts.service_account_number or not facts.meter_number:
         return REVIEW, _("We need the service account number and the meter number.")
@@ -260,7 +282,7 @@ def meter_record_match(facts: SiteFacts, context: CheckContext):
     return PASS, _("The account and meter match the utility's records.")
 
 
-@rule("NO_OPEN_DUPLICATE")
+@rule("NO_OPEN_DUPLICATE", title=_("No other open request for this meter"))
 def no_open_duplicate(facts: SiteFacts, context: CheckContext):
     if context.open_duplicate is None:
         return REVIEW, _("Checked for other open requests on this meter after you apply.")

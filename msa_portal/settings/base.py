@@ -247,3 +247,11 @@ MSA_MAX_DOCUMENTS_PER_REQUEST = env.int("MSA_MAX_DOCUMENTS_PER_REQUEST", default
 # --- backoffice ---
 # History is for reading: no "revert" button (the request admin also refuses the POST).
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# --- eligibility ---
+# django-import-export: CSV export of the APL and meter records from admin.
+INSTALLED_APPS += ["import_export", "ninja"]  # ninja: API docs served from local static files
+# Public pre-check API (POST /api/v1/eligibility/check): requests per client address.
+MSA_ELIGIBILITY_API_RATE = env("MSA_ELIGIBILITY_API_RATE", default="30/m")
+# The client address the API throttles by: 0 trusts REMOTE_ADDR only; behind one proxy, 1.
+NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)

@@ -170,3 +170,39 @@ def test_nobody_edits_or_deletes_a_request_in_admin(client, staff_user, under_re
     assert add.status_code == 403
     under_review.refresh_from_db()
     assert under_review.status == Status.UNDER_REVIEW
+
+
+def test_rerun_button_refreshes_the_results_of_a_corrected_request(client, reviewer):
+    from enrollment.eligibility import eligibility_check_run
+    from enrollment.models import Application
+
+    application = make_request(Status.SUBMITTED)
+    Application.objects.filter(pk=application.pk).update(panel_rating_amps=400)
+    eligibility_check_run(application_id=application.pk)
+    application.refresh_from_db()
+    assert application.eligibility_outcome == EligibilityOutcome.FAIL
+    Application.objects.filter(pk=application.pk).update(panel_rating_amps=200)
+    client.force_login(reviewer)
+    url = reverse("admin:enrollment_application_rerun", args=[application.pk])
+
+    assert (
+        "Re-run eligibility"
+        in client.get(
+            reverse("admin:enrollment_application_change", args=[application.pk])
+        ).content.decode()
+    )
+    response = client.post(url, {})
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.eligibility_results.get(code="PANEL_MAX_200A").result == "pass"
+    assert RequestEvent.objects.filter(application=application, actor=reviewer).exists()
+
+
+def test_a_scheduler_cannot_rerun_eligibility(client, scheduler):
+    application = make_request(outcome=EligibilityOutcome.PASS)
+    client.force_login(scheduler)
+
+    response = client.post(reverse("admin:enrollment_application_rerun", args=[application.pk]))
+
+    assert response.status_code == 403

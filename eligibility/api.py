@@ -1,0 +1,92 @@
+"""``POST /api/v1/eligibility/check``: site facts in, the outcome and each rule's result out.
+
+No login and no CSRF (no cookie authentication); rate-limited per client address. The public
+pre-check never looks up meter records, so it cannot be used to probe accounts.
+"""
+
+from typing import Literal
+
+from django.conf import settings
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.throttling import AnonRateThrottle
+from pydantic import ConfigDict
+
+from .rules import SiteFacts
+from .selectors import check_site_facts
+
+Result = Literal["pass", "fail", "review"]
+
+
+class PreCheckThrottle(AnonRateThrottle):
+    """Per client address, at ``MSA_ELIGIBILITY_API_RATE`` (read per request, not at import)."""
+
+    scope = "eligibility_check"
+
+    def __init__(self):
+        super().__init__(rate="30/m")
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        self.rate = settings.MSA_ELIGIBILITY_API_RATE
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request)
+
+
+class SiteFactsIn(Schema):
+    """Site facts under the names of DESIGN.md §4; leave out what you do not know."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    request_type: Literal["install", "removal", "replacement"] | None = None
+    residential: bool | None = None
+    meter_self_contained: bool | None = None
+    service_phase: Literal[1, 3] | None = None
+    service_wires: Literal[2, 3, 4] | None = None
+    service_voltage: str | None = Field(None, max_length=10, examples=["120/240"])
+    panel_rating_amps: int | None = Field(None, ge=0, le=10_000)
+    backfeed_amps: int | None = Field(None, ge=0, le=10_000)
+    device: int | None = Field(None, description="Approved Product List id; null for a removal")
+    meter_socket_form: str | None = Field(None, max_length=10, examples=["2S"])
+    socket_ring_type: Literal["ring", "ringless", "unknown"] | None = None
+    comm_cable_in_liquidtight: bool | None = Field(
+        None, description="null when there is no communication cable"
+    )
+    energized_conductors: list[Literal["solar_load_side_tap", "ev_charging_cable"]] = Field(
+        default_factory=list, max_length=2
+    )
+    energized_in_liquidtight: bool | None = None
+    esr_violation: Literal["none", "yes", "unknown"] | None = None
+    waterproof_bag_commitment: bool | None = None
+    service_account_number: str | None = Field(None, pattern=r"^8\d{9}$")
+    meter_number: str | None = Field(None, max_length=20)
+
+
+class RuleOut(Schema):
+    code: str
+    result: Result
+    message: str
+
+
+class ReportOut(Schema):
+    outcome: Result
+    rules: list[RuleOut]
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    errors: dict[str, list[str]]
+
+
+router = Router(tags=["eligibility"])
+
+
+@router.post(
+    "/check",
+    response={200: ReportOut, 400: ErrorOut, 429: ErrorOut},
+    throttle=[PreCheckThrottle()],
+    summary="Check site facts against the program rules",
+)
+def check(request: HttpRequest, facts: SiteFactsIn):
+    """Run every program rule on the facts given; unknown facts answer `review`."""
+    return check_site_facts(SiteFacts.from_dict(facts.model_dump())).as_dict()

@@ -1,0 +1,187 @@
+"""The public "Am I eligible?" questionnaire: plain questions mapped to the site facts of §4."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout, Submit
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import ApprovedProduct, RequestType
+
+YES_NO_UNKNOWN = [("", _("I don't know")), ("yes", _("Yes")), ("no", _("No"))]
+
+
+def _yes_no(value: str):
+    return {"yes": True, "no": False}.get(value)
+
+
+def yes_no_field(label, *, help_text="", choices=YES_NO_UNKNOWN) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        help_text=help_text,
+        choices=choices,
+        coerce=_yes_no,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+class EligibilityCheckForm(forms.Form):
+    request_type = forms.ChoiceField(
+        label=_("What do you want to do?"),
+        choices=RequestType.choices,
+        initial=RequestType.INSTALL,
+        widget=forms.RadioSelect,
+    )
+    device = forms.ModelChoiceField(
+        label=_("Which adapter (MSA)?"),
+        queryset=ApprovedProduct.objects.filter(status=ApprovedProduct.Status.ACTIVE),
+        required=False,
+        empty_label=_("Not chosen yet"),
+        help_text=_("Not needed for a removal."),
+    )
+    residential = yes_no_field(_("Is this a home (residential service)?"))
+    meter_self_contained = yes_no_field(
+        _("Is your meter self-contained?"),
+        help_text=_(
+            "Most homes' meters are: the meter plugs straight into the socket, with no separate "
+            "current-transformer cabinet."
+        ),
+    )
+    service_phase = forms.TypedChoiceField(
+        label=_("Service phases"),
+        choices=[("", _("I don't know")), ("1", _("Single-phase")), ("3", _("Three-phase"))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    service_wires = forms.TypedChoiceField(
+        label=_("Service wires"),
+        choices=[("", _("I don't know")), ("2", "2"), ("3", "3"), ("4", "4")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    service_voltage = forms.ChoiceField(
+        label=_("Service voltage"),
+        choices=[
+            ("", _("I don't know")),
+            ("120/240", "120/240 V"),
+            ("120/208", "120/208 V"),
+            ("277/480", "277/480 V"),
+        ],
+        required=False,
+    )
+    panel_rating_amps = forms.IntegerField(
+        label=_("Service panel rating (amps)"),
+        min_value=1,
+        max_value=10_000,
+        required=False,
+        help_text=_("Printed on the panel's label or its main breaker."),
+    )
+    backfeed_amps = forms.IntegerField(
+        label=_("Total back-feed of solar or battery systems (amps)"),
+        min_value=0,
+        max_value=10_000,
+        required=False,
+        help_text=_("Enter 0 if you have none."),
+    )
+    meter_socket_form = forms.CharField(
+        label=_("Meter socket form"),
+        max_length=10,
+        required=False,
+        help_text=_('Such as "2S"; printed on the meter\'s face.'),
+    )
+    socket_ring_type = forms.ChoiceField(
+        label=_("Meter socket cover"),
+        choices=[
+            ("unknown", _("I don't know")),
+            ("ring", _("Ring-type (a metal ring holds the meter)")),
+            ("ringless", _("Ringless (the cover holds the meter)")),
+        ],
+        initial="unknown",
+        required=False,
+    )
+    comm_cable_in_liquidtight = yes_no_field(
+        _("Does a communication cable run in liquid-tight conduit at the meter?"),
+        choices=[("", _("There is no communication cable")), ("yes", _("Yes")), ("no", _("No"))],
+    )
+    energized_conductors = forms.MultipleChoiceField(
+        label=_("Energized conductors at the meter"),
+        choices=[
+            ("solar_load_side_tap", _("Solar load-side tap to the A/C disconnect")),
+            ("ev_charging_cable", _("120/240 V EV charging cable")),
+        ],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    energized_in_liquidtight = yes_no_field(
+        _("Do those conductors run in liquid-tight conduit?"),
+        choices=[("", _("None / I don't know")), ("yes", _("Yes")), ("no", _("No"))],
+    )
+    esr_violation = forms.ChoiceField(
+        label=_("Does the meter panel have an Electric Service Requirement violation?"),
+        choices=[("unknown", _("I don't know")), ("none", _("No")), ("yes", _("Yes"))],
+        initial="unknown",
+        required=False,
+    )
+    waterproof_bag_commitment = yes_no_field(
+        _("Will you leave the MSA by the meter in a clearly visible waterproof bag?"),
+        choices=[("", _("Not sure yet")), ("yes", _("Yes")), ("no", _("No"))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["device"].label_from_instance = lambda p: (
+            f"{p.manufacturer} {p.model_name} ({p.get_adapter_type_display()})"
+        )
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Fieldset(_("Your request"), "request_type", "device"),
+            Fieldset(
+                _("Your meter and service"),
+                "residential",
+                "meter_self_contained",
+                "service_phase",
+                "service_wires",
+                "service_voltage",
+                "panel_rating_amps",
+                "backfeed_amps",
+                "meter_socket_form",
+                "socket_ring_type",
+            ),
+            Fieldset(
+                _("Wiring at the meter"),
+                "comm_cable_in_liquidtight",
+                "energized_conductors",
+                "energized_in_liquidtight",
+                "esr_violation",
+            ),
+            Fieldset(_("On the day"), "waterproof_bag_commitment"),
+            Submit("check", _("Check my eligibility")),
+        )
+
+    def site_facts(self) -> dict:
+        """Return the answers under the site-fact names (call after is_valid())."""
+        data = dict(self.cleaned_data)
+        device = data.pop("device", None)
+        data["device"] = device.pk if device else None
+        data["energized_conductors"] = list(data.get("energized_conductors") or [])
+        return data
+
+
+class ProductFilterForm(forms.Form):
+    adapter_type = forms.ChoiceField(
+        label=_("Type"),
+        choices=[("", _("All types")), *ApprovedProduct.AdapterType.choices],
+        required=False,
+    )
+    manufacturer = forms.ChoiceField(label=_("Manufacturer"), choices=[], required=False)
+
+    def __init__(self, *args, manufacturers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["manufacturer"].choices = [
+            ("", _("All manufacturers")),
+            *((m, m) for m in manufacturers),
+        ]

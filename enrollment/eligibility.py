@@ -1,0 +1,136 @@
+"""The authoritative eligibility check of a request, and its re-run by staff.
+
+The rules themselves are pure functions in ``eligibility.rules``; ``selectors.request_precheck``
+gathers what they need for one request, the same way for the wizard's pre-check. This module keeps
+the APL entry the request was judged against, stores one result row per rule and records the
+outcome through ``enrollment.services``.
+"""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eligibility.rules import Report
+from eligibility.selectors import device_snapshot
+
+from .models import Application, EligibilityResult, RequestEvent, Status
+from .selectors import request_precheck
+from .services import TransitionError, request_record_eligibility
+
+logger = logging.getLogger(__name__)
+
+
+def _judge(application: Application, *, fresh_snapshot: bool) -> Report:
+    # Keep the APL entry the request is judged against, so later edits to the list never
+    # rewrite why it passed. The first check takes it as the list stands at submission; a
+    # re-run keeps it unless the request now names another device.
+    snapshot = application.device_snapshot
+    if application.device_id is None:
+        snapshot = None
+    elif fresh_snapshot or not snapshot or snapshot.get("id") != application.device_id:
+        snapshot = device_snapshot(application.device_id)
+    application.device_snapshot = snapshot
+    return request_precheck(application, device=snapshot)
+
+
+def _store_results(application: Application, report: Report) -> int:
+    """Write one row per rule, touching only rows whose result or message changed.
+
+    Returns how many rows were written. A constant number of queries, whatever the rule count.
+    """
+    now = timezone.now()
+    existing = {r.code: r for r in application.eligibility_results.all()}
+    create, update = [], []
+    for position, rule_result in enumerate(report.rules):
+        row = existing.pop(rule_result.code, None)
+        values = {
+            "result": str(rule_result.result),
+            "message": rule_result.message,
+            "position": position,
+        }
+        if row is None:
+            create.append(
+                EligibilityResult(
+                    application=application, code=rule_result.code, checked_at=now, **values
+                )
+            )
+        elif any(getattr(row, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(row, k, v)
+            row.checked_at = now
+            update.append(row)
+    EligibilityResult.objects.bulk_create(create)
+    EligibilityResult.objects.bulk_update(update, ["result", "message", "position", "checked_at"])
+    if existing:  # rules that no longer exist
+        EligibilityResult.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
+    return len(create) + len(update) + len(existing)
+
+
+def eligibility_check_run(*, application_id: int) -> Application:
+    """Run the authoritative check of a submitted request and put it under review.
+
+    Safe to run twice: a request that is no longer submitted is returned unchanged.
+    """
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        if application.status != Status.SUBMITTED:
+            logger.info(
+                "eligibility check for request %s skipped: status %s",
+                application.pk,
+                application.status,
+            )
+            return application
+        report = _judge(application, fresh_snapshot=True)
+        # The transition below saves the row again (and writes its history entry), so a plain
+        # update is enough here and keeps one history entry per check.
+        Application.objects.filter(pk=application.pk).update(
+            device_snapshot=application.device_snapshot
+        )
+        _store_results(application, report)
+        application = request_record_eligibility(
+            application_id=application.pk, outcome=str(report.outcome)
+        )
+    logger.info("eligibility check for request %s: %s", application.pk, report.outcome)
+    return application
+
+
+def eligibility_check_rerun(*, application_id: int, actor) -> Application:
+    """Re-run the check of a request under review, refresh its results and note who asked."""
+    with transaction.atomic():
+        application = Application.objects.select_for_update().get(pk=application_id)
+        if application.status != Status.UNDER_REVIEW:
+            raise TransitionError(
+                _("Eligibility can be re-checked only while a request is under review.")
+            )
+        previous = application.eligibility_outcome
+        report = _judge(application, fresh_snapshot=False)
+        application.eligibility_outcome = str(report.outcome)
+        application.eligibility_checked_at = timezone.now()
+        application.save(
+            update_fields=[
+                "device_snapshot",
+                "eligibility_outcome",
+                "eligibility_checked_at",
+                "updated_at",
+            ]
+        )
+        changed = _store_results(application, report)
+        RequestEvent.objects.create(
+            application=application,
+            from_status=application.status,
+            to_status=application.status,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            note=_(
+                "Eligibility re-checked by staff: %(outcome)s (was %(previous)s; "
+                "%(changed)s rule results changed)."
+            )
+            % {
+                "outcome": report.outcome,
+                "previous": previous or "-",
+                "changed": changed,
+            },
+        )
+    logger.info("eligibility re-check for request %s: %s", application.pk, report.outcome)
+    return application

@@ -1,0 +1,78 @@
+"""The project's JSON API, mounted at /api/v1/ (schema at /api/v1/openapi.json, docs at /docs).
+
+Apps add their routers here. Errors share one shape across routers:
+``{"code": ..., "message": ..., "errors": {field: [messages]}}``; malformed input is a 400
+(not ninja's default 422), too many requests a 429.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import HttpError, Throttled, ValidationError
+
+from eligibility.api import router as eligibility_router
+
+api = NinjaAPI(
+    title="MSA Portal API",
+    version="1",
+    urls_namespace="api",
+    description="Meter Socket Adapter program: eligibility pre-check and, later, requests.",
+)
+
+
+def _field_of(location: list) -> str:
+    # ninja locates errors as ("body", <parameter name>, field, ...): keep the field path.
+    parts = [str(p) for p in location]
+    if parts and parts[0] in ("body", "query", "path", "form", "header", "cookie"):
+        parts = parts[2:] if len(parts) > 1 else []
+    return ".".join(parts) or "__all__"
+
+
+def error_body(*, code: str, message: str, errors: dict | None = None) -> dict:
+    return {"code": code, "message": message, "errors": errors or {}}
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        field = _field_of(error.get("loc", []))
+        if field == "__all__" and error.get("type") in ("missing", "model_attributes_type"):
+            message = _("Send a JSON object of site facts.")  # no body, or not an object
+        else:
+            message = str(error.get("msg", ""))
+        errors.setdefault(field, []).append(message)
+    return api.create_response(
+        request,
+        error_body(code="invalid", message=_("Some fields are not valid."), errors=errors),
+        status=400,
+    )
+
+
+@api.exception_handler(Throttled)
+def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    response = api.create_response(
+        request,
+        error_body(code="throttled", message=_("Too many requests; try again in a minute.")),
+        status=429,
+    )
+    if exc.wait:
+        response["Retry-After"] = str(max(1, round(exc.wait)))
+    return response
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # ninja raises this for a body that is not JSON at all.
+        body = error_body(
+            code="invalid",
+            message=_("The request body is not valid JSON."),
+            errors={"__all__": [_("Send a JSON object of site facts.")]},
+        )
+    else:
+        body = error_body(code="error", message=str(exc))
+    return api.create_response(request, body, status=exc.status_code)
+
+
+api.add_router("/eligibility/", eligibility_router)

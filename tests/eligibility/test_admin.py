@@ -1,0 +1,106 @@
+"""Staff manage the APL and meter records in admin: lists, search, history and CSV export."""
+
+import pytest
+
+from eligibility import demo
+from eligibility.models import ApprovedProduct
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    demo.seed(stdout=None)
+    return client
+
+
+def test_apl_list_filters_and_searches(staff_client):
+    response = staff_client.get(
+        "/admin/eligibility/approvedproduct/", {"adapter_type__exact": "isolating", "q": "Tesla"}
+    )
+
+    assert response.status_code == 200
+    assert b"Backup Switch (sample)" in response.content
+    assert b"IslandDER" not in response.content
+
+
+def test_apl_entry_has_a_history_page(staff_client):
+    product = ApprovedProduct.objects.get(manufacturer="Tesla")
+
+    response = staff_client.get(f"/admin/eligibility/approvedproduct/{product.pk}/history/")
+
+    assert response.status_code == 200
+
+
+def test_apl_exports_as_csv_that_import_apl_reads(staff_client):
+    response = staff_client.post(
+        "/admin/eligibility/approvedproduct/export/",
+        {
+            "format": "0",
+            "resource": "0",
+            **{
+                f"approvedproductresource_{f}": "on"
+                for f in [
+                    "manufacturer",
+                    "model_name",
+                    "model_number",
+                    "adapter_type",
+                    "request_types",
+                    "rated_current_amps",
+                ]
+            },
+        },
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    body = response.content.decode()
+    assert body.splitlines()[0].startswith("manufacturer,model_name,model_number")
+    assert "install|replacement" in body
+
+
+def test_meter_records_list_searches_by_exact_account(staff_client):
+    response = staff_client.get("/admin/eligibility/meterrecord/", {"q": "8000000001"})
+
+    assert response.status_code == 200
+    assert b"M1000001" in response.content
+    assert b"M1000002" not in response.content
+
+
+def test_suspending_from_admin_dates_the_change_and_leaves_checked_requests_alone(staff_client):
+    from django.utils import timezone
+
+    from enrollment.eligibility import eligibility_check_run
+    from tests.eligibility.factories import eligible_submitted_request
+
+    product = ApprovedProduct.objects.get(manufacturer="Tesla")
+    application = eligible_submitted_request(device=product)
+    eligibility_check_run(application_id=application.pk)
+
+    response = staff_client.post(
+        "/admin/eligibility/approvedproduct/",
+        {"action": "mark_suspended", "_selected_action": [product.pk]},
+        follow=True,
+    )
+
+    assert b"1 entry is now suspended." in response.content
+    product.refresh_from_db()
+    assert product.status == "suspended"
+    assert product.status_changed_on == timezone.localdate()
+    assert product.history.first().status == "suspended"
+    application.refresh_from_db()
+    assert application.device_snapshot["status"] == "active"
+    assert b"Backup Switch" not in staff_client.get("/eligibility/approved-products/").content
+
+
+def test_setting_a_status_twice_changes_nothing_the_second_time():
+    from eligibility.services import product_set_status
+
+    demo.seed(stdout=None)
+    ids = list(
+        ApprovedProduct.objects.filter(manufacturer="ConnectDER").values_list("pk", flat=True)
+    )
+
+    assert product_set_status(product_ids=ids, status="retired") == 3
+    assert product_set_status(product_ids=ids, status="retired") == 0

@@ -1,0 +1,406 @@
+"""Each program rule at its boundaries, as a pure function of site facts (DESIGN.md §4)."""
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eligibility.rules import CheckContext, Outcome, SiteFacts, evaluate, registered_codes, rule
+from eligibility.rules.engine import unregister
+
+PASS, FAIL, REVIEW = Outcome.PASS, Outcome.FAIL, Outcome.REVIEW
+
+ISOLATING = {
+    "id": 1,
+    "manufacturer": "Sample Maker",
+    "model_name": "Isolator",
+    "model_number": "SM-1",
+    "adapter_type": "isolating",
+    "request_types": ["install", "replacement"],
+    "rated_current_amps": 200,
+    "compatible_socket_forms": ["2S"],
+    "ring_requirement": "any",
+    "max_panel_rating_amps": None,
+    "max_backfeed_amps": None,
+    "status": "active",
+}
+NON_ISOLATING = {
+    **ISOLATING,
+    "id": 2,
+    "model_name": "Pass-through",
+    "adapter_type": "non_isolating",
+}
+
+GOOD = SiteFacts(
+    request_type="install",
+    residential=True,
+    meter_self_contained=True,
+    service_phase=1,
+    service_wires=3,
+    service_voltage="120/240",
+    panel_rating_amps=200,
+    backfeed_amps=0,
+    device=1,
+    meter_socket_form="2S",
+    socket_ring_type="ring",
+    comm_cable_in_liquidtight=None,
+    energized_conductors=(),
+    energized_in_liquidtight=None,
+    esr_violation="none",
+    waterproof_bag_commitment=True,
+    service_account_number="8000000001",
+    meter_number="M1000001",
+)
+CONTEXT = CheckContext(
+    device=ISOLATING,
+    meter_lookup_done=True,
+    meter_record={
+        "meter_self_contained": True,
+        "service_phase": 1,
+        "service_wires": 3,
+        "service_voltage": "120/240",
+        "panel_rating_amps": 200,
+    },
+    open_duplicate=False,
+)
+
+
+def result_of(code: str, facts: SiteFacts = GOOD, context: CheckContext = CONTEXT):
+    report = evaluate(facts, context)
+    return next(r for r in report.rules if r.code == code)
+
+
+def test_a_complete_eligible_site_passes_every_rule():
+    report = evaluate(GOOD, CONTEXT)
+
+    assert report.outcome == PASS
+    assert [r.code for r in report.rules] == registered_codes()
+    assert len(report.rules) == 13
+    assert all(r.message for r in report.rules)
+
+
+# METER_SELF_CONTAINED
+@pytest.mark.parametrize(
+    ("residential", "self_contained", "expected"),
+    [(True, True, PASS), (False, True, FAIL), (True, False, FAIL), (None, True, REVIEW)],
+)
+def test_meter_self_contained(residential, self_contained, expected):
+    facts = replace(GOOD, residential=residential, meter_self_contained=self_contained)
+    assert result_of("METER_SELF_CONTAINED", facts).result == expected
+
+
+# SERVICE_1PH_3W_240
+@pytest.mark.parametrize(
+    ("phase", "wires", "voltage", "expected"),
+    [
+        (1, 3, "120/240", PASS),
+        (1, 3, " 120/240V ", PASS),
+        (3, 4, "120/208", FAIL),
+        (1, 2, "120/240", FAIL),
+        (1, 3, "277/480", FAIL),
+        (1, 3, None, REVIEW),
+    ],
+)
+def test_service_must_be_single_phase_three_wire_240(phase, wires, voltage, expected):
+    facts = replace(GOOD, service_phase=phase, service_wires=wires, service_voltage=voltage)
+    assert result_of("SERVICE_1PH_3W_240", facts).result == expected
+
+
+def test_wrong_service_message_names_what_was_found():
+    facts = replace(GOOD, service_phase=3, service_voltage="120/208")
+    assert "3-phase" in result_of("SERVICE_1PH_3W_240", facts).message
+
+
+# PANEL_MAX_200A
+@pytest.mark.parametrize(("amps", "expected"), [(100, PASS), (200, PASS), (201, FAIL)])
+def test_panel_rated_200a_passes_and_201a_fails(amps, expected):
+    facts = replace(GOOD, panel_rating_amps=amps, backfeed_amps=0)
+    assert result_of("PANEL_MAX_200A", facts).result == expected
+
+
+def test_unknown_panel_rating_needs_review_and_says_what_is_needed():
+    result = result_of("PANEL_MAX_200A", replace(GOOD, panel_rating_amps=None))
+    assert result.result == REVIEW
+    assert "rating" in result.message
+
+
+# BACKFEED_WITHIN_RATING
+@pytest.mark.parametrize(
+    ("backfeed", "expected"), [(0, PASS), (199, PASS), (200, PASS), (201, FAIL), (None, REVIEW)]
+)
+def test_backfeed_equal_to_the_rating_passes_above_fails(backfeed, expected):
+    facts = replace(GOOD, panel_rating_amps=200, backfeed_amps=backfeed)
+    assert result_of("BACKFEED_WITHIN_RATING", facts).result == expected
+
+
+# COMM_CABLE_NOT_IN_LIQUIDTIGHT
+@pytest.mark.parametrize(
+    ("device", "in_liquidtight", "expected"),
+    [
+        (ISOLATING, True, FAIL),
+        (ISOLATING, False, PASS),
+        (ISOLATING, None, PASS),  # no communication cable
+        (NON_ISOLATING, True, PASS),
+        (NON_ISOLATING, False, PASS),
+    ],
+)
+def test_comm_cable_in_liquidtight_fails_only_for_isolating_devices(
+    device, in_liquidtight, expected
+):
+    facts = replace(GOOD, comm_cable_in_liquidtight=in_liquidtight)
+    context = replace(CONTEXT, device=device)
+    assert result_of("COMM_CABLE_NOT_IN_LIQUIDTIGHT", facts, context).result == expected
+
+
+def test_comm_cable_rule_waits_for_a_device_to_be_chosen():
+    facts = replace(GOOD, device=None, comm_cable_in_liquidtight=True)
+    context = replace(CONTEXT, device=None)
+    assert result_of("COMM_CABLE_NOT_IN_LIQUIDTIGHT", facts, context).result == REVIEW
+
+
+# ENERGIZED_IN_LIQUIDTIGHT
+@pytest.mark.parametrize(
+    ("conductors", "in_liquidtight", "expected"),
+    [
+        ((), None, PASS),
+        (("solar_load_side_tap",), True, PASS),
+        (("ev_charging_cable",), False, FAIL),
+        (("solar_load_side_tap", "ev_charging_cable"), None, REVIEW),
+    ],
+)
+def test_energized_conductors_must_be_in_liquidtight(conductors, in_liquidtight, expected):
+    facts = replace(GOOD, energized_conductors=conductors, energized_in_liquidtight=in_liquidtight)
+    assert result_of("ENERGIZED_IN_LIQUIDTIGHT", facts).result == expected
+
+
+# DEVICE_APPROVED
+@pytest.mark.parametrize(
+    ("device", "expected"),
+    [
+        (ISOLATING, PASS),
+        ({**ISOLATING, "status": "suspended"}, FAIL),
+        ({**ISOLATING, "status": "retired"}, FAIL),
+        ({**ISOLATING, "request_types": ["replacement"]}, FAIL),
+        (None, FAIL),  # the id is not on the list
+    ],
+)
+def test_device_must_be_active_on_the_list_and_serve_the_request_type(device, expected):
+    assert result_of("DEVICE_APPROVED", GOOD, replace(CONTEXT, device=device)).result == expected
+
+
+def test_install_without_a_device_fails_device_approved():
+    facts = replace(GOOD, device=None)
+    result = result_of("DEVICE_APPROVED", facts, replace(CONTEXT, device=None))
+    assert result.result == FAIL
+    assert "Approved Product List" in result.message
+
+
+# DEVICE_REQUIREMENTS
+@pytest.mark.parametrize(
+    ("device_changes", "fact_changes", "expected"),
+    [
+        ({}, {}, PASS),
+        ({"compatible_socket_forms": ["2S"]}, {"meter_socket_form": "2s"}, PASS),
+        ({"compatible_socket_forms": ["2S"]}, {"meter_socket_form": "12S"}, FAIL),
+        ({"compatible_socket_forms": ["2S"]}, {"meter_socket_form": None}, REVIEW),
+        ({"ring_requirement": "ring"}, {"socket_ring_type": "ring"}, PASS),
+        ({"ring_requirement": "ring"}, {"socket_ring_type": "ringless"}, FAIL),
+        ({"ring_requirement": "ring"}, {"socket_ring_type": "unknown"}, REVIEW),
+        ({"rated_current_amps": 150}, {"panel_rating_amps": 150}, PASS),
+        ({"rated_current_amps": 150}, {"panel_rating_amps": 151}, FAIL),
+        ({"max_panel_rating_amps": 125}, {"panel_rating_amps": 125}, PASS),
+        ({"max_panel_rating_amps": 125}, {"panel_rating_amps": 150}, FAIL),
+        ({"max_backfeed_amps": 60}, {"backfeed_amps": 60}, PASS),
+        ({"max_backfeed_amps": 60}, {"backfeed_amps": 61}, FAIL),
+    ],
+)
+def test_device_requirements_at_their_boundaries(device_changes, fact_changes, expected):
+    facts = replace(GOOD, **fact_changes)
+    context = replace(CONTEXT, device={**ISOLATING, **device_changes})
+    assert result_of("DEVICE_REQUIREMENTS", facts, context).result == expected
+
+
+def test_ring_requirement_message_says_ring_type():
+    facts = replace(GOOD, socket_ring_type="ringless")
+    context = replace(CONTEXT, device={**ISOLATING, "ring_requirement": "ring"})
+    assert "ring-type" in result_of("DEVICE_REQUIREMENTS", facts, context).message
+
+
+# Removal: no device is installed, so the device rules do not apply.
+@pytest.mark.parametrize(
+    "code",
+    ["DEVICE_APPROVED", "DEVICE_REQUIREMENTS", "COMM_CABLE_NOT_IN_LIQUIDTIGHT", "WATERPROOF_BAG"],
+)
+def test_removal_skips_device_rules(code):
+    facts = replace(
+        GOOD,
+        request_type="removal",
+        device=None,
+        comm_cable_in_liquidtight=True,
+        waterproof_bag_commitment=False,
+    )
+    assert result_of(code, facts, replace(CONTEXT, device=ISOLATING)).result == PASS
+
+
+def test_a_removal_with_good_site_facts_passes_without_a_device():
+    facts = replace(GOOD, request_type="removal", device=None, waterproof_bag_commitment=False)
+    assert evaluate(facts, replace(CONTEXT, device=None)).outcome == PASS
+
+
+# NO_ESR_VIOLATION
+@pytest.mark.parametrize(
+    ("esr", "expected"), [("none", PASS), ("yes", FAIL), ("unknown", REVIEW), (None, REVIEW)]
+)
+def test_esr_violation(esr, expected):
+    assert result_of("NO_ESR_VIOLATION", replace(GOOD, esr_violation=esr)).result == expected
+
+
+# WATERPROOF_BAG
+@pytest.mark.parametrize(("commitment", "expected"), [(True, PASS), (False, FAIL), (None, REVIEW)])
+def test_waterproof_bag_commitment(commitment, expected):
+    facts = replace(GOOD, waterproof_bag_commitment=commitment)
+    assert result_of("WATERPROOF_BAG", facts).result == expected
+
+
+# AUTHORIZATION_ON_FILE
+@pytest.mark.parametrize(
+    ("by_contractor", "on_file", "expected"),
+    [(False, False, PASS), (True, False, FAIL), (True, True, PASS)],
+)
+def test_contractor_filed_requests_need_the_customers_authorization(
+    by_contractor, on_file, expected
+):
+    context = replace(CONTEXT, filed_by_contractor=by_contractor, authorization_on_file=on_file)
+    assert result_of("AUTHORIZATION_ON_FILE", GOOD, context).result == expected
+
+
+# METER_RECORD_MATCH
+def test_meter_record_found_and_matching_passes():
+    assert result_of("METER_RECORD_MATCH").result == PASS
+
+
+def test_meter_not_in_records_fails():
+    assert result_of("METER_RECORD_MATCH", GOOD, replace(CONTEXT, meter_record=None)).result == FAIL
+
+
+def test_meter_record_disagreeing_with_entered_facts_needs_review():
+    record = {**CONTEXT.meter_record, "panel_rating_amps": 100}
+    result = result_of("METER_RECORD_MATCH", GOOD, replace(CONTEXT, meter_record=record))
+    assert result.result == REVIEW
+    assert "panel rating" in result.message
+
+
+def test_meter_record_is_not_revealed_by_the_public_pre_check():
+    context = replace(CONTEXT, meter_lookup_done=False, meter_record=None)
+    assert result_of("METER_RECORD_MATCH", GOOD, context).result == REVIEW
+
+
+def test_missing_account_or_meter_number_needs_review():
+    assert result_of("METER_RECORD_MATCH", replace(GOOD, meter_number=None)).result == REVIEW
+
+
+# NO_OPEN_DUPLICATE
+@pytest.mark.parametrize(("duplicate", "expected"), [(False, PASS), (True, FAIL), (None, REVIEW)])
+def test_open_duplicate(duplicate, expected):
+    context = replace(CONTEXT, open_duplicate=duplicate)
+    assert result_of("NO_OPEN_DUPLICATE", GOOD, context).result == expected
+
+
+# The engine
+def test_no_facts_at_all_give_review_or_a_clear_fail_never_a_crash():
+    report = evaluate(SiteFacts(), CheckContext())
+    assert len(report.rules) == 13
+    assert {r.result for r in report.rules} <= {PASS, FAIL, REVIEW}
+    assert report.outcome in (FAIL, REVIEW)
+
+
+def test_a_rule_tripping_over_a_wrong_type_answers_review():
+    facts = replace(GOOD, panel_rating_amps="lots")  # type: ignore[arg-type]
+    report = evaluate(facts, CONTEXT)
+    assert result_of("PANEL_MAX_200A", facts).result == REVIEW
+    assert report.outcome in (FAIL, REVIEW)
+
+
+def test_outcome_is_fail_when_any_rule_fails_else_review():
+    assert evaluate(replace(GOOD, panel_rating_amps=201), CONTEXT).outcome == FAIL
+    assert evaluate(replace(GOOD, esr_violation="unknown"), CONTEXT).outcome == REVIEW
+
+
+def test_a_new_rule_registers_without_touching_the_others():
+    before = evaluate(GOOD, CONTEXT)
+
+    @rule("TEST_ONLY_NO_POOL", title="No pool at the meter")
+    def no_pool(facts, context):
+        return FAIL, "A test rule."
+
+    try:
+        after = evaluate(GOOD, CONTEXT)
+        assert [r.code for r in after.rules][:-1] == [r.code for r in before.rules]
+        assert after.rules[:-1] == before.rules
+        assert after.rules[-1].code == "TEST_ONLY_NO_POOL"
+        assert after.outcome == FAIL
+        with pytest.raises(ValueError, match="registered twice"):
+            rule("TEST_ONLY_NO_POOL")(no_pool)
+    finally:
+        unregister("TEST_ONLY_NO_POOL")
+    assert evaluate(GOOD, CONTEXT) == before
+
+
+optional_bool = st.none() | st.booleans()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    request_type=st.sampled_from([None, "install", "removal", "replacement"]),
+    residential=optional_bool,
+    self_contained=optional_bool,
+    phase=st.none() | st.sampled_from([1, 3]),
+    wires=st.none() | st.sampled_from([2, 3, 4]),
+    voltage=st.none() | st.sampled_from(["120/240", "120/208", "277/480"]),
+    panel=st.none() | st.integers(0, 1000),
+    backfeed=st.none() | st.integers(0, 1000),
+    device=st.sampled_from([None, ISOLATING, NON_ISOLATING]),
+    comm=optional_bool,
+    energized=st.lists(st.sampled_from(["solar_load_side_tap", "ev_charging_cable"]), max_size=2),
+    energized_lt=optional_bool,
+    esr=st.sampled_from([None, "none", "yes", "unknown"]),
+    bag=optional_bool,
+)
+def test_any_combination_of_facts_gives_a_result_for_every_rule(
+    request_type,
+    residential,
+    self_contained,
+    phase,
+    wires,
+    voltage,
+    panel,
+    backfeed,
+    device,
+    comm,
+    energized,
+    energized_lt,
+    esr,
+    bag,
+):
+    facts = SiteFacts(
+        request_type=request_type,
+        residential=residential,
+        meter_self_contained=self_contained,
+        service_phase=phase,
+        service_wires=wires,
+        service_voltage=voltage,
+        panel_rating_amps=panel,
+        backfeed_amps=backfeed,
+        device=device["id"] if device else None,
+        comm_cable_in_liquidtight=comm,
+        energized_conductors=tuple(energized),
+        energized_in_liquidtight=energized_lt,
+        esr_violation=esr,
+        waterproof_bag_commitment=bag,
+    )
+    report = evaluate(facts, CheckContext(device=device))
+    assert len(report.rules) == len(registered_codes())
+    assert all(r.message and r.message != "" for r in report.rules)
+    # The "never a crash" safety net must not be what answers: no rule raises on valid facts.
+    assert not any("could not check this automatically" in r.message for r in report.rules)

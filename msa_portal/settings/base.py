@@ -197,3 +197,25 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- scheduling ---
+# Appointment windows a new technician gets: (start, end, visits).
+SCHEDULING_DEFAULT_WINDOWS = [("08:00", "12:00", 4), ("12:00", "16:00", 4)]
+# Customers and the scheduler book from this many business days after today, up to the horizon.
+SCHEDULING_LEAD_BUSINESS_DAYS = env.int("SCHEDULING_LEAD_BUSINESS_DAYS", default=2)
+SCHEDULING_HORIZON_BUSINESS_DAYS = env.int("SCHEDULING_HORIZON_BUSINESS_DAYS", default=60)
+SCHEDULING_REMINDER_BUSINESS_DAYS = 2
+# Hard limit (seconds) on route improvement in one scheduler run.
+SCHEDULING_ROUTE_TIME_LIMIT = env.float("SCHEDULING_ROUTE_TIME_LIMIT", default=20.0)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "scheduling-place-approved-requests": {
+            "task": "scheduling.tasks.schedule_approved_requests",
+            "schedule": 15 * 60,
+        },
+        "scheduling-send-visit-reminders": {
+            "task": "scheduling.tasks.send_visit_reminders",
+            "schedule": 60 * 60,
+        },
+    }
+)

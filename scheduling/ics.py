@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .models import Visit
+from .selectors import request_url
 
 
 def _moment(visit: Visit, at) -> datetime:
@@ -48,7 +49,7 @@ def visit_ics(*, visit: Visit, cancel: bool = False) -> bytes:
             [
                 preparation_reminder(),
                 _("Details and changes: %(url)s")
-                % {"url": settings.SITE_URL.rstrip("/") + application.get_absolute_url()},
+                % {"url": settings.SITE_URL.rstrip("/") + request_url(application)},
             ]
         ),
     )

@@ -239,6 +239,16 @@ def visit_board(*, start: date, days: int) -> tuple[list[date], list[dict]]:
     return dates, rows
 
 
+def request_url(application: Application) -> str:
+    """Return the request's status page, or its visit page while the status page is missing."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return application.get_absolute_url()
+    except NoReverseMatch:
+        return reverse("scheduling:request_visit", kwargs={"pk": application.pk})
+
+
 def open_unplaceable_reports() -> QuerySet[UnplaceableReport]:
     return UnplaceableReport.objects.select_related("application")
 

@@ -166,8 +166,9 @@ def plan_schedule(
         if remaining[key] == 0:
             open_days[tech_id].remove(di)
 
-    # Phase 1a: technician and day inside the target, earliest target first. A request that
-    # cannot make its target waits for 1b, so it never takes a place another could make it in.
+    # Phase 1a: technician and day inside the target, earliest target first. A request already
+    # past its target takes the earliest day (oldest first); one that cannot make its target
+    # any more waits for 1b, so it never takes a place another request could still make it in.
     overdue: list[tuple[PlanRequest, list[PlanTechnician]]] = []
     for request in sorted(requests, key=lambda r: (r.due, r.priority, r.id)):
         if request.point is None:
@@ -176,6 +177,14 @@ def plan_schedule(
         techs = zip_techs.get(request.zip)
         if not techs:
             plan.unplaced.append((request.id, REASON_NO_TECHNICIAN))
+            continue
+        if days and request.due < days[0]:
+            # Already past its target: the oldest are served first, on the earliest day.
+            best = best_day(request, techs, on_time=False)
+            if best is None:
+                plan.unplaced.append((request.id, REASON_NO_CAPACITY))
+            else:
+                assign(request, best[1], best[2], False)
             continue
         best = best_day(request, techs, on_time=True)
         if best is None:

@@ -34,6 +34,7 @@ def seed(*, stdout) -> list[str]:
     result = schedule_approved_requests(notify=False)
     return [
         "",
-        f"Sample technicians: {len(SAMPLE_TECHNICIANS)} (visit board: /admin/scheduling/visit/board/)",
+        f"Sample technicians: {len(SAMPLE_TECHNICIANS)} "
+        "(visit board: /admin/scheduling/visit/board/)",
         f"  scheduler placed {result.placed} approved request(s), {result.unplaced} unplaceable",
     ]

@@ -47,7 +47,7 @@ def test_windows_are_never_filled_past_capacity_and_the_rest_are_reported(settin
     result = services.schedule_approved_requests(notify=False)
 
     per_window = Counter(booked().values_list("window_id", "date"))
-    capacities = {w: c for w, c in Visit.objects.values_list("window_id", "window__capacity")}
+    capacities = dict(Visit.objects.values_list("window_id", "window__capacity"))
     assert result.placed == 6
     assert all(count <= capacities[window] for (window, _day), count in per_window.items())
     reports = UnplaceableReport.objects.filter(reason=UnplaceableReport.Reason.NO_CAPACITY)

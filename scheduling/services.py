@@ -15,6 +15,8 @@ from datetime import date, time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -135,12 +137,19 @@ def schedule_approved_requests(
     result = ScheduleResult()
     # A concurrent run or a customer may take a window this run planned for: re-plan the few
     # that lost their place, a bounded number of times; beat picks up anything left over.
+    # A customer who cancelled their latest visit picks the next window themselves.
+    latest_visit = Visit.objects.filter(application=OuterRef("pk")).order_by("-created_at", "-pk")
     for _round in range(3):
         inputs = _load_inputs(today=today)
         waiting = (
             Application.objects.filter(status=Status.APPROVED)
             .exclude(visits__state=Visit.State.BOOKED)
-            .exclude(visits__cancelled_by_customer=True, visits__state=Visit.State.CANCELLED)
+            .annotate(
+                customer_cancelled_last=Coalesce(
+                    Subquery(latest_visit.values("cancelled_by_customer")[:1]), Value(False)
+                )
+            )
+            .filter(customer_cancelled_last=False)
         )
         due = selectors.requests_due_dates(
             applications=waiting, calendar=inputs.calendar, today=today
@@ -398,7 +407,7 @@ def _check_bookable(
 def visit_cancel(*, visit_id: int, actor=None, by_customer: bool = True, notify: bool = True):
     """Cancel a booked visit: its window is freed and the request goes back to approved."""
     with transaction.atomic():
-        visit = Visit.objects.select_for_update().get(pk=visit_id)
+        visit = _lock_visit(visit_id)
         if visit.state != Visit.State.BOOKED:
             return visit
         visit.state = Visit.State.CANCELLED
@@ -429,7 +438,7 @@ def visit_record_outcome(
     if not completed and failure_code not in FailureCode.values:
         raise SchedulingError(_("Choose why the visit could not be completed."))
     with transaction.atomic():
-        visit = Visit.objects.select_for_update().get(pk=visit_id)
+        visit = _lock_visit(visit_id)
         target = Visit.State.COMPLETED if completed else Visit.State.FAILED
         if visit.state == target:
             return visit
@@ -453,6 +462,14 @@ def visit_record_outcome(
             transaction.on_commit(lambda: _send(visit.pk, kind))
     logger.info("visit %s outcome %s", visit.pk, visit.state)
     return visit
+
+
+def _lock_visit(visit_id: int) -> Visit:
+    # Request row first, then the visit: the same order visit_book takes, so a cancel and a
+    # move of one request at the same moment wait for each other instead of deadlocking.
+    application_id = Visit.objects.values_list("application_id", flat=True).get(pk=visit_id)
+    Application.objects.select_for_update().filter(pk=application_id).first()
+    return Visit.objects.select_for_update().get(pk=visit_id)
 
 
 def visits_send_reminders(*, today: date | None = None) -> int:

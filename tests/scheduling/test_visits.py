@@ -230,3 +230,21 @@ def test_reminder_goes_out_two_business_days_before_and_only_once(
     assert "Reminder" in message.subject
     assert "waterproof bag" in message.body
     assert ics_of(message)
+
+
+def test_after_a_staff_cancellation_the_scheduler_places_the_request_again(technician):
+    application = approved_request()
+    visit = services.visit_book(
+        application_id=application.pk, window_id=morning(technician).pk, day=DAY, notify=False
+    )
+    services.visit_cancel(visit_id=visit.pk, by_customer=True, notify=False)
+    again = services.visit_book(
+        application_id=application.pk, window_id=morning(technician).pk, day=DAY, notify=False
+    )
+
+    services.visit_cancel(visit_id=again.pk, by_customer=False, notify=False)
+    services.schedule_approved_requests(notify=False)
+
+    application.refresh_from_db()
+    assert application.status == Status.SCHEDULED
+    assert application.visits.get(state=Visit.State.BOOKED).source == Visit.Source.SCHEDULER

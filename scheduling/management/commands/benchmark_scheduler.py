@@ -7,6 +7,7 @@ were submitted over the last 25 business days, so every one is due within
 the next 5 to 30 business days.
 """
 
+import os
 import random
 import resource
 import time
@@ -15,7 +16,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from enrollment.models import Application, Status
@@ -139,7 +140,8 @@ class Command(BaseCommand):
         Application.objects.bulk_create(applications, batch_size=2000)
         self.stdout.write(
             f"territory: {len(zips)} ZIP centroids, {n_tech} technicians x 8 visits/day, "
-            f"{n_req} approved requests (setup {time.perf_counter() - setup_started:.1f} s)"
+            f"{n_req} approved requests (setup {time.perf_counter() - setup_started:.1f} s); "
+            f"database {connection.vendor}, load average {os.getloadavg()[0]:.1f}"
         )
 
         # The same inputs the service plans from, for the pure planner and the baseline.
@@ -180,8 +182,23 @@ class Command(BaseCommand):
         _current, planner_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
 
+        # Time spent in the enrollment transition the service calls once per booked request.
+        transition_seconds = [0.0]
+        real_transition = services.request_mark_scheduled
+
+        def timed_transition(**kwargs):
+            began = time.perf_counter()
+            try:
+                return real_transition(**kwargs)
+            finally:
+                transition_seconds[0] += time.perf_counter() - began
+
+        services.request_mark_scheduled = timed_transition
         started = time.perf_counter()
-        result = services.schedule_approved_requests(today=today, notify=False)
+        try:
+            result = services.schedule_approved_requests(today=today, notify=False)
+        finally:
+            services.request_mark_scheduled = real_transition
         service_seconds = time.perf_counter() - started
         ours = self._figures_from_database(inputs=inputs)
 
@@ -202,6 +219,10 @@ class Command(BaseCommand):
             f"scheduler service (plan + write {result.placed} visits): {service_seconds:.1f} s; "
             f"planner alone {planner_seconds:.1f} s, peak {planner_peak / 2**20:.0f} MiB traced; "
             f"process peak RSS {peak_rss_mb:.0f} MiB"
+        )
+        self.stdout.write(
+            f"  of which {transition_seconds[0]:.1f} s in enrollment.request_mark_scheduled "
+            f"({result.placed} calls), {service_seconds - transition_seconds[0]:.1f} s the rest"
         )
         self.stdout.write(
             f"baseline planner: {baseline_seconds:.1f} s, "

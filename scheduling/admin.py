@@ -1,5 +1,7 @@
+import re
 from datetime import date, timedelta
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
@@ -12,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from . import selectors, services
 from .forms import AssignVisitForm, OutcomeForm
+from .geo import zip_centroids
 from .models import AppointmentWindow, Technician, TimeOff, UnplaceableReport, UtilityHoliday, Visit
 
 
@@ -25,8 +28,41 @@ class TimeOffInline(admin.TabularInline):
     extra = 0
 
 
+class TechnicianForm(forms.ModelForm):
+    territory = forms.CharField(
+        label=gettext_lazy("Territory (ZIP codes)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=gettext_lazy("ZIP codes served, separated by commas or spaces."),
+    )
+
+    class Meta:
+        model = Technician
+        fields = ["name", "email", "phone", "home_zip", "working_weekdays", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].initial = " ".join(self.instance.territory_zips or [])
+
+    def clean_territory(self) -> list[str]:
+        zips = sorted(set(re.findall(r"\S+", self.cleaned_data["territory"].replace(",", " "))))
+        known = zip_centroids()
+        unknown = [z for z in zips if z not in known]
+        if unknown:
+            raise forms.ValidationError(
+                _("Not in the service territory's ZIP table: %(zips)s")
+                % {"zips": ", ".join(unknown)}
+            )
+        return zips
+
+    def save(self, commit=True):
+        self.instance.territory_zips = self.cleaned_data["territory"]
+        return super().save(commit)
+
+
 @admin.register(Technician)
 class TechnicianAdmin(admin.ModelAdmin):
+    form = TechnicianForm
     list_display = ["name", "home_zip", "territory_size", "is_active", "is_sample"]
     list_filter = ["is_active", "is_sample"]
     search_fields = ["name", "email", "home_zip"]
@@ -113,6 +149,7 @@ class VisitAdmin(admin.ModelAdmin):
         "state",
         "source",
         "within_target",
+        "notes",
         "failure_code",
         "outcome_note",
         "utility_fault",
@@ -121,8 +158,8 @@ class VisitAdmin(admin.ModelAdmin):
         "cancelled_by_customer",
         "reminder_sent_at",
     ]
-    # Every change goes through the services (outcome, move, cancel), never a raw edit.
-    readonly_fields = fields
+    # Every change but the notes goes through the services (outcome, move, cancel).
+    readonly_fields = [f for f in fields if f != "notes"]
     change_list_template = "admin/scheduling/visit/change_list.html"
 
     def has_add_permission(self, request):

@@ -161,6 +161,11 @@ class Visit(models.Model):
     route_order = models.PositiveSmallIntegerField(_("stop"), default=0)
     state = models.CharField(_("state"), max_length=10, choices=State, default=State.BOOKED)
     source = models.CharField(_("booked by"), max_length=10, choices=Source)
+    notes = models.TextField(
+        _("notes for the technician"),
+        blank=True,
+        help_text=_("Access, gate code, where the meter is: shown on the route sheet."),
+    )
     within_target = models.BooleanField(_("inside the 30-business-day target"), default=True)
     failure_code = models.CharField(
         _("failure reason"), max_length=40, choices=FailureCode, blank=True

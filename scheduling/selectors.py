@@ -13,7 +13,7 @@ from django.utils import timezone
 from enrollment.models import Application, RequestEvent, Status
 
 from .calendar import BusinessCalendar, get_calendar
-from .models import AppointmentWindow, Technician, TimeOff, UnplaceableReport, Visit
+from .models import Technician, Visit
 
 
 @dataclass(frozen=True)
@@ -247,22 +247,3 @@ def request_url(application: Application) -> str:
         return application.get_absolute_url()
     except NoReverseMatch:
         return reverse("scheduling:request_visit", kwargs={"pk": application.pk})
-
-
-def open_unplaceable_reports() -> QuerySet[UnplaceableReport]:
-    return UnplaceableReport.objects.select_related("application")
-
-
-def window_capacity(window_id: int) -> int:
-    return AppointmentWindow.objects.values_list("capacity", flat=True).get(pk=window_id)
-
-
-def days_off_between(*, start: date, end: date) -> dict[int, set[date]]:
-    """Return each technician's days off between two dates (one query)."""
-    off: dict[int, set[date]] = defaultdict(set)
-    for span in TimeOff.objects.filter(starts_on__lte=end, ends_on__gte=start):
-        day = max(span.starts_on, start)
-        while day <= min(span.ends_on, end):
-            off[span.technician_id].add(day)
-            day += timedelta(days=1)
-    return off

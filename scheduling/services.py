@@ -342,6 +342,8 @@ def visit_book(
         if slot is None:
             raise SchedulingError(_("That window is full. Please pick another one."))
         previous = Visit.objects.filter(application=application, state=Visit.State.BOOKED).first()
+        if previous is not None and source == Visit.Source.CUSTOMER and previous.date <= today:
+            raise SchedulingError(_("A visit can be moved until the day before it."))
         if previous is not None:
             previous.state = Visit.State.MOVED
             previous.save(update_fields=["state", "updated_at"])
@@ -359,6 +361,7 @@ def visit_book(
             route_order=route_order,
             source=source,
             within_target=due.due_date is None or day <= due.due_date,
+            notes=previous.notes if previous else "",
         )
         request_mark_scheduled(
             application_id=application.pk,
@@ -410,6 +413,8 @@ def visit_cancel(*, visit_id: int, actor=None, by_customer: bool = True, notify:
         visit = _lock_visit(visit_id)
         if visit.state != Visit.State.BOOKED:
             return visit
+        if by_customer and visit.date <= timezone.localdate():
+            raise SchedulingError(_("A visit can be cancelled until the day before it."))
         visit.state = Visit.State.CANCELLED
         visit.cancelled_by_customer = by_customer
         visit.save(update_fields=["state", "cancelled_by_customer", "updated_at"])

@@ -61,8 +61,14 @@ def visit_cancel(request, pk: int):
     """Cancel the booked visit of a request; the request waits for a new pick."""
     application = get_request_for_user_or_404(request.user, pk)
     visit = get_object_or_404(Visit, application=application, state=Visit.State.BOOKED)
-    services.visit_cancel(visit_id=visit.pk, actor=request.user, by_customer=True)
-    messages.success(request, _("Your visit is cancelled. Pick a new window when it suits you."))
+    try:
+        services.visit_cancel(visit_id=visit.pk, actor=request.user, by_customer=True)
+    except services.SchedulingError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Your visit is cancelled. Pick a new window when it suits you.")
+        )
     return redirect(selectors.request_url(application))
 
 

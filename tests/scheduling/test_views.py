@@ -248,3 +248,45 @@ def test_admin_board_and_lists_render(client, technician):
         reverse("admin:scheduling_utilityholiday_changelist"),
     ]:
         assert client.get(url).status_code == 200, url
+
+
+def test_staff_add_a_technician_with_a_territory_and_get_the_default_windows(client):
+    client.force_login(StaffFactory())
+    url = reverse("admin:scheduling_technician_add")
+    inlines = {
+        f"{prefix}-{field}": value
+        for prefix in ("windows", "time_off")
+        for field, value in (
+            ("TOTAL_FORMS", "0"),
+            ("INITIAL_FORMS", "0"),
+            ("MIN_NUM_FORMS", "0"),
+            ("MAX_NUM_FORMS", "1000"),
+        )
+    }
+    data = {"name": "Pat", "home_zip": "91770", "working_weekdays": "[0, 1, 2, 3, 4]", **inlines}
+
+    refused = client.post(url, {**data, "territory": "91770, 99999"})
+    client.post(url, {**data, "territory": "91770, 91776 91801"})
+
+    assert "99999" in refused.content.decode()
+    from scheduling.models import Technician
+
+    technician = Technician.objects.get()
+    assert technician.territory_zips == ["91770", "91776", "91801"]
+    assert [(str(w), w.capacity) for w in technician.windows.all()] == [
+        ("08:00-12:00", 4),
+        ("12:00-16:00", 4),
+    ]
+
+
+def test_a_customer_cannot_cancel_on_the_day_of_the_visit(client, technician):
+    import time_machine
+
+    application = approved_request()
+    book(application, technician)
+    client.force_login(application.applicant)
+
+    with time_machine.travel(dt.datetime(2026, 12, 1, 16, 0, tzinfo=dt.UTC), tick=False):
+        client.post(reverse("scheduling:visit_cancel", args=[application.pk]))
+
+    assert application.visits.get().state == Visit.State.BOOKED

@@ -157,7 +157,7 @@ def schedule_approved_requests(
         if not due:
             break
         rows = Application.objects.filter(pk__in=list(due)).values_list(
-            "pk", "premises_zip", "submitted_at", "decided_at"
+            "pk", "premises_zip", "submitted_at", "created_at"
         )
         requests = [
             PlanRequest(
@@ -165,9 +165,9 @@ def schedule_approved_requests(
                 zip=(zip_code or "")[:5],
                 point=zip_point(zip_code),
                 due=due[pk],
-                priority=(submitted_at or decided_at,),
+                priority=(submitted_at or created_at,),
             )
-            for pk, zip_code, submitted_at, decided_at in rows
+            for pk, zip_code, submitted_at, created_at in rows
         ]
         plan = plan_schedule(
             requests=requests,

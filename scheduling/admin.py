@@ -63,7 +63,7 @@ class TechnicianForm(forms.ModelForm):
 @admin.register(Technician)
 class TechnicianAdmin(admin.ModelAdmin):
     form = TechnicianForm
-    list_display = ["name", "home_zip", "territory_size", "is_active", "is_sample"]
+    list_display = ["name", "home_zip", "territory_size", "is_active", "is_sample", "today"]
     list_filter = ["is_active", "is_sample"]
     search_fields = ["name", "email", "home_zip"]
     inlines = [AppointmentWindowInline, TimeOffInline]
@@ -71,6 +71,14 @@ class TechnicianAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("ZIP codes served"))
     def territory_size(self, obj: Technician) -> int:
         return len(obj.territory_zips or [])
+
+    @admin.display(description=gettext_lazy("Route sheet"))
+    def today(self, obj: Technician):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("scheduling:route_sheet", args=[obj.pk, timezone.localdate().isoformat()]),
+            _("today"),
+        )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

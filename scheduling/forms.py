@@ -62,9 +62,12 @@ class OutcomeForm(forms.Form):
 class AssignVisitForm(forms.Form):
     """Staff: book or move a request's visit to a window on a day."""
 
+    # Typed in by number: a drop-down of every approved request would not scale.
     application = forms.ModelChoiceField(
-        label=_("Request"),
+        label=_("Request number"),
         queryset=Application.objects.filter(status__in=[Status.APPROVED, Status.SCHEDULED]),
+        widget=forms.TextInput,
+        help_text=_("The number in MSA-000123 (without the leading zeros)."),
     )
     window = forms.ModelChoiceField(
         label=_("Technician and window"),

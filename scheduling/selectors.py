@@ -13,6 +13,7 @@ from django.utils import timezone
 from enrollment.models import Application, RequestEvent, Status
 
 from .calendar import BusinessCalendar, get_calendar
+from .geo import haversine_km, zip_point
 from .models import Technician, Visit
 
 
@@ -150,6 +151,10 @@ def offered_windows(
     technicians = [t for t in technicians_with_windows() if zip_code in (t.territory_zips or [])]
     if not technicians:
         return []
+    # Where two technicians have the same window free, offer the one based nearer the premises.
+    premises = zip_point(zip_code)
+    if premises is not None:
+        technicians.sort(key=lambda t: haversine_km(zip_point(t.home_zip) or premises, premises))
     start = first_bookable_day(calendar=calendar, today=today)
     days = calendar.business_days(start, settings.SCHEDULING_HORIZON_BUSINESS_DAYS)
     counts = booked_counts(start=days[0], end=days[-1], technician_ids=[t.pk for t in technicians])

@@ -290,3 +290,16 @@ def test_a_customer_cannot_cancel_on_the_day_of_the_visit(client, technician):
         client.post(reverse("scheduling:visit_cancel", args=[application.pk]))
 
     assert application.visits.get().state == Visit.State.BOOKED
+
+
+def test_offers_come_from_the_technician_based_nearest_the_premises():
+    far = TechnicianFactory(home_zip="93001", windows=[(8, 12, 1)])
+    near = TechnicianFactory(home_zip="91770", windows=[(8, 12, 1)])
+    application = approved_request(premises_zip="91770")
+    from scheduling import selectors
+
+    offers = selectors.offered_windows(application=application)
+
+    assert far.pk < near.pk
+    assert {o.technician_id for o in offers} == {near.pk}
+    assert [o.day for o in offers] == sorted(o.day for o in offers)

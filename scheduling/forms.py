@@ -1,6 +1,7 @@
 from datetime import date
 
 from django import forms
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.models import Application, Status
@@ -19,11 +20,11 @@ class PickWindowForm(forms.Form):
         self.fields["offer"].choices = [
             (
                 offer.value,
-                _("%(day)s, %(start)s-%(end)s")
+                _("%(day)s, between %(start)s and %(end)s")
                 % {
-                    "day": offer.day.strftime("%a %b %d"),
-                    "start": offer.starts_at.strftime("%H:%M"),
-                    "end": offer.ends_at.strftime("%H:%M"),
+                    "day": date_format(offer.day, "l, F j"),
+                    "start": time_format(offer.starts_at, "g:i A"),
+                    "end": time_format(offer.ends_at, "g:i A"),
                 },
             )
             for offer in offers

@@ -252,3 +252,15 @@ def request_url(application: Application) -> str:
         return application.get_absolute_url()
     except NoReverseMatch:
         return reverse("scheduling:request_visit", kwargs={"pk": application.pk})
+
+
+def revisit_is_free(*, application_id: int) -> bool:
+    """Return whether the request's latest visit failed through the utility's fault (no new fee)."""
+    latest = (
+        Visit.objects.filter(application_id=application_id)
+        .exclude(state__in=[Visit.State.CANCELLED, Visit.State.MOVED])
+        .order_by("-date", "-pk")
+        .values_list("state", "utility_fault")
+        .first()
+    )
+    return latest is not None and latest == (Visit.State.FAILED, True)

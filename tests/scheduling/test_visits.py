@@ -248,3 +248,25 @@ def test_after_a_staff_cancellation_the_scheduler_places_the_request_again(techn
     application.refresh_from_db()
     assert application.status == Status.SCHEDULED
     assert application.visits.get(state=Visit.State.BOOKED).source == Visit.Source.SCHEDULER
+
+
+@pytest.mark.parametrize("utility_fault", [False, True])
+def test_payments_can_ask_whether_the_revisit_is_free(technician, staff_user, utility_fault):
+    from scheduling.selectors import revisit_is_free
+
+    application = approved_request()
+    visit = services.visit_book(
+        application_id=application.pk, window_id=morning(technician).pk, day=DAY, notify=False
+    )
+    assert not revisit_is_free(application_id=application.pk)
+
+    services.visit_record_outcome(
+        visit_id=visit.pk,
+        actor=staff_user,
+        completed=False,
+        failure_code=FailureCode.OTHER,
+        utility_fault=utility_fault,
+        notify=False,
+    )
+
+    assert revisit_is_free(application_id=application.pk) is utility_fault

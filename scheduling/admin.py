@@ -91,8 +91,19 @@ class UtilityHolidayAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
+@admin.action(description=gettext_lazy("Run the scheduler again now"), permissions=["view"])
+def run_scheduler(modeladmin, request, queryset):
+    from . import tasks
+
+    # The whole queue is planned together: placing only the selected rows could take places
+    # from older requests.
+    tasks.schedule_approved_requests.delay()
+    modeladmin.message_user(request, _("The scheduler is running; reload this page in a moment."))
+
+
 @admin.register(UnplaceableReport)
 class UnplaceableReportAdmin(admin.ModelAdmin):
+    actions = [run_scheduler]
     list_display = ["application", "reason", "detail", "first_seen_at", "last_seen_at"]
     list_filter = ["reason"]
     list_select_related = ["application"]

@@ -303,3 +303,23 @@ def test_offers_come_from_the_technician_based_nearest_the_premises():
     assert far.pk < near.pk
     assert {o.technician_id for o in offers} == {near.pk}
     assert [o.day for o in offers] == sorted(o.day for o in offers)
+
+
+def test_staff_rerun_the_scheduler_from_the_unplaceable_list(client, settings):
+    settings.SCHEDULING_HORIZON_BUSINESS_DAYS = 1
+    technician = TechnicianFactory(windows=[(8, 12, 1)])
+    approved_request(), approved_request()
+    services.schedule_approved_requests(notify=False)
+    from scheduling.models import UnplaceableReport
+
+    report = UnplaceableReport.objects.get()
+    technician.windows.update(capacity=2)
+    client.force_login(StaffFactory())
+
+    client.post(
+        reverse("admin:scheduling_unplaceablereport_changelist"),
+        {"action": "run_scheduler", "_selected_action": [report.pk]},
+    )
+
+    assert not UnplaceableReport.objects.exists()
+    assert Visit.objects.filter(state=Visit.State.BOOKED).count() == 2

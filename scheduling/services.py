@@ -183,6 +183,8 @@ def schedule_approved_requests(
         result.conflicts += conflicts
         if not conflicts:
             break
+    # A request cancelled or otherwise moved on since it was reported needs no place any more.
+    UnplaceableReport.objects.exclude(application__status=Status.APPROVED).delete()
     logger.info(
         "scheduler placed %d, unplaced %d, late %d, conflicts %d",
         result.placed,

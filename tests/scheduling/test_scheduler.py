@@ -193,3 +193,19 @@ def test_a_days_route_is_ordered_and_windows_follow_the_route():
         "91801",
         "91731",
     }
+
+
+def test_a_report_goes_away_when_its_request_is_cancelled(settings, staff_user):
+    from enrollment.services import request_cancel
+
+    settings.SCHEDULING_HORIZON_BUSINESS_DAYS = 1
+    TechnicianFactory(windows=[(8, 12, 1)])
+    approved_request()
+    waiting = approved_request()
+    services.schedule_approved_requests(notify=False)
+    assert UnplaceableReport.objects.filter(application=waiting).exists()
+
+    request_cancel(application_id=waiting.pk, actor=staff_user)
+    services.schedule_approved_requests(notify=False)
+
+    assert not UnplaceableReport.objects.exists()

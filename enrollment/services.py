@@ -40,6 +40,19 @@ def _notify(event: str) -> Callable[[Application], None]:
     return send
 
 
+def _schedule(notify: Callable[[Application], None] | None = None):
+    """Return an on-commit effect that (emails, then) asks the scheduler to place the request."""
+
+    def run(application: Application) -> None:
+        from . import tasks
+
+        if notify is not None:
+            notify(application)
+        tasks.send_scheduler_run()
+
+    return run
+
+
 class TransitionError(Exception):
     """The request is not in a state from which this step is allowed."""
 
@@ -137,6 +150,7 @@ def request_mark_revisit_paid(*, application_id: int, actor=None, note: str = ""
         target=Status.APPROVED,
         actor=actor,
         note=note or _("Revisit fee paid; waiting for a new visit."),
+        on_commit=_schedule(),
     )
 
 
@@ -194,7 +208,7 @@ def request_approve(*, application_id: int, actor, note: str = "") -> Applicatio
         actor=actor,
         note=note or _("Approved."),
         before_save=_decide,
-        on_commit=_notify("approved"),
+        on_commit=_schedule(_notify("approved")),
     )
 
 

@@ -1,16 +1,45 @@
-"""Celery tasks for requests: thin wrappers over services, safe to run twice."""
+"""Celery tasks for requests: thin wrappers over services, safe to run twice.
+
+Nothing is lost when the broker is down at the moment a task is sent: the request row itself
+records what is owed (a submitted request without a check; an approved request without a visit),
+and periodic sweeps pick those up once Redis is back. A sweep was chosen over a transactional
+outbox because that state already lives in the request's status, so an outbox table would only
+repeat it.
+"""
 
 import logging
+from datetime import timedelta
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerUnavailable
 
 logger = logging.getLogger(__name__)
+SCHEDULER_TASK = "scheduling.tasks.schedule_approved_requests"
+# How long a submitted request may wait for its check before the sweep runs it itself.
+SWEEP_GRACE = timedelta(minutes=2)
+SWEEP_BATCH = 200
 
 
-def send_eligibility_check(application_id: int) -> None:
+def _send(signature, *, what: str) -> bool:
+    """Send a task; if the broker is down, log it and leave the work to the periodic sweep."""
+    try:
+        signature.delay()
+    except (BrokerUnavailable, ConnectionError, OSError):
+        logger.warning("broker unavailable: %s left for the periodic sweep", what)
+        return False
+    return True
+
+
+def send_eligibility_check(application_id: int) -> bool:
     """Queue the authoritative eligibility check for a submitted request."""
-    check_eligibility.delay(application_id)
+    return _send(check_eligibility.s(application_id), what="eligibility check")
+
+
+def send_scheduler_run() -> bool:
+    """Ask the scheduler (a higher app, so sent by name) to place approved requests now."""
+    return _send(current_app.signature(SCHEDULER_TASK), what="scheduler run")
 
 
 @shared_task(
@@ -28,3 +57,23 @@ def check_eligibility(self, application_id: int) -> str:
 
     application = eligibility_check_run(application_id=application_id)
     return application.status
+
+
+@shared_task(acks_late=True)
+def sweep_unchecked_requests() -> int:
+    """Check submitted requests whose check never ran (e.g. Redis was down at submission)."""
+    from .eligibility import eligibility_check_run
+    from .models import Application, Status
+
+    waiting = list(
+        Application.objects.filter(
+            status=Status.SUBMITTED, submitted_at__lt=timezone.now() - SWEEP_GRACE
+        )
+        .order_by("submitted_at")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    for application_id in waiting:
+        eligibility_check_run(application_id=application_id)
+    if waiting:
+        logger.info("sweep checked %d request(s) left waiting", len(waiting))
+    return len(waiting)

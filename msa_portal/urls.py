@@ -23,4 +23,5 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/dashboard/", admin.site.admin_view(backoffice.dashboard), name="admin_dashboard"),
     path("admin/", admin.site.urls),
+    path("scheduling/", include("scheduling.urls")),
 ]

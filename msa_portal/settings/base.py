@@ -255,3 +255,39 @@ INSTALLED_APPS += ["import_export", "ninja"]  # ninja: API docs served from loca
 MSA_ELIGIBILITY_API_RATE = env("MSA_ELIGIBILITY_API_RATE", default="30/m")
 # The client address the API throttles by: 0 trusts REMOTE_ADDR only; behind one proxy, 1.
 NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
+
+# --- scheduling ---
+# Appointment windows a new technician gets: (start, end, visits).
+SCHEDULING_DEFAULT_WINDOWS = [("08:00", "12:00", 4), ("12:00", "16:00", 4)]
+# Customers and the scheduler book from this many business days after today, up to the horizon.
+SCHEDULING_LEAD_BUSINESS_DAYS = env.int("SCHEDULING_LEAD_BUSINESS_DAYS", default=2)
+SCHEDULING_HORIZON_BUSINESS_DAYS = env.int("SCHEDULING_HORIZON_BUSINESS_DAYS", default=60)
+SCHEDULING_REMINDER_BUSINESS_DAYS = 2
+# Hard limit (seconds) on route improvement in one scheduler run.
+SCHEDULING_ROUTE_TIME_LIMIT = env.float("SCHEDULING_ROUTE_TIME_LIMIT", default=20.0)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "scheduling-place-approved-requests": {
+            "task": "scheduling.tasks.schedule_approved_requests",
+            "schedule": 15 * 60,
+        },
+        "scheduling-send-visit-reminders": {
+            "task": "scheduling.tasks.send_visit_reminders",
+            "schedule": 60 * 60,
+        },
+    }
+)
+
+# --- reliability ---
+# A down broker must fail a send quickly; the periodic sweeps redo what was not sent.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BEAT_SCHEDULE["enrollment-sweep-unchecked"] = {
+    "task": "enrollment.tasks.sweep_unchecked_requests",
+    "schedule": 300.0,
+}

@@ -115,6 +115,35 @@ def _with_signed_agreement(world):
     return _request_pk(world)
 
 
+def _with_booked_visit(world):
+    from scheduling import selectors as scheduling_selectors
+    from scheduling import services as scheduling_services
+    from scheduling.models import Visit
+    from tests.scheduling.factories import TechnicianFactory
+
+    type(world.application).objects.filter(pk=world.application.pk).update(status=Status.APPROVED)
+    world.application.refresh_from_db()
+    technician = TechnicianFactory()
+    offer = scheduling_selectors.offered_windows(application=world.application)[0]
+    visit = scheduling_services.visit_book(
+        application_id=world.application.pk,
+        window_id=offer.window_id,
+        day=offer.day,
+        actor=world.users["staff"],
+        source=Visit.Source.STAFF,
+    )
+    return {
+        "pk": world.application.pk,
+        "visit_id": visit.pk,
+        "technician_id": technician.pk,
+        "day": offer.day.isoformat(),
+    }
+
+
+def _only(*names):
+    return lambda world: {k: v for k, v in _with_booked_visit(world).items() if k in names}
+
+
 # url name -> Case. "allowed" roles must NOT get a 404; everyone else must.
 COVERED = {
     "enrollment:request_detail": Case(_request_pk, VIEWERS),
@@ -133,6 +162,14 @@ COVERED = {
         _request_pk, APPLICANT_SIDE, method="post", status=Status.INFO_REQUESTED
     ),
     "enrollment:request_cancel": Case(_request_pk, APPLICANT_SIDE),
+    "scheduling:request_visit": Case(_request_pk, VIEWERS, status=Status.APPROVED),
+    "scheduling:visit_pick": Case(
+        _request_pk, APPLICANT_SIDE, method="post", status=Status.APPROVED
+    ),
+    "scheduling:visit_cancel": Case(_only("pk"), APPLICANT_SIDE, method="post"),
+    "scheduling:route_sheet": Case(_only("technician_id", "day"), frozenset({"staff"})),
+    "scheduling:visit_outcome": Case(_only("visit_id"), frozenset({"staff"}), method="post"),
+    "scheduling:work_order_pdf": Case(_only("visit_id"), frozenset({"staff"})),
     "accounts:api_token_revoke": Case(
         lambda w: {"pk": w.objects["api_token"].pk}, frozenset({"contractor"}), method="post"
     ),

@@ -1,0 +1,260 @@
+"""Benchmark the scheduler on a realistic territory; everything it writes is rolled back.
+
+Not a test: it prints figures for BENCHMARKS.md. Technicians get home bases spread over the
+territory's ZIP centroids (k-means), each ZIP is served by its two nearest technicians, and the
+approved requests (spread evenly over the technicians' areas, as crews are sized to demand)
+were submitted over the last 25 business days, so every one is due within
+the next 5 to 30 business days.
+"""
+
+import os
+import random
+import resource
+import time
+import tracemalloc
+from collections import defaultdict
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.utils import timezone
+
+from enrollment.models import Application, Status
+from scheduling import selectors, services
+from scheduling.calendar import get_calendar
+from scheduling.geo import haversine_km, zip_centroids
+from scheduling.models import AppointmentWindow, Technician, TimeOff, Visit
+from scheduling.planner import (
+    Assignment,
+    Plan,
+    PlanRequest,
+    plan_figures,
+    plan_first_come_first_served,
+    plan_schedule,
+)
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _kmeans(points: list[tuple[float, float]], k: int, rng: random.Random, rounds: int = 12):
+    centres = rng.sample(points, k)
+    for _round in range(rounds):
+        groups: dict[int, list] = defaultdict(list)
+        for p in points:
+            groups[min(range(k), key=lambda i: haversine_km(p, centres[i]))].append(p)
+        centres = [
+            (sum(p[0] for p in g) / len(g), sum(p[1] for p in g) / len(g)) if g else centres[i]
+            for i, g in ((i, groups.get(i, [])) for i in range(k))
+        ]
+    return centres
+
+
+class Command(BaseCommand):
+    help = "Benchmark the scheduler (50 technicians, 10,000 requests) against a FCFS baseline."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--technicians", type=int, default=50)
+        parser.add_argument("--requests", type=int, default=10_000)
+        parser.add_argument("--seed", type=int, default=7)
+
+    def handle(self, *args, **options):
+        try:
+            with transaction.atomic():
+                self._run(options)
+                raise _Rollback
+        except _Rollback:
+            self.stdout.write("(all benchmark data rolled back)")
+
+    def _run(self, options):
+        rng = random.Random(options["seed"])
+        n_tech, n_req = options["technicians"], options["requests"]
+        today = timezone.localdate()
+        centroids = zip_centroids()
+        zips = sorted(centroids)
+        points = {z: (centroids[z].lat, centroids[z].lon) for z in zips}
+
+        # The territory: home bases at k-means centres, each ZIP served by its two nearest.
+        setup_started = time.perf_counter()
+        centres = _kmeans([points[z] for z in zips], n_tech, rng)
+        homes = [min(zips, key=lambda z, c=c: haversine_km(points[z], c)) for c in centres]
+        territories: dict[int, list[str]] = defaultdict(list)
+        areas: dict[int, list[str]] = defaultdict(list)
+        for z in zips:
+            nearest = sorted(range(n_tech), key=lambda i: haversine_km(points[z], centres[i]))[:2]
+            areas[nearest[0]].append(z)
+            for i in nearest:
+                territories[i].append(z)
+        Technician.objects.update(is_active=False)
+        technicians = Technician.objects.bulk_create(
+            Technician(
+                name=f"Benchmark technician {i + 1}",
+                home_zip=homes[i],
+                territory_zips=territories[i],
+            )
+            for i in range(n_tech)
+        )
+        AppointmentWindow.objects.bulk_create(
+            AppointmentWindow(technician=t, starts_at=start, ends_at=end, capacity=4)
+            for t in technicians
+            for start, end in (("08:00", "12:00"), ("12:00", "16:00"))
+        )
+        calendar = get_calendar()
+        first = selectors.first_bookable_day(calendar=calendar, today=today)
+        # A few technicians on a week's leave, as on any real month.
+        TimeOff.objects.bulk_create(
+            TimeOff(
+                technician=t,
+                starts_on=first + timedelta(days=7),
+                ends_on=first + timedelta(days=11),
+            )
+            for t in rng.sample(technicians, max(1, n_tech // 10))
+        )
+        from accounts.models import User
+
+        user = User.objects.create_user(email="benchmark@example.invalid", password=None)
+        past = [
+            calendar.nth_business_day_after(today - timedelta(days=40), i) for i in range(0, 40)
+        ]
+        past = [d for d in past if d <= today][-26:]
+        applications = []
+        for i in range(n_req):
+            submitted = rng.choice(past)
+            applications.append(
+                Application(
+                    filed_by=user,
+                    applicant=user,
+                    customer_name="Benchmark customer",
+                    status=Status.APPROVED,  # synthetic data, written directly (rolled back)
+                    meter_number=f"BM{i:07d}",
+                    premises_street=f"{rng.randint(100, 9999)} Sample Ave",
+                    # Crews are sized to demand: each technician's area sends a like share.
+                    premises_zip=rng.choice(areas[rng.choice(list(areas))]),
+                    submitted_at=timezone.make_aware(
+                        timezone.datetime.combine(submitted, timezone.datetime.min.time())
+                    )
+                    + timedelta(hours=9, minutes=i % 480),
+                )
+            )
+        Application.objects.bulk_create(applications, batch_size=2000)
+        self.stdout.write(
+            f"territory: {len(zips)} ZIP centroids, {n_tech} technicians x 8 visits/day, "
+            f"{n_req} approved requests (setup {time.perf_counter() - setup_started:.1f} s); "
+            f"database {connection.vendor}, load average {os.getloadavg()[0]:.1f}"
+        )
+
+        # The same inputs the service plans from, for the pure planner and the baseline.
+        inputs = services._load_inputs(today=today)
+        waiting = Application.objects.filter(status=Status.APPROVED)
+        due = selectors.requests_due_dates(
+            applications=waiting, calendar=inputs.calendar, today=today
+        )
+        requests = [
+            PlanRequest(
+                id=pk,
+                zip=zip_code,
+                point=points.get(zip_code),
+                due=due[pk],
+                priority=(submitted_at,),
+            )
+            for pk, zip_code, submitted_at in waiting.values_list(
+                "pk", "premises_zip", "submitted_at"
+            )
+        ]
+        capacity_in_target = sum(
+            sum(w.values())
+            for (_t, day), w in inputs.free.items()
+            if day <= max(r.due for r in requests)
+        )
+        self.stdout.write(f"capacity up to the last target date: {capacity_in_target} visits")
+
+        tracemalloc.start()
+        started = time.perf_counter()
+        plan_schedule(
+            requests=requests,
+            technicians=inputs.technicians,
+            days=inputs.days,
+            free=inputs.free,
+            fixed=inputs.fixed,
+        )
+        planner_seconds = time.perf_counter() - started
+        _current, planner_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+
+        # Time spent in the enrollment transition the service calls once per booked request.
+        transition_seconds = [0.0]
+        real_transition = services.request_mark_scheduled
+
+        def timed_transition(**kwargs):
+            began = time.perf_counter()
+            try:
+                return real_transition(**kwargs)
+            finally:
+                transition_seconds[0] += time.perf_counter() - began
+
+        services.request_mark_scheduled = timed_transition
+        started = time.perf_counter()
+        try:
+            result = services.schedule_approved_requests(today=today, notify=False)
+        finally:
+            services.request_mark_scheduled = real_transition
+        service_seconds = time.perf_counter() - started
+        ours = self._figures_from_database(inputs=inputs)
+
+        tracemalloc.start()
+        started = time.perf_counter()
+        baseline_plan = plan_first_come_first_served(
+            requests=requests, technicians=inputs.technicians, days=inputs.days, free=inputs.free
+        )
+        baseline_seconds = time.perf_counter() - started
+        _current, baseline_peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        baseline = plan_figures(
+            plan=baseline_plan, technicians=inputs.technicians, free=inputs.free
+        )
+
+        peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        self.stdout.write(
+            f"scheduler service (plan + write {result.placed} visits): {service_seconds:.1f} s; "
+            f"planner alone {planner_seconds:.1f} s, peak {planner_peak / 2**20:.0f} MiB traced; "
+            f"process peak RSS {peak_rss_mb:.0f} MiB"
+        )
+        self.stdout.write(
+            f"  of which {transition_seconds[0]:.1f} s in enrollment.request_mark_scheduled "
+            f"({result.placed} calls), {service_seconds - transition_seconds[0]:.1f} s the rest"
+        )
+        self.stdout.write(
+            f"baseline planner: {baseline_seconds:.1f} s, "
+            f"peak {baseline_peak / 2**20:.0f} MiB traced"
+        )
+        for label, figures in (("scheduler", ours), ("FCFS baseline", baseline)):
+            self.stdout.write(
+                f"{label:14s} placed {figures['placed']}/{n_req}, "
+                f"inside 30 business days {figures['inside_target_share']:.1%}, "
+                f"utilisation {figures['utilisation']:.1%} (to {figures['last_day']}), "
+                f"travel {figures['km_per_visit']:.1f} km/visit "
+                f"({figures['travel_km']:.0f} km total)"
+            )
+
+    def _figures_from_database(self, *, inputs) -> dict:
+        plan = Plan()
+        homes = {t.id: t.home for t in inputs.technicians}
+        routes: dict = defaultdict(list)
+        for visit in (
+            Visit.objects.filter(state=Visit.State.BOOKED, technician_id__in=homes)
+            .select_related("application")
+            .order_by("technician_id", "date", "window__starts_at", "route_order")
+        ):
+            plan.assignments.append(
+                Assignment(
+                    request_id=visit.application_id,
+                    technician_id=visit.technician_id,
+                    day=visit.date,
+                    within_target=visit.within_target,
+                )
+            )
+            point = zip_centroids()[visit.application.premises_zip]
+            routes[(visit.technician_id, visit.date)].append((point.lat, point.lon))
+        plan.routes = dict(routes)
+        return plan_figures(plan=plan, technicians=inputs.technicians, free=inputs.free)

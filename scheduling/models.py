@@ -1,0 +1,241 @@
+from datetime import time
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from enrollment.models import zip_validator
+
+
+def default_working_weekdays() -> list[int]:
+    return [0, 1, 2, 3, 4]
+
+
+def default_territory() -> list[str]:
+    return []
+
+
+class Technician(models.Model):
+    """A meter technician: where the day starts, which ZIP codes they serve, when they work."""
+
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    home_zip = models.CharField(_("home base ZIP code"), max_length=5, validators=[zip_validator])
+    territory_zips = models.JSONField(
+        _("territory (ZIP codes)"),
+        default=default_territory,
+        blank=True,
+        help_text=_('ZIP codes this technician serves, e.g. ["91770", "91776"].'),
+    )
+    working_weekdays = models.JSONField(
+        _("working weekdays"),
+        default=default_working_weekdays,
+        help_text=_("0 = Monday … 6 = Sunday."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_sample = models.BooleanField(_("sample data"), default=False)
+
+    class Meta:
+        verbose_name = _("technician")
+        verbose_name_plural = _("technicians")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def daily_capacity(self) -> int:
+        return sum(window.capacity for window in self.windows.all())
+
+
+class AppointmentWindow(models.Model):
+    """One part of a technician's day with the number of visits it holds."""
+
+    technician = models.ForeignKey(Technician, on_delete=models.CASCADE, related_name="windows")
+    starts_at = models.TimeField(_("starts at"), default=time(8))
+    ends_at = models.TimeField(_("ends at"), default=time(12))
+    capacity = models.PositiveSmallIntegerField(
+        _("visits"), default=4, validators=[MinValueValidator(1)]
+    )
+
+    class Meta:
+        verbose_name = _("appointment window")
+        verbose_name_plural = _("appointment windows")
+        ordering = ["technician_id", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["technician", "starts_at"], name="one_window_per_technician_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="window_ends_after_start",
+            ),
+            models.CheckConstraint(condition=models.Q(capacity__gte=1), name="window_capacity_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%H:%M}-{self.ends_at:%H:%M}"
+
+
+class TimeOff(models.Model):
+    technician = models.ForeignKey(Technician, on_delete=models.CASCADE, related_name="time_off")
+    starts_on = models.DateField(_("first day off"))
+    ends_on = models.DateField(_("last day off"))
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("time off")
+        verbose_name_plural = _("time off")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="time_off_ends_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.technician}: {self.starts_on}-{self.ends_on}"
+
+
+class UtilityHoliday(models.Model):
+    """A day the utility closes beyond the US and California holidays (added by staff)."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("utility holiday")
+        verbose_name_plural = _("utility holidays")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.name}"
+
+
+class FailureCode(models.TextChoices):
+    """Why a visit could not be completed (DESIGN.md §4, the seed's FAQ list)."""
+
+    NOT_LEFT_IN_BAG = "NOT_LEFT_IN_BAG", _("MSA not left by the meter in a visible waterproof bag")
+    DEVICE_DAMAGED_DIRTY_WET = "DEVICE_DAMAGED_DIRTY_WET", _("MSA damaged, dirty or wet")
+    COMM_CABLE_IN_LIQUIDTIGHT = (
+        "COMM_CABLE_IN_LIQUIDTIGHT",
+        _("Communication cable in liquid-tight conduit"),
+    )
+    ENERGIZED_NOT_IN_LIQUIDTIGHT = (
+        "ENERGIZED_NOT_IN_LIQUIDTIGHT",
+        _("Energized conductors not in liquid-tight conduit"),
+    )
+    OVER_200A_OR_CODE = "OVER_200A_OR_CODE", _("Meter over 200 A or not to code")
+    ESR_VIOLATION = "ESR_VIOLATION", _("Electric Service Requirement violation")
+    BACKFEED_EXCEEDS_RATING = "BACKFEED_EXCEEDS_RATING", _("Back-feed exceeds the panel rating")
+    SOCKET_INCOMPATIBLE = "SOCKET_INCOMPATIBLE", _("Meter socket incompatible with the MSA")
+    OTHER = "OTHER", _("Other")
+
+
+class Visit(models.Model):
+    """A technician's visit to one request's premises in one window of one business day."""
+
+    class State(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        COMPLETED = "completed", _("Completed")
+        FAILED = "failed", _("Not completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        MOVED = "moved", _("Moved to another window")
+
+    class Source(models.TextChoices):
+        SCHEDULER = "scheduler", _("Scheduler")
+        CUSTOMER = "customer", _("Customer or contractor")
+        STAFF = "staff", _("Staff")
+
+    application = models.ForeignKey(
+        "enrollment.Application", on_delete=models.PROTECT, related_name="visits"
+    )
+    technician = models.ForeignKey(Technician, on_delete=models.PROTECT, related_name="visits")
+    window = models.ForeignKey(AppointmentWindow, on_delete=models.PROTECT, related_name="visits")
+    date = models.DateField(_("date"))
+    # Which of the window's places this visit holds (0 … capacity-1): the unique constraint on
+    # booked places is what stops two concurrent bookings from overfilling a window.
+    slot = models.PositiveSmallIntegerField(_("place in window"))
+    route_order = models.PositiveSmallIntegerField(_("stop"), default=0)
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.BOOKED)
+    source = models.CharField(_("booked by"), max_length=10, choices=Source)
+    notes = models.TextField(
+        _("notes for the technician"),
+        blank=True,
+        help_text=_("Access, gate code, where the meter is: shown on the route sheet."),
+    )
+    within_target = models.BooleanField(_("inside the 30-business-day target"), default=True)
+    failure_code = models.CharField(
+        _("failure reason"), max_length=40, choices=FailureCode, blank=True
+    )
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    utility_fault = models.BooleanField(
+        _("failure was the utility's fault"),
+        default=False,
+        help_text=_("When set, the revisit needs no new site-visit fee."),
+    )
+    outcome_recorded_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A customer who cancels a visit chooses the next window themselves; the scheduler leaves
+    # the request alone until they do.
+    cancelled_by_customer = models.BooleanField(_("cancelled by the customer"), default=False)
+    reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["date", "technician_id", "route_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["window", "date", "slot"],
+                condition=models.Q(state="booked"),
+                name="one_booked_visit_per_window_place",
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(state="booked"),
+                name="one_booked_visit_per_request",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="failed") | ~models.Q(failure_code=""),
+                name="failed_visit_has_code",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["technician", "date", "state"]),
+            models.Index(fields=["state", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} @ {self.date} {self.window}"
+
+
+class UnplaceableReport(models.Model):
+    """Why the scheduler could not place an approved request: staff read these in admin."""
+
+    class Reason(models.TextChoices):
+        UNKNOWN_ZIP = "unknown_zip", _("Premises ZIP code is outside the known service territory")
+        NO_TECHNICIAN = "no_technician", _("No active technician serves this ZIP code")
+        NO_CAPACITY = "no_capacity", _("No free window within the scheduling horizon")
+
+    application = models.OneToOneField(
+        "enrollment.Application", on_delete=models.CASCADE, related_name="unplaceable_report"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    first_seen_at = models.DateTimeField(_("first seen"), auto_now_add=True)
+    last_seen_at = models.DateTimeField(_("last seen"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("unplaceable request")
+        verbose_name_plural = _("unplaceable requests")
+        ordering = ["first_seen_at"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.reason}"

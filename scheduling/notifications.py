@@ -1,0 +1,69 @@
+"""Emails to the customer (and their contractor) about their visit."""
+
+from django.utils.translation import gettext_lazy as _
+
+from msa_portal.emails import send_templated_email
+
+from .ics import preparation_reminder, visit_ics
+from .models import FailureCode, Visit
+
+# Plain words for each failure code, and what the customer can do about it.
+FAILURE_EXPLANATIONS = {
+    FailureCode.NOT_LEFT_IN_BAG: _(
+        "The MSA was not waiting next to the meter panel in a clearly visible, waterproof bag."
+    ),
+    FailureCode.DEVICE_DAMAGED_DIRTY_WET: _("The MSA was damaged, dirty or wet."),
+    FailureCode.COMM_CABLE_IN_LIQUIDTIGHT: _(
+        "Communication cables of the isolating MSA ran in liquid-tight conduit. They carry low or "
+        "no voltage and must not be in liquid-tight conduit."
+    ),
+    FailureCode.ENERGIZED_NOT_IN_LIQUIDTIGHT: _(
+        "Energized wiring (a solar load-side tap to the A/C disconnect, or a 120/240 V EV charging "
+        "cable) was not covered by liquid-tight conduit."
+    ),
+    FailureCode.OVER_200A_OR_CODE: _(
+        "The meter is rated over 200 A, or the service did not meet utility service and National "
+        "Electrical Code standards."
+    ),
+    FailureCode.ESR_VIOLATION: _("The meter panel has an Electric Service Requirement violation."),
+    FailureCode.BACKFEED_EXCEEDS_RATING: _(
+        "The generating system's back-feed exceeds the rated load of the service panel."
+    ),
+    FailureCode.SOCKET_INCOMPATIBLE: _("The meter socket is not compatible with this MSA."),
+    FailureCode.OTHER: _("The technician could not complete the visit; see the note below."),
+}
+
+ICS_KINDS = {"booked", "rescheduled", "reminder", "cancelled"}
+
+
+def failure_explanation(code: str) -> str:
+    """Return the plain-words reason for a failure code (translated)."""
+    text = FAILURE_EXPLANATIONS.get(code)
+    return str(text) if text else ""
+
+
+def send_visit_email(*, visit_id: int, kind: str) -> None:
+    """Send one visit email (booked, rescheduled, reminder, cancelled, completed, failed)."""
+    visit = Visit.objects.select_related(
+        "application", "application__filed_by", "window", "technician"
+    ).get(pk=visit_id)
+    application = visit.application
+    attachments = []
+    if kind in ICS_KINDS:
+        attachments.append(
+            ("msa-visit.ics", visit_ics(visit=visit, cancel=kind == "cancelled"), "text/calendar")
+        )
+    filed_by = application.filed_by
+    cc = [filed_by.email] if filed_by and filed_by.email != application.customer_email else []
+    send_templated_email(
+        to=[application.customer_email or (filed_by.email if filed_by else "")],
+        cc=cc,
+        template=f"scheduling/emails/visit_{kind}",
+        context={
+            "application": application,
+            "visit": visit,
+            "preparation": preparation_reminder(),
+            "failure_explanation": failure_explanation(visit.failure_code),
+        },
+        attachments=attachments,
+    )

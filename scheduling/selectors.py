@@ -1,0 +1,266 @@
+"""Reads for scheduling: the 30-business-day target, free windows, route sheets and the board."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from enrollment.models import Application, RequestEvent, Status
+
+from .calendar import BusinessCalendar, get_calendar
+from .geo import haversine_km, zip_point
+from .models import Technician, Visit
+
+
+@dataclass(frozen=True)
+class Sla:
+    """Where a request stands against its visit target."""
+
+    due_date: date | None
+    business_days_left: int | None
+    paused_business_days: int
+    is_paused: bool
+
+
+@dataclass(frozen=True)
+class WindowOffer:
+    window_id: int
+    technician_id: int
+    day: date
+    starts_at: time
+    ends_at: time
+
+    @property
+    def value(self) -> str:
+        return f"{self.window_id}:{self.day.isoformat()}"
+
+
+def _local_date(moment: datetime) -> date:
+    return timezone.localdate(moment)
+
+
+def _paused_days(
+    *, events: list[tuple[str, str, datetime]], calendar: BusinessCalendar, today: date
+) -> tuple[int, bool]:
+    """Business days spent waiting on the applicant, and whether the wait is still open."""
+    paused, started = 0, None
+    for from_status, to_status, created_at in events:
+        if to_status == Status.INFO_REQUESTED and started is None:
+            started = _local_date(created_at)
+        elif from_status == Status.INFO_REQUESTED and started is not None:
+            paused += calendar.business_days_between(started, _local_date(created_at))
+            started = None
+    if started is not None:
+        paused += calendar.business_days_between(started, today)
+    return paused, started is not None
+
+
+def request_sla(
+    *, application: Application, calendar: BusinessCalendar | None = None, today=None
+) -> Sla:
+    """Return the request's visit due date and business days left, paused while info is asked."""
+    calendar = calendar or get_calendar()
+    today = today or timezone.localdate()
+    if application.submitted_at is None:
+        return Sla(None, None, 0, False)
+    events = list(
+        RequestEvent.objects.filter(application=application)
+        .filter(Q(to_status=Status.INFO_REQUESTED) | Q(from_status=Status.INFO_REQUESTED))
+        .order_by("created_at", "pk")
+        .values_list("from_status", "to_status", "created_at")
+    )
+    paused, is_paused = _paused_days(events=events, calendar=calendar, today=today)
+    due = calendar.nth_business_day_after(
+        _local_date(application.submitted_at), settings.MSA_TARGET_BUSINESS_DAYS + paused
+    )
+    return Sla(due, calendar.business_days_between(today, due), paused, is_paused)
+
+
+def requests_due_dates(
+    *, applications: QuerySet[Application], calendar: BusinessCalendar, today: date
+) -> dict[int, date]:
+    """Return each request's visit due date (two queries, whatever the number of requests)."""
+    rows = list(applications.values_list("pk", "submitted_at", "decided_at", "created_at"))
+    events: dict[int, list] = defaultdict(list)
+    for application_id, *event in (
+        RequestEvent.objects.filter(application__in=applications)
+        .filter(Q(to_status=Status.INFO_REQUESTED) | Q(from_status=Status.INFO_REQUESTED))
+        .order_by("created_at", "pk")
+        .values_list("application_id", "from_status", "to_status", "created_at")
+    ):
+        events[application_id].append(event)
+    target = settings.MSA_TARGET_BUSINESS_DAYS
+    due: dict[int, date] = {}
+    for pk, submitted_at, decided_at, created_at in rows:
+        start = submitted_at or decided_at or created_at
+        paused, _open = _paused_days(events=events.get(pk, []), calendar=calendar, today=today)
+        due[pk] = calendar.nth_business_day_after(_local_date(start), target + paused)
+    return due
+
+
+def first_bookable_day(*, calendar: BusinessCalendar, today: date | None = None) -> date:
+    """Return the earliest day a visit may be booked for (a short lead time after today)."""
+    today = today or timezone.localdate()
+    return calendar.nth_business_day_after(today, settings.SCHEDULING_LEAD_BUSINESS_DAYS)
+
+
+def technicians_with_windows() -> list[Technician]:
+    """Return active technicians with their windows and time off loaded (three queries)."""
+    return list(
+        Technician.objects.filter(is_active=True)
+        .prefetch_related("windows", "time_off")
+        .order_by("pk")
+    )
+
+
+def technician_days_off(technician: Technician) -> set[date]:
+    """Return the dates a technician is off (uses the prefetched time off)."""
+    off: set[date] = set()
+    for span in technician.time_off.all():
+        day = span.starts_on
+        while day <= span.ends_on:
+            off.add(day)
+            day += timedelta(days=1)
+    return off
+
+
+def booked_counts(*, start: date, end: date, technician_ids=None) -> dict[tuple[int, date], int]:
+    """Return booked visits per (window, day) between two dates."""
+    visits = Visit.objects.filter(state=Visit.State.BOOKED, date__range=(start, end))
+    if technician_ids is not None:
+        visits = visits.filter(technician_id__in=technician_ids)
+    return {
+        (row["window_id"], row["date"]): row["n"]
+        for row in visits.values("window_id", "date").annotate(n=Count("pk"))
+    }
+
+
+def offered_windows(
+    *, application: Application, limit: int = 8, today: date | None = None
+) -> list[WindowOffer]:
+    """Return free windows a customer may pick for a request, earliest first."""
+    if application.status not in (Status.APPROVED, Status.SCHEDULED):
+        return []
+    calendar = get_calendar()
+    zip_code = application.premises_zip
+    technicians = [t for t in technicians_with_windows() if zip_code in (t.territory_zips or [])]
+    if not technicians:
+        return []
+    # Where two technicians have the same window free, offer the one based nearer the premises.
+    premises = zip_point(zip_code)
+    if premises is not None:
+        technicians.sort(key=lambda t: haversine_km(zip_point(t.home_zip) or premises, premises))
+    start = first_bookable_day(calendar=calendar, today=today)
+    days = calendar.business_days(start, settings.SCHEDULING_HORIZON_BUSINESS_DAYS)
+    counts = booked_counts(start=days[0], end=days[-1], technician_ids=[t.pk for t in technicians])
+    current = application.visits.filter(state=Visit.State.BOOKED).first()
+    off = {technician.pk: technician_days_off(technician) for technician in technicians}
+    offers: list[WindowOffer] = []
+    seen: set[tuple[date, time]] = set()
+    for day in days:
+        for technician in technicians:
+            if day.weekday() not in technician.working_weekdays:
+                continue
+            if day in off[technician.pk]:
+                continue
+            for window in technician.windows.all():
+                if counts.get((window.pk, day), 0) >= window.capacity:
+                    continue
+                if current and current.window_id == window.pk and current.date == day:
+                    continue
+                # One offer per time of day: the customer picks a time, not a technician.
+                if (day, window.starts_at) in seen:
+                    continue
+                seen.add((day, window.starts_at))
+                offers.append(
+                    WindowOffer(window.pk, technician.pk, day, window.starts_at, window.ends_at)
+                )
+        if len(offers) >= limit:
+            break
+    offers.sort(key=lambda offer: (offer.day, offer.starts_at))
+    return offers[:limit]
+
+
+@dataclass
+class RequestPanel:
+    visit: Visit | None
+    failed_visit: Visit | None
+    offers: list[WindowOffer]
+    sla: Sla
+    can_pick: bool
+
+
+def request_panel(*, application: Application) -> RequestPanel:
+    """Return what the customer's scheduling panel shows for a request."""
+    visits = list(
+        application.visits.select_related("window", "technician").order_by("-created_at", "-pk")
+    )
+    booked = next((v for v in visits if v.state == Visit.State.BOOKED), None)
+    failed = None
+    if application.status == Status.VISIT_FAILED:
+        failed = next((v for v in visits if v.state == Visit.State.FAILED), None)
+    can_pick = application.status in (Status.APPROVED, Status.SCHEDULED)
+    return RequestPanel(
+        visit=booked,
+        failed_visit=failed,
+        offers=offered_windows(application=application) if can_pick else [],
+        sla=request_sla(application=application),
+        can_pick=can_pick,
+    )
+
+
+def route_sheet(*, technician: Technician, day: date) -> list[Visit]:
+    """Return a technician's visits on a day in route order (one query)."""
+    return list(
+        Visit.objects.filter(technician=technician, date=day)
+        .exclude(state__in=[Visit.State.CANCELLED, Visit.State.MOVED])
+        .select_related("application", "application__device", "window")
+        .order_by("window__starts_at", "route_order", "pk")
+    )
+
+
+def visit_board(*, start: date, days: int) -> tuple[list[date], list[dict]]:
+    """Return the board: per technician, their booked visits per day (two queries)."""
+    dates = [start + timedelta(days=i) for i in range(days)]
+    technicians = list(Technician.objects.filter(is_active=True).order_by("name"))
+    visits = (
+        Visit.objects.filter(date__range=(dates[0], dates[-1]))
+        .exclude(state__in=[Visit.State.CANCELLED, Visit.State.MOVED])
+        .select_related("application", "window")
+        .order_by("date", "window__starts_at", "route_order")
+    )
+    cells: dict[tuple[int, date], list[Visit]] = defaultdict(list)
+    for visit in visits:
+        cells[(visit.technician_id, visit.date)].append(visit)
+    rows = [
+        {"technician": t, "cells": [(day, cells.get((t.pk, day), [])) for day in dates]}
+        for t in technicians
+    ]
+    return dates, rows
+
+
+def request_url(application: Application) -> str:
+    """Return the request's status page, or its visit page while the status page is missing."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return application.get_absolute_url()
+    except NoReverseMatch:
+        return reverse("scheduling:request_visit", kwargs={"pk": application.pk})
+
+
+def revisit_is_free(*, application_id: int) -> bool:
+    """Return whether the request's latest visit failed through the utility's fault (no new fee)."""
+    latest = (
+        Visit.objects.filter(application_id=application_id)
+        .exclude(state__in=[Visit.State.CANCELLED, Visit.State.MOVED])
+        .order_by("-date", "-pk")
+        .values_list("state", "utility_fault")
+        .first()
+    )
+    return latest is not None and latest == (Visit.State.FAILED, True)

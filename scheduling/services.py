@@ -1,0 +1,511 @@
+"""Writes for scheduling: the scheduler run, bookings, moves, cancellations and outcomes.
+
+Every booking — by the scheduler, a customer or staff — goes through ``_claim_slots`` while the
+technician's row is locked, and the database refuses two booked visits on one window place, so a
+window is never filled past its capacity, even with several workers at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enrollment.models import Application, Status
+from enrollment.services import (
+    request_mark_scheduled,
+    request_mark_unscheduled,
+    request_record_visit_outcome,
+)
+
+from . import selectors
+from .calendar import BusinessCalendar, get_calendar
+from .geo import zip_point
+from .models import AppointmentWindow, FailureCode, Technician, UnplaceableReport, Visit
+from .planner import (
+    FixedStop,
+    Plan,
+    PlanRequest,
+    PlanTechnician,
+    plan_schedule,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class SchedulingError(ValidationError):
+    """A booking, move or outcome that cannot be made (the message is for the user)."""
+
+
+@dataclass
+class ScheduleResult:
+    placed: int = 0
+    unplaced: int = 0
+    conflicts: int = 0
+    late: int = 0
+    placed_request_ids: list[int] = field(default_factory=list)
+
+
+# --- technicians -------------------------------------------------------------------------
+
+
+def technician_ensure_default_windows(*, technician: Technician) -> None:
+    """Give a technician without windows the default day (settings.SCHEDULING_DEFAULT_WINDOWS)."""
+    if technician.windows.exists():
+        return
+    AppointmentWindow.objects.bulk_create(
+        AppointmentWindow(
+            technician=technician,
+            starts_at=time.fromisoformat(start),
+            ends_at=time.fromisoformat(end),
+            capacity=capacity,
+        )
+        for start, end, capacity in settings.SCHEDULING_DEFAULT_WINDOWS
+    )
+
+
+# --- the scheduler -----------------------------------------------------------------------
+
+
+@dataclass
+class _Inputs:
+    calendar: BusinessCalendar
+    days: list[date]
+    technicians: list[PlanTechnician]
+    capacity: dict[int, int]  # window id → places
+    free: dict[tuple[int, date], dict[int, int]]
+    fixed: dict[tuple[int, date], list[FixedStop]]
+
+
+def _load_inputs(*, today: date) -> _Inputs:
+    """Load technicians, their free windows and booked stops over the horizon (five queries)."""
+    calendar = get_calendar()
+    start = selectors.first_bookable_day(calendar=calendar, today=today)
+    days = calendar.business_days(start, settings.SCHEDULING_HORIZON_BUSINESS_DAYS)
+    technicians = selectors.technicians_with_windows()
+    booked = selectors.booked_counts(start=days[0], end=days[-1])
+    fixed: dict[tuple[int, date], list[FixedStop]] = defaultdict(list)
+    for visit_id, technician_id, window_id, day, zip_code in Visit.objects.filter(
+        state=Visit.State.BOOKED, date__range=(days[0], days[-1])
+    ).values_list("pk", "technician_id", "window_id", "date", "application__premises_zip"):
+        point = zip_point(zip_code)
+        if point is not None:
+            fixed[(technician_id, day)].append(FixedStop(visit_id, point, window_id))
+    plan_technicians: list[PlanTechnician] = []
+    capacity: dict[int, int] = {}
+    free: dict[tuple[int, date], dict[int, int]] = {}
+    for technician in technicians:
+        home = zip_point(technician.home_zip)
+        windows = list(technician.windows.all())
+        if home is None or not windows:
+            logger.warning("technician %s skipped: unknown home ZIP or no windows", technician.pk)
+            continue
+        plan_technicians.append(
+            PlanTechnician(
+                id=technician.pk,
+                home=home,
+                territory=frozenset(technician.territory_zips or []),
+                window_ids=tuple(w.pk for w in windows),
+            )
+        )
+        off = selectors.technician_days_off(technician)
+        for window in windows:
+            capacity[window.pk] = window.capacity
+        for day in days:
+            if day.weekday() not in technician.working_weekdays or day in off:
+                continue
+            free[(technician.pk, day)] = {
+                w.pk: max(0, w.capacity - booked.get((w.pk, day), 0)) for w in windows
+            }
+    return _Inputs(calendar, days, plan_technicians, capacity, free, dict(fixed))
+
+
+def schedule_approved_requests(
+    *, today: date | None = None, notify: bool = True, time_limit: float | None = None
+) -> ScheduleResult:
+    """Book a visit for every approved request without one; report those that cannot fit."""
+    today = today or timezone.localdate()
+    result = ScheduleResult()
+    # A concurrent run or a customer may take a window this run planned for: re-plan the few
+    # that lost their place, a bounded number of times; beat picks up anything left over.
+    # A customer who cancelled their latest visit picks the next window themselves.
+    latest_visit = Visit.objects.filter(application=OuterRef("pk")).order_by("-created_at", "-pk")
+    for _round in range(3):
+        inputs = _load_inputs(today=today)
+        waiting = (
+            Application.objects.filter(status=Status.APPROVED)
+            .exclude(visits__state=Visit.State.BOOKED)
+            .annotate(
+                customer_cancelled_last=Coalesce(
+                    Subquery(latest_visit.values("cancelled_by_customer")[:1]), Value(False)
+                )
+            )
+            .filter(customer_cancelled_last=False)
+        )
+        due = selectors.requests_due_dates(
+            applications=waiting, calendar=inputs.calendar, today=today
+        )
+        if not due:
+            break
+        rows = Application.objects.filter(pk__in=list(due)).values_list(
+            "pk", "premises_zip", "submitted_at", "created_at"
+        )
+        requests = [
+            PlanRequest(
+                id=pk,
+                zip=(zip_code or "")[:5],
+                point=zip_point(zip_code),
+                due=due[pk],
+                priority=(submitted_at or created_at,),
+            )
+            for pk, zip_code, submitted_at, created_at in rows
+        ]
+        plan = plan_schedule(
+            requests=requests,
+            technicians=inputs.technicians,
+            days=inputs.days,
+            free=inputs.free,
+            fixed=inputs.fixed,
+            time_limit=time_limit or settings.SCHEDULING_ROUTE_TIME_LIMIT,
+        )
+        conflicts = _commit_plan(plan=plan, capacity=inputs.capacity, notify=notify, result=result)
+        _record_unplaced(plan=plan, inputs=inputs)
+        result.unplaced = len(plan.unplaced)
+        result.conflicts += conflicts
+        if not conflicts:
+            break
+    # A request cancelled or otherwise moved on since it was reported needs no place any more.
+    UnplaceableReport.objects.exclude(application__status=Status.APPROVED).delete()
+    logger.info(
+        "scheduler placed %d, unplaced %d, late %d, conflicts %d",
+        result.placed,
+        result.unplaced,
+        result.late,
+        result.conflicts,
+    )
+    return result
+
+
+def _commit_plan(*, plan: Plan, capacity: dict[int, int], notify: bool, result) -> int:
+    """Write the plan technician by technician; return how many lost their place meanwhile."""
+    by_technician: dict[int, list] = defaultdict(list)
+    for assignment in plan.assignments:
+        by_technician[assignment.technician_id].append(assignment)
+    conflicts = 0
+    reorders_by_visit = plan.reorders
+    for technician_id, assignments in sorted(by_technician.items()):
+        with transaction.atomic():
+            # The technician's row is the lock every booking for them takes (see module doc).
+            Technician.objects.select_for_update().filter(pk=technician_id).first()
+            days = {a.day for a in assignments}
+            taken: dict[tuple[int, date], set[int]] = defaultdict(set)
+            for window_id, day, slot in Visit.objects.filter(
+                technician_id=technician_id, date__in=days, state=Visit.State.BOOKED
+            ).values_list("window_id", "date", "slot"):
+                taken[(window_id, day)].add(slot)
+            ids = [a.request_id for a in assignments]
+            still_waiting = set(
+                Application.objects.select_for_update()
+                .filter(pk__in=ids, status=Status.APPROVED)
+                .exclude(visits__state=Visit.State.BOOKED)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
+            visits = []
+            for a in assignments:
+                slot = _free_slot(taken[(a.window_id, a.day)], capacity[a.window_id])
+                if a.request_id not in still_waiting or slot is None:
+                    conflicts += 1
+                    continue
+                taken[(a.window_id, a.day)].add(slot)
+                visits.append(
+                    Visit(
+                        application_id=a.request_id,
+                        technician_id=technician_id,
+                        window_id=a.window_id,
+                        date=a.day,
+                        slot=slot,
+                        route_order=a.route_order,
+                        source=Visit.Source.SCHEDULER,
+                        within_target=a.within_target,
+                    )
+                )
+            Visit.objects.bulk_create(visits)
+            for visit in visits:
+                request_mark_scheduled(
+                    application_id=visit.application_id,
+                    note=_("Visit booked by the scheduler."),
+                )
+            moved = list(
+                Visit.objects.filter(
+                    technician_id=technician_id,
+                    state=Visit.State.BOOKED,
+                    pk__in=list(reorders_by_visit),
+                )
+            )
+            for visit in moved:
+                visit.route_order = reorders_by_visit[visit.pk]
+            Visit.objects.bulk_update(moved, ["route_order"])
+            if notify and visits:
+                created = [v.pk for v in visits]
+                transaction.on_commit(lambda ids=created: _notify_booked(ids))
+        result.placed += len(visits)
+        result.late += sum(not v.within_target for v in visits)
+        result.placed_request_ids += [v.application_id for v in visits]
+    UnplaceableReport.objects.filter(application_id__in=result.placed_request_ids).delete()
+    return conflicts
+
+
+def _free_slot(taken: set[int], capacity: int) -> int | None:
+    return next((slot for slot in range(capacity) if slot not in taken), None)
+
+
+def _record_unplaced(*, plan: Plan, inputs: _Inputs) -> None:
+    """Keep one report row per request the scheduler could not place, with the reason."""
+    labels = dict(UnplaceableReport.Reason.choices)
+    horizon_end = inputs.days[-1].isoformat() if inputs.days else ""
+    existing = {
+        r.application_id: r
+        for r in UnplaceableReport.objects.filter(
+            application_id__in=[pk for pk, _reason in plan.unplaced]
+        )
+    }
+    new, changed = [], []
+    for application_id, reason in plan.unplaced:
+        detail = _("%(reason)s (looked up to %(day)s).") % {
+            "reason": labels.get(reason, reason),
+            "day": horizon_end,
+        }
+        report = existing.get(application_id)
+        if report is None:
+            new.append(
+                UnplaceableReport(application_id=application_id, reason=reason, detail=detail)
+            )
+        else:
+            report.reason, report.detail, report.last_seen_at = reason, detail, timezone.now()
+            changed.append(report)
+    UnplaceableReport.objects.bulk_create(new, ignore_conflicts=True)
+    UnplaceableReport.objects.bulk_update(changed, ["reason", "detail", "last_seen_at"])
+
+
+def _notify_booked(visit_ids: list[int]) -> None:
+    from . import tasks
+
+    for visit_id in visit_ids:
+        tasks.send_visit_email.delay(visit_id, "booked")
+
+
+# --- one visit at a time: customers and staff --------------------------------------------
+
+
+def visit_book(
+    *,
+    application_id: int,
+    window_id: int,
+    day: date,
+    actor=None,
+    source: str = Visit.Source.CUSTOMER,
+    today: date | None = None,
+    notify: bool = True,
+) -> Visit:
+    """Book (or move) a request's visit to a window on a day, within that window's capacity."""
+    today = today or timezone.localdate()
+    calendar = get_calendar()
+    with transaction.atomic():
+        try:
+            window = AppointmentWindow.objects.select_related("technician").get(pk=window_id)
+        except AppointmentWindow.DoesNotExist:
+            raise SchedulingError(_("That window does not exist.")) from None
+        technician = Technician.objects.select_for_update().get(pk=window.technician_id)
+        application = Application.objects.select_for_update().get(pk=application_id)
+        _check_bookable(
+            application=application,
+            technician=technician,
+            day=day,
+            calendar=calendar,
+            today=today,
+            staff=source == Visit.Source.STAFF,
+        )
+        taken = set(
+            Visit.objects.filter(window=window, date=day, state=Visit.State.BOOKED).values_list(
+                "slot", flat=True
+            )
+        )
+        slot = _free_slot(taken, window.capacity)
+        if slot is None:
+            raise SchedulingError(_("That window is full. Please pick another one."))
+        previous = Visit.objects.filter(application=application, state=Visit.State.BOOKED).first()
+        if previous is not None and source == Visit.Source.CUSTOMER and previous.date <= today:
+            raise SchedulingError(_("A visit can be moved until the day before it."))
+        if previous is not None:
+            previous.state = Visit.State.MOVED
+            previous.save(update_fields=["state", "updated_at"])
+        due = selectors.request_sla(application=application, calendar=calendar, today=today)
+        route_order = (
+            Visit.objects.filter(technician=technician, date=day, state=Visit.State.BOOKED).count()
+            + 1
+        )
+        visit = Visit.objects.create(
+            application=application,
+            technician=technician,
+            window=window,
+            date=day,
+            slot=slot,
+            route_order=route_order,
+            source=source,
+            within_target=due.due_date is None or day <= due.due_date,
+            notes=previous.notes if previous else "",
+        )
+        request_mark_scheduled(
+            application_id=application.pk,
+            actor=actor,
+            note=(
+                _("Visit moved to %(day)s, %(window)s.")
+                if previous
+                else _("Visit booked for %(day)s, %(window)s.")
+            )
+            % {"day": day.isoformat(), "window": str(window)},
+        )
+        UnplaceableReport.objects.filter(application=application).delete()
+        if notify:
+            kind = "rescheduled" if previous else "booked"
+            transaction.on_commit(lambda: _send(visit.pk, kind))
+    logger.info("visit %s booked (%s)", visit.pk, source)
+    return visit
+
+
+def _check_bookable(
+    *,
+    application: Application,
+    technician: Technician,
+    day: date,
+    calendar: BusinessCalendar,
+    today: date,
+    staff: bool,
+) -> None:
+    if application.status not in (Status.APPROVED, Status.SCHEDULED):
+        raise SchedulingError(_("Only an approved request can have a visit booked."))
+    if not technician.is_active or application.premises_zip not in (
+        technician.territory_zips or []
+    ):
+        raise SchedulingError(_("That technician does not serve this address."))
+    if not calendar.is_business_day(day) or day.weekday() not in technician.working_weekdays:
+        raise SchedulingError(_("Visits happen on business days only."))
+    earliest = today if staff else selectors.first_bookable_day(calendar=calendar, today=today)
+    if day < earliest:
+        raise SchedulingError(
+            _("The earliest day that can be booked is %(day)s.") % {"day": earliest.isoformat()}
+        )
+    if technician.time_off.filter(starts_on__lte=day, ends_on__gte=day).exists():
+        raise SchedulingError(_("That technician is off that day."))
+
+
+def visit_cancel(*, visit_id: int, actor=None, by_customer: bool = True, notify: bool = True):
+    """Cancel a booked visit: its window is freed and the request goes back to approved."""
+    with transaction.atomic():
+        visit = _lock_visit(visit_id)
+        if visit.state != Visit.State.BOOKED:
+            return visit
+        if by_customer and visit.date <= timezone.localdate():
+            raise SchedulingError(_("A visit can be cancelled until the day before it."))
+        visit.state = Visit.State.CANCELLED
+        visit.cancelled_by_customer = by_customer
+        visit.save(update_fields=["state", "cancelled_by_customer", "updated_at"])
+        request_mark_unscheduled(
+            application_id=visit.application_id,
+            actor=actor,
+            note=_("Visit on %(day)s cancelled.") % {"day": visit.date.isoformat()},
+        )
+        if notify:
+            transaction.on_commit(lambda: _send(visit.pk, "cancelled"))
+    logger.info("visit %s cancelled", visit.pk)
+    return visit
+
+
+def visit_record_outcome(
+    *,
+    visit_id: int,
+    actor,
+    completed: bool,
+    failure_code: str = "",
+    note: str = "",
+    utility_fault: bool = False,
+    notify: bool = True,
+) -> Visit:
+    """Record a visit's outcome and move the request to completed or visit_failed."""
+    if not completed and failure_code not in FailureCode.values:
+        raise SchedulingError(_("Choose why the visit could not be completed."))
+    with transaction.atomic():
+        visit = _lock_visit(visit_id)
+        target = Visit.State.COMPLETED if completed else Visit.State.FAILED
+        if visit.state == target:
+            return visit
+        if visit.state != Visit.State.BOOKED:
+            raise SchedulingError(_("Only a booked visit can have an outcome recorded."))
+        visit.state = target
+        visit.failure_code = "" if completed else failure_code
+        visit.outcome_note = note
+        visit.utility_fault = bool(utility_fault) and not completed
+        visit.outcome_recorded_at = timezone.now()
+        visit.outcome_recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+        visit.save()
+        request_record_visit_outcome(
+            application_id=visit.application_id,
+            actor=actor,
+            completed=completed,
+            note=note or (FailureCode(failure_code).label if failure_code else ""),
+        )
+        if notify:
+            kind = "completed" if completed else "failed"
+            transaction.on_commit(lambda: _send(visit.pk, kind))
+    logger.info("visit %s outcome %s", visit.pk, visit.state)
+    return visit
+
+
+def _lock_visit(visit_id: int) -> Visit:
+    # Request row first, then the visit: the same order visit_book takes, so a cancel and a
+    # move of one request at the same moment wait for each other instead of deadlocking.
+    application_id = Visit.objects.values_list("application_id", flat=True).get(pk=visit_id)
+    Application.objects.select_for_update().filter(pk=application_id).first()
+    return Visit.objects.select_for_update().get(pk=visit_id)
+
+
+def visits_send_reminders(*, today: date | None = None) -> int:
+    """Email each visit due within two business days its reminder, once."""
+    today = today or timezone.localdate()
+    calendar = get_calendar()
+    until = calendar.nth_business_day_after(today, settings.SCHEDULING_REMINDER_BUSINESS_DAYS)
+    due_ids = list(
+        Visit.objects.filter(
+            state=Visit.State.BOOKED,
+            reminder_sent_at__isnull=True,
+            date__gt=today,
+            date__lte=until,
+        ).values_list("pk", flat=True)
+    )
+    sent = 0
+    for visit_id in due_ids:
+        # The conditional update is the claim: a second run (or worker) finds nothing to send.
+        with transaction.atomic():
+            claimed = Visit.objects.filter(
+                pk=visit_id, reminder_sent_at__isnull=True, state=Visit.State.BOOKED
+            ).update(reminder_sent_at=timezone.now())
+            if claimed:
+                sent += 1
+                transaction.on_commit(lambda visit_id=visit_id: _send(visit_id, "reminder"))
+    return sent
+
+
+def _send(visit_id: int, kind: str) -> None:
+    from . import tasks
+
+    tasks.send_visit_email.delay(visit_id, kind)

@@ -1,0 +1,72 @@
+"""Hand-offs after a commit: approval sets the scheduler off; a dead broker loses nothing."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from enrollment import services, tasks
+from enrollment.models import Application, Status
+from tests.factories import ApplicationFactory
+from tests.scheduling.factories import TechnicianFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_approval_books_a_visit_through_the_scheduler(
+    staff_user, django_capture_on_commit_callbacks
+):
+    TechnicianFactory()
+    application = ApplicationFactory(status=Status.UNDER_REVIEW, premises_zip="91770")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_approve(application_id=application.pk, actor=staff_user)
+
+    application.refresh_from_db()
+    assert application.status == Status.SCHEDULED
+    assert application.visits.count() == 1
+
+
+@pytest.fixture
+def dead_broker(settings):
+    from msa_portal.celery import app
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app._pool = None
+    app.amqp._producer_pool = None
+    yield
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def test_a_paid_request_is_saved_and_checked_later_when_the_broker_is_down(
+    dead_broker, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(status=Status.AWAITING_PAYMENT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.request_mark_paid(application_id=application.pk)
+
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        assert tasks.sweep_unchecked_requests() == 1
+
+    application.refresh_from_db()
+    assert application.status == Status.UNDER_REVIEW
+    assert application.eligibility_results.count() > 0
+
+
+def test_the_sweep_leaves_fresh_and_checked_requests_alone():
+    fresh = ApplicationFactory(status=Status.SUBMITTED, submitted_at=timezone.now())
+    checked = ApplicationFactory(status=Status.UNDER_REVIEW)
+
+    assert tasks.sweep_unchecked_requests() == 0
+    assert Application.objects.get(pk=fresh.pk).status == Status.SUBMITTED
+    assert Application.objects.get(pk=checked.pk).status == Status.UNDER_REVIEW

@@ -8,17 +8,20 @@ import json
 from functools import partial
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
+
+from scheduling.selectors import SlaRisk, requests_sla, requests_with_sla_risk
 
 from . import backoffice, decisions
 from .admin_eligibility import EligibilityResultInline, rerun_eligibility
@@ -75,6 +78,33 @@ class DeviceTypeFilter(admin.ChoicesFieldListFilter):
         self.title = gettext_lazy("device type")
 
 
+class SlaRiskFilter(admin.SimpleListFilter):
+    """Open requests by where they stand against the 30-business-day visit target."""
+
+    title = gettext_lazy("30-day target")
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [(SlaRisk.AT_RISK, SlaRisk.AT_RISK.label), (SlaRisk.OVERDUE, SlaRisk.OVERDUE.label)]
+
+    def queryset(self, request, queryset):
+        if self.value() not in (SlaRisk.AT_RISK, SlaRisk.OVERDUE):
+            return queryset
+        ids = requests_with_sla_risk(applications=queryset, risks={self.value()})
+        return queryset.filter(pk__in=ids)
+
+
+class SlaChangeList(ChangeList):
+    """The queue's page of requests, each with its business-day age and target (3 queries)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        page_ids = [obj.pk for obj in self.result_list]
+        rows = requests_sla(applications=Application.objects.filter(pk__in=page_ids))
+        for obj in self.result_list:
+            obj.sla = rows.get(obj.pk)
+
+
 @admin.register(Application)
 class ApplicationAdmin(SimpleHistoryAdmin):
     change_form_template = "admin/enrollment/application/change_form.html"
@@ -89,7 +119,8 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "status",
         "eligibility_outcome",
         "paid_column",
-        "waiting_column",
+        "age_column",
+        "sla_column",
         "submitted_at",
     ]
     list_display_links = ["reference_column", "customer_column"]
@@ -98,6 +129,7 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "request_type",
         ("device__adapter_type", DeviceTypeFilter),
         "eligibility_outcome",
+        SlaRiskFilter,
         "contractor_company",
     ]
     search_fields = [
@@ -265,17 +297,23 @@ class ApplicationAdmin(SimpleHistoryAdmin):
             return "—"
         return _("yes") if paid else _("no")
 
-    @admin.display(description=gettext_lazy("days waiting"), ordering="submitted_at")
-    def waiting_column(self, obj):
-        # Calendar days; business days and the SLA-risk flag come with the scheduling calendar.
-        if obj.submitted_at is None or obj.status not in (
-            Status.SUBMITTED,
-            Status.UNDER_REVIEW,
-            Status.INFO_REQUESTED,
-            Status.APPROVED,
-        ):
+    @admin.display(description=gettext_lazy("age (business days)"), ordering="submitted_at")
+    def age_column(self, obj):
+        row = getattr(obj, "sla", None)
+        return row.age_business_days if row else "—"
+
+    @admin.display(description=gettext_lazy("30-day target"))
+    def sla_column(self, obj):
+        row = getattr(obj, "sla", None)
+        if row is None:
             return "—"
-        return (timezone.localdate() - timezone.localdate(obj.submitted_at)).days
+        label = SlaRisk(row.risk).label
+        return format_html(
+            '<span class="sla-{}">{}</span> · {}', row.risk, label, date_format(row.due)
+        )
+
+    def get_changelist(self, request, **kwargs):
+        return SlaChangeList
 
     # ------------------------------------------------------------------ request page
 

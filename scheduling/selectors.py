@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from enrollment.models import Application, RequestEvent, Status
 
@@ -264,3 +266,71 @@ def revisit_is_free(*, application_id: int) -> bool:
         .first()
     )
     return latest is not None and latest == (Visit.State.FAILED, True)
+
+
+class SlaRisk(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OVERDUE = "overdue", _("Overdue")
+
+
+# The 30-business-day clock runs for these; a scheduled or closed request is off the clock.
+SLA_OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.UNDER_REVIEW,
+    Status.INFO_REQUESTED,
+    Status.APPROVED,
+    Status.VISIT_FAILED,
+)
+# "At risk" means due within this many business days.
+SLA_AT_RISK_BUSINESS_DAYS = 5
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    age_business_days: int
+    due: date
+    risk: str
+
+
+def requests_sla(
+    *, applications: QuerySet[Application], today: date | None = None
+) -> dict[int, SlaRow]:
+    """Business-day age, due date and risk of each open submitted request (three queries)."""
+    calendar = get_calendar()
+    today = today or timezone.localdate()
+    open_requests = applications.filter(status__in=SLA_OPEN_STATUSES, submitted_at__isnull=False)
+    due_dates = requests_due_dates(applications=open_requests, calendar=calendar, today=today)
+    submitted = dict(open_requests.values_list("pk", "submitted_at"))
+    rows = {}
+    for pk, due in due_dates.items():
+        left = calendar.business_days_between(today, due)
+        risk = (
+            SlaRisk.OVERDUE
+            if left < 0
+            else SlaRisk.AT_RISK
+            if left <= SLA_AT_RISK_BUSINESS_DAYS
+            else SlaRisk.ON_TRACK
+        )
+        age = calendar.business_days_between(_local_date(submitted[pk]), today)
+        rows[pk] = SlaRow(age_business_days=age, due=due, risk=str(risk))
+    return rows
+
+
+def requests_with_sla_risk(
+    *, applications: QuerySet[Application], risks: set[str], today: date | None = None
+) -> list[int]:
+    """Ids of the open requests whose risk is one of ``risks`` (for filters and the dashboard).
+
+    Only requests submitted long enough ago to be near their due date are examined: a pause only
+    moves a due date later, so the cheap date filter never drops a request at risk.
+    """
+    calendar = get_calendar()
+    today = today or timezone.localdate()
+    horizon = calendar.nth_business_day_after(today, SLA_AT_RISK_BUSINESS_DAYS)
+    cutoff = today
+    while calendar.nth_business_day_after(cutoff, settings.MSA_TARGET_BUSINESS_DAYS) > horizon:
+        cutoff -= timedelta(days=1)
+    candidates = applications.filter(submitted_at__date__lte=cutoff)
+    rows = requests_sla(applications=candidates, today=today)
+    return [pk for pk, row in rows.items() if row.risk in risks]

@@ -148,7 +148,11 @@ class PaymentAdmin(admin.ModelAdmin):
                 )
             except ProviderUnavailable:
                 form.add_error(
-                    None, _("Stripe did not answer; nothing was refunded. Try again shortly.")
+                    None,
+                    _(
+                        "Stripe did not confirm the refund, so nothing is recorded yet. Try "
+                        "again: a repeat with the same amount never refunds twice."
+                    ),
                 )
             except PaymentError as exc:
                 form.add_error(None, str(exc))

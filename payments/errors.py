@@ -6,7 +6,16 @@ class PaymentError(Exception):
 
 
 class ProviderUnavailable(PaymentError):
-    """The payment provider failed or did not answer; nothing was charged, try again."""
+    """The payment provider failed or did not answer; nothing was charged, try again.
+
+    ``answered`` tells an error the provider returned (it stores that answer under the
+    idempotency key, so a retry needs a fresh key) from a timeout or lost connection (the
+    outcome is unknown, so a retry must reuse the key to get the original result).
+    """
+
+    def __init__(self, message: str = "", *, answered: bool = False):
+        super().__init__(message)
+        self.answered = answered
 
 
 class InvalidWebhook(Exception):

@@ -70,6 +70,9 @@ class Payment(models.Model):
     session_expires_at = models.DateTimeField(_("checkout expires at"), null=True, blank=True)
     payment_intent_id = models.CharField(_("payment intent id"), max_length=255, blank=True)
     amount_refunded_cents = models.PositiveIntegerField(_("refunded (cents)"), default=0)
+    # Bumped when the provider answered a call with an error: it keeps that answer under the
+    # idempotency key, so the next try needs a fresh key. A timeout leaves it unchanged.
+    provider_retry = models.PositiveSmallIntegerField(_("provider retries"), default=0)
     waived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("waived by"),
@@ -130,6 +133,11 @@ class Payment(models.Model):
     @property
     def receipt_number(self) -> str:
         return f"R-{self.pk:07d}" if self.pk else "R-(new)"
+
+    def idempotency_key(self, operation: str, *parts: object) -> str:
+        """Return the key for a provider call about this payment, e.g. ``checkout-12``."""
+        key = "-".join(str(part) for part in (operation, self.pk, *parts))
+        return f"{key}-retry{self.provider_retry}" if self.provider_retry else key
 
     @property
     def has_receipt(self) -> bool:

@@ -24,7 +24,7 @@ class StripeProvider:
 
         application_id = payment.application_id
         return stripe_client.create_checkout_session(
-            idempotency_key=f"checkout-{payment.pk}",
+            idempotency_key=payment.idempotency_key("checkout"),
             amount_cents=payment.amount_cents,
             currency=payment.currency,
             product_name=product_name,

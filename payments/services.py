@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,9 +94,12 @@ def payment_start_checkout(*, application_id: int, actor=None) -> str:
                 product_name=PRODUCT_NAME,
             )
         except ProviderUnavailable as exc:
-            # Keep the payment row: a retry reuses its idempotency key, so a session created
-            # by a call that timed out is returned rather than duplicated.
+            # Keep the payment row: a retry after a timeout reuses its idempotency key, so a
+            # session created by a call whose answer was lost is returned, not duplicated.
             failure = exc
+            if exc.answered:
+                payment.provider_retry += 1
+                payment.save(update_fields=["provider_retry", "updated_at"])
         else:
             payment.checkout_session_id = session["id"]
             payment.checkout_url = session["url"]
@@ -363,33 +367,48 @@ def payment_refund(*, payment_id: int, amount_cents: int, reason: str, staff_use
     """Refund part or all of a paid fee through its provider and record who did it and why."""
     if not reason.strip():
         raise PaymentError(_("Give the reason for the refund."))
-    with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment_id)
-        if not 0 < amount_cents <= payment.refundable_cents:
-            raise PaymentError(
-                _("This payment can be refunded by at most %(amount)s.")
-                % {"amount": format_cents(payment.refundable_cents)}
-            )
-        # The same refund asked again (after a timeout) reuses the key and gets the same answer.
-        key = f"refund-{payment.pk}-{payment.refunds.count() + 1}-{amount_cents}"
-        result = get_provider(payment.provider).create_refund(
-            payment=payment, amount_cents=amount_cents, idempotency_key=key
-        )
-        status = str(result.get("status") or Refund.Status.PENDING)
-        refund = Refund.objects.create(
-            payment=payment,
+    try:
+        refund = _refund(
+            payment_id=payment_id,
             amount_cents=amount_cents,
             reason=reason.strip(),
             staff_user=staff_user,
-            provider_refund_id=str(result["id"]),
-            status=status if status in Refund.Status.values else Refund.Status.PENDING,
         )
-        if refund.status not in (Refund.Status.FAILED, Refund.Status.CANCELED):
-            payment.amount_refunded_cents += amount_cents
-            payment.status = _refund_status(payment)
-            payment.save(update_fields=["amount_refunded_cents", "status", "updated_at"])
-        _queue("send_refund_notice", refund.pk)
-    logger.info("refund %s recorded on payment %s", refund.pk, payment.pk)
+    except ProviderUnavailable as exc:
+        if exc.answered:
+            Payment.objects.filter(pk=payment_id).update(provider_retry=F("provider_retry") + 1)
+        raise
+    logger.info("refund %s recorded on payment %s", refund.pk, payment_id)
+    return refund
+
+
+@transaction.atomic
+def _refund(*, payment_id: int, amount_cents: int, reason: str, staff_user) -> Refund:
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    if not 0 < amount_cents <= payment.refundable_cents:
+        raise PaymentError(
+            _("This payment can be refunded by at most %(amount)s.")
+            % {"amount": format_cents(payment.refundable_cents)}
+        )
+    # The same refund asked again after a timeout reuses the key and gets Stripe's first answer.
+    key = payment.idempotency_key("refund", payment.refunds.count() + 1, amount_cents)
+    result = get_provider(payment.provider).create_refund(
+        payment=payment, amount_cents=amount_cents, idempotency_key=key
+    )
+    status = str(result.get("status") or "")
+    refund = Refund.objects.create(
+        payment=payment,
+        amount_cents=amount_cents,
+        reason=reason,
+        staff_user=staff_user,
+        provider_refund_id=str(result["id"]),
+        status=status if status in Refund.Status.values else Refund.Status.PENDING,
+    )
+    if refund.status not in (Refund.Status.FAILED, Refund.Status.CANCELED):
+        payment.amount_refunded_cents += amount_cents
+        payment.status = _refund_status(payment)
+        payment.save(update_fields=["amount_refunded_cents", "status", "updated_at"])
+    _queue("send_refund_notice", refund.pk)
     return refund
 
 

@@ -30,7 +30,8 @@ def _call(operation: str, function, *args, **kwargs) -> dict:
         return function(*args, **kwargs).to_dict()
     except stripe.StripeError as exc:
         logger.warning("stripe %s failed: %s", operation, type(exc).__name__)
-        raise ProviderUnavailable(operation) from exc
+        answered = not isinstance(exc, stripe.APIConnectionError)
+        raise ProviderUnavailable(operation, answered=answered) from exc
 
 
 def create_checkout_session(

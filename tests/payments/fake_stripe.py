@@ -1,7 +1,8 @@
 """A small fake of the Stripe API on 127.0.0.1, enough for the real ``stripe`` SDK.
 
 It implements Checkout Session create/retrieve and refund create, honours ``Idempotency-Key``
-(the same key answers the same object), records every request, and can be told to answer 500
+as Stripe does (the first answer under a key, even an error, is the answer to every repeat),
+records every request, and can be told to answer 500
 or to hang (answering only after the client gave up) for the next calls.
 """
 
@@ -57,16 +58,18 @@ class FakeStripe:
     def handle(self, method: str, path: str, headers: dict, params: dict) -> tuple[int, dict]:
         with self.lock:
             self.requests.append(Recorded(method, path, headers, params))
+            key = headers.get("idempotency-key") if method == "POST" else None
+            if key and key in self.idempotent:
+                return self.idempotent[key]
             if self.fail_next:
                 status = self.fail_next.pop(0)
-                return status, {"error": {"type": "api_error", "message": "fake outage"}}
-            key = headers.get("idempotency-key")
-            if method == "POST" and key and key in self.idempotent:
-                return 200, self.idempotent[key]
-            status, body = self._route(method, path, params)
-            if method == "POST" and key and status == 200:
-                self.idempotent[key] = body
-            return status, body
+                answer = status, {"error": {"type": "api_error", "message": "fake outage"}}
+            else:
+                answer = self._route(method, path, params)
+            # Like Stripe, the first answer under a key is kept, errors included.
+            if key:
+                self.idempotent[key] = answer
+            return answer
 
     def _route(self, method: str, path: str, params: dict) -> tuple[int, dict]:
         if method == "POST" and path == "/v1/checkout/sessions":

@@ -92,10 +92,30 @@ def test_refund_when_stripe_is_down_records_nothing(client, finance, fake_stripe
 
     response = client.post(refund_url(paid), {"amount": "279.22", "reason": "Duplicate"})
 
-    assert "nothing was refunded" in response.content.decode()
+    assert "nothing is recorded yet" in response.content.decode()
     assert Refund.objects.count() == 0
     paid.refresh_from_db()
     assert paid.status == Payment.Status.SUCCEEDED
+
+    client.post(refund_url(paid), {"amount": "279.22", "reason": "Duplicate"})  # try again
+
+    paid.refresh_from_db()
+    assert paid.status == Payment.Status.REFUNDED
+    assert Refund.objects.count() == 1
+    assert len(fake_stripe.refunds) == 1
+
+
+def test_refund_retried_after_a_timeout_reaches_stripe_once(client, finance, fake_stripe, paid):
+    fake_stripe.hang_next = [2]  # Stripe refunds, but its answer comes after we gave up
+
+    first = client.post(refund_url(paid), {"amount": "279.22", "reason": "Duplicate"})
+    client.post(refund_url(paid), {"amount": "279.22", "reason": "Duplicate"})
+
+    assert "nothing is recorded yet" in first.content.decode()
+    keys = {c.headers["idempotency-key"] for c in fake_stripe.calls("POST", "/v1/refunds")}
+    assert len(keys) == 1
+    assert len(fake_stripe.refunds) == 1
+    assert Refund.objects.get().provider_refund_id in fake_stripe.refunds
 
 
 def test_staff_without_the_refund_permission_cannot_refund(client, fake_stripe, paid):

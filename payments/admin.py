@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -79,14 +80,21 @@ class PaymentAdmin(admin.ModelAdmin):
     search_fields = ["=checkout_session_id", "=payment_intent_id", "=application__id"]
     list_select_related = ["application"]
     date_hierarchy = "created_at"
-    fields = PAYMENT_FIELDS
-    readonly_fields = PAYMENT_FIELDS
+    fields = [*PAYMENT_FIELDS, "refund_link"]
+    readonly_fields = fields
     inlines = [RefundInline]
     actions = ["refund_payment"]
 
     @admin.display(description=gettext_lazy("amount"), ordering="amount_cents")
     def amount(self, obj: Payment) -> str:
         return format_cents(obj.amount_cents)
+
+    @admin.display(description=gettext_lazy("refund"))
+    def refund_link(self, obj: Payment) -> str:
+        if not obj.refundable_cents:
+            return "-"
+        url = reverse("admin:payments_payment_refund", kwargs={"payment_pk": obj.pk})
+        return format_html('<a href="{}">{}</a>', url, _("Refund all or part of this fee…"))
 
     def has_add_permission(self, request) -> bool:
         return False

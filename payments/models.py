@@ -12,13 +12,15 @@ class PaymentStatus(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
     PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
     WAIVED = "waived", _("Waived")
+    # Paid for a visit whose fee was already settled (two checkouts paid): staff refund it.
+    DUPLICATE = "duplicate", _("Paid twice, refund due")
 
 
-# A fee in one of these states holds its visit: no second fee for the same visit.
+# A fee in one of these states holds its visit: no second fee for the same visit. A fee
+# refunded in full no longer holds it (nothing is charged for the visit any more).
 LIVE_STATUSES = [
     PaymentStatus.PENDING,
     PaymentStatus.SUCCEEDED,
-    PaymentStatus.REFUNDED,
     PaymentStatus.PARTIALLY_REFUNDED,
     PaymentStatus.WAIVED,
 ]
@@ -27,6 +29,12 @@ PAID_STATUSES = [
     PaymentStatus.SUCCEEDED,
     PaymentStatus.REFUNDED,
     PaymentStatus.PARTIALLY_REFUNDED,
+    PaymentStatus.DUPLICATE,
+]
+REFUNDABLE_STATUSES = [
+    PaymentStatus.SUCCEEDED,
+    PaymentStatus.PARTIALLY_REFUNDED,
+    PaymentStatus.DUPLICATE,
 ]
 
 
@@ -145,7 +153,7 @@ class Payment(models.Model):
 
     @property
     def refundable_cents(self) -> int:
-        if self.status not in (self.Status.SUCCEEDED, self.Status.PARTIALLY_REFUNDED):
+        if self.status not in REFUNDABLE_STATUSES:
             return 0
         return self.amount_cents - self.amount_refunded_cents
 

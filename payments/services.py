@@ -71,11 +71,15 @@ def payment_start_checkout(*, application_id: int, actor=None) -> str:
                 timezone.now() + EXPIRY_MARGIN
             ):
                 return payment.checkout_url
+            # Near its expiry: only a session Stripe has expired makes way for a new one, so
+            # two payable sessions for one visit never exist side by side.
             session = get_provider(payment.provider).retrieve_session(payment=payment)
             if session.get("status") == "complete":
                 paid = payment_fulfil_from_session(session=session, provider=payment.provider)
                 if paid is not None:
                     return application.get_absolute_url()
+            if session.get("status") != "expired":
+                return payment.checkout_url
             _close(payment=payment, status=Payment.Status.EXPIRED)
             payment = None
         if payment is None:
@@ -154,7 +158,8 @@ def payment_fulfil_from_session(*, session: dict, provider: str) -> Payment | No
 
     The one path to a paid fee: the webhook, the success page and reconciliation all call it.
     Returns the payment when it is paid (now or before), None when the session is not paid,
-    unknown, or does not match the payment record.
+    unknown, or does not match the payment record. A second payment for an already settled
+    visit is kept as ``duplicate`` (refund due), never dropped.
     """
     if session.get("status") != "complete" or session.get("payment_status") != "paid":
         return None
@@ -175,14 +180,11 @@ def payment_fulfil_from_session(*, session: dict, provider: str) -> Payment | No
             visit_number=payment.visit_number,
             status__in=Payment.LIVE_STATUSES,
         ).exclude(pk=payment.pk)
-        if others.exclude(status=Payment.Status.PENDING).exists():
-            logger.error(
-                "payment %s paid for a visit already settled: refund it in Stripe", payment.pk
-            )
-            return None
-        # A newer checkout for the same visit gives way to the one that was actually paid.
-        others.update(status=Payment.Status.EXPIRED, updated_at=timezone.now())
-        payment.status = Payment.Status.SUCCEEDED
+        duplicate = others.exclude(status=Payment.Status.PENDING).exists()
+        if not duplicate:
+            # A newer checkout for the same visit gives way to the one that was actually paid.
+            others.update(status=Payment.Status.EXPIRED, updated_at=timezone.now())
+        payment.status = Payment.Status.DUPLICATE if duplicate else Payment.Status.SUCCEEDED
         payment.payment_intent_id = str(session.get("payment_intent") or "")
         payment.checkout_session_id = payment.checkout_session_id or str(session.get("id") or "")
         payment.paid_at = timezone.now()
@@ -195,6 +197,11 @@ def payment_fulfil_from_session(*, session: dict, provider: str) -> Payment | No
                 "updated_at",
             ]
         )
+        if duplicate:
+            # The money is recorded (with its receipt) and flagged for a refund in admin.
+            logger.error("payment %s paid for a visit already settled: refund due", payment.pk)
+            _queue("send_receipt", payment.pk)
+            return payment
         note = _("%(purpose)s of %(amount)s paid (receipt %(receipt)s).") % {
             "purpose": payment.get_purpose_display(),
             "amount": format_cents(payment.amount_cents),
@@ -237,6 +244,8 @@ def payment_close_session(*, session: dict, provider: str, status: str) -> None:
 def _refund_status(payment: Payment) -> str:
     if payment.amount_refunded_cents >= payment.amount_cents:
         return Payment.Status.REFUNDED
+    if payment.status == Payment.Status.DUPLICATE:
+        return Payment.Status.DUPLICATE  # stays flagged until refunded in full
     if payment.amount_refunded_cents > 0:
         return Payment.Status.PARTIALLY_REFUNDED
     return Payment.Status.SUCCEEDED

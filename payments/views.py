@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from .errors import InvalidWebhook, PaymentError, ProviderUnavailable
 from .models import Payment
 from .receipts import receipt_pdf
 
-PROVIDER_DOWN = _(
+PROVIDER_DOWN = gettext_lazy(
     "The payment service did not answer, so nothing was charged. Your request is saved: "
     "please try again in a moment."
 )

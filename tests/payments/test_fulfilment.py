@@ -11,7 +11,7 @@ from django.utils import timezone
 from enrollment.models import RequestEvent, Status
 from payments import tasks
 from payments.models import Payment
-from payments.services import payment_fulfil_from_session
+from payments.services import payment_fulfil_from_session, payment_start_checkout
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +172,70 @@ def test_paying_a_request_cancelled_meanwhile_keeps_the_payment_for_staff(
     awaiting.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
     assert awaiting.status == Status.CANCELLED
+
+
+def test_checkout_near_its_expiry_is_reused_while_stripe_keeps_it_open(
+    fake_stripe, customer_client, awaiting, started
+):
+    with time_machine.travel(started.session_expires_at - timedelta(minutes=1)):
+        response = customer_client.post(
+            reverse("payments:checkout_start", kwargs={"pk": awaiting.pk})
+        )
+
+    assert response.url.endswith(started.checkout_session_id)
+    assert len(fake_stripe.sessions) == 1
+
+
+def test_checkout_stripe_expired_is_replaced_by_a_new_one(
+    fake_stripe, customer_client, awaiting, started
+):
+    fake_stripe.expire(started.checkout_session_id)
+
+    with time_machine.travel(started.session_expires_at + timedelta(minutes=1)):
+        response = customer_client.post(
+            reverse("payments:checkout_start", kwargs={"pk": awaiting.pk})
+        )
+
+    started.refresh_from_db()
+    assert started.status == Payment.Status.EXPIRED
+    assert len(fake_stripe.sessions) == 2
+    assert response.url.endswith(Payment.objects.get(status="pending").checkout_session_id)
+
+
+def test_checkout_paid_while_its_webhook_is_late_is_settled_not_restarted(
+    fake_stripe, customer_client, awaiting, started
+):
+    fake_stripe.complete(started.checkout_session_id)
+
+    with time_machine.travel(started.session_expires_at + timedelta(minutes=1)):
+        response = customer_client.post(
+            reverse("payments:checkout_start", kwargs={"pk": awaiting.pk})
+        )
+
+    started.refresh_from_db()
+    assert response.url == awaiting.get_absolute_url()
+    assert started.status == Payment.Status.SUCCEEDED
+    assert len(fake_stripe.sessions) == 1
+
+
+def test_a_second_paid_checkout_for_one_visit_is_kept_and_flagged_for_refund(
+    fake_stripe, awaiting, started
+):
+    # Stripe let a stale checkout be paid after the visit's fee was settled: the money must
+    # not be lost, nor may the request move twice.
+    first = fake_stripe.complete(started.checkout_session_id)
+    Payment.objects.filter(pk=started.pk).update(status=Payment.Status.EXPIRED)
+    payment_start_checkout(application_id=awaiting.pk, actor=awaiting.applicant)
+    second = Payment.objects.get(status=Payment.Status.PENDING)
+    payment_fulfil_from_session(
+        session=fake_stripe.complete(second.checkout_session_id), provider="stripe"
+    )
+
+    late = payment_fulfil_from_session(session=first, provider="stripe")
+
+    assert late.status == Payment.Status.DUPLICATE
+    assert late.refundable_cents == 27922
+    assert late.has_receipt
+    assert (
+        RequestEvent.objects.filter(application=awaiting, to_status=Status.SUBMITTED).count() == 1
+    )

@@ -100,3 +100,20 @@ def test_status_page_queries_do_not_grow_with_payments(customer_client, paid):
         customer_client.get(url)
 
     assert len(many) == len(one)
+
+
+def test_receipt_task_run_twice_emails_once(paid):
+    from django.core import mail
+
+    from payments import tasks
+
+    tasks.send_receipt.delay(paid.pk)
+    tasks.send_receipt.delay(paid.pk)
+
+    [email] = mail.outbox
+    assert email.to == [paid.application.customer_email]
+    [(filename, content, mimetype)] = email.attachments
+    assert mimetype == "application/pdf"
+    assert filename == f"receipt-{paid.receipt_number}.pdf"
+    assert content.startswith(b"%PDF")
+    assert "$279.22" in email.alternatives[0][0]

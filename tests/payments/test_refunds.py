@@ -164,3 +164,16 @@ def test_refund_webhook_after_our_refund_changes_nothing_twice(client, fake_stri
     paid.refresh_from_db()
     assert paid.amount_refunded_cents == 5000
     assert paid.status == Payment.Status.PARTIALLY_REFUNDED
+
+
+def test_refund_notice_task_run_twice_emails_once(fake_stripe, paid):
+    from payments import tasks
+
+    refund = payment_refund(payment_id=paid.pk, amount_cents=27922, reason="r", staff_user=None)
+    mail.outbox.clear()
+
+    tasks.send_refund_notice.delay(refund.pk)
+    tasks.send_refund_notice.delay(refund.pk)
+
+    assert len(mail.outbox) == 1
+    assert "$279.22" in mail.outbox[0].body

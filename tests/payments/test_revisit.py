@@ -168,3 +168,27 @@ def test_database_refuses_a_charged_waiver(awaiting):
             provider=Payment.Provider.WAIVER,
             amount_cents=27922,
         )
+
+
+def test_waive_action_for_the_request_admin_opens_the_waive_page(rf, contractor_request):
+    from django.contrib import admin
+
+    from enrollment.models import Application
+    from payments.admin import WaiveRevisitFeeAdminMixin
+
+    class RequestAdmin(WaiveRevisitFeeAdminMixin, admin.ModelAdmin):
+        actions = ["waive_revisit_fee"]
+
+    application, _contractor = contractor_request
+    staff = StaffFactory(is_superuser=False)
+    staff.user_permissions.add(Permission.objects.get(codename="waive_fee"))
+    request = rf.post("/")
+    request.user = staff
+    model_admin = RequestAdmin(Application, admin.AdminSite())
+
+    assert "waive_revisit_fee" in model_admin.get_actions(request)
+    response = model_admin.waive_revisit_fee(request, Application.objects.filter(pk=application.pk))
+
+    assert response.url == reverse(
+        "admin:payments_payment_waive", kwargs={"application_pk": application.pk}
+    )

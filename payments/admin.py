@@ -29,6 +29,7 @@ PAYMENT_FIELDS = [
     "checkout_session_id",
     "payment_intent_id",
     "session_expires_at",
+    "started_by",
     "waived_by",
     "note",
     "paid_at",

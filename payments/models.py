@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class PaymentStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SUCCEEDED = "succeeded", _("Paid")
-    FAILED = "failed", _("Failed")
-    EXPIRED = "expired", _("Expired")
+    FAILED = "failed", _("Failed (not charged)")
+    EXPIRED = "expired", _("Checkout expired (not charged)")
     REFUNDED = "refunded", _("Refunded")
     PARTIALLY_REFUNDED = "partially_refunded", _("Partially refunded")
     WAIVED = "waived", _("Waived")
@@ -81,6 +81,15 @@ class Payment(models.Model):
     # Bumped when the provider answered a call with an error: it keeps that answer under the
     # idempotency key, so the next try needs a fresh key. A timeout leaves it unchanged.
     provider_retry = models.PositiveSmallIntegerField(_("provider retries"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("checkout started by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The customer, contractor or staff member who pressed Pay."),
+    )
     waived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("waived by"),

@@ -27,7 +27,7 @@ from .selectors import fee_due, live_payment_for_visit
 logger = logging.getLogger(__name__)
 
 PRODUCT_NAME = "MSA site-visit fee"
-# A checkout page this close to its expiry is not handed out again.
+# A checkout page this close to its expiry is checked with the provider before it is reused.
 EXPIRY_MARGIN = timedelta(minutes=5)
 # Stripe forgets idempotency keys after 24 hours; a payment whose session was never created
 # (the provider failed every time) is given up after that.
@@ -90,6 +90,7 @@ def payment_start_checkout(*, application_id: int, actor=None) -> str:
                 amount_cents=settings.MSA_VISIT_FEE_CENTS,
                 currency=settings.MSA_CURRENCY,
                 provider=provider.name,
+                started_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
         try:
             session = provider.create_session(

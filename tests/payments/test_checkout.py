@@ -121,6 +121,7 @@ def test_contractor_of_the_company_may_pay(fake_stripe, client):
     response = pay(client, application)
 
     assert response.url.startswith("https://checkout.stripe.test/")
+    assert Payment.objects.get().started_by == colleague
 
 
 def test_nothing_to_pay_on_a_submitted_request(fake_stripe, customer_client, customer):

@@ -192,3 +192,15 @@ def test_waive_action_for_the_request_admin_opens_the_waive_page(rf, contractor_
     assert response.url == reverse(
         "admin:payments_payment_waive", kwargs={"application_pk": application.pk}
     )
+
+
+def test_waive_page_shows_the_request(client, staff_user, contractor_request):
+    application, _contractor = contractor_request
+    client.force_login(staff_user)
+
+    page = client.get(
+        reverse("admin:payments_payment_waive", kwargs={"application_pk": application.pk})
+    )
+
+    assert page.status_code == 200
+    assert application.reference in page.content.decode()

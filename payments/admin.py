@@ -15,6 +15,7 @@ from msa_portal.money import format_cents
 from .errors import PaymentError, ProviderUnavailable
 from .forms import RefundForm, WaiveFeeForm, dollars_to_cents
 from .models import Payment, Refund, StripeEvent
+from .selectors import requests_with_revisit_fee_due
 from .services import payment_refund, payment_waive_revisit_fee
 
 PAYMENT_FIELDS = [
@@ -85,6 +86,7 @@ class PaymentAdmin(admin.ModelAdmin):
     readonly_fields = fields
     inlines = [RefundInline]
     actions = ["refund_payment"]
+    change_list_template = "payments/admin/payment_change_list.html"
 
     @admin.display(description=gettext_lazy("amount"), ordering="amount_cents")
     def amount(self, obj: Payment) -> str:
@@ -125,6 +127,11 @@ class PaymentAdmin(admin.ModelAdmin):
                 "<int:payment_pk>/refund/",
                 self.admin_site.admin_view(self.refund_view),
                 name="payments_payment_refund",
+            ),
+            path(
+                "waive/",
+                self.admin_site.admin_view(self.waive_index_view),
+                name="payments_payment_waive_index",
             ),
             path(
                 "waive/<int:application_pk>/",
@@ -184,6 +191,16 @@ class PaymentAdmin(admin.ModelAdmin):
             form=form,
         )
 
+    def waive_index_view(self, request):
+        if not self.has_waive_fee_permission(request):
+            raise PermissionDenied
+        return self._page(
+            request,
+            "payments/admin/payment_waive_index.html",
+            title=_("Requests whose visit failed"),
+            applications=requests_with_revisit_fee_due()[:200],
+        )
+
     def waive_view(self, request, application_pk: int):
         if not self.has_waive_fee_permission(request):
             raise PermissionDenied
@@ -205,7 +222,7 @@ class PaymentAdmin(admin.ModelAdmin):
                     % {"reference": application.reference},
                     messages.SUCCESS,
                 )
-                return redirect(reverse("admin:payments_payment_changelist"))
+                return redirect(reverse("admin:payments_payment_waive_index"))
         return self._page(
             request,
             "payments/admin/payment_waive.html",

@@ -23,6 +23,11 @@ def fee_due(*, application: Application) -> tuple[str, int] | None:
     return None
 
 
+def requests_with_revisit_fee_due():
+    """Return the requests whose visit failed and whose new fee is not settled, oldest first."""
+    return Application.objects.filter(status=Status.VISIT_FAILED).order_by("updated_at")
+
+
 def live_payment_for_visit(*, application_id: int, visit_number: int) -> Payment | None:
     """Return the pending, paid or waived fee of one visit, if there is one."""
     return (

@@ -204,3 +204,16 @@ def test_waive_page_shows_the_request(client, staff_user, contractor_request):
 
     assert page.status_code == 200
     assert application.reference in page.content.decode()
+
+
+def test_waive_index_lists_requests_whose_visit_failed(client, staff_user, contractor_request):
+    application, _contractor = contractor_request
+    client.force_login(staff_user)
+
+    changelist = client.get(reverse("admin:payments_payment_changelist")).content.decode()
+    page = client.get(reverse("admin:payments_payment_waive_index")).content.decode()
+
+    assert reverse("admin:payments_payment_waive_index") in changelist
+    assert (
+        reverse("admin:payments_payment_waive", kwargs={"application_pk": application.pk}) in page
+    )

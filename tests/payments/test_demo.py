@@ -131,3 +131,11 @@ def test_production_settings_refuse_the_demo_provider(monkeypatch):
 
     with pytest.raises(ImproperlyConfigured, match="demo payment provider"):
         importlib.import_module("msa_portal.settings.production")
+
+
+def test_seed_demo_explains_the_demo_provider(demo_provider, capsys):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+
+    assert "no card is charged" in capsys.readouterr().out

@@ -1,6 +1,8 @@
 """Writes for payments: checkout, the one fulfilment path, events, refunds, waivers, receipts.
 
-Lock order is always request row, then payment row, so checkout and fulfilment never deadlock.
+Lock order is always request row, then payment row (then nothing else), so checkout and
+fulfilment never deadlock; a lock taken with ``select_related`` names ``of=("self",)`` so it
+never also locks the joined request row out of that order.
 """
 
 import logging
@@ -272,7 +274,7 @@ def _sync_refund(*, refund: dict) -> None:
     """Follow a refund's status; a failed or cancelled refund gives its amount back once."""
     with transaction.atomic():
         record = (
-            Refund.objects.select_for_update()
+            Refund.objects.select_for_update(of=("self",))
             .select_related("payment")
             .filter(provider_refund_id=str(refund.get("id") or ""))
             .first()
@@ -487,7 +489,7 @@ def payment_send_receipt(*, payment_id: int) -> bool:
     """Email a paid fee's PDF receipt once; return False when there was nothing to send."""
     with transaction.atomic():
         payment = (
-            Payment.objects.select_for_update()
+            Payment.objects.select_for_update(of=("self",))
             .select_related("application__filed_by")
             .get(pk=payment_id)
         )
@@ -517,7 +519,7 @@ def payment_send_refund_notice(*, refund_id: int) -> None:
     """Tell the customer (and their contractor) that money is on its way back."""
     with transaction.atomic():
         refund = (
-            Refund.objects.select_for_update()
+            Refund.objects.select_for_update(of=("self",))
             .select_related("payment__application__filed_by")
             .get(pk=refund_id)
         )

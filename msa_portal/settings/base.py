@@ -291,3 +291,12 @@ CELERY_BEAT_SCHEDULE["enrollment-sweep-unchecked"] = {
     "task": "enrollment.tasks.sweep_unchecked_requests",
     "schedule": 300.0,
 }
+
+# --- payments ---
+# A checkout still pending after this long is settled from Stripe's answer by reconciliation.
+PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=30)
+PAYMENTS_STRIPE_TIMEOUT_SECONDS = env.float("PAYMENTS_STRIPE_TIMEOUT_SECONDS", default=20.0)
+CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
+    "task": "payments.tasks.reconcile_payments",
+    "schedule": 600.0,
+}

@@ -1,0 +1,294 @@
+from decimal import Decimal
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from enrollment.models import Application
+from msa_portal.money import format_cents
+
+from .errors import PaymentError, ProviderUnavailable
+from .forms import RefundForm, WaiveFeeForm, dollars_to_cents
+from .models import Payment, Refund, StripeEvent
+from .selectors import requests_with_revisit_fee_due
+from .services import payment_refund, payment_waive_revisit_fee
+
+PAYMENT_FIELDS = [
+    "application",
+    "visit_number",
+    "purpose",
+    "amount_cents",
+    "currency",
+    "provider",
+    "status",
+    "amount_refunded_cents",
+    "checkout_session_id",
+    "payment_intent_id",
+    "session_expires_at",
+    "started_by",
+    "waived_by",
+    "note",
+    "paid_at",
+    "receipt_sent_at",
+    "created_at",
+    "updated_at",
+]
+
+
+class RefundInline(admin.TabularInline):
+    model = Refund
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "amount_cents", "reason", "staff_user", "status", "provider_refund_id"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class PaymentInline(admin.TabularInline):
+    """The fee ledger of one request, for the request's admin page."""
+
+    model = Payment
+    extra = 0
+    can_delete = False
+    fields = ["visit_number", "purpose", "amount_cents", "status", "provider", "paid_at"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(admin.ModelAdmin):
+    list_display = [
+        "receipt_number",
+        "application",
+        "purpose",
+        "visit_number",
+        "amount",
+        "status",
+        "provider",
+        "paid_at",
+        "created_at",
+    ]
+    list_filter = ["status", "purpose", "provider"]
+    search_fields = ["=checkout_session_id", "=payment_intent_id", "=application__id"]
+    list_select_related = ["application"]
+    date_hierarchy = "created_at"
+    fields = [*PAYMENT_FIELDS, "refund_link"]
+    readonly_fields = fields
+    inlines = [RefundInline]
+    actions = ["refund_payment"]
+    change_list_template = "payments/admin/payment_change_list.html"
+
+    @admin.display(description=gettext_lazy("amount"), ordering="amount_cents")
+    def amount(self, obj: Payment) -> str:
+        return format_cents(obj.amount_cents)
+
+    @admin.display(description=gettext_lazy("refund"))
+    def refund_link(self, obj: Payment) -> str:
+        if not obj.refundable_cents:
+            return "-"
+        url = reverse("admin:payments_payment_refund", kwargs={"payment_pk": obj.pk})
+        return format_html('<a href="{}">{}</a>', url, _("Refund all or part of this fee…"))
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_refund_permission(self, request) -> bool:
+        return request.user.has_perm("payments.refund_payment")
+
+    def has_waive_fee_permission(self, request) -> bool:
+        return request.user.has_perm("payments.waive_fee")
+
+    @admin.action(description=gettext_lazy("Refund the selected payment…"), permissions=["refund"])
+    def refund_payment(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one payment to refund."), messages.WARNING)
+            return None
+        return redirect("admin:payments_payment_refund", payment_pk=queryset.get().pk)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:payment_pk>/refund/",
+                self.admin_site.admin_view(self.refund_view),
+                name="payments_payment_refund",
+            ),
+            path(
+                "waive/",
+                self.admin_site.admin_view(self.waive_index_view),
+                name="payments_payment_waive_index",
+            ),
+            path(
+                "waive/<int:application_pk>/",
+                self.admin_site.admin_view(self.waive_view),
+                name="payments_payment_waive",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _page(self, request, template: str, **context) -> TemplateResponse:
+        return TemplateResponse(
+            request,
+            template,
+            {**self.admin_site.each_context(request), "opts": self.model._meta, **context},
+        )
+
+    def refund_view(self, request, payment_pk: int):
+        if not self.has_refund_permission(request):
+            raise PermissionDenied
+        payment = get_object_or_404(Payment.objects.select_related("application"), pk=payment_pk)
+        initial = {"amount": Decimal(payment.refundable_cents) / 100}
+        form = RefundForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                refund = payment_refund(
+                    payment_id=payment.pk,
+                    amount_cents=dollars_to_cents(form.cleaned_data["amount"]),
+                    reason=form.cleaned_data["reason"],
+                    staff_user=request.user,
+                )
+            except ProviderUnavailable:
+                form.add_error(
+                    None,
+                    _(
+                        "Stripe did not confirm the refund, so nothing is recorded yet. Try "
+                        "again: a repeat with the same amount never refunds twice."
+                    ),
+                )
+            except PaymentError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request,
+                    _("Refunded %(amount)s on %(receipt)s.")
+                    % {
+                        "amount": format_cents(refund.amount_cents),
+                        "receipt": payment.receipt_number,
+                    },
+                    messages.SUCCESS,
+                )
+                return redirect("admin:payments_payment_change", payment.pk)
+        return self._page(
+            request,
+            "payments/admin/payment_refund.html",
+            title=_("Refund %(receipt)s") % {"receipt": payment.receipt_number},
+            payment=payment,
+            form=form,
+        )
+
+    def waive_index_view(self, request):
+        if not self.has_waive_fee_permission(request):
+            raise PermissionDenied
+        return self._page(
+            request,
+            "payments/admin/payment_waive_index.html",
+            title=_("Requests whose visit failed"),
+            applications=requests_with_revisit_fee_due()[:200],
+        )
+
+    def waive_view(self, request, application_pk: int):
+        if not self.has_waive_fee_permission(request):
+            raise PermissionDenied
+        application = get_object_or_404(Application, pk=application_pk)
+        form = WaiveFeeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                payment_waive_revisit_fee(
+                    application_id=application.pk,
+                    staff_user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except PaymentError as exc:
+                form.add_error(None, str(exc))
+            else:
+                self.message_user(
+                    request,
+                    _("Revisit fee waived for %(reference)s; it is back with the scheduler.")
+                    % {"reference": application.reference},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:payments_payment_waive_index"))
+        return self._page(
+            request,
+            "payments/admin/payment_waive.html",
+            title=_("Waive the revisit fee of %(reference)s")
+            % {"reference": application.reference},
+            application=application,
+            form=form,
+        )
+
+
+class WaiveRevisitFeeAdminMixin:
+    """Add to the request admin: an action opening the waive-revisit-fee page for one request."""
+
+    def has_waive_fee_permission(self, request) -> bool:
+        return request.user.has_perm("payments.waive_fee")
+
+    @admin.action(
+        description=gettext_lazy("Waive the revisit fee (utility-caused failure)…"),
+        permissions=["waive_fee"],
+    )
+    def waive_revisit_fee(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one request."), messages.WARNING)
+            return None
+        return redirect("admin:payments_payment_waive", application_pk=queryset.get().pk)
+
+
+@admin.register(Refund)
+class RefundAdmin(admin.ModelAdmin):
+    list_display = ["payment", "amount_cents", "status", "staff_user", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["payment", "staff_user"]
+    search_fields = ["=provider_refund_id", "=payment__application__id"]
+    readonly_fields = [
+        "payment",
+        "amount_cents",
+        "reason",
+        "staff_user",
+        "provider_refund_id",
+        "status",
+        "customer_notified_at",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin):
+    list_display = ["event_id", "type", "provider", "received_at", "processed_at"]
+    list_filter = ["type", "provider"]
+    search_fields = ["=event_id"]
+    readonly_fields = ["event_id", "type", "provider", "payload", "received_at", "processed_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,15 @@
+"""The fee receipt as a PDF, rendered through the project's one WeasyPrint module."""
+
+from django.utils import timezone
+
+from msa_portal.pdf import render_pdf
+
+from .models import Payment
+
+
+def receipt_pdf(*, payment: Payment) -> bytes:
+    """Render the receipt of a paid fee."""
+    return render_pdf(
+        "payments/receipt_pdf.html",
+        {"payment": payment, "application": payment.application, "issued_at": timezone.now()},
+    )

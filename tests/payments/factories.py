@@ -1,0 +1,22 @@
+"""factory_boy factories for payments."""
+
+import factory
+
+from enrollment.models import Status
+from payments.models import Payment
+from tests.factories import ApplicationFactory
+
+
+class PaymentFactory(factory.django.DjangoModelFactory):
+    """A pending Stripe payment of the first site-visit fee."""
+
+    class Meta:
+        model = Payment
+
+    application = factory.SubFactory(ApplicationFactory, status=Status.AWAITING_PAYMENT)
+    visit_number = 1
+    purpose = Payment.Purpose.INITIAL
+    amount_cents = 27922
+    currency = "usd"
+    provider = Payment.Provider.STRIPE
+    status = Payment.Status.PENDING

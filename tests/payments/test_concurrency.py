@@ -1,0 +1,100 @@
+"""Concurrent webhooks, success pages and Pay clicks on real PostgreSQL row locks."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from enrollment.models import RequestEvent, Status
+from payments.models import Payment, StripeEvent
+from payments.services import (
+    payment_fulfil_from_session,
+    payment_handle_event,
+    payment_start_checkout,
+)
+from tests.conftest import require_service
+from tests.factories import ApplicationFactory
+
+from .conftest import make_event
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+WORKERS = 8
+
+
+@pytest.fixture(autouse=True)
+def _postgresql():
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "set DATABASE_URL to a PostgreSQL database")
+
+
+def run_together(target, count: int = WORKERS) -> list:
+    """Start ``count`` threads released at once; return what each returned or raised."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = target()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.parametrize("round_", range(3))  # lock-order bugs show only now and then
+def test_concurrent_fulfilment_of_one_session_pays_once(fake_stripe, round_):
+    application = ApplicationFactory(status=Status.AWAITING_PAYMENT)
+    payment_start_checkout(application_id=application.pk, actor=application.applicant)
+    payment = Payment.objects.get()
+    session = fake_stripe.complete(payment.checkout_session_id)
+
+    results = run_together(lambda: payment_fulfil_from_session(session=session, provider="stripe"))
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert (
+        RequestEvent.objects.filter(application=application, to_status=Status.SUBMITTED).count()
+        == 1
+    )
+
+
+def test_the_same_event_delivered_concurrently_is_stored_once(fake_stripe):
+    application = ApplicationFactory(status=Status.AWAITING_PAYMENT)
+    payment_start_checkout(application_id=application.pk, actor=application.applicant)
+    payment = Payment.objects.get()
+    event = make_event(
+        "checkout.session.completed", fake_stripe.complete(payment.checkout_session_id)
+    )
+
+    results = run_together(lambda: payment_handle_event(event=event, provider="stripe"))
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert results.count(True) == 1
+    assert StripeEvent.objects.count() == 1
+    assert (
+        RequestEvent.objects.filter(application=application, to_status=Status.SUBMITTED).count()
+        == 1
+    )
+
+
+def test_concurrent_pay_clicks_make_one_session(fake_stripe):
+    application = ApplicationFactory(status=Status.AWAITING_PAYMENT)
+
+    results = run_together(
+        lambda: payment_start_checkout(application_id=application.pk, actor=application.applicant)
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert len(set(results)) == 1
+    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 1
+    assert Payment.objects.count() == 1

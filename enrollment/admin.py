@@ -10,7 +10,7 @@ from functools import partial
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from payments.admin import PaymentInline, WaiveRevisitFeeAdminMixin
+from payments.models import Payment, PaymentStatus
 from scheduling.selectors import SlaRisk, requests_sla, requests_with_sla_risk
 
 from . import backoffice, decisions
@@ -106,7 +108,7 @@ class SlaChangeList(ChangeList):
 
 
 @admin.register(Application)
-class ApplicationAdmin(SimpleHistoryAdmin):
+class ApplicationAdmin(WaiveRevisitFeeAdminMixin, SimpleHistoryAdmin):
     change_form_template = "admin/enrollment/application/change_form.html"
     change_list_template = "admin/enrollment/application/change_list.html"
 
@@ -160,12 +162,13 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         "reject_selected",
         "ask_for_info_selected",
         rerun_eligibility,
+        "waive_revisit_fee",
         "export_selected",
     ]
 
     # Where the other apps' sections join the request page (appended at merge):
     # EligibilityResult (rule by rule), Document / Agreement, Payment / Refund, Visit.
-    inlines = [EligibilityResultInline, RequestEventInline, RejectionInline]
+    inlines = [EligibilityResultInline, PaymentInline, RequestEventInline, RejectionInline]
 
     fieldsets = [
         (
@@ -267,8 +270,16 @@ class ApplicationAdmin(SimpleHistoryAdmin):
         return self.annotate_paid(super().get_queryset(request))
 
     def annotate_paid(self, queryset):
-        """Payments hook: annotate ``is_paid`` (e.g. an Exists over settled payments) at merge."""
-        return queryset
+        """Annotate ``is_paid``: the request's current site-visit fee is paid or waived."""
+        settled = Payment.objects.filter(
+            application=OuterRef("pk"),
+            status__in=[
+                PaymentStatus.SUCCEEDED,
+                PaymentStatus.PARTIALLY_REFUNDED,
+                PaymentStatus.WAIVED,
+            ],
+        )
+        return queryset.annotate(is_paid=Exists(settled))
 
     @admin.display(description=gettext_lazy("request"), ordering="pk")
     def reference_column(self, obj):

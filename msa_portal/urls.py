@@ -20,7 +20,6 @@ urlpatterns = [
     path("requests/", include("enrollment.urls")),
     path("eligibility/", include("eligibility.urls")),
     path("api/v1/", api.urls),
-
     path("payments/", include("payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/dashboard/", admin.site.admin_view(backoffice.dashboard), name="admin_dashboard"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from enrollment.permissions import get_request_for_user_or_404
+from enrollment.permissions import get_request_for_user_or_404, requests_editable_by
 from msa_portal.money import format_cents
 
 from . import services, stripe_client
@@ -29,7 +29,8 @@ PROVIDER_DOWN = gettext_lazy(
 @login_required
 @require_POST
 def checkout_start(request, pk: int):
-    application = get_request_for_user_or_404(request.user, pk)
+    # The customer or their contractor pays; staff refund or waive from the admin instead.
+    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
     try:
         url = services.payment_start_checkout(application_id=application.pk, actor=request.user)
     except ProviderUnavailable:
@@ -89,7 +90,9 @@ def demo_checkout(request, payment_pk: int):
     if settings.PAYMENT_PROVIDER != Payment.Provider.DEMO:
         raise Http404("The demo payment provider is switched off.")
     payment = get_object_or_404(Payment, pk=payment_pk, provider=Payment.Provider.DEMO)
-    application = get_request_for_user_or_404(request.user, payment.application_id)
+    application = get_request_for_user_or_404(
+        request.user, payment.application_id, requests_editable_by(request.user)
+    )
     if payment.status != Payment.Status.PENDING:
         return redirect(application)
     if request.method == "POST":

@@ -134,3 +134,29 @@ def test_staff_without_a_role_cannot_see_the_queue(client):
 
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(reverse("admin_dashboard")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("group_name", "permission", "held"),
+    [
+        ("Finance", "payments.refund_payment", True),
+        ("Finance", "payments.waive_fee", True),
+        ("Reviewer", "payments.refund_payment", False),
+        ("Scheduler", "payments.refund_payment", False),
+        ("Scheduler", "scheduling.change_visit", True),
+        ("Scheduler", "enrollment.decide_application", False),
+        ("Program admin", "scheduling.add_utilityholiday", True),
+        ("Reviewer", "scheduling.change_visit", False),
+    ],
+)
+def test_apps_give_each_role_just_its_permissions(group_name, permission, held):
+    from django.contrib.auth.models import Group
+
+    app_label, codename = permission.split(".")
+    holds = Group.objects.filter(
+        name=group_name,
+        permissions__content_type__app_label=app_label,
+        permissions__codename=codename,
+    ).exists()
+
+    assert holds is held

@@ -20,3 +20,10 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     currency = "usd"
     provider = Payment.Provider.STRIPE
     status = Payment.Status.PENDING
+
+
+def receipt_emails() -> list:
+    """The receipt emails sent so far (the request's own emails go out beside them)."""
+    from django.core import mail
+
+    return [m for m in mail.outbox if "Receipt for your MSA site-visit fee" in m.subject]

@@ -1,11 +1,11 @@
 """The demo provider: a labelled local checkout through the same records and event handler."""
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from enrollment.models import Status
 from payments.models import Payment, StripeEvent
+from tests.payments.factories import receipt_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_demo_checkout_end_to_end(
     assert awaiting.status == Status.UNDER_REVIEW
     assert StripeEvent.objects.get().provider == "demo"  # the same event path as Stripe's
     assert "your payment of $279.22 is received" in paid.content.decode()
-    assert len(mail.outbox) == 1
+    assert len(receipt_emails()) == 1
     assert "Receipt R-" in paid.content.decode()
 
 

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +11,7 @@ from enrollment.models import RequestEvent, Status
 from payments import tasks
 from payments.models import Payment
 from payments.services import payment_fulfil_from_session, payment_start_checkout
+from tests.payments.factories import receipt_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def test_success_page_settles_from_a_server_side_retrieve(
     assert awaiting.status == Status.UNDER_REVIEW
     page = customer_client.get(response.url).content.decode()
     assert "your payment of $279.22 is received" in page
-    assert len(mail.outbox) == 1
+    assert len(receipt_emails()) == 1
 
 
 def test_browser_redirect_alone_does_not_mark_a_request_paid(
@@ -93,7 +93,7 @@ def test_webhook_and_success_page_together_fulfil_once(
     assert (
         RequestEvent.objects.filter(application=awaiting, to_status=Status.SUBMITTED).count() == 1
     )
-    assert len(mail.outbox) == 1
+    assert len(receipt_emails()) == 1
 
 
 def test_reconciliation_settles_a_paid_session_whose_webhook_never_came(
@@ -155,7 +155,7 @@ def test_reconciliation_sends_a_receipt_that_was_lost(fake_stripe, awaiting, sta
 
     started.refresh_from_db()
     assert started.receipt_sent_at is not None
-    assert len(mail.outbox) == 1
+    assert len(receipt_emails()) == 1
 
 
 def test_paying_a_request_cancelled_meanwhile_keeps_the_payment_for_staff(

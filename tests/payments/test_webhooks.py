@@ -4,11 +4,11 @@ import json
 import time
 
 import pytest
-from django.core import mail
 from django.urls import reverse
 
 from enrollment.models import RequestEvent, Status
 from payments.models import Payment, StripeEvent
+from tests.payments.factories import receipt_emails
 
 from .conftest import WEBHOOK_URL, make_event, post_event, sign
 
@@ -44,9 +44,9 @@ def test_replayed_event_ten_times_records_one_payment(
     assert (
         RequestEvent.objects.filter(application=awaiting, to_status=Status.SUBMITTED).count() == 1
     )
-    assert len(mail.outbox) == 1
-    assert "$279.22" in mail.outbox[0].body
-    assert mail.outbox[0].attachments[0][2] == "application/pdf"
+    assert len(receipt_emails()) == 1
+    assert "$279.22" in receipt_emails()[0].body
+    assert receipt_emails()[0].attachments[0][2] == "application/pdf"
 
 
 def test_same_session_completed_under_two_event_ids_pays_once(
@@ -63,7 +63,7 @@ def test_same_session_completed_under_two_event_ids_pays_once(
         RequestEvent.objects.filter(application=awaiting, to_status=Status.SUBMITTED).count() == 1
     )
     assert StripeEvent.objects.count() == 2
-    assert len(mail.outbox) == 1
+    assert len(receipt_emails()) == 1
 
 
 @pytest.mark.parametrize(

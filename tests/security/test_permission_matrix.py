@@ -140,6 +140,16 @@ def _with_booked_visit(world):
     }
 
 
+def _with_payment(provider="stripe", status="succeeded"):
+    def build(world):
+        from tests.payments.factories import PaymentFactory
+
+        payment = PaymentFactory(application=world.application, provider=provider, status=status)
+        return {"pk": world.application.pk, "payment_pk": payment.pk}
+
+    return build
+
+
 def _only(*names):
     return lambda world: {k: v for k, v in _with_booked_visit(world).items() if k in names}
 
@@ -162,6 +172,17 @@ COVERED = {
         _request_pk, APPLICANT_SIDE, method="post", status=Status.INFO_REQUESTED
     ),
     "enrollment:request_cancel": Case(_request_pk, APPLICANT_SIDE),
+    "payments:checkout_start": Case(
+        _request_pk, APPLICANT_SIDE, method="post", status=Status.AWAITING_PAYMENT
+    ),
+    "payments:checkout_success": Case(_request_pk, VIEWERS, status=Status.AWAITING_PAYMENT),
+    "payments:checkout_cancelled": Case(_request_pk, VIEWERS, status=Status.AWAITING_PAYMENT),
+    "payments:receipt_download": Case(_with_payment(), VIEWERS),
+    "payments:demo_checkout": Case(
+        lambda w: {"payment_pk": _with_payment("demo", "pending")(w)["payment_pk"]},
+        APPLICANT_SIDE,
+        status=Status.AWAITING_PAYMENT,
+    ),
     "scheduling:request_visit": Case(_request_pk, VIEWERS, status=Status.APPROVED),
     "scheduling:visit_pick": Case(
         _request_pk, APPLICANT_SIDE, method="post", status=Status.APPROVED

@@ -164,7 +164,12 @@ def dashboard(request):
     """The program dashboard: where requests stand, this week, and how long decisions take."""
     if not request.user.has_perm("enrollment.view_application"):
         raise PermissionDenied
-    stats = reports.program_stats(today=timezone.localdate())
+    from payments.selectors import money_figures
+    from scheduling.selectors import visit_figures
+
+    today = timezone.localdate()
+    stats = reports.program_stats(today=today)
+    visits = visit_figures(today=today)
     context = {
         **admin.site.each_context(request),
         "title": _("Program dashboard"),
@@ -177,5 +182,8 @@ def dashboard(request):
         "weekly_approved": _bars((week.label, week.approved) for week in stats.weeks),
         "rejections": _bars(stats.rejections_by_reason),
         "outcomes": _bars(stats.by_outcome),
+        "visits": visits,
+        "failed_by_code": _bars(visits.failed_by_code),
+        "money": money_figures(today=today),
     }
     return TemplateResponse(request, "admin/enrollment/dashboard.html", context)

@@ -1,10 +1,15 @@
 """Reads for payments: which fee a request owes now, and what its status-page panel shows."""
 
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from django.conf import settings
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 
 from enrollment.models import Application, RequestEvent, Status
 
-from .models import Payment
+from .models import Payment, Refund
 
 
 def failed_visit_count(*, application: Application) -> int:
@@ -64,3 +69,33 @@ def payment_panel_for(*, application: Application) -> dict:
         "payments": [p for p in payments if p.status != Payment.Status.PENDING],
         "demo": settings.PAYMENT_PROVIDER == Payment.Provider.DEMO,
     }
+
+
+@dataclass(frozen=True)
+class MoneyFigures:
+    collected_week_cents: int
+    collected_year_cents: int
+    refunded_week_cents: int
+    refunded_year_cents: int
+    fees_paid_year: int
+
+
+def money_figures(*, today: date) -> MoneyFigures:
+    """Site-visit fees collected and refunds made this week and this year (four queries)."""
+    week_start = today - timedelta(days=today.weekday())
+    year_start = today.replace(month=1, day=1)
+
+    def since(queryset, field: str, start: date) -> int:
+        return queryset.filter(**{f"{field}__date__gte": start}).aggregate(
+            total=Coalesce(Sum("amount_cents"), 0)
+        )["total"]
+
+    paid = Payment.objects.filter(status__in=Payment.PAID_STATUSES)
+    refunds = Refund.objects.filter(status=Refund.Status.SUCCEEDED)
+    return MoneyFigures(
+        collected_week_cents=since(paid, "paid_at", week_start),
+        collected_year_cents=since(paid, "paid_at", year_start),
+        refunded_week_cents=since(refunds, "created_at", week_start),
+        refunded_year_cents=since(refunds, "created_at", year_start),
+        fees_paid_year=paid.filter(paid_at__date__gte=year_start).count(),
+    )

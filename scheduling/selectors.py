@@ -16,7 +16,7 @@ from enrollment.models import Application, RequestEvent, Status
 
 from .calendar import BusinessCalendar, get_calendar
 from .geo import haversine_km, zip_point
-from .models import Technician, Visit
+from .models import FailureCode, Technician, Visit
 
 
 @dataclass(frozen=True)
@@ -334,3 +334,56 @@ def requests_with_sla_risk(
     candidates = applications.filter(submitted_at__date__lte=cutoff)
     rows = requests_sla(applications=candidates, today=today)
     return [pk for pk, row in rows.items() if row.risk in risks]
+
+
+@dataclass(frozen=True)
+class VisitFigures:
+    completed: int
+    failed: int
+    failed_by_code: list[tuple[str, int]]
+    median_business_days_to_visit: float | None
+    at_risk: int
+    overdue: int
+
+
+def visit_figures(*, today: date) -> VisitFigures:
+    """Visits done and failed in the last 12 months, time to visit, and requests near the target."""
+    since = today - timedelta(days=365)
+    visits = Visit.objects.filter(date__gte=since, date__lte=today)
+    by_state = dict(visits.values_list("state").annotate(n=Count("pk")).order_by())
+    labels = dict(FailureCode.choices)
+    failed_by_code = [
+        (str(labels.get(code, code)), n)
+        for code, n in visits.filter(state=Visit.State.FAILED)
+        .values_list("failure_code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    ]
+    calendar = get_calendar()
+    spans = sorted(
+        calendar.business_days_between(_local_date(submitted_at), day)
+        for day, submitted_at in visits.filter(
+            state__in=[Visit.State.COMPLETED, Visit.State.FAILED],
+            application__submitted_at__isnull=False,
+        ).values_list("date", "application__submitted_at")
+    )
+    median = None
+    if spans:
+        middle = len(spans) // 2
+        median = float(spans[middle]) if len(spans) % 2 else (spans[middle - 1] + spans[middle]) / 2
+    risky = requests_with_sla_risk(
+        applications=Application.objects.all(),
+        risks={SlaRisk.AT_RISK, SlaRisk.OVERDUE},
+        today=today,
+    )
+    overdue = requests_with_sla_risk(
+        applications=Application.objects.filter(pk__in=risky), risks={SlaRisk.OVERDUE}, today=today
+    )
+    return VisitFigures(
+        completed=by_state.get(Visit.State.COMPLETED, 0),
+        failed=by_state.get(Visit.State.FAILED, 0),
+        failed_by_code=failed_by_code,
+        median_business_days_to_visit=median,
+        at_risk=len(risky) - len(overdue),
+        overdue=len(overdue),
+    )

@@ -73,7 +73,7 @@ def test_dashboard_figures(client, reviewer):
     page = client.get(DASHBOARD).content.decode()
     assert "Requests by status" in page
     assert "<script" not in page.split("</header>")[-1]
-    assert "scheduling is installed" in page and "payments are installed" in page
+    assert "Visits (last 12 months)" in page and "Revenue and refunds" in page
 
 
 def test_dashboard_queries_do_not_grow_with_the_data(client, reviewer):

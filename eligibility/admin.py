@@ -2,7 +2,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
-from simple_history.admin import SimpleHistoryAdmin
+
+from msa_portal.history_admin import ReadOnlyHistoryAdmin
 
 from .models import ApprovedProduct, MeterRecord
 from .resources import ApprovedProductResource, MeterRecordResource
@@ -31,7 +32,7 @@ def _status_action(status: str, description: str):
 
 
 @admin.register(ApprovedProduct)
-class ApprovedProductAdmin(ExportMixin, SimpleHistoryAdmin):
+class ApprovedProductAdmin(ExportMixin, ReadOnlyHistoryAdmin):
     """The Approved Product List: edited here or loaded with ``import_apl``; exported as CSV."""
 
     resource_classes = [ApprovedProductResource]

@@ -19,8 +19,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
+from msa_portal.history_admin import ReadOnlyHistoryAdmin
 from payments.admin import PaymentInline, WaiveRevisitFeeAdminMixin
 from payments.models import Payment, PaymentStatus
 from scheduling.selectors import SlaRisk, requests_sla, requests_with_sla_risk
@@ -108,7 +108,7 @@ class SlaChangeList(ChangeList):
 
 
 @admin.register(Application)
-class ApplicationAdmin(WaiveRevisitFeeAdminMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(WaiveRevisitFeeAdminMixin, ReadOnlyHistoryAdmin):
     change_form_template = "admin/enrollment/application/change_form.html"
     change_list_template = "admin/enrollment/application/change_list.html"
 
@@ -642,13 +642,6 @@ class ApplicationAdmin(WaiveRevisitFeeAdminMixin, SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("eligibility outcome"))
     def eligibility(self, record):
         return record.get_eligibility_outcome_display() or "—"
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history's "revert" would save an old version straight over the request,
-        # bypassing the lifecycle: history is for reading only.
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(RequestEvent)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enrollment.models import Application
+from msa_portal.history_admin import ReadOnlyHistoryAdmin
 from msa_portal.money import format_cents
 
 from .errors import PaymentError, ProviderUnavailable
@@ -72,7 +73,7 @@ class PaymentInline(admin.TabularInline):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "receipt_number",
         "application",

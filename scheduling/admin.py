@@ -12,6 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from msa_portal.history_admin import ReadOnlyHistoryAdmin
+
 from . import selectors, services
 from .forms import AssignVisitForm, OutcomeForm
 from .geo import zip_centroids
@@ -133,7 +135,7 @@ def cancel_visits(modeladmin, request, queryset):
 
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "application",
         "date",

@@ -159,3 +159,48 @@ def test_audit_admins_refuse_change_and_delete_permissions(model_name, rf, staff
     for inline in model_admin.get_inline_instances(request):
         assert not inline.has_change_permission(request)
         assert not inline.has_delete_permission(request)
+
+
+def test_payment_visit_and_apl_changes_are_kept_and_cannot_be_reverted(client, staff_user):
+    from payments.models import Payment
+    from tests.factories import ApprovedProductFactory
+    from tests.payments.factories import PaymentFactory
+    from tests.scheduling.factories import TechnicianFactory
+
+    payment = PaymentFactory()
+    payment.status = Payment.Status.SUCCEEDED
+    payment.save()
+    product = ApprovedProductFactory()
+    product.status = product.Status.SUSPENDED
+    product.save()
+    technician = TechnicianFactory()
+    from scheduling.models import Visit
+
+    visit = Visit.objects.create(
+        application=make_request(Status.APPROVED),
+        technician=technician,
+        window=technician.windows.first(),
+        date="2026-12-01",
+        slot=0,
+        source=Visit.Source.STAFF,
+    )
+    visit.state = Visit.State.CANCELLED
+    visit.save()
+    client.force_login(staff_user)
+
+    for obj, route in [
+        (payment, "admin:payments_payment_simple_history"),
+        (visit, "admin:scheduling_visit_simple_history"),
+        (product, "admin:eligibility_approvedproduct_simple_history"),
+    ]:
+        first = obj.history.earliest()
+        assert obj.history.count() == 2
+        response = client.post(reverse(route, args=[obj.pk, first.history_id]), {})
+        assert response.status_code == 403, route
+
+    payment.refresh_from_db()
+    visit.refresh_from_db()
+    product.refresh_from_db()
+    assert payment.status == Payment.Status.SUCCEEDED
+    assert visit.state == Visit.State.CANCELLED
+    assert product.status == product.Status.SUSPENDED

@@ -19,12 +19,14 @@ from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from enrollment.models import Application, Status
 from enrollment.services import (
     request_mark_scheduled,
     request_mark_unscheduled,
     request_record_visit_outcome,
+    requests_mark_scheduled,
 )
 
 from . import selectors
@@ -239,12 +241,11 @@ def _commit_plan(*, plan: Plan, capacity: dict[int, int], notify: bool, result) 
                         within_target=a.within_target,
                     )
                 )
-            Visit.objects.bulk_create(visits)
-            for visit in visits:
-                request_mark_scheduled(
-                    application_id=visit.application_id,
-                    note=_("Visit booked by the scheduler."),
-                )
+            visits = bulk_create_with_history(visits, Visit, batch_size=500)
+            requests_mark_scheduled(
+                application_ids=[visit.application_id for visit in visits],
+                note=_("Visit booked by the scheduler."),
+            )
             moved = list(
                 Visit.objects.filter(
                     technician_id=technician_id,

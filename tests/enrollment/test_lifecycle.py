@@ -224,3 +224,25 @@ def test_answering_a_question_is_only_possible_while_one_is_open(source, custome
             )
         application.refresh_from_db()
         assert application.status == source
+
+
+@pytest.mark.django_db
+def test_a_batch_of_approved_requests_is_scheduled_once_each_with_audit_and_history():
+    approved = [ApplicationFactory(status=Status.APPROVED) for _ in range(3)]
+    cancelled = ApplicationFactory(status=Status.CANCELLED)
+
+    moved = services.requests_mark_scheduled(
+        application_ids=[a.pk for a in approved] + [cancelled.pk], note="Booked."
+    )
+    again = services.requests_mark_scheduled(application_ids=[a.pk for a in approved])
+
+    assert sorted(moved) == sorted(a.pk for a in approved)
+    assert again == []
+    for application in approved:
+        application.refresh_from_db()
+        assert application.status == Status.SCHEDULED
+        assert application.events.get().to_status == Status.SCHEDULED
+        assert application.history.latest().status == Status.SCHEDULED
+    cancelled.refresh_from_db()
+    assert cancelled.status == Status.CANCELLED
+    assert not cancelled.events.exists()

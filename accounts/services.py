@@ -157,8 +157,8 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
     return token
 
 
-def api_token_authenticate(raw_token: str) -> User | None:
-    """Return the active user behind an active token, recording its use; else None."""
+def api_token_lookup(raw_token: str) -> ApiToken | None:
+    """Return the active token (with its active user) for a raw token, recording its use."""
     if not raw_token.startswith(TOKEN_PREFIX):
         return None
     token = (
@@ -166,7 +166,12 @@ def api_token_authenticate(raw_token: str) -> User | None:
         .filter(token_hash=_hash_token(raw_token), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    if token is None:
-        return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    if token is not None:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token
+
+
+def api_token_authenticate(raw_token: str) -> User | None:
+    """Return the active user behind an active token; else None."""
+    token = api_token_lookup(raw_token)
+    return token.user if token else None

@@ -5,18 +5,22 @@ Apps add their routers here. Errors share one shape across routers:
 (not ninja's default 422), too many requests a 429.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError, Throttled, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from eligibility.api import router as eligibility_router
+from enrollment.api import router as requests_router
 
 api = NinjaAPI(
     title="MSA Portal API",
     version="1",
     urls_namespace="api",
-    description="Meter Socket Adapter program: eligibility pre-check and, later, requests.",
+    description=(
+        "Meter Socket Adapter program: the eligibility pre-check (no login) and, for contractors, "
+        "their company's requests (Authorization: Bearer <API token from the company page>)."
+    ),
 )
 
 
@@ -75,4 +79,21 @@ def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, body, status=exc.status_code)
 
 
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        error_body(code="unauthenticated", message=_("Send a valid API token as Bearer.")),
+        status=401,
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(
+        request, error_body(code="not_found", message=_("No such resource.")), status=404
+    )
+
+
 api.add_router("/eligibility/", eligibility_router)
+api.add_router("/", requests_router)

@@ -300,3 +300,7 @@ CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "task": "payments.tasks.reconcile_payments",
     "schedule": 600.0,
 }
+
+# --- contractor API ---
+# Requests per API token (POST /api/v1/... and GET alike).
+MSA_API_TOKEN_RATE = env("MSA_API_TOKEN_RATE", default="120/m")

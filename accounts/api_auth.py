@@ -1,12 +1,17 @@
 """Authentication and throttling for the contractor API: personal tokens, sent as Bearer."""
 
+import hashlib
+from collections.abc import Callable
+
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
 from . import services
-from .models import ApiToken
+from .models import ApiIdempotencyKey, ApiToken
 
 
 class ApiTokenAuth(HttpBearer):
@@ -37,3 +42,47 @@ class TokenRateThrottle(SimpleRateThrottle):
         if not isinstance(token, ApiToken):
             return None
         return self.cache_format % {"scope": self.scope, "ident": token.pk}
+
+
+def idempotent(request: HttpRequest, answer: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+    """Run ``answer`` once per ``Idempotency-Key``: a retry gets the first answer back.
+
+    The key's record is written in the same transaction as the work, so the work and its record
+    commit together; a concurrent retry waits on the key's row and then replays the answer. The
+    same key with a different request is refused.
+    """
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return answer()
+    fingerprint = hashlib.sha256(
+        b"\n".join([request.method.encode(), request.path.encode(), request.body])
+    ).hexdigest()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                record = ApiIdempotencyKey.objects.create(
+                    token=request.auth,
+                    key=key[:255],
+                    fingerprint=fingerprint,
+                    status_code=0,
+                    response={},
+                )
+        except IntegrityError:
+            record = ApiIdempotencyKey.objects.select_for_update().get(
+                token=request.auth, key=key[:255]
+            )
+            if record.fingerprint != fingerprint:
+                return 422, {
+                    "code": "idempotency_key_reused",
+                    "message": _("This Idempotency-Key was used for a different request."),
+                    "errors": {},
+                }
+            return record.status_code, record.response
+        status, body = answer()
+        if status >= 400:
+            # Only successes are remembered: a corrected retry may then go through.
+            record.delete()
+        else:
+            record.status_code, record.response = status, body
+            record.save(update_fields=["status_code", "response"])
+    return status, body

@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema
 from ninja.throttling import AnonRateThrottle
 from pydantic import ConfigDict
 
+from .models import ApprovedProduct
 from .rules import SiteFacts
 from .selectors import check_site_facts
 
@@ -90,3 +91,30 @@ router = Router(tags=["eligibility"])
 def check(request: HttpRequest, facts: SiteFactsIn):
     """Run every program rule on the facts given; unknown facts answer `review`."""
     return check_site_facts(SiteFacts.from_dict(facts.model_dump())).as_dict()
+
+
+class ProductOut(Schema):
+    id: int
+    manufacturer: str
+    model_name: str
+    model_number: str
+    adapter_type: Literal["isolating", "non_isolating"]
+    request_types: list[str]
+    rated_current_amps: int
+    compatible_socket_forms: list[str]
+    ring_requirement: Literal["any", "ring", "ringless"]
+    customer_requirements: str
+    spec_sheet_url: str
+
+
+@router.get(
+    "/products",
+    response={200: list[ProductOut], 429: ErrorOut},
+    throttle=[PreCheckThrottle()],
+    summary="The active Approved Product List",
+)
+def products(request: HttpRequest):
+    """Devices customers may choose: the `id` is the `device` of the site facts."""
+    return ApprovedProduct.objects.filter(status=ApprovedProduct.Status.ACTIVE).order_by(
+        "manufacturer", "model_name"
+    )

@@ -7,15 +7,21 @@ same rule as the web portal, so another company's request is a 404 here too.
 from datetime import datetime
 from typing import Literal
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status as Reply
 
-from accounts.api_auth import ApiTokenAuth, TokenRateThrottle
+from accounts.api_auth import ApiTokenAuth, TokenRateThrottle, idempotent
+from eligibility.api import ErrorOut, SiteFactsIn
 
+from . import services
 from .models import Application
-from .permissions import get_request_for_user_or_404, requests_visible_to
-from .selectors import request_detail_queryset
+from .permissions import get_request_for_user_or_404, requests_editable_by, requests_visible_to
+from .selectors import devices_for, request_detail_queryset
 
 router = Router(tags=["requests"], auth=ApiTokenAuth(), throttle=[TokenRateThrottle()])
 
@@ -99,3 +105,128 @@ def get_request(request: HttpRequest, request_id: int):
     return get_request_for_user_or_404(
         request.user, request_id, request_detail_queryset(request.user)
     )
+
+
+class DraftIn(SiteFactsIn):
+    """A new draft: the customer, the premises and the site facts (DESIGN.md §4 names)."""
+
+    request_type: Literal["install", "removal", "replacement"]
+    customer_name: str = Field("", max_length=200)
+    customer_email: str = Field("", max_length=254)
+    customer_phone: str = Field("", max_length=20)
+    customer_account_number: str = Field("", pattern=r"^(7\d{11})?$")
+    rule21_reference: str = Field("", max_length=40)
+    life_support: bool | None = None
+    premises_street: str = Field("", max_length=200)
+    premises_unit: str = Field("", max_length=40)
+    premises_city: str = Field("", max_length=80)
+    premises_zip: str = Field("", pattern=r"^(\d{5})?$")
+
+
+class CheckoutOut(Schema):
+    url: str
+
+
+def _error(code: str, message: str, errors: dict | None = None) -> dict:
+    return {"code": code, "message": message, "errors": errors or {}}
+
+
+def _validation_errors(exc: ValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+def _out(application: Application) -> dict:
+    application = Application.objects.get(pk=application.pk)
+    return RequestOut.from_orm(application).model_dump(mode="json")
+
+
+@router.post(
+    "/requests",
+    response={201: RequestOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+)
+def create_request(request: HttpRequest, payload: DraftIn):
+    """Start a draft for a customer from its site facts (send an Idempotency-Key to retry)."""
+
+    def answer() -> tuple[int, dict]:
+        data = payload.model_dump(exclude_unset=True)
+        request_type = data.pop("request_type")
+        device_id = data.pop("device", None)
+        data["energized_conductors"] = list(data.get("energized_conductors") or [])
+        for name in (
+            "service_voltage",
+            "meter_socket_form",
+            "socket_ring_type",
+            "esr_violation",
+            "service_account_number",
+            "meter_number",
+        ):
+            if data.get(name) is None and name in data:
+                data[name] = ""
+        if device_id is not None:
+            device = devices_for(request_type).filter(pk=device_id).first()
+            if device is None:
+                return 400, _error(
+                    "invalid",
+                    _("Some fields are not valid."),
+                    {"device": [_("Choose an active device on the Approved Product List.")]},
+                )
+            data["device"] = device
+        try:
+            with transaction.atomic():
+                application = services.request_create_draft(
+                    actor=request.user, request_type=request_type
+                )
+                services.request_update_draft(
+                    application_id=application.pk, actor=request.user, step="review", data=data
+                )
+        except ValidationError as exc:
+            return 400, _error("invalid", _("Some fields are not valid."), _validation_errors(exc))
+        return 201, _out(application)
+
+    return Reply(*idempotent(request, answer))
+
+
+@router.post(
+    "/requests/{request_id}/cancel", response={200: RequestOut, 404: ErrorOut, 409: ErrorOut}
+)
+def cancel_request(request: HttpRequest, request_id: int):
+    """Cancel a request before its visit is scheduled."""
+    application = get_request_for_user_or_404(
+        request.user, request_id, requests_editable_by(request.user)
+    )
+
+    def answer() -> tuple[int, dict]:
+        try:
+            services.request_cancel(application_id=application.pk, actor=request.user)
+        except services.TransitionError as exc:
+            return 409, _error("conflict", str(exc))
+        return 200, _out(application)
+
+    return Reply(*idempotent(request, answer))
+
+
+@router.post(
+    "/requests/{request_id}/checkout",
+    response={200: CheckoutOut, 404: ErrorOut, 409: ErrorOut, 503: ErrorOut},
+)
+def checkout_link(request: HttpRequest, request_id: int):
+    """The page where the site-visit fee is paid ($279.22); the same open page on a retry."""
+    from payments.errors import PaymentError, ProviderUnavailable
+    from payments.services import payment_start_checkout
+
+    application = get_request_for_user_or_404(
+        request.user, request_id, requests_editable_by(request.user)
+    )
+
+    def answer() -> tuple[int, dict]:
+        try:
+            url = payment_start_checkout(application_id=application.pk, actor=request.user)
+        except ProviderUnavailable:
+            return 503, _error("provider_unavailable", _("The payment provider did not answer."))
+        except PaymentError as exc:
+            return 409, _error("conflict", str(exc))
+        return 200, {"url": request.build_absolute_uri(url)}
+
+    return Reply(*idempotent(request, answer))

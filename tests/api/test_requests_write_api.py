@@ -1,0 +1,137 @@
+"""Filing through the API: drafts from site facts, Idempotency-Key, cancel, the checkout link."""
+
+import json
+
+import pytest
+
+from accounts import services as account_services
+from enrollment.models import Application, Status
+from tests.factories import ApplicationFactory, ApprovedProductFactory, ContractorFactory
+
+pytestmark = pytest.mark.django_db
+
+DRAFT = {
+    "request_type": "install",
+    "customer_name": "Rosa Diaz",
+    "customer_email": "rosa@example.com",
+    "service_account_number": "8000000099",
+    "meter_number": "M7654321",
+    "premises_street": "10 Garvey Ave",
+    "premises_city": "Rosemead",
+    "premises_zip": "91770",
+    "residential": True,
+    "meter_self_contained": True,
+    "service_phase": 1,
+    "service_wires": 3,
+    "service_voltage": "120/240",
+    "panel_rating_amps": 200,
+    "backfeed_amps": 40,
+    "waterproof_bag_commitment": True,
+}
+
+
+@pytest.fixture
+def contractor():
+    return ContractorFactory()
+
+
+@pytest.fixture
+def token(contractor):
+    return account_services.api_token_create(user=contractor, name="CRM")[1]
+
+
+def post(client, url, token, body=None, key=None):
+    headers = {"Authorization": f"Bearer {token}"}
+    if key:
+        headers["Idempotency-Key"] = key
+    return client.post(
+        url, json.dumps(body or {}), content_type="application/json", headers=headers
+    )
+
+
+def test_a_contractor_files_a_draft_from_site_facts(client, contractor, token):
+    device = ApprovedProductFactory()
+
+    response = post(client, "/api/v1/requests", token, {**DRAFT, "device": device.pk})
+
+    assert response.status_code == 201
+    application = Application.objects.get(pk=response.json()["id"])
+    assert application.status == Status.DRAFT
+    assert application.contractor_company == contractor.company
+    assert application.device == device
+    assert application.panel_rating_amps == 200
+    assert response.json()["premises_address"] == "10 Garvey Ave, Rosemead, CA 91770"
+
+
+def test_a_retried_post_with_the_same_key_returns_the_first_result(client, token):
+    first = post(client, "/api/v1/requests", token, DRAFT, key="crm-4711")
+    second = post(client, "/api/v1/requests", token, DRAFT, key="crm-4711")
+
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert Application.objects.count() == 1
+
+
+def test_the_same_key_for_another_request_is_refused(client, token):
+    post(client, "/api/v1/requests", token, DRAFT, key="crm-1")
+
+    response = post(client, "/api/v1/requests", token, {**DRAFT, "meter_number": "M1"}, key="crm-1")
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "idempotency_key_reused"
+    assert Application.objects.count() == 1
+
+
+def test_bad_site_facts_are_a_400_with_field_errors_and_nothing_is_created(client, token):
+    response = post(
+        client, "/api/v1/requests", token, {**DRAFT, "panel_rating_amps": "lots", "device": 999}
+    )
+
+    assert response.status_code == 400
+    assert "panel_rating_amps" in response.json()["errors"]
+    assert not Application.objects.exists()
+
+
+def test_an_unknown_device_is_a_400(client, token):
+    response = post(client, "/api/v1/requests", token, {**DRAFT, "device": 999})
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["device"]
+
+
+def test_cancel_goes_through_the_lifecycle(client, contractor, token):
+    application = ApplicationFactory(filed_by=contractor, contractor_company=contractor.company)
+    theirs = ApplicationFactory()
+
+    response = post(client, f"/api/v1/requests/{application.pk}/cancel", token)
+    again = post(client, f"/api/v1/requests/{application.pk}/cancel", token)
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
+    assert again.status_code == 200
+    assert application.events.filter(to_status=Status.CANCELLED).count() == 1
+    assert post(client, f"/api/v1/requests/{theirs.pk}/cancel", token).status_code == 404
+
+
+def test_checkout_link_for_a_request_awaiting_its_fee(client, contractor, token):
+    application = ApplicationFactory(
+        filed_by=contractor, contractor_company=contractor.company, status=Status.AWAITING_PAYMENT
+    )
+    draft = ApplicationFactory(filed_by=contractor, contractor_company=contractor.company)
+
+    first = post(client, f"/api/v1/requests/{application.pk}/checkout", token)
+    second = post(client, f"/api/v1/requests/{application.pk}/checkout", token)
+
+    assert first.status_code == 200
+    assert first.json()["url"] == second.json()["url"]
+    assert application.payments.count() == 1
+    assert post(client, f"/api/v1/requests/{draft.pk}/checkout", token).status_code == 409
+
+
+def test_the_approved_product_list(client):
+    active = ApprovedProductFactory()
+    ApprovedProductFactory(status="retired")
+
+    body = client.get("/api/v1/eligibility/products").json()
+
+    assert [p["id"] for p in body] == [active.pk]

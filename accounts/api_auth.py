@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
@@ -44,6 +45,23 @@ class TokenRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": token.pk}
 
 
+def _fingerprint(request: HttpRequest) -> str:
+    """SHA-256 of what makes two POSTs the same request: method, path and body."""
+    digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
+    try:
+        digest.update(request.body)
+    except RawPostDataException:
+        # A multipart upload was read as a stream: hash its fields and files instead.
+        for name, value in sorted(request.POST.items()):
+            digest.update(f"{name}={value}\n".encode())
+        for name, upload in sorted(request.FILES.items()):
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            digest.update(f"{name}:{upload.size}\n".encode())
+    return digest.hexdigest()
+
+
 def idempotent(request: HttpRequest, answer: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
     """Run ``answer`` once per ``Idempotency-Key``: a retry gets the first answer back.
 
@@ -54,9 +72,7 @@ def idempotent(request: HttpRequest, answer: Callable[[], tuple[int, dict]]) -> 
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         return answer()
-    fingerprint = hashlib.sha256(
-        b"\n".join([request.method.encode(), request.path.encode(), request.body])
-    ).hexdigest()
+    fingerprint = _fingerprint(request)
     with transaction.atomic():
         try:
             with transaction.atomic():

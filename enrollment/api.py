@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as Reply
 
@@ -228,5 +228,96 @@ def checkout_link(request: HttpRequest, request_id: int):
         except PaymentError as exc:
             return 409, _error("conflict", str(exc))
         return 200, {"url": request.build_absolute_uri(url)}
+
+    return Reply(*idempotent(request, answer))
+
+
+class AgreementOut(Schema):
+    version: str
+    text: str
+    sha256: str
+
+
+class SubmitIn(Schema):
+    signer_name: str = Field(..., min_length=2, max_length=200)
+    consent: bool
+    agreement_sha256: str = Field(..., pattern=r"^[0-9a-f]{64}$")
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    original_name: str
+    content_type: str
+    size: int
+
+
+@router.get("/requests/{request_id}/agreement", response={200: AgreementOut, 404: ErrorOut})
+def agreement(request: HttpRequest, request_id: int):
+    """The exact Customer Agreement text to sign for this draft, and its SHA-256."""
+    from .selectors import agreement_current, agreement_text, text_sha256
+
+    application = get_request_for_user_or_404(
+        request.user, request_id, requests_editable_by(request.user)
+    )
+    version = agreement_current()
+    text = agreement_text(application=application, version=version)
+    return {"version": version.version, "text": text, "sha256": text_sha256(text)}
+
+
+@router.post(
+    "/requests/{request_id}/submit",
+    response={200: RequestOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def submit(request: HttpRequest, request_id: int, payload: SubmitIn):
+    """Sign the Customer Agreement (the text fetched from /agreement) and owe the fee."""
+    application = get_request_for_user_or_404(
+        request.user, request_id, requests_editable_by(request.user)
+    )
+
+    def answer() -> tuple[int, dict]:
+        try:
+            services.agreement_sign(
+                application_id=application.pk,
+                actor=request.user,
+                signer_name=payload.signer_name,
+                consent=payload.consent,
+                shown_sha256=payload.agreement_sha256,
+                ip_address=request.META.get("REMOTE_ADDR"),
+            )
+        except ValidationError as exc:
+            return 400, _error(
+                "invalid", _("The request cannot be signed."), _validation_errors(exc)
+            )
+        except services.TransitionError as exc:
+            return 409, _error("conflict", str(exc))
+        return 200, _out(application)
+
+    return Reply(*idempotent(request, answer))
+
+
+@router.post(
+    "/requests/{request_id}/documents",
+    response={201: DocumentOut, 400: ErrorOut, 404: ErrorOut},
+)
+def attach_document(
+    request: HttpRequest,
+    request_id: int,
+    kind: Form[Literal["meter_panel_photo", "authorization_form", "other"]],
+    file: File[UploadedFile],
+):
+    """Attach a meter-panel photo (JPEG/PNG) or the signed Authorization Form (PDF)."""
+    application = get_request_for_user_or_404(
+        request.user, request_id, requests_editable_by(request.user)
+    )
+
+    def answer() -> tuple[int, dict]:
+        try:
+            document = services.document_upload(
+                application_id=application.pk, actor=request.user, kind=kind, upload=file
+            )
+        except ValidationError as exc:
+            return 400, _error("invalid", _("The file was refused."), _validation_errors(exc))
+        return 201, DocumentOut.from_orm(document).model_dump(mode="json")
 
     return Reply(*idempotent(request, answer))

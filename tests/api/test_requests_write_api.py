@@ -135,3 +135,74 @@ def test_the_approved_product_list(client):
     body = client.get("/api/v1/eligibility/products").json()
 
     assert [p["id"] for p in body] == [active.pk]
+
+
+def test_the_whole_filing_through_the_api(client, contractor, token):
+    from tests.enrollment.factories import pdf_bytes, png_bytes
+    from tests.factories import MeterRecordFactory
+
+    device = ApprovedProductFactory()
+    MeterRecordFactory(service_account_number="8000000099", meter_number="M7654321")
+    created = post(client, "/api/v1/requests", token, {**DRAFT, "device": device.pk}).json()
+    headers = {"Authorization": f"Bearer {token}"}
+    for kind, name, content in [
+        ("meter_panel_photo", "panel.png", png_bytes()),
+        ("authorization_form", "authorization.pdf", pdf_bytes()),
+    ]:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = SimpleUploadedFile(name, content)
+        response = client.post(
+            f"/api/v1/requests/{created['id']}/documents",
+            {"kind": kind, "file": upload},
+            headers={**headers, "Idempotency-Key": f"doc-{kind}"},
+        )
+        assert response.status_code == 201, response.json()
+    agreement = client.get(f"/api/v1/requests/{created['id']}/agreement", headers=headers).json()
+
+    submitted = post(
+        client,
+        f"/api/v1/requests/{created['id']}/submit",
+        token,
+        {
+            "signer_name": "Carlos Contractor",
+            "consent": True,
+            "agreement_sha256": agreement["sha256"],
+        },
+    )
+    checkout = post(client, f"/api/v1/requests/{created['id']}/checkout", token)
+
+    assert submitted.status_code == 200, submitted.json()
+    assert submitted.json()["status"] == "awaiting_payment"
+    assert checkout.status_code == 200
+    assert "/payments/demo/" in checkout.json()["url"]
+
+
+def test_a_text_file_posing_as_a_pdf_is_refused(client, contractor, token):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    application = ApplicationFactory(filed_by=contractor, contractor_company=contractor.company)
+
+    response = client.post(
+        f"/api/v1/requests/{application.pk}/documents",
+        {"kind": "authorization_form", "file": SimpleUploadedFile("form.pdf", b"just text")},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    assert response.status_code == 400
+    assert not application.documents.exists()
+
+
+def test_signing_with_a_stale_agreement_hash_is_refused(client, contractor, token):
+    application = ApplicationFactory(filed_by=contractor, contractor_company=contractor.company)
+
+    response = post(
+        client,
+        f"/api/v1/requests/{application.pk}/submit",
+        token,
+        {"signer_name": "Carlos Contractor", "consent": True, "agreement_sha256": "0" * 64},
+    )
+
+    assert response.status_code == 400
+    application.refresh_from_db()
+    assert application.status == Status.DRAFT

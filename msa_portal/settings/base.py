@@ -255,3 +255,9 @@ INSTALLED_APPS += ["import_export", "ninja"]  # ninja: API docs served from loca
 MSA_ELIGIBILITY_API_RATE = env("MSA_ELIGIBILITY_API_RATE", default="30/m")
 # The client address the API throttles by: 0 trusts REMOTE_ADDR only; behind one proxy, 1.
 NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
+
+# --- contractors ---
+# Days an emailed one-time link for the customer's authorization signature stays valid.
+MSA_AUTHORIZATION_LINK_DAYS = env.int("MSA_AUTHORIZATION_LINK_DAYS", default=7)
+# Rows per page on a contractor company's requests dashboard.
+MSA_COMPANY_REQUESTS_PER_PAGE = env.int("MSA_COMPANY_REQUESTS_PER_PAGE", default=25)

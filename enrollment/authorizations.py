@@ -100,8 +100,11 @@ def authorization_record_upload(*, document: Document, actor) -> CustomerAuthori
     return authorization
 
 
-def authorization_link_send(*, application_id: int, actor) -> AuthorizationLink:
-    """Email the customer a one-time link to sign the authorization; older links stop working."""
+def authorization_link_send(*, application_id: int, actor) -> tuple[AuthorizationLink, str]:
+    """Email the customer a one-time link to sign the authorization; older links stop working.
+
+    Returns the link with its raw token (which only the email carries; it is not stored).
+    """
     with transaction.atomic():
         application = (
             Application.objects.select_for_update()
@@ -146,7 +149,7 @@ def authorization_link_send(*, application_id: int, actor) -> AuthorizationLink:
             lambda: _send_link_email(link=link, application=application, path=path)
         )
     logger.info("request %s: authorization link %s sent", application.pk, link.pk)
-    return link
+    return link, raw_token
 
 
 def _send_link_email(*, link: AuthorizationLink, application: Application, path: str) -> None:

@@ -420,7 +420,7 @@ def request_cancel(request, pk: int):
 def authorization_link_send(request, pk: int):
     application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
     try:
-        link = authorizations.authorization_link_send(
+        link, _token = authorizations.authorization_link_send(
             application_id=application.pk, actor=request.user
         )
     except (ValidationError, PermissionDenied) as error:

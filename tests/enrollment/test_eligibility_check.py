@@ -5,9 +5,9 @@ import pytest
 from eligibility.models import ApprovedProduct
 from enrollment import tasks
 from enrollment.admin_eligibility import rerun_eligibility
+from enrollment.authorizations import authorization_record_upload
 from enrollment.eligibility import eligibility_check_rerun, eligibility_check_run
 from enrollment.models import Application, EligibilityResult, RequestEvent, Status
-from enrollment.authorizations import authorization_record_upload
 from enrollment.selectors import request_authorization_on_file
 from enrollment.services import TransitionError, request_mark_paid
 from tests.eligibility.factories import eligible_submitted_request

@@ -79,6 +79,20 @@ def request_link_customer_account(*, application: Application) -> Application:
     return application
 
 
+def requests_link_to_verified_account(*, user, email: str) -> int:
+    """Give a customer who just verified ``email`` the contractors' requests filed for it."""
+    if not (user.is_active and user.role == "customer" and email):
+        return 0
+    linked = Application.objects.filter(
+        applicant__isnull=True,
+        contractor_company__isnull=False,
+        customer_email__iexact=email,
+    ).update(applicant=user)
+    if linked:
+        logger.info("user %s: %s contractor request(s) linked", user.pk, linked)
+    return linked
+
+
 def authorization_record_upload(*, document: Document, actor) -> CustomerAuthorization | None:
     """Record an uploaded, signed Authorization Form as the customer's authorization."""
     application = document.application

@@ -121,7 +121,7 @@ def authorization_link_send(*, application_id: int, actor) -> tuple[Authorizatio
     """
     with transaction.atomic():
         application = (
-            Application.objects.select_for_update()
+            Application.objects.select_for_update(of=("self",))
             .select_related("contractor_company")
             .get(pk=application_id)
         )

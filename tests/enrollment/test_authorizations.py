@@ -377,3 +377,25 @@ def test_only_the_customer_may_revoke(contractor):
     for someone in (contractor, UserFactory()):
         with pytest.raises(PermissionDenied):
             authorizations.authorization_revoke(application_id=application.pk, actor=someone)
+
+
+def test_staff_read_authorizations_in_admin(
+    client, contractor, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.factories import StaffFactory
+
+    application = contractor_draft(contractor)
+    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    sign(client, url)
+    authorization = CustomerAuthorization.objects.get()
+    client.force_login(StaffFactory())
+
+    listing = client.get(reverse("admin:enrollment_customerauthorization_changelist"))
+    detail = client.get(
+        reverse("admin:enrollment_customerauthorization_change", args=[authorization.pk])
+    )
+    request_page = client.get(reverse("admin:enrollment_application_change", args=[application.pk]))
+
+    assert listing.status_code == detail.status_code == request_page.status_code == 200
+    assert authorization.text_sha256 in detail.content.decode()
+    assert "Dana Customer" in request_page.content.decode()

@@ -70,7 +70,11 @@ def notify_applicant(*, application_id: int, event: str) -> None:
         quoted = EVENTS[event]
         note = ""
         if quoted is not None:
-            latest = application.events.filter(to_status=quoted).order_by("-created_at", "-pk")
+            latest = (
+                application.events.filter(to_status=quoted)
+                .exclude(from_status=quoted)
+                .order_by("-created_at", "-pk")
+            )
             note = latest.values_list("note", flat=True).first() or ""
         path = (
             reverse("enrollment:wizard_resume", kwargs={"pk": application.pk})

@@ -97,7 +97,9 @@ def request_precheck(application: Application, *, device: dict | None = None) ->
     return check_site_facts(
         SiteFacts.from_dict(application.site_facts()),
         lookup_meter=True,
-        filed_by_contractor=application.contractor_company_id is not None,
+        # Once the customer revoked the contractor, the request is the customer's own.
+        filed_by_contractor=application.contractor_company_id is not None
+        and application.authorization_revoked_at is None,
         authorization_on_file=request_authorization_on_file(application),
         open_duplicate=request_has_open_duplicate(application),
         device=device,

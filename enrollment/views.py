@@ -35,7 +35,15 @@ def request_detail(request, pk: int):
         request.user, pk, request_detail_queryset(request.user)
     )
     events = list(application.events.all())
-    question = next((e for e in reversed(events) if e.to_status == Status.INFO_REQUESTED), None)
+    # Same-status rows (an authorization signed or revoked) are notes, never staff's question.
+    question = next(
+        (
+            e
+            for e in reversed(events)
+            if e.to_status == Status.INFO_REQUESTED and e.from_status != e.to_status
+        ),
+        None,
+    )
     next_step, must_do = NEXT_STEPS[application.status]
     applicant_side = acts_for_request(request.user, application)
     asking = application.status == Status.INFO_REQUESTED and applicant_side

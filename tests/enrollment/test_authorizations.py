@@ -399,3 +399,32 @@ def test_staff_read_authorizations_in_admin(
     assert listing.status_code == detail.status_code == request_page.status_code == 200
     assert authorization.text_sha256 in detail.content.decode()
     assert "Dana Customer" in request_page.content.decode()
+
+
+def test_after_revoking_the_customer_can_finish_the_draft_alone(contractor):
+    customer = UserFactory(email="dana@example.com")
+    application = contractor_draft(contractor, applicant=customer)
+
+    authorizations.authorization_revoke(application_id=application.pk, actor=customer)
+    application.refresh_from_db()
+
+    assert authorization_rule(application) == "pass"
+
+
+def test_revoking_during_a_question_keeps_staffs_question_on_the_status_page(
+    client, contractor, django_capture_on_commit_callbacks
+):
+    from enrollment import services
+    from tests.factories import StaffFactory
+
+    customer = UserFactory(email="dana@example.com")
+    application = contractor_draft(contractor, applicant=customer, status=Status.UNDER_REVIEW)
+    services.request_ask_for_info(
+        application_id=application.pk, actor=StaffFactory(), question="Is the panel 200 A?"
+    )
+    authorizations.authorization_revoke(application_id=application.pk, actor=customer)
+    client.force_login(customer)
+
+    page = client.get(application.get_absolute_url())
+
+    assert page.context["question"].note == "Is the panel 200 A?"

@@ -428,3 +428,13 @@ def test_revoking_during_a_question_keeps_staffs_question_on_the_status_page(
     page = client.get(application.get_absolute_url())
 
     assert page.context["question"].note == "Is the panel 200 A?"
+
+
+def test_a_link_for_a_request_no_longer_in_draft_is_refused(
+    client, contractor, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = contractor_draft(contractor)
+    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    application.__class__.objects.filter(pk=application.pk).update(status=Status.CANCELLED)
+
+    assert_refused(client.get(url), "no longer needs a signature")

@@ -101,7 +101,8 @@ def test_a_contractor_files_the_customer_signs_by_link_and_the_dashboard_shows_i
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
 
     # The customer, with no account, opens the link in their own browser.
-    customer = browser.new_context(viewport=PHONE, base_url=live_server.url).new_page()
+    customer_context = browser.new_context(viewport=PHONE, base_url=live_server.url)
+    customer = customer_context.new_page()
     customer.goto(path)
     expect(customer.get_by_role("heading", level=1)).to_have_text("Authorize your contractor")
     expect(customer.get_by_role("region", name="Customer Agreement text")).to_contain_text(
@@ -116,6 +117,7 @@ def test_a_contractor_files_the_customer_signs_by_link_and_the_dashboard_shows_i
     expect(customer.get_by_role("heading", level=1)).to_have_text(
         "This signing link cannot be used"
     )
+    customer_context.close()
 
     # Back to the contractor: the authorization is on file; the review passes; sign and pay.
     page.reload()

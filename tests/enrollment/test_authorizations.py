@@ -438,3 +438,26 @@ def test_a_link_for_a_request_no_longer_in_draft_is_refused(
     application.__class__.objects.filter(pk=application.pk).update(status=Status.CANCELLED)
 
     assert_refused(client.get(url), "no longer needs a signature")
+
+
+def test_the_contractors_status_page_queries_do_not_grow_with_links_and_authorizations(
+    client, contractor, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    application = contractor_draft(contractor)
+    authorizations.authorization_link_send(application_id=application.pk, actor=contractor)
+    authorize(application)
+    client.force_login(contractor)
+    url = application.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+
+    for _ in range(5):
+        authorizations.authorization_link_send(application_id=application.pk, actor=contractor)
+        authorize(application)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["authorizations"]) == 6

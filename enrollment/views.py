@@ -25,6 +25,9 @@ from .selectors import request_detail_queryset, request_list_for
 
 @login_required
 def request_list(request):
+    if request.user.company_id:
+        # A contractor's list is the company's dashboard, with its filters and export.
+        return redirect("enrollment:company_requests")
     page = Paginator(request_list_for(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "enrollment/request_list.html", {"page": page})
 

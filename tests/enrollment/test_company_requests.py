@@ -231,3 +231,12 @@ def test_a_revoked_request_leaves_the_dashboard_and_the_export(client, contracto
 
     assert revoked.reference not in listed(client.get(URL))
     assert [row[3] for row in exported(client)[1:]] == ["Still here"]
+
+
+def test_a_contractors_my_requests_is_the_company_dashboard(client, contractor):
+    client.force_login(contractor)
+
+    response = client.get(reverse("enrollment:request_list"))
+
+    assert response.status_code == 302
+    assert response.url == URL

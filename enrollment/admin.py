@@ -27,7 +27,7 @@ from scheduling.selectors import SlaRisk, requests_sla, requests_with_sla_risk
 
 from . import backoffice, decisions
 from .admin_eligibility import EligibilityResultInline, rerun_eligibility
-from .models import Application, Rejection, RequestEvent, Status
+from .models import Application, CustomerAuthorization, Rejection, RequestEvent, Status
 from .services import TransitionError
 
 DECIDABLE_STATUSES = {Status.UNDER_REVIEW}
@@ -70,6 +70,16 @@ class RejectionInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("decided_by")
+
+
+class CustomerAuthorizationInline(ReadOnlyInline):
+    model = CustomerAuthorization
+    verbose_name_plural = gettext_lazy("Customer authorization of the contractor")
+    fields = ["signed_at", "company", "method", "signer_name", "ip_address", "revoked_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("company").defer("signed_text")
 
 
 class DeviceTypeFilter(admin.ChoicesFieldListFilter):
@@ -168,7 +178,13 @@ class ApplicationAdmin(WaiveRevisitFeeAdminMixin, ReadOnlyHistoryAdmin):
 
     # Where the other apps' sections join the request page (appended at merge):
     # EligibilityResult (rule by rule), Document / Agreement, Payment / Refund, Visit.
-    inlines = [EligibilityResultInline, PaymentInline, RequestEventInline, RejectionInline]
+    inlines = [
+        EligibilityResultInline,
+        CustomerAuthorizationInline,
+        PaymentInline,
+        RequestEventInline,
+        RejectionInline,
+    ]
 
     fieldsets = [
         (
@@ -674,6 +690,45 @@ class RejectionAdmin(admin.ModelAdmin):
     list_filter = ["reason_code"]
     list_select_related = ["application", "decided_by"]
     fields = ["application", "created_at", "reason_code", "message", "decided_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CustomerAuthorization)
+class CustomerAuthorizationAdmin(admin.ModelAdmin):
+    """Customers' authorizations of contractors: read-only evidence, written by the services."""
+
+    list_display = ["signed_at", "application", "company", "method", "signer_name", "revoked_at"]
+    list_filter = ["method", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["application", "company"]
+    search_fields = ["=application__id", "company__name", "signer_name"]
+    date_hierarchy = "signed_at"
+    fields = [
+        "application",
+        "company",
+        "method",
+        "document",
+        "version",
+        "signer_name",
+        "signer",
+        "consent",
+        "signed_at",
+        "ip_address",
+        "text_sha256",
+        "signed_text",
+        "pdf",
+        "recorded_by",
+        "revoked_at",
+        "revoked_by",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import phone_validator
 from eligibility.models import RequestType
 
-from .models import Application, EnergizedConductor, EsrViolation, SocketRingType
+from .models import Application, EnergizedConductor, EsrViolation, SocketRingType, Status
 from .selectors import devices_for
 
 YES_NO = [("True", _("Yes")), ("False", _("No"))]
@@ -461,3 +461,67 @@ class CancelForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class AuthorizationSignForm(SignForm):
+    """The customer's signature on the authorization, through the emailed link."""
+
+    consent = forms.BooleanField(
+        label=_(
+            "I am the customer named above. I have read the Customer Agreement, including its "
+            "Authorization section, and I authorize the contractor named in it to file this "
+            "request and be my designated primary contact. Typing my name is my electronic "
+            "signature."
+        ),
+        error_messages={"required": _("Tick the box to confirm you agree.")},
+    )
+
+
+class RevokeAuthorizationForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_(
+            "I revoke the contractor's authorization: they will no longer see this request or "
+            "receive emails about it."
+        ),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class CompanyRequestFilterForm(forms.Form):
+    """The dashboard's filters; anything unexpected is ignored rather than an error."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Customer name, address or account number"), "type": "search"}
+        ),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
+    )
+    request_type = forms.ChoiceField(
+        label=_("Request type"),
+        required=False,
+        choices=[("", _("All types")), *RequestType.choices],
+    )
+    sort = forms.CharField(required=False, widget=forms.HiddenInput, max_length=20)
+
+    def filters(self) -> dict:
+        """The cleaned filters (empty when the form is invalid, so a bad URL shows everything)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "request_type": data["request_type"],
+            "query": data["q"],
+            "sort": data["sort"] or "-updated",
+        }

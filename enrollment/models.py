@@ -204,6 +204,11 @@ class Application(models.Model):
     )
     eligibility_checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
 
+    # The customer revoked the contractor's authorization: the company no longer sees the request.
+    authorization_revoked_at = models.DateTimeField(
+        _("contractor authorization revoked at"), null=True, blank=True, editable=False
+    )
+
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -538,3 +543,130 @@ class EligibilityResult(models.Model):
         from eligibility.rules import rule_title
 
         return rule_title(self.code)
+
+
+class AuthorizationMethod(models.TextChoices):
+    UPLOAD = "upload", _("Uploaded signed Authorization Form")
+    E_SIGNATURE = "e_signature", _("Signed online through an emailed link")
+
+
+class CustomerAuthorization(models.Model):
+    """The customer's authorization of a contractor company to file for them and be their contact.
+
+    Either an uploaded, signed Authorization Form (``document``) or an electronic signature made
+    through an emailed one-time link (the signature fields and ``pdf``). Revoking it ends the
+    company's access to the request.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="authorizations"
+    )
+    company = models.ForeignKey(
+        "accounts.ContractorCompany",
+        verbose_name=_("contractor company"),
+        on_delete=models.PROTECT,
+        related_name="customer_authorizations",
+    )
+    method = models.CharField(_("method"), max_length=20, choices=AuthorizationMethod)
+    # An uploaded form: removing the file from a draft removes the authorization with it.
+    document = models.OneToOneField(
+        Document,
+        verbose_name=_("uploaded form"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="authorization",
+    )
+    # An electronic signature.
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signer_name = models.CharField(_("signer's typed name"), max_length=200, blank=True)
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signer's portal account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    consent = models.BooleanField(_("consent given"), default=False)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    signed_text = models.TextField(_("exact text signed"), blank=True)
+    text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64, blank=True)
+    pdf = models.FileField(
+        _("signed authorization PDF"), upload_to="authorizations/%Y/%m/", blank=True
+    )
+    signed_at = models.DateTimeField(_("authorized at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("customer authorization")
+        verbose_name_plural = _("customer authorizations")
+        ordering = ["-signed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(method__in=["upload", "e_signature"]),
+                name="authorization_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(method="upload") & models.Q(document__isnull=False))
+                | (
+                    models.Q(method="e_signature")
+                    & models.Q(consent=True)
+                    & models.Q(text_sha256__regex=r"^[0-9a-f]{64}$")
+                ),
+                name="authorization_has_its_evidence",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.company_id} ({self.method})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AuthorizationLink(models.Model):
+    """A one-time link emailed to the customer to sign the authorization online.
+
+    Only a SHA-256 of the token is stored: the emailed link is the only copy of the token.
+    """
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="authorization_links"
+    )
+    email = models.EmailField(_("sent to"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("A newer link replaced this one, or the authorization was revoked."),
+    )
+
+    class Meta:
+        verbose_name = _("authorization signing link")
+        verbose_name_plural = _("authorization signing links")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: link sent {self.created_at:%Y-%m-%d}"

@@ -21,12 +21,46 @@ EVENTS = {
 }
 
 
-def recipients_for(application: Application) -> list[str]:
-    """The customer, and whoever filed the request when that is someone else."""
-    addresses = [application.customer_email]
-    if application.filed_by.email and application.filed_by.email != application.customer_email:
-        addresses.append(application.filed_by.email)
-    return [a for a in addresses if a]
+# Emails the customer of a contractor's request gets a copy of; the contractor, the designated
+# primary contact, gets every email. Other apps pass ``key=True`` for theirs (scheduled, outcome).
+KEY_EVENTS = frozenset({"submitted", "rejected", "cancelled"})
+
+
+def _contractor_contacts(application: Application) -> list[str]:
+    """The designated primary contact: the filer while still with the company, else its admins."""
+    filer = application.filed_by
+    if filer.is_active and filer.company_id == application.contractor_company_id:
+        return [filer.email]
+    from accounts.models import User
+
+    return list(
+        User.objects.filter(
+            company_id=application.contractor_company_id, is_active=True, is_company_admin=True
+        ).values_list("email", flat=True)
+    )
+
+
+def request_recipients(application: Application, *, key: bool) -> list[str]:
+    """Who is emailed about ``application``; ``key`` marks the emails the customer must get too.
+
+    A contractor's request: the contractor gets everything, the customer the key emails only;
+    once the customer revoked the authorization, only the customer. A customer's own request:
+    the customer (and whoever filed it, when that is someone else). Expects ``filed_by``
+    selected with the request.
+    """
+    if application.contractor_company_id and application.authorization_revoked_at is None:
+        addresses = _contractor_contacts(application)
+        if key:
+            addresses.append(application.customer_email)
+    elif application.contractor_company_id:
+        addresses = [application.customer_email]
+    else:
+        addresses = [application.customer_email, application.filed_by.email]
+    unique = []
+    for address in addresses:
+        if address and address.lower() not in {a.lower() for a in unique}:
+            unique.append(address)
+    return unique
 
 
 def notify_applicant(*, application_id: int, event: str) -> None:
@@ -36,7 +70,11 @@ def notify_applicant(*, application_id: int, event: str) -> None:
         quoted = EVENTS[event]
         note = ""
         if quoted is not None:
-            latest = application.events.filter(to_status=quoted).order_by("-created_at", "-pk")
+            latest = (
+                application.events.filter(to_status=quoted)
+                .exclude(from_status=quoted)
+                .order_by("-created_at", "-pk")
+            )
             note = latest.values_list("note", flat=True).first() or ""
         path = (
             reverse("enrollment:wizard_resume", kwargs={"pk": application.pk})
@@ -44,10 +82,38 @@ def notify_applicant(*, application_id: int, event: str) -> None:
             else application.get_absolute_url()
         )
         send_templated_email(
-            to=recipients_for(application),
+            to=request_recipients(application, key=event in KEY_EVENTS),
             template=f"enrollment/emails/{event}",
             context={"application": application, "note": note, "path": path},
         )
     except Exception:
         # The state change is committed; a lost email must not turn it into an error page.
+        logger.exception("email %s for request %s failed", event, application_id)
+
+
+CONTRACTOR_EVENTS = ("authorization_signed", "authorization_revoked")
+
+
+def notify_contractor(*, application_id: int, event: str) -> None:
+    """Email the contractor about the customer's authorization; failures are logged, not raised."""
+    try:
+        if event not in CONTRACTOR_EVENTS:
+            raise ValueError(event)
+        application = Application.objects.select_related("filed_by", "contractor_company").get(
+            pk=application_id
+        )
+        if not application.contractor_company_id:
+            return
+        # A revoked contractor hears only that access ended, through the dashboard link.
+        path = (
+            reverse("enrollment:company_requests")
+            if event == "authorization_revoked"
+            else application.get_absolute_url()
+        )
+        send_templated_email(
+            to=_contractor_contacts(application),
+            template=f"enrollment/emails/{event}",
+            context={"application": application, "note": "", "path": path},
+        )
+    except Exception:
         logger.exception("email %s for request %s failed", event, application_id)

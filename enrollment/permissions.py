@@ -14,11 +14,15 @@ def _is_active_user(user) -> bool:
 
 
 def _applicant_side(user) -> Q:
-    """The requests a user files or owns: their own, or their company's as its contractor."""
-    side = Q(applicant=user) | Q(filed_by=user)
+    """The requests a user files or owns: their own, or their company's as its contractor.
+
+    The contractor's side holds only while the customer has not revoked the authorization; a
+    contractor's draft before any authorization is on file is the company's to see.
+    """
+    contractor_side = Q(filed_by=user)
     if user.company_id:
-        side |= Q(contractor_company_id=user.company_id)
-    return side
+        contractor_side |= Q(contractor_company_id=user.company_id)
+    return Q(applicant=user) | (contractor_side & Q(authorization_revoked_at__isnull=True))
 
 
 def requests_visible_to(user, queryset: QuerySet[Application] | None = None):
@@ -41,10 +45,32 @@ def requests_editable_by(user, queryset: QuerySet[Application] | None = None):
 
 def acts_for_request(user, application: Application) -> bool:
     """Whether ``user`` is on the applicant's side of ``application`` (in Python, no query)."""
-    return _is_active_user(user) and (
-        application.applicant_id == user.pk
-        or application.filed_by_id == user.pk
-        or bool(user.company_id and application.contractor_company_id == user.company_id)
+    if not _is_active_user(user):
+        return False
+    if application.applicant_id == user.pk:
+        return True
+    if application.authorization_revoked_at is not None:
+        return False
+    return application.filed_by_id == user.pk or bool(
+        user.company_id and application.contractor_company_id == user.company_id
+    )
+
+
+def requests_owned_by(user, queryset: QuerySet[Application] | None = None):
+    """Return the requests whose customer account is ``user`` (only they may revoke)."""
+    queryset = Application.objects.all() if queryset is None else queryset
+    if not _is_active_user(user):
+        return queryset.none()
+    return queryset.filter(applicant=user)
+
+
+def requests_of_company(user, queryset: QuerySet[Application] | None = None):
+    """Return the requests of ``user``'s contractor company that they may see (the dashboard)."""
+    queryset = Application.objects.all() if queryset is None else queryset
+    if not (_is_active_user(user) and user.company_id):
+        return queryset.none()
+    return queryset.filter(
+        contractor_company_id=user.company_id, authorization_revoked_at__isnull=True
     )
 
 

@@ -16,6 +16,7 @@ from .models import (
     AgreementSignature,
     AgreementVersion,
     Application,
+    CustomerAuthorization,
     Document,
     EligibilityResult,
     RequestEvent,
@@ -47,6 +48,11 @@ def request_detail_queryset(user) -> QuerySet[Application]:
             Prefetch(
                 "eligibility_results", queryset=EligibilityResult.objects.order_by("position")
             ),
+            Prefetch(
+                "authorizations",
+                queryset=CustomerAuthorization.objects.defer("signed_text").order_by("-signed_at"),
+            ),
+            "authorization_links",
         )
     )
 
@@ -75,8 +81,12 @@ def request_has_open_duplicate(application: Application) -> bool | None:
 
 
 def request_authorization_on_file(application: Application) -> bool:
-    """Whether the customer's signed authorization of the filing contractor is on file."""
-    return application.documents.filter(kind=Document.Kind.AUTHORIZATION_FORM).exists()
+    """Whether the customer's authorization of the filing contractor is on file and not revoked."""
+    if application.authorization_revoked_at is not None:
+        return False
+    return application.authorizations.filter(
+        revoked_at__isnull=True, company_id=application.contractor_company_id
+    ).exists()
 
 
 def request_precheck(application: Application, *, device: dict | None = None) -> Report:
@@ -87,7 +97,9 @@ def request_precheck(application: Application, *, device: dict | None = None) ->
     return check_site_facts(
         SiteFacts.from_dict(application.site_facts()),
         lookup_meter=True,
-        filed_by_contractor=application.contractor_company_id is not None,
+        # Once the customer revoked the contractor, the request is the customer's own.
+        filed_by_contractor=application.contractor_company_id is not None
+        and application.authorization_revoked_at is None,
         authorization_on_file=request_authorization_on_file(application),
         open_duplicate=request_has_open_duplicate(application),
         device=device,

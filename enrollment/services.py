@@ -512,11 +512,15 @@ def request_attach_documents(
     for kind, upload in uploads:
         # Check every file before storing any, so a bad second file leaves no first one behind.
         document_check(upload=upload, kind=kind)
+    from .authorizations import authorization_record_upload
+
     with transaction.atomic():
         documents = [
             document_upload(application_id=application_id, actor=actor, kind=kind, upload=upload)
             for kind, upload in uploads
         ]
+        for document in documents:
+            authorization_record_upload(document=document, actor=actor)
         request_update_draft(
             application_id=application_id,
             actor=actor,

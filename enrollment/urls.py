@@ -7,6 +7,8 @@ app_name = "enrollment"
 urlpatterns = [
     path("", views.request_list, name="request_list"),
     path("new/", views.wizard_start, name="wizard_start"),
+    path("company/", views.company_requests, name="company_requests"),
+    path("company/export.csv", views.company_requests_export, name="company_requests_export"),
     path("<int:pk>/", views.request_detail, name="request_detail"),
     path("<int:pk>/apply/", views.wizard_resume, name="wizard_resume"),
     path("<int:pk>/apply/<slug:step>/", views.wizard_step, name="wizard_step"),
@@ -27,4 +29,16 @@ urlpatterns = [
     ),
     path("<int:pk>/answer/", views.info_answer, name="info_answer"),
     path("<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
+    path(
+        "<int:pk>/authorization/send-link/",
+        views.authorization_link_send,
+        name="authorization_link_send",
+    ),
+    path("<int:pk>/authorization/revoke/", views.authorization_revoke, name="authorization_revoke"),
+    path(
+        "<int:pk>/authorization/<int:authorization_pk>.pdf",
+        views.authorization_pdf,
+        name="authorization_pdf",
+    ),
+    path("<int:pk>/authorize/<str:token>/", views.authorization_link, name="authorization_link"),
 ]

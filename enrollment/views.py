@@ -1,22 +1,33 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import forms, selectors, services, wizard
+from . import authorizations, forms, selectors, services, wizard
+from . import company_requests as dashboard
 from .guidance import NEXT_STEPS, TIMELINE
 from .models import CANCELLABLE_STATUSES, Application, Document, Status
-from .permissions import acts_for_request, get_request_for_user_or_404, requests_editable_by
+from .permissions import (
+    acts_for_request,
+    get_request_for_user_or_404,
+    requests_editable_by,
+    requests_owned_by,
+)
 from .selectors import request_detail_queryset, request_list_for
 
 
 @login_required
 def request_list(request):
+    if request.user.company_id:
+        # A contractor's list is the company's dashboard, with its filters and export.
+        return redirect("enrollment:company_requests")
     page = Paginator(request_list_for(request.user), 25).get_page(request.GET.get("page"))
     return render(request, "enrollment/request_list.html", {"page": page})
 
@@ -27,7 +38,15 @@ def request_detail(request, pk: int):
         request.user, pk, request_detail_queryset(request.user)
     )
     events = list(application.events.all())
-    question = next((e for e in reversed(events) if e.to_status == Status.INFO_REQUESTED), None)
+    # Same-status rows (an authorization signed or revoked) are notes, never staff's question.
+    question = next(
+        (
+            e
+            for e in reversed(events)
+            if e.to_status == Status.INFO_REQUESTED and e.from_status != e.to_status
+        ),
+        None,
+    )
     next_step, must_do = NEXT_STEPS[application.status]
     applicant_side = acts_for_request(request.user, application)
     asking = application.status == Status.INFO_REQUESTED and applicant_side
@@ -41,8 +60,30 @@ def request_detail(request, pk: int):
         "signature": next(iter(application.signatures.all()), None),
         "documents": list(application.documents.all()),
         "can_cancel": applicant_side and application.status in CANCELLABLE_STATUSES,
+        **_authorization_context(request.user, application),
     }
     return render(request, "enrollment/request_detail.html", context)
+
+
+def _authorization_context(user, application: Application) -> dict:
+    """What the status page shows about the customer's authorization, and to whom."""
+    if not application.contractor_company_id:
+        return {}
+    active = [a for a in application.authorizations.all() if a.is_active]
+    contractor_side = bool(
+        user.company_id == application.contractor_company_id and acts_for_request(user, application)
+    )
+    links = list(application.authorization_links.all()) if contractor_side else []
+    open_link = next((link for link in links if not link.used_at and not link.withdrawn_at), None)
+    return {
+        "authorizations": active,
+        "show_authorization": True,
+        "revoked": application.authorization_revoked_at is not None,
+        "open_link": open_link,
+        "can_send_link": contractor_side and application.status == Status.DRAFT and not active,
+        "can_revoke": application.applicant_id == user.pk
+        and application.authorization_revoked_at is None,
+    }
 
 
 # --- the wizard ------------------------------------------------------------------------------
@@ -153,6 +194,11 @@ def wizard_step(request, pk: int, step: str):
     extra = {}
     if current.slug == "photos":
         extra["documents"] = list(application.documents.all())
+        if application.contractor_company_id:
+            extra["authorization_on_file"] = selectors.request_authorization_on_file(application)
+            extra["open_link"] = application.authorization_links.filter(
+                used_at__isnull=True, withdrawn_at__isnull=True
+            ).first()
     return _render_step(request, application, current, form, **extra)
 
 
@@ -375,3 +421,201 @@ def request_cancel(request, pk: int):
     return render(
         request, "enrollment/request_cancel.html", {"application": application, "form": form}
     )
+
+
+# --- the customer's authorization ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def authorization_link_send(request, pk: int):
+    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
+    try:
+        link, _token = authorizations.authorization_link_send(
+            application_id=application.pk, actor=request.user
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(
+            request,
+            " ".join(error.messages)
+            if isinstance(error, ValidationError)
+            else _("Only the contractor filing this request can send the customer a signing link."),
+        )
+    else:
+        messages.success(
+            request,
+            _(
+                "We emailed %(email)s a link to sign the authorization; it works once, for "
+                "%(days)s days."
+            )
+            % {"email": link.email, "days": settings.MSA_AUTHORIZATION_LINK_DAYS},
+        )
+    if request.POST.get("next") == "photos" and application.status == Status.DRAFT:
+        return redirect(_step_url(application, "photos"))
+    return redirect(application)
+
+
+_REFUSALS = {
+    "invalid": _lazy(
+        "This signing link is not valid. Check that you opened the whole link from the email."
+    ),
+    "used": _lazy("This signing link was already used: the authorization is signed."),
+    "withdrawn": _lazy(
+        "This signing link no longer works: a newer link was sent, or the authorization was "
+        "revoked. Use the newest email, or ask your contractor to send a new link."
+    ),
+    "expired": _lazy("This signing link has expired. Ask your contractor to send a new one."),
+    "closed": _lazy("This request no longer needs a signature through this link."),
+}
+
+
+def _no_store(response):
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def authorization_link(request, pk: int, token: str):
+    """The customer's signing page behind the emailed link: no login, the agreement only."""
+    check = authorizations.authorization_link_check(application_id=pk, raw_token=token)
+    if not check.ok:
+        return _no_store(
+            render(
+                request,
+                "enrollment/authorization/link_refused.html",
+                {"reason": _REFUSALS[check.refusal]},
+                status=404,
+            )
+        )
+    application = check.link.application
+    version = selectors.agreement_current()
+    text = selectors.agreement_text(application=application, version=version)
+    shown = selectors.text_sha256(text)
+    form = forms.AuthorizationSignForm(request.POST or None, initial={"shown_sha256": shown})
+    if request.method == "POST" and form.is_valid():
+        try:
+            authorizations.authorization_sign(
+                application_id=pk,
+                raw_token=token,
+                signer_name=form.cleaned_data["signer_name"],
+                consent=form.cleaned_data["consent"],
+                shown_sha256=form.cleaned_data["shown_sha256"],
+                ip_address=_client_ip(request),
+                user=request.user,
+            )
+        except authorizations.LinkRefused as refused:
+            return _no_store(
+                render(
+                    request,
+                    "enrollment/authorization/link_refused.html",
+                    {"reason": _REFUSALS[refused.reason]},
+                    status=404,
+                )
+            )
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error.messages)
+            form.data = form.data.copy()
+            form.data["shown_sha256"] = shown
+        else:
+            return _no_store(
+                render(
+                    request, "enrollment/authorization/signed.html", {"application": application}
+                )
+            )
+    return _no_store(
+        render(
+            request,
+            "enrollment/authorization/sign.html",
+            {"application": application, "version": version, "text": text, "form": form},
+        )
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def authorization_revoke(request, pk: int):
+    application = get_request_for_user_or_404(
+        request.user, pk, requests_owned_by(request.user).select_related("contractor_company")
+    )
+    if not application.contractor_company_id:
+        raise Http404("No contractor on this request.")
+    form = forms.RevokeAuthorizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        authorizations.authorization_revoke(application_id=application.pk, actor=request.user)
+        messages.success(
+            request,
+            _("%(company)s no longer has access to this request.")
+            % {"company": application.contractor_company.name},
+        )
+        return redirect(application)
+    return render(
+        request, "enrollment/authorization/revoke.html", {"application": application, "form": form}
+    )
+
+
+@login_required
+def authorization_pdf(request, pk: int, authorization_pk: int):
+    application = get_request_for_user_or_404(request.user, pk)
+    authorization = application.authorizations.filter(pk=authorization_pk).first()
+    if authorization is None or not authorization.pdf:
+        raise Http404("No signed authorization.")
+    return _private_file(
+        authorization.pdf,
+        filename=f"{application.reference}-authorization.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- the contractor company's dashboard ------------------------------------------------------
+
+
+def _company_filters(request):
+    if not request.user.company_id:
+        raise Http404("Not a contractor.")
+    form = forms.CompanyRequestFilterForm(request.GET or None)
+    return form, form.filters() if request.GET else {}
+
+
+@login_required
+def company_requests(request):
+    form, filters = _company_filters(request)
+    requests = dashboard.company_requests(request.user, **filters)
+    page = Paginator(requests, settings.MSA_COMPANY_REQUESTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    sort, _ordering = dashboard.sort_ordering(filters.get("sort", dashboard.DEFAULT_SORT))
+    query = request.GET.copy()
+    query.pop("page", None)
+    page_query = query.urlencode()
+    query.pop("sort", None)
+    return render(
+        request,
+        "enrollment/company_requests.html",
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "query_string": page_query,
+            "filter_query": query.urlencode(),
+            "export_query": request.GET.urlencode(),
+            "columns": [
+                ("reference", _("Request")),
+                ("customer", _("Customer")),
+                ("type", _("Type")),
+                ("address", _("Premises")),
+                ("status", _("Status")),
+                ("updated", _("Last change")),
+            ],
+        },
+    )
+
+
+@login_required
+def company_requests_export(request):
+    _form, filters = _company_filters(request)
+    return dashboard.csv_response(dashboard.company_requests(request.user, **filters))

@@ -304,3 +304,9 @@ CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
 # --- contractor API ---
 # Requests per API token (POST /api/v1/... and GET alike).
 MSA_API_TOKEN_RATE = env("MSA_API_TOKEN_RATE", default="120/m")
+
+# --- contractors ---
+# Days an emailed one-time link for the customer's authorization signature stays valid.
+MSA_AUTHORIZATION_LINK_DAYS = env.int("MSA_AUTHORIZATION_LINK_DAYS", default=7)
+# Rows per page on a contractor company's requests dashboard.
+MSA_COMPANY_REQUESTS_PER_PAGE = env.int("MSA_COMPANY_REQUESTS_PER_PAGE", default=25)

@@ -61,3 +61,17 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     size = factory.LazyAttribute(lambda d: len(png_bytes()))
     sha256 = "0" * 64
     uploaded_by = factory.SelfAttribute("application.applicant")
+
+
+def authorize(application, actor=None):
+    """Put the customer's authorization on file the upload way (through the service)."""
+    from enrollment.authorizations import authorization_record_upload
+
+    document = DocumentFactory(
+        application=application,
+        kind=Document.Kind.AUTHORIZATION_FORM,
+        original_name="authorization.pdf",
+        content_type="application/pdf",
+        uploaded_by=actor or application.filed_by,
+    )
+    return authorization_record_upload(document=document, actor=actor or application.filed_by)

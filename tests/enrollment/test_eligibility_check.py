@@ -5,6 +5,7 @@ import pytest
 from eligibility.models import ApprovedProduct
 from enrollment import tasks
 from enrollment.admin_eligibility import rerun_eligibility
+from enrollment.authorizations import authorization_record_upload
 from enrollment.eligibility import eligibility_check_rerun, eligibility_check_run
 from enrollment.models import Application, EligibilityResult, RequestEvent, Status
 from enrollment.selectors import request_authorization_on_file
@@ -283,7 +284,8 @@ def test_an_uploaded_authorization_form_counts_as_on_file():
     DocumentFactory(application=application, kind=Document.Kind.METER_PANEL_PHOTO)
     assert not request_authorization_on_file(application)
 
-    DocumentFactory(application=application, kind=Document.Kind.AUTHORIZATION_FORM)
+    document = DocumentFactory(application=application, kind=Document.Kind.AUTHORIZATION_FORM)
+    authorization_record_upload(document=document, actor=application.filed_by)
 
     assert request_authorization_on_file(application)
 

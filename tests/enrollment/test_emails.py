@@ -83,7 +83,7 @@ def test_no_email_is_sent_when_the_transaction_rolls_back(staff, mailoutbox):
     assert mailoutbox == []
 
 
-def test_a_contractor_filed_request_emails_the_customer_and_the_contractor(
+def test_a_contractor_filed_request_emails_only_the_contractor_about_a_non_key_step(
     staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     contractor = ContractorFactory()
@@ -99,7 +99,8 @@ def test_a_contractor_filed_request_emails_the_customer_and_the_contractor(
     with django_capture_on_commit_callbacks(execute=True):
         services.request_approve(application_id=application.pk, actor=staff)
 
-    assert mailoutbox[0].to == ["owner@example.com", contractor.email]
+    # The contractor is the designated primary contact; approval is not one of the key emails.
+    assert mailoutbox[0].to == [contractor.email]
 
 
 def test_a_mail_failure_does_not_undo_or_break_the_step(

@@ -20,7 +20,15 @@ from tests.factories import (
     UserFactory,
 )
 
-ROLES = ["owner", "other_customer", "contractor", "other_contractor", "anonymous", "staff"]
+ROLES = [
+    "owner",
+    "other_customer",
+    "contractor",
+    "other_contractor",
+    "revoked_contractor",
+    "anonymous",
+    "staff",
+]
 # Namespaces and prefixes whose URLs are not ours to cover here (framework or library views).
 IGNORED_PREFIXES = ("admin", "accounts/", "i18n", "static", "media", "api/")
 
@@ -36,6 +44,11 @@ class World:
     def login(self, client, role: str) -> None:
         if self.users.get(role) is not None:
             client.force_login(self.users[role])
+
+    def revoke(self) -> None:
+        from enrollment.authorizations import authorization_revoke
+
+        authorization_revoke(application_id=self.application.pk, actor=self.users["owner"])
 
 
 @pytest.fixture
@@ -58,6 +71,8 @@ def world(db):
             "other_customer": UserFactory(),
             "contractor": contractor,
             "other_contractor": ContractorFactory(),
+            # The filing contractor after the customer revoked the authorization.
+            "revoked_contractor": contractor,
             "anonymous": None,
             "staff": StaffFactory(),
         },
@@ -154,6 +169,42 @@ def _only(*names):
     return lambda world: {k: v for k, v in _with_booked_visit(world).items() if k in names}
 
 
+def _with_signing_link(world):
+    from enrollment.authorizations import authorization_link_send
+
+    _link, raw_token = authorization_link_send(
+        application_id=world.application.pk, actor=world.users["contractor"]
+    )
+    return {"pk": world.application.pk, "token": raw_token}
+
+
+def _with_signed_authorization(world):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from enrollment.models import CustomerAuthorization
+    from enrollment.selectors import agreement_current
+    from tests.enrollment.factories import pdf_bytes
+
+    authorization = CustomerAuthorization.objects.create(
+        application=world.application,
+        company=world.application.contractor_company,
+        method="e_signature",
+        version=agreement_current(),
+        signer_name="Owner Person",
+        consent=True,
+        signed_text="text",
+        text_sha256="0" * 64,
+        signed_at=timezone.now(),
+        pdf=ContentFile(pdf_bytes(), name="authorization.pdf"),
+    )
+    return {"pk": world.application.pk, "authorization_pk": authorization.pk}
+
+
+# Anyone holding the emailed link may read and sign (it is the customer's bearer link); a link
+# stops working when the customer revokes the authorization.
+LINK_HOLDERS = frozenset(set(ROLES) - {"revoked_contractor"})
+
 # url name -> Case. "allowed" roles must NOT get a 404; everyone else must.
 COVERED = {
     "enrollment:request_detail": Case(_request_pk, VIEWERS),
@@ -191,12 +242,20 @@ COVERED = {
     "scheduling:route_sheet": Case(_only("technician_id", "day"), frozenset({"staff"})),
     "scheduling:visit_outcome": Case(_only("visit_id"), frozenset({"staff"}), method="post"),
     "scheduling:work_order_pdf": Case(_only("visit_id"), frozenset({"staff"})),
+    "enrollment:authorization_link_send": Case(
+        _request_pk, APPLICANT_SIDE, method="post", status=Status.DRAFT
+    ),
+    "enrollment:authorization_link": Case(_with_signing_link, LINK_HOLDERS, status=Status.DRAFT),
+    "enrollment:authorization_revoke": Case(_request_pk, frozenset({"owner"})),
+    "enrollment:authorization_pdf": Case(_with_signed_authorization, VIEWERS),
+    # The contractor's own account pages: a revoked authorization concerns one request, not them.
     "accounts:api_token_revoke": Case(
-        lambda w: {"pk": w.objects["api_token"].pk}, frozenset({"contractor"}), method="post"
+        lambda w: {"pk": w.objects["api_token"].pk},
+        frozenset({"contractor", "revoked_contractor"}),
+        method="post",
     ),
     "accounts:join_company": Case(
-        lambda w: {"token": "not-a-valid-token"},
-        frozenset({"owner", "other_customer", "contractor", "other_contractor", "staff"}),
+        lambda w: {"token": "not-a-valid-token"}, frozenset(set(ROLES) - {"anonymous"})
     ),
 }
 
@@ -230,8 +289,11 @@ def test_who_may_open_what(client, world, name, role):
     case = COVERED[name]
     if case.status is not None:
         type(world.application).objects.filter(pk=world.application.pk).update(status=case.status)
+    kwargs = case.kwargs(world)
+    if role == "revoked_contractor":
+        world.revoke()
     world.login(client, role)
-    url = reverse(name, kwargs=case.kwargs(world))
+    url = reverse(name, kwargs=kwargs)
 
     response = getattr(client, case.method)(url)
 
@@ -244,3 +306,25 @@ def test_who_may_open_what(client, world, name, role):
             assert response["Location"].startswith("/accounts/login/")
     else:
         assert response.status_code == 404, f"{role} got {response.status_code} from {name}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_company_dashboard_and_export_list_only_what_the_role_may_see(client, world, role):
+    """The dashboard's list and CSV export (no id in their URLs) go through the same rule."""
+    if role == "revoked_contractor":
+        world.revoke()
+    world.login(client, role)
+    reference = world.application.reference
+
+    page = client.get(reverse("enrollment:company_requests"))
+    export = client.get(reverse("enrollment:company_requests_export"))
+
+    if role == "anonymous":
+        assert page.status_code == export.status_code == 302
+    elif role in ("contractor", "other_contractor", "revoked_contractor"):
+        assert page.status_code == export.status_code == 200
+        body = b"".join(export.streaming_content).decode()
+        listed = reference in body and reference in page.content.decode()
+        assert listed == (role == "contractor"), f"{role} sees {reference}: {listed}"
+    else:
+        assert page.status_code == export.status_code == 404

@@ -7,7 +7,7 @@ same rule as the web portal, so another company's request is a 404 here too.
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -313,11 +313,43 @@ def attach_document(
 
     def answer() -> tuple[int, dict]:
         try:
-            document = services.document_upload(
-                application_id=application.pk, actor=request.user, kind=kind, upload=file
+            # The wizard's own service: an Authorization Form also becomes the customer's
+            # authorization record.
+            [document] = services.request_attach_documents(
+                application_id=application.pk, actor=request.user, uploads=[(kind, file)]
             )
         except ValidationError as exc:
             return 400, _error("invalid", _("The file was refused."), _validation_errors(exc))
         return 201, DocumentOut.from_orm(document).model_dump(mode="json")
+
+    return Reply(*idempotent(request, answer))
+
+
+class SigningLinkOut(Schema):
+    sent_to: str
+    expires_at: datetime
+
+
+@router.post(
+    "/requests/{request_id}/signing-link",
+    response={200: SigningLinkOut, 400: ErrorOut, 404: ErrorOut},
+)
+def signing_link(request: HttpRequest, request_id: int):
+    """Email the customer a one-time link to sign the authorization (older links stop working)."""
+    from .authorizations import authorization_link_send
+
+    application = get_request_for_user_or_404(
+        request.user, request_id, requests_editable_by(request.user)
+    )
+
+    def answer() -> tuple[int, dict]:
+        try:
+            link, _raw_token = authorization_link_send(
+                application_id=application.pk, actor=request.user
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages = getattr(exc, "messages", None) or [_("Only the filing company may ask.")]
+            return 400, _error("invalid", str(messages[0]))
+        return 200, {"sent_to": link.email, "expires_at": link.expires_at.isoformat()}
 
     return Reply(*idempotent(request, answer))

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enrollment.models import Application
+from enrollment.notifications import request_recipients
 from enrollment.services import TransitionError, request_mark_paid, request_mark_revisit_paid
 from msa_portal.emails import send_templated_email
 from msa_portal.money import format_cents
@@ -479,12 +480,6 @@ def payment_demo_finish(*, payment_id: int, paid: bool) -> Payment:
     return payment
 
 
-def _recipients(application: Application) -> tuple[list[str], list[str]]:
-    to = [application.customer_email] if application.customer_email else []
-    cc = [application.filed_by.email] if application.filed_by_id else []
-    return to or cc, cc if to else []
-
-
 def payment_send_receipt(*, payment_id: int) -> bool:
     """Email a paid fee's PDF receipt once; return False when there was nothing to send."""
     with transaction.atomic():
@@ -496,10 +491,9 @@ def payment_send_receipt(*, payment_id: int) -> bool:
         if payment.receipt_sent_at or not payment.has_receipt:
             return False
         application = payment.application
-        to, cc = _recipients(application)
+        # The designated contact, and the customer too: money is always a key email.
         send_templated_email(
-            to=to,
-            cc=cc,
+            to=request_recipients(application, key=True),
             template="payments/emails/receipt",
             context={"payment": payment, "application": application},
             attachments=[
@@ -526,10 +520,9 @@ def payment_send_refund_notice(*, refund_id: int) -> None:
         if refund.customer_notified_at:
             return
         application = refund.payment.application
-        to, cc = _recipients(application)
+        # The designated contact, and the customer too: money is always a key email.
         send_templated_email(
-            to=to,
-            cc=cc,
+            to=request_recipients(application, key=True),
             template="payments/emails/refund",
             context={"refund": refund, "payment": refund.payment, "application": application},
         )

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from enrollment.notifications import request_recipients
 from msa_portal.emails import send_templated_email
 
 from .ics import preparation_reminder, visit_ics
@@ -53,11 +54,9 @@ def send_visit_email(*, visit_id: int, kind: str) -> None:
         attachments.append(
             ("msa-visit.ics", visit_ics(visit=visit, cancel=kind == "cancelled"), "text/calendar")
         )
-    filed_by = application.filed_by
-    cc = [filed_by.email] if filed_by and filed_by.email != application.customer_email else []
+    # Every visit email matters to the customer too (the bag, the day, the outcome).
     send_templated_email(
-        to=[application.customer_email or (filed_by.email if filed_by else "")],
-        cc=cc,
+        to=request_recipients(application, key=True),
         template=f"scheduling/emails/visit_{kind}",
         context={
             "application": application,

@@ -206,3 +206,23 @@ def test_signing_with_a_stale_agreement_hash_is_refused(client, contractor, toke
     assert response.status_code == 400
     application.refresh_from_db()
     assert application.status == Status.DRAFT
+
+
+def test_a_contractor_asks_for_the_customers_signing_link(
+    client, contractor, token, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    application = ApplicationFactory(
+        filed_by=contractor,
+        contractor_company=contractor.company,
+        customer_email="rosa@example.com",
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(client, f"/api/v1/requests/{application.pk}/signing-link", token)
+
+    assert response.status_code == 200
+    assert response.json()["sent_to"] == "rosa@example.com"
+    assert any("rosa@example.com" in m.to for m in mail.outbox)
+    assert f"/requests/{application.pk}/authorize/" in mail.outbox[-1].body

@@ -4,19 +4,32 @@ No login and no CSRF (no cookie authentication); rate-limited per client address
 pre-check never looks up meter records, so it cannot be used to probe accounts.
 """
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.throttling import AnonRateThrottle
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
+from pydantic import Field as Bounds
 
 from .models import ApprovedProduct
 from .rules import SiteFacts
 from .selectors import check_site_facts
 
 Result = Literal["pass", "fail", "review"]
+
+
+def _integral(value):
+    # JSON has one number type: 200.0 is the integer 200 to a JSON client. Strings stay refused.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Bounds first, then the number's normalisation, so the schema states them as minimum/maximum.
+Amps = Annotated[Annotated[int, Bounds(ge=0, le=10_000)], BeforeValidator(_integral)]
+DeviceId = Annotated[Annotated[int, Bounds(ge=1, le=2**31 - 1)], BeforeValidator(_integral)]
 
 
 class PreCheckThrottle(AnonRateThrottle):
@@ -41,12 +54,14 @@ class SiteFactsIn(Schema):
     request_type: Literal["install", "removal", "replacement"] | None = None
     residential: bool | None = None
     meter_self_contained: bool | None = None
-    service_phase: Literal[1, 3] | None = None
-    service_wires: Literal[2, 3, 4] | None = None
+    service_phase: Annotated[Literal[1, 3], BeforeValidator(_integral)] | None = None
+    service_wires: Annotated[Literal[2, 3, 4], BeforeValidator(_integral)] | None = None
     service_voltage: str | None = Field(None, max_length=10, examples=["120/240"])
-    panel_rating_amps: int | None = Field(None, ge=0, le=10_000)
-    backfeed_amps: int | None = Field(None, ge=0, le=10_000)
-    device: int | None = Field(None, description="Approved Product List id; null for a removal")
+    panel_rating_amps: Amps | None = None
+    backfeed_amps: Amps | None = None
+    device: DeviceId | None = Field(
+        None, description="Approved Product List id; null for a removal"
+    )
     meter_socket_form: str | None = Field(None, max_length=10, examples=["2S"])
     socket_ring_type: Literal["ring", "ringless", "unknown"] | None = None
     comm_cable_in_liquidtight: bool | None = Field(

@@ -23,6 +23,19 @@ from .models import Application
 from .permissions import get_request_for_user_or_404, requests_editable_by, requests_visible_to
 from .selectors import devices_for, request_detail_queryset
 
+# What any call may answer: bad parameters, no or a revoked token, not yours, a reused
+# Idempotency-Key, too many requests. The shape is the API's error shape.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+class RequestPagination(LimitOffsetPagination):
+    """Pages of at most 100 requests; offsets bounded so the database never sees an overflow."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=100)
+        offset: int = Field(0, ge=0, le=10_000_000)
+
+
 router = Router(tags=["requests"], auth=ApiTokenAuth(), throttle=[TokenRateThrottle()])
 
 StatusName = Literal[
@@ -85,8 +98,8 @@ class RequestDetailOut(RequestOut):
         return list(obj.eligibility_results.all())
 
 
-@router.get("/requests", response=list[RequestOut])
-@paginate(LimitOffsetPagination)
+@router.get("/requests", response={200: list[RequestOut], **ERRORS})
+@paginate(RequestPagination)
 def list_requests(
     request: HttpRequest, status: StatusName | None = None, updated_since: datetime | None = None
 ):
@@ -99,7 +112,7 @@ def list_requests(
     return queryset
 
 
-@router.get("/requests/{request_id}", response=RequestDetailOut)
+@router.get("/requests/{request_id}", response={200: RequestDetailOut, **ERRORS})
 def get_request(request: HttpRequest, request_id: int):
     """One request with its site facts, timeline and eligibility results."""
     return get_request_for_user_or_404(
@@ -144,7 +157,7 @@ def _out(application: Application) -> dict:
 
 @router.post(
     "/requests",
-    response={201: RequestOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    response={201: RequestOut, 400: ErrorOut, 403: ErrorOut, 422: ErrorOut, **ERRORS},
 )
 def create_request(request: HttpRequest, payload: DraftIn):
     """Start a draft for a customer from its site facts (send an Idempotency-Key to retry)."""
@@ -189,7 +202,8 @@ def create_request(request: HttpRequest, payload: DraftIn):
 
 
 @router.post(
-    "/requests/{request_id}/cancel", response={200: RequestOut, 404: ErrorOut, 409: ErrorOut}
+    "/requests/{request_id}/cancel",
+    response={200: RequestOut, 404: ErrorOut, 409: ErrorOut, **ERRORS},
 )
 def cancel_request(request: HttpRequest, request_id: int):
     """Cancel a request before its visit is scheduled."""
@@ -209,7 +223,7 @@ def cancel_request(request: HttpRequest, request_id: int):
 
 @router.post(
     "/requests/{request_id}/checkout",
-    response={200: CheckoutOut, 404: ErrorOut, 409: ErrorOut, 503: ErrorOut},
+    response={200: CheckoutOut, 404: ErrorOut, 409: ErrorOut, 503: ErrorOut, **ERRORS},
 )
 def checkout_link(request: HttpRequest, request_id: int):
     """The page where the site-visit fee is paid ($279.22); the same open page on a retry."""
@@ -252,7 +266,9 @@ class DocumentOut(Schema):
     size: int
 
 
-@router.get("/requests/{request_id}/agreement", response={200: AgreementOut, 404: ErrorOut})
+@router.get(
+    "/requests/{request_id}/agreement", response={200: AgreementOut, 404: ErrorOut, **ERRORS}
+)
 def agreement(request: HttpRequest, request_id: int):
     """The exact Customer Agreement text to sign for this draft, and its SHA-256."""
     from .selectors import agreement_current, agreement_text, text_sha256
@@ -267,7 +283,7 @@ def agreement(request: HttpRequest, request_id: int):
 
 @router.post(
     "/requests/{request_id}/submit",
-    response={200: RequestOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: RequestOut, 400: ErrorOut, 404: ErrorOut, 409: ErrorOut, **ERRORS},
 )
 def submit(request: HttpRequest, request_id: int, payload: SubmitIn):
     """Sign the Customer Agreement (the text fetched from /agreement) and owe the fee."""
@@ -298,7 +314,7 @@ def submit(request: HttpRequest, request_id: int, payload: SubmitIn):
 
 @router.post(
     "/requests/{request_id}/documents",
-    response={201: DocumentOut, 400: ErrorOut, 404: ErrorOut},
+    response={201: DocumentOut, 409: ErrorOut, **ERRORS},
 )
 def attach_document(
     request: HttpRequest,
@@ -320,6 +336,8 @@ def attach_document(
             )
         except ValidationError as exc:
             return 400, _error("invalid", _("The file was refused."), _validation_errors(exc))
+        except services.TransitionError as exc:
+            return 409, _error("conflict", str(exc))
         return 201, DocumentOut.from_orm(document).model_dump(mode="json")
 
     return Reply(*idempotent(request, answer))
@@ -332,7 +350,7 @@ class SigningLinkOut(Schema):
 
 @router.post(
     "/requests/{request_id}/signing-link",
-    response={200: SigningLinkOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: SigningLinkOut, 400: ErrorOut, 404: ErrorOut, **ERRORS},
 )
 def signing_link(request: HttpRequest, request_id: int):
     """Email the customer a one-time link to sign the authorization (older links stop working)."""

@@ -46,3 +46,14 @@ def staff_user(db):
     from tests.factories import StaffFactory
 
     return StaffFactory()
+
+
+@pytest.fixture
+def seeded_agreement(db):
+    """The Customer Agreement the data migration seeds; transactional tests flush it away."""
+    import importlib
+
+    from django.apps import apps
+
+    seed = importlib.import_module("enrollment.migrations.0002_agreement_documents")
+    seed.seed_agreement(apps, None)

@@ -12,14 +12,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _agreement_seeded():
-    """Other transactional tests flush the database, seeded agreement included: seed it again."""
-    import importlib
-
-    from django.apps import apps
-
-    seed = importlib.import_module("enrollment.migrations.0002_agreement_documents")
-    seed.seed_agreement(apps, None)
+def _agreement_seeded(seeded_agreement):
+    """Other transactional tests flush the database, seeded agreement included."""
 
 
 # The wizard's answers for a removal, by field name: (kind, value).

@@ -253,6 +253,17 @@ def document_delete(request, pk: int, document_pk: int):
 # --- agreement, documents, answers, cancelling ----------------------------------------------
 
 
+def _refuse_signature(form, error: ValidationError, *, shown: str) -> None:
+    """Show why a signature was refused on its form, keeping the text the signer was shown."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+    form.data = form.data.copy()
+    form.data["shown_sha256"] = shown
+
+
 def _client_ip(request) -> str | None:
     # REMOTE_ADDR only: behind the proxy, SECURE_PROXY / a trusted middleware sets it right.
     return request.META.get("REMOTE_ADDR") or None
@@ -283,13 +294,7 @@ def agreement_sign(request, pk: int):
                 ip_address=_client_ip(request),
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
-            form.data = form.data.copy()
-            form.data["shown_sha256"] = shown
+            _refuse_signature(form, error, shown=shown)
         except services.TransitionError as error:
             messages.error(request, str(error))
             return redirect(application)
@@ -514,13 +519,7 @@ def authorization_link(request, pk: int, token: str):
                 )
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error.messages)
-            form.data = form.data.copy()
-            form.data["shown_sha256"] = shown
+            _refuse_signature(form, error, shown=shown)
         else:
             return _no_store(
                 render(

@@ -63,7 +63,22 @@ def assert_accessible(page) -> None:
 def assert_no_horizontal_scroll(page, width: int = 360) -> None:
     """Fail when the page is wider than the screen (content cut off or sideways scrolling)."""
     scroll_width = page.evaluate("document.scrollingElement.scrollWidth")
-    if scroll_width > width and os.environ.get("E2E_A11Y_REPORT"):
-        print(f"\nWIDE {page.url}: {scroll_width}")
+    if scroll_width <= width:
         return
-    assert scroll_width <= width, f"{page.url} scrolls sideways: {scroll_width}px > {width}px"
+    culprits = page.evaluate(WIDEST_ELEMENTS, width)
+    message = f"{page.url} scrolls sideways: {scroll_width}px > {width}px; widest: {culprits}"
+    if os.environ.get("E2E_A11Y_REPORT"):
+        print("\nWIDE", message)
+        return
+    raise AssertionError(message)
+
+
+# The innermost elements reaching past the right edge, to name the culprit in a failure.
+WIDEST_ELEMENTS = """(width) => [...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > width + 0.5)
+  .filter((e) => ![...e.children].some((c) => c.getBoundingClientRect().right > width + 0.5))
+  .slice(0, 5)
+  .map((e) => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (typeof e.className === 'string' && e.className
+      ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+    + ' "' + (e.textContent || '').trim().slice(0, 40) + '"')"""

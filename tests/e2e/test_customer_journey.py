@@ -207,3 +207,43 @@ def test_a_customer_checks_applies_signs_pays_answers_staff_and_picks_a_window(
     checkpoint(page)
     application.refresh_from_db()
     assert application.status == Status.SCHEDULED
+
+
+FOCUSED = """() => {
+  const e = document.activeElement;
+  return {tag: e.tagName.toLowerCase(), name: e.getAttribute('name') || '', value: e.value || '',
+          text: (e.textContent || '').trim(), checked: !!e.checked,
+          outline: getComputedStyle(e).outlineStyle !== 'none'
+                   || getComputedStyle(e).boxShadow !== 'none'};
+}"""
+
+
+def test_the_wizards_first_step_works_by_keyboard_alone(page, live_server, demo_data):
+    log_in(page, CUSTOMER_EMAIL)
+    expect(page.get_by_role("link", name="Start a new request").first).to_be_visible()
+    page.goto("/requests/new/")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    page.keyboard.press("Tab")
+    first = page.evaluate(FOCUSED)
+    assert first["text"] == "Skip to main content", first
+    page.keyboard.press("Enter")  # skip the navigation: focus moves to <main>
+    stops = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        stops.append(focused)
+        assert focused["outline"], f"no visible focus on {focused}"
+        if focused["name"] == "request_type" and not focused["checked"]:
+            page.keyboard.press("Space")
+            assert page.evaluate(FOCUSED)["checked"]
+        if focused["name"] == "next":
+            break
+    else:
+        pytest.fail(f"Tab never reached 'Save and continue': {stops}")
+    assert any(s["name"] == "request_type" for s in stops), stops
+    chosen = page.locator("input[name=request_type]:checked").get_attribute("value")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Account and meter")
+    application = Application.objects.get(applicant__email=CUSTOMER_EMAIL)
+    assert application.request_type == chosen

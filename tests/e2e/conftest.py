@@ -4,6 +4,7 @@ pytest-playwright's own ``page`` fixture is used so that a failing journey saves
 under var/test-results/ (``--screenshot=only-on-failure`` in pyproject.toml).
 """
 
+import io
 import os
 import re
 import shutil
@@ -93,3 +94,17 @@ def panel_png() -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    """The demo data (seed_demo), plus the Customer Agreement text that a migration loads: an
+    earlier transactional test's flush removes migration data, and the journeys sign it."""
+    import importlib
+
+    from django.apps import apps
+    from django.core.management import call_command
+
+    migration = importlib.import_module("enrollment.migrations.0002_agreement_documents")
+    migration.seed_agreement(apps, None)
+    call_command("seed_demo", stdout=io.StringIO())

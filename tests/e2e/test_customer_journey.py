@@ -6,7 +6,6 @@ Every page the customer meets is checked with axe-core and at 360 px wide (``che
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.demo import CUSTOMER_EMAIL, DEMO_PASSWORD, STAFF_EMAIL
@@ -16,11 +15,6 @@ from enrollment.models import Application, Status
 from tests.e2e.conftest import checkpoint, label, panel_png
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_data(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def log_in(page, email: str) -> None:

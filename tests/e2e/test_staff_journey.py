@@ -7,7 +7,6 @@ checked with axe-core and at 360 px wide (``checkpoint``).
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.demo import CUSTOMER_EMAIL, DEMO_PASSWORD, STAFF_EMAIL
@@ -23,9 +22,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def request_under_review(db):
+def request_under_review(demo_data):
     """The demo customer's install request, paid, checked by the eligibility task, under review."""
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     application = ApplicationFactory(
         applicant=User.objects.get(email=CUSTOMER_EMAIL),
         status=Status.AWAITING_PAYMENT,

@@ -55,3 +55,22 @@ def test_a_newcomer_signs_up_verifies_logs_in_and_resets_the_password(page, live
     health = page.request.get(f"{live_server.url}/healthz/")
     assert health.status == 200
     assert health.json()["status"] == "ok"
+
+
+def test_a_wrong_password_is_announced_and_a_missing_email_is_linked_to_its_field(page):
+    page.goto("/accounts/login/")
+    page.get_by_label(label("Email")).fill("nobody@example.com")
+    page.get_by_label(label("Password")).fill("not-the-password")
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("alert")).to_contain_text("not correct")
+    checkpoint(page)
+
+    page.goto("/accounts/password/reset/")
+    page.get_by_label(label("Email")).fill("not an address")
+    page.locator("main form").evaluate("form => form.noValidate = true")  # server-side check
+    page.get_by_role("button", name="Reset My Password").click()
+    email = page.get_by_label(label("Email"))
+    expect(email).to_have_attribute("aria-invalid", "true")
+    described = (email.get_attribute("aria-describedby") or "").split()
+    assert any("valid email" in page.locator(f"[id='{i}']").inner_text() for i in described)
+    checkpoint(page)

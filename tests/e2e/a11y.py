@@ -3,6 +3,9 @@
 axe-core (vendored under tests/e2e/vendor/axe-core, MPL-2.0) is served to the page from a
 same-origin URL through Playwright's request routing, so the site's Content-Security-Policy
 (``script-src 'self'``) stays in force during the check: no ``bypass_csp`` is needed.
+
+Set ``E2E_A11Y_REPORT=1`` while fixing templates to print every finding and carry on instead of
+failing at the first page (test_a11y_checks.py then fails, as it should).
 """
 
 import os

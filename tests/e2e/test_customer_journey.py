@@ -158,6 +158,8 @@ def test_a_customer_checks_applies_signs_pays_answers_staff_and_picks_a_window(
     application.refresh_from_db()
     assert application.status == Status.UNDER_REVIEW
     assert application.eligibility_outcome
+    expect(page.get_by_role("heading", name="Eligibility, rule by rule")).to_be_visible()
+    expect(page.get_by_text("Account and meter match our records")).to_be_visible()
     checkpoint(page)
     status_url = page.url
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, label
+from tests.e2e.conftest import PHONE, checkpoint, label
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -89,6 +89,7 @@ def test_a_contractor_files_the_customer_signs_by_link_and_the_dashboard_shows_i
     expect(page.get_by_role("heading", level=1)).to_contain_text("Photos")
     page.get_by_role("button", name="Email the customer a signing link").click()
     expect(page.get_by_text("A link was sent to dana@example.com")).to_be_visible()
+    checkpoint(page)
     message = mail.outbox[-1]
     assert message.to == ["dana@example.com"]
     link = re.search(r"https?://\S+/authorize/\S+/", message.body).group(0)
@@ -99,6 +100,7 @@ def test_a_contractor_files_the_customer_signs_by_link_and_the_dashboard_shows_i
     customer = customer_context.new_page()
     customer.goto(path)
     expect(customer.get_by_role("heading", level=1)).to_have_text("Authorize your contractor")
+    checkpoint(customer)
     expect(customer.get_by_role("region", name="Customer Agreement text")).to_contain_text(
         "Authorization Form"
     )
@@ -106,6 +108,7 @@ def test_a_contractor_files_the_customer_signs_by_link_and_the_dashboard_shows_i
     customer.get_by_label(re.compile("I authorize the contractor")).check()
     customer.get_by_role("button", name="Sign the authorization").click()
     expect(customer.get_by_role("heading", level=1)).to_contain_text("authorization is signed")
+    checkpoint(customer)
     # The link works once.
     customer.goto(path)
     expect(customer.get_by_role("heading", level=1)).to_have_text(
@@ -118,10 +121,12 @@ def test_a_contractor_files_the_customer_signs_by_link_and_the_dashboard_shows_i
     expect(page.get_by_text("The customer's authorization is on file.")).to_be_visible()
     page.get_by_role("button", name="Save and continue").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Review")
+    checkpoint(page)
 
     page.goto("/requests/company/")
     row = page.get_by_role("row").filter(has_text="Dana Customer")
     expect(row).to_contain_text("On file")
+    checkpoint(page)
     expect(row).to_contain_text("Draft")
     page.get_by_label(label("Search")).fill("8631 Rush")
     page.get_by_role("button", name="Filter").click()

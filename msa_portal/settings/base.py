@@ -300,3 +300,20 @@ CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "task": "payments.tasks.reconcile_payments",
     "schedule": 600.0,
 }
+
+# --- reliability (issue 9) ---
+# A worker killed mid-task (kill -9, lost machine) leaves its message unacknowledged in Redis;
+# Redis hands it to another worker once it has been out this long. It must outlast the longest
+# task and the longest countdown a task is retried with (retry_backoff_max is 120 s), or a slow
+# task would run twice at once: an hour, kombu's default, said here so nobody lowers it blindly.
+# Tests shorten it by the environment so a redelivery takes seconds.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # How often a worker looks for messages out longer than that (kombu: every
+        # interval x throttle seconds); a short timeout wants a scan every second.
+        "unacked_restore_interval": min(10, max(1, CELERY_VISIBILITY_TIMEOUT // 4)),
+        "unacked_restore_throttle": 1 if CELERY_VISIBILITY_TIMEOUT < 60 else 10,
+    }
+)

@@ -317,3 +317,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS.update(
         "unacked_restore_throttle": 1 if CELERY_VISIBILITY_TIMEOUT < 60 else 10,
     }
 )
+
+# The load test (make load, scripts/loadtest.sh) only: a trivial view at /loadtest/ping/ as the
+# in-run baseline, and allauth's per-address rate limits off, since fifty users log in from one
+# address. Off by default; the production settings refuse it.
+LOADTEST_ENABLED = env.bool("LOADTEST_ENABLED", default=False)
+if LOADTEST_ENABLED:
+    ACCOUNT_RATE_LIMITS = False

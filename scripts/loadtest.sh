@@ -69,7 +69,7 @@ locust() {
         --users "$USERS" --spawn-rate 25 --only-summary --loglevel WARNING "$@"
 }
 echo "== the mix: $USERS users for $TIME"
-locust --run-time "$TIME" --csv "$OUT/mix" Visitor Customer Staff > "$OUT/mix.log" 2>&1 || true
+locust --run-time "$TIME" --csv "$OUT/mix" --csv-full-history Visitor Customer Staff > "$OUT/mix.log" 2>&1 || true
 echo "== the trivial view: $USERS users for $PING_TIME"
 locust --run-time "$PING_TIME" --csv "$OUT/ping" Ping > "$OUT/ping.log" 2>&1 || true
 

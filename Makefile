@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: run test install lint format migrate seed worker beat vendor-bootstrap lock clean
+.PHONY: run test install lint format migrate seed worker beat vendor-bootstrap lock clean load
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ run: install
 ## Run the whole test suite (integration tests need PostgreSQL and Redis: see .ci/run).
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Load test (not part of `make test`): 50 users, 60 s, gunicorn + PostgreSQL on 127.0.0.1; see BENCHMARKS.md.
+load: install
+	PY=$(PY) scripts/loadtest.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

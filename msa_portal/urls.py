@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("program/", views.ProgramView.as_view(), name="program"),
     path("healthz/", views.healthz, name="healthz"),
+    path("loadtest/ping/", views.loadtest_ping, name="loadtest_ping"),
     path("accounts/", include("allauth.urls")),
     path("company/", include("accounts.urls")),
     path("requests/", include("enrollment.urls")),

@@ -1,5 +1,6 @@
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -32,3 +33,11 @@ def admin_login(request, extra_context=None):
     return redirect_to_login(
         request.GET.get("next") or reverse("admin:index"), login_url=reverse("account_login")
     )
+
+
+@require_GET
+def loadtest_ping(request):
+    """The trivial Django view the load test compares pages with; absent unless enabled."""
+    if not settings.LOADTEST_ENABLED:
+        raise Http404
+    return HttpResponse("pong", content_type="text/plain")

@@ -102,6 +102,23 @@ def verify_webhook(*, payload: bytes, signature: str) -> dict:
         raise InvalidWebhook("missing secret or signature")
     try:
         stripe.Webhook.construct_event(payload, signature, secret)
-        return json.loads(payload)
-    except (stripe.SignatureVerificationError, ValueError) as exc:
+        event = json.loads(payload)
+    # The SDK reads the body before it checks its shape: a signed body that is not an event
+    # object raises AttributeError or TypeError, not its own error.
+    except (stripe.SignatureVerificationError, ValueError, AttributeError, TypeError) as exc:
         raise InvalidWebhook(type(exc).__name__) from exc
+    if not _is_event(event):
+        raise InvalidWebhook("not an event")
+    return event
+
+
+def _is_event(event) -> bool:
+    """Whether a verified body has an event's shape: an id, a type and a data object."""
+    return (
+        isinstance(event, dict)
+        and isinstance(event.get("id"), str)
+        and bool(event["id"])
+        and isinstance(event.get("type"), str)
+        and isinstance(event.get("data"), dict)
+        and isinstance(event["data"].get("object"), dict)
+    )

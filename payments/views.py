@@ -1,4 +1,5 @@
 import contextlib
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +20,8 @@ from . import services, stripe_client
 from .errors import InvalidWebhook, PaymentError, ProviderUnavailable
 from .models import Payment
 from .receipts import receipt_pdf
+
+logger = logging.getLogger(__name__)
 
 PROVIDER_DOWN = gettext_lazy(
     "The payment service did not answer, so nothing was charged. Your request is saved: "
@@ -124,5 +127,11 @@ def stripe_webhook(request):
         )
     except InvalidWebhook:
         return HttpResponseBadRequest("invalid signature")
-    services.payment_handle_event(event=event, provider=Payment.Provider.STRIPE)
+    try:
+        services.payment_handle_event(event=event, provider=Payment.Provider.STRIPE)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        # A signed event whose object has a shape the handler cannot read: nothing was stored
+        # (the handler's transaction rolled back); logged as an error so someone looks.
+        logger.exception("event %s of type %s could not be read", event["id"], event["type"])
+        return HttpResponseBadRequest("malformed event")
     return HttpResponse("ok")

@@ -310,3 +310,27 @@ MSA_API_TOKEN_RATE = env("MSA_API_TOKEN_RATE", default="120/m")
 MSA_AUTHORIZATION_LINK_DAYS = env.int("MSA_AUTHORIZATION_LINK_DAYS", default=7)
 # Rows per page on a contractor company's requests dashboard.
 MSA_COMPANY_REQUESTS_PER_PAGE = env.int("MSA_COMPANY_REQUESTS_PER_PAGE", default=25)
+
+# --- reliability (issue 9) ---
+# A worker killed mid-task (kill -9, lost machine) leaves its message unacknowledged in Redis;
+# Redis hands it to another worker once it has been out this long. It must outlast the longest
+# task and the longest countdown a task is retried with (retry_backoff_max is 120 s), or a slow
+# task would run twice at once: an hour, kombu's default, said here so nobody lowers it blindly.
+# Tests shorten it by the environment so a redelivery takes seconds.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        # How often a worker looks for messages out longer than that (kombu: every
+        # interval x throttle seconds); a short timeout wants a scan every second.
+        "unacked_restore_interval": min(10, max(1, CELERY_VISIBILITY_TIMEOUT // 4)),
+        "unacked_restore_throttle": 1 if CELERY_VISIBILITY_TIMEOUT < 60 else 10,
+    }
+)
+
+# The load test (make load, scripts/loadtest.sh) only: a trivial view at /loadtest/ping/ as the
+# in-run baseline, and allauth's per-address rate limits off, since fifty users log in from one
+# address. Off by default; the production settings refuse it.
+LOADTEST_ENABLED = env.bool("LOADTEST_ENABLED", default=False)
+if LOADTEST_ENABLED:
+    ACCOUNT_RATE_LIMITS = False

@@ -34,6 +34,9 @@ PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="stripe")
 if PAYMENT_PROVIDER != "stripe":
     raise ImproperlyConfigured("The demo payment provider is refused in production.")
 
+if env.bool("LOADTEST_ENABLED", default=False):
+    raise ImproperlyConfigured("LOADTEST_ENABLED (rate limits off) is refused in production.")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]

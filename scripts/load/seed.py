@@ -1,0 +1,56 @@
+"""Sample requests for the load test: run with `manage.py shell` against the load database only.
+
+Makes LOAD_REQUESTS requests (default 3,000) spread over sample customers, in the states a live
+program holds, plus a few for the demo customer whose status pages the virtual users open, and
+writes those ids to LOAD_IDS_FILE. Uses the test factories' .build() (no extra rows per request).
+"""
+
+import os
+import random
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils import timezone
+
+from accounts.demo import CUSTOMER_EMAIL
+from accounts.models import User
+from eligibility.models import ApprovedProduct
+from enrollment.models import Application, Status
+from tests.factories import ApplicationFactory
+
+TOTAL = int(os.environ.get("LOAD_REQUESTS", "3000"))
+IDS_FILE = Path(os.environ.get("LOAD_IDS_FILE", "var/load/customer_requests.txt"))
+STATES = [Status.UNDER_REVIEW] * 5 + [Status.SUBMITTED, Status.INFO_REQUESTED, Status.APPROVED]
+STATES += [Status.SCHEDULED, Status.COMPLETED, Status.REJECTED, Status.CANCELLED, Status.DRAFT]
+
+rng = random.Random(9)
+devices = list(ApprovedProduct.objects.filter(status=ApprovedProduct.Status.ACTIVE))
+demo_customer = User.objects.get(email=CUSTOMER_EMAIL)
+customers = User.objects.bulk_create(
+    User(email=f"load-{n}@example.com", full_name=f"Load Customer {n} (sample)")
+    for n in range(TOTAL // 10)
+)
+now = timezone.now()
+
+
+def sample(applicant, status):
+    submitted = now - timedelta(days=rng.randint(0, 60), minutes=rng.randint(0, 1440))
+    return ApplicationFactory.build(
+        applicant=applicant,
+        filed_by=applicant,
+        customer_name=applicant.full_name,
+        customer_email=applicant.email,
+        device=rng.choice(devices),
+        status=status,
+        submitted_at=None if status == Status.DRAFT else submitted,
+    )
+
+
+SHOWN = [Status.UNDER_REVIEW, Status.SUBMITTED, Status.INFO_REQUESTED, Status.APPROVED]
+SHOWN += [Status.SCHEDULED]
+rows = [sample(demo_customer, SHOWN[n % len(SHOWN)]) for n in range(10)]
+rows += [sample(rng.choice(customers), rng.choice(STATES)) for _ in range(TOTAL - len(rows))]
+created = Application.objects.bulk_create(rows, batch_size=500)
+IDS_FILE.parent.mkdir(parents=True, exist_ok=True)
+IDS_FILE.write_text("\n".join(str(a.pk) for a in created[:10]) + "\n")
+print(f"load seed: {len(created)} requests, {len(customers)} sample customers")

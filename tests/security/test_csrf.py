@@ -1,0 +1,50 @@
+"""CSRF everywhere: a signed-in user's browser tricked into posting changes nothing."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from enrollment.models import Status
+from tests.backoffice.conftest import make_request
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "data"),
+    [
+        ("enrollment:request_cancel", Status.UNDER_REVIEW, {"reason": "forged"}),
+        ("enrollment:info_answer", Status.INFO_REQUESTED, {"answer": "forged"}),
+        ("enrollment:agreement_sign", Status.DRAFT, {"signer_name": "x", "consent": "on"}),
+        ("payments:checkout_start", Status.AWAITING_PAYMENT, {}),
+    ],
+)
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(name, status, data):
+    user = UserFactory()
+    application = make_request(status, applicant=user)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(user)
+
+    response = browser.post(reverse(name, kwargs={"pk": application.pk}), data)
+
+    assert response.status_code == 403
+    assert b"CSRF" in response.content
+    application.refresh_from_db()
+    assert application.status == status
+    assert not application.payments.exists()
+
+
+def test_staff_decisions_need_the_csrf_token(staff_user):
+    application = make_request(Status.UNDER_REVIEW)
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(staff_user)
+
+    response = browser.post(
+        reverse("admin:enrollment_application_approve", args=[application.pk]), {"note": ""}
+    )
+
+    assert response.status_code == 403
+    assert b"CSRF" in response.content
+    application.refresh_from_db()
+    assert application.status == Status.UNDER_REVIEW

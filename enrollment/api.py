@@ -4,12 +4,13 @@ Authenticated by personal API tokens; every read goes through ``enrollment.permi
 same rule as the web portal, so another company's request is a 404 here too.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -108,7 +109,10 @@ def list_requests(
     if status:
         queryset = queryset.filter(status=status)
     if updated_since:
-        queryset = queryset.filter(updated_at__gt=updated_since)
+        # Any offset JSON allows, as UTC: the database refuses offsets past ±15:59.
+        if timezone.is_naive(updated_since):
+            updated_since = timezone.make_aware(updated_since, UTC)
+        queryset = queryset.filter(updated_at__gt=updated_since.astimezone(UTC))
     return queryset
 
 

@@ -116,3 +116,13 @@ def test_each_token_is_throttled(client, contractor, token, settings):
 
     assert statuses == [200, 200, 200, 429]
     assert get(client, "/api/v1/requests", other_raw).status_code == 200
+
+
+def test_polling_accepts_any_offset_json_allows(client, contractor, token):
+    filed_by(contractor)
+
+    response = get(client, "/api/v1/requests", token, updated_since="2026-01-01T00:00:00+20:07")
+    naive = get(client, "/api/v1/requests", token, updated_since="2026-01-01T00:00:00")
+
+    assert response.status_code == naive.status_code == 200
+    assert response.json()["count"] == naive.json()["count"] == 1

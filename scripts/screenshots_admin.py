@@ -222,10 +222,11 @@ def shoot(request_path: str) -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1600, "height": 900})
-        page.goto(f"{BASE}/admin/login/")
-        page.fill("#id_username", "staff@example.com")
+        # Admin logins go through the portal's (throttled) login page.
+        page.goto(f"{BASE}/accounts/login/?next=/admin/")
+        page.fill("#id_login", "staff@example.com")
         page.fill("#id_password", "msa-demo-2026")
-        page.click("input[type=submit]")
+        page.click("button[type=submit]")
         page.wait_for_url(f"{BASE}/admin/")
         page.goto(f"{BASE}/admin/enrollment/application/?status__exact=under_review")
         page.click("#toggle-nav-sidebar")  # remembered for the next pages

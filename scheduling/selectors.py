@@ -317,13 +317,12 @@ def requests_sla(
     return rows
 
 
-def requests_with_sla_risk(
-    *, applications: QuerySet[Application], risks: set[str], today: date | None = None
-) -> list[int]:
-    """Ids of the open requests whose risk is one of ``risks`` (for filters and the dashboard).
+def _near_target(
+    *, applications: QuerySet[Application], today: date | None = None
+) -> dict[int, SlaRow]:
+    """SLA rows of the open requests submitted long enough ago to be near their due date.
 
-    Only requests submitted long enough ago to be near their due date are examined: a pause only
-    moves a due date later, so the cheap date filter never drops a request at risk.
+    A pause only moves a due date later, so the cheap date filter never drops a request at risk.
     """
     calendar = get_calendar()
     today = today or timezone.localdate()
@@ -331,8 +330,16 @@ def requests_with_sla_risk(
     cutoff = today
     while calendar.nth_business_day_after(cutoff, settings.MSA_TARGET_BUSINESS_DAYS) > horizon:
         cutoff -= timedelta(days=1)
-    candidates = applications.filter(submitted_at__date__lte=cutoff)
-    rows = requests_sla(applications=candidates, today=today)
+    return requests_sla(
+        applications=applications.filter(submitted_at__date__lte=cutoff), today=today
+    )
+
+
+def requests_with_sla_risk(
+    *, applications: QuerySet[Application], risks: set[str], today: date | None = None
+) -> list[int]:
+    """Ids of the open requests whose risk is one of ``risks`` (for filters and the dashboard)."""
+    rows = _near_target(applications=applications, today=today)
     return [pk for pk, row in rows.items() if row.risk in risks]
 
 
@@ -371,19 +378,15 @@ def visit_figures(*, today: date) -> VisitFigures:
     if spans:
         middle = len(spans) // 2
         median = float(spans[middle]) if len(spans) % 2 else (spans[middle - 1] + spans[middle]) / 2
-    risky = requests_with_sla_risk(
-        applications=Application.objects.all(),
-        risks={SlaRisk.AT_RISK, SlaRisk.OVERDUE},
-        today=today,
-    )
-    overdue = requests_with_sla_risk(
-        applications=Application.objects.filter(pk__in=risky), risks={SlaRisk.OVERDUE}, today=today
-    )
+    risks = [
+        row.risk
+        for row in _near_target(applications=Application.objects.all(), today=today).values()
+    ]
     return VisitFigures(
         completed=by_state.get(Visit.State.COMPLETED, 0),
         failed=by_state.get(Visit.State.FAILED, 0),
         failed_by_code=failed_by_code,
         median_business_days_to_visit=median,
-        at_risk=len(risky) - len(overdue),
-        overdue=len(overdue),
+        at_risk=risks.count(SlaRisk.AT_RISK),
+        overdue=risks.count(SlaRisk.OVERDUE),
     )

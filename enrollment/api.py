@@ -80,6 +80,10 @@ class RuleOut(Schema):
     result: Literal["pass", "fail", "review"]
     message: str
 
+    @staticmethod
+    def resolve_message(obj) -> str:
+        return obj.text
+
 
 class RequestDetailOut(RequestOut):
     site_facts: dict

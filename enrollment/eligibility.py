@@ -9,7 +9,7 @@ outcome through ``enrollment.services``.
 import logging
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from eligibility.rules import Report
@@ -45,9 +45,12 @@ def _store_results(application: Application, report: Report) -> int:
     create, update = [], []
     for position, rule_result in enumerate(report.rules):
         row = existing.pop(rule_result.code, None)
+        with translation.override("en"):
+            english = rule_result.text
         values = {
             "result": str(rule_result.result),
-            "message": rule_result.message,
+            "message": english,
+            "message_data": rule_result.message.as_data(),
             "position": position,
         }
         if row is None:
@@ -62,7 +65,9 @@ def _store_results(application: Application, report: Report) -> int:
             row.checked_at = now
             update.append(row)
     EligibilityResult.objects.bulk_create(create)
-    EligibilityResult.objects.bulk_update(update, ["result", "message", "position", "checked_at"])
+    EligibilityResult.objects.bulk_update(
+        update, ["result", "message", "message_data", "position", "checked_at"]
+    )
     if existing:  # rules that no longer exist
         EligibilityResult.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
     return len(create) + len(update) + len(existing)

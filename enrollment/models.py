@@ -518,6 +518,8 @@ class EligibilityResult(models.Model):
     code = models.CharField(_("rule"), max_length=40)
     result = models.CharField(_("result"), max_length=10, choices=EligibilityOutcome)
     message = models.TextField(_("message"))
+    # The message as its English text and parameters, so each reader gets it in their language.
+    message_data = models.JSONField(_("message data"), default=dict, blank=True, editable=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     checked_at = models.DateTimeField(_("checked at"))
 
@@ -543,6 +545,15 @@ class EligibilityResult(models.Model):
         from eligibility.rules import rule_title
 
         return rule_title(self.code)
+
+    @property
+    def text(self) -> str:
+        """The message in the active language (rows from before translation read as stored)."""
+        from eligibility.rules import RuleMessage
+
+        if not self.message_data:
+            return self.message
+        return str(RuleMessage.from_data(self.message_data))
 
 
 class AuthorizationMethod(models.TextChoices):

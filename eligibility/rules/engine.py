@@ -3,7 +3,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -87,13 +87,85 @@ class CheckContext:
 
 
 @dataclass(frozen=True)
+class RuleMessage:
+    """A rule's words kept as their English text and parameters, translated when read.
+
+    A stored result is read later in the reader's language, not the language of the worker that
+    ran the check. ``program.py`` writes ``_("... %(amps)s A ...") % {"amps": 200}``: ``_`` is
+    this class, so makemessages collects the text and ``%`` keeps the parameters apart.
+    Parameters are plain values, other messages, or a ``RuleMessageList``.
+    """
+
+    text: str
+    params: dict = field(default_factory=dict)
+
+    def __mod__(self, params: dict) -> "RuleMessage":
+        return RuleMessage(self.text, dict(params))
+
+    def __str__(self) -> str:
+        translated = gettext(self.text)
+        if not self.params:
+            return translated
+        return translated % {name: _render(value) for name, value in self.params.items()}
+
+    def as_data(self) -> dict:
+        return {"text": self.text, "params": {k: _as_data(v) for k, v in self.params.items()}}
+
+    @classmethod
+    def from_data(cls, data: dict) -> "RuleMessage":
+        return cls(data["text"], {k: _from_data(v) for k, v in data.get("params", {}).items()})
+
+
+@dataclass(frozen=True)
+class RuleMessageList:
+    """Several messages read as one parameter, joined by a (translated) separator."""
+
+    items: tuple
+    separator: RuleMessage
+
+    def __str__(self) -> str:
+        return str(self.separator).join(str(item) for item in self.items)
+
+
+def _render(value) -> str | int:
+    return value if isinstance(value, int | float) else str(value)
+
+
+def _as_data(value):
+    if isinstance(value, RuleMessage):
+        return {"message": value.as_data()}
+    if isinstance(value, RuleMessageList):
+        return {
+            "items": [_as_data(item) for item in value.items],
+            "separator": value.separator.as_data(),
+        }
+    return value
+
+
+def _from_data(value):
+    if isinstance(value, dict) and "message" in value:
+        return RuleMessage.from_data(value["message"])
+    if isinstance(value, dict) and "items" in value:
+        return RuleMessageList(
+            items=tuple(_from_data(item) for item in value["items"]),
+            separator=RuleMessage.from_data(value["separator"]),
+        )
+    return value
+
+
+@dataclass(frozen=True)
 class RuleResult:
     code: str
     result: Outcome
-    message: str
+    message: RuleMessage
+
+    @property
+    def text(self) -> str:
+        """The message in the active language."""
+        return str(self.message)
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "result": str(self.result), "message": str(self.message)}
+        return {"code": self.code, "result": str(self.result), "message": self.text}
 
 
 @dataclass(frozen=True)
@@ -109,15 +181,16 @@ class Report:
         return [r for r in self.rules if r.result == Outcome.FAIL]
 
 
-RuleFunction = Callable[[SiteFacts, CheckContext], tuple[Outcome, str]]
+RuleFunction = Callable[[SiteFacts, CheckContext], tuple[Outcome, RuleMessage]]
 _RULES: dict[str, RuleFunction] = {}
-_TITLES: dict[str, str] = {}
+_TITLES: dict[str, RuleMessage | str] = {}
+_ = RuleMessage  # marks the text below for makemessages
 RULE_ERROR_MESSAGE = _(
     "We could not check this automatically; staff will review it with your request."
 )
 
 
-def rule(code: str, *, title: str = "") -> Callable[[RuleFunction], RuleFunction]:
+def rule(code: str, *, title: RuleMessage | str = "") -> Callable[[RuleFunction], RuleFunction]:
     """Register a rule under its stable code; rules run in registration order."""
 
     def register(function: RuleFunction) -> RuleFunction:
@@ -143,7 +216,8 @@ def registered_codes() -> list[str]:
 
 def rule_title(code: str) -> str:
     """Return the short plain-language name of a rule, or its code when it has none."""
-    return str(_TITLES.get(code) or code)
+    title = _TITLES.get(code)
+    return str(title) if title else code
 
 
 def _run(code: str, function: RuleFunction, facts: SiteFacts, context: CheckContext):
@@ -151,10 +225,12 @@ def _run(code: str, function: RuleFunction, facts: SiteFacts, context: CheckCont
     # take the whole check down: it asks for a person instead.
     try:
         result, message = function(facts, context)
-        return RuleResult(code=code, result=Outcome(result), message=str(message))
+        if not isinstance(message, RuleMessage):
+            message = RuleMessage(str(message))
+        return RuleResult(code=code, result=Outcome(result), message=message)
     except Exception:
         logger.exception("eligibility rule %s raised; answering review", code)
-        return RuleResult(code=code, result=Outcome.REVIEW, message=str(RULE_ERROR_MESSAGE))
+        return RuleResult(code=code, result=Outcome.REVIEW, message=RULE_ERROR_MESSAGE)
 
 
 def evaluate(facts: SiteFacts, context: CheckContext | None = None) -> Report:

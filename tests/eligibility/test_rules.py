@@ -77,7 +77,7 @@ def test_a_complete_eligible_site_passes_every_rule():
     assert report.outcome == PASS
     assert [r.code for r in report.rules] == registered_codes()
     assert len(report.rules) == 13
-    assert all(r.message for r in report.rules)
+    assert all(r.text for r in report.rules)
 
 
 # METER_SELF_CONTAINED
@@ -109,7 +109,7 @@ def test_service_must_be_single_phase_three_wire_240(phase, wires, voltage, expe
 
 def test_wrong_service_message_names_what_was_found():
     facts = replace(GOOD, service_phase=3, service_voltage="120/208")
-    assert "3-phase" in result_of("SERVICE_1PH_3W_240", facts).message
+    assert "3-phase" in result_of("SERVICE_1PH_3W_240", facts).text
 
 
 # PANEL_MAX_200A
@@ -122,7 +122,7 @@ def test_panel_rated_200a_passes_and_201a_fails(amps, expected):
 def test_unknown_panel_rating_needs_review_and_says_what_is_needed():
     result = result_of("PANEL_MAX_200A", replace(GOOD, panel_rating_amps=None))
     assert result.result == REVIEW
-    assert "rating" in result.message
+    assert "rating" in result.text
 
 
 # BACKFEED_WITHIN_RATING
@@ -193,7 +193,7 @@ def test_install_without_a_device_fails_device_approved():
     facts = replace(GOOD, device=None)
     result = result_of("DEVICE_APPROVED", facts, replace(CONTEXT, device=None))
     assert result.result == FAIL
-    assert "Approved Product List" in result.message
+    assert "Approved Product List" in result.text
 
 
 # DEVICE_REQUIREMENTS
@@ -224,7 +224,7 @@ def test_device_requirements_at_their_boundaries(device_changes, fact_changes, e
 def test_ring_requirement_message_says_ring_type():
     facts = replace(GOOD, socket_ring_type="ringless")
     context = replace(CONTEXT, device={**ISOLATING, "ring_requirement": "ring"})
-    assert "ring-type" in result_of("DEVICE_REQUIREMENTS", facts, context).message
+    assert "ring-type" in result_of("DEVICE_REQUIREMENTS", facts, context).text
 
 
 # Removal: no device is installed, so the device rules do not apply.
@@ -288,7 +288,7 @@ def test_meter_record_disagreeing_with_entered_facts_needs_review():
     record = {**CONTEXT.meter_record, "panel_rating_amps": 100}
     result = result_of("METER_RECORD_MATCH", GOOD, replace(CONTEXT, meter_record=record))
     assert result.result == REVIEW
-    assert "panel rating" in result.message
+    assert "panel rating" in result.text
 
 
 def test_meter_record_is_not_revealed_by_the_public_pre_check():
@@ -401,6 +401,6 @@ def test_any_combination_of_facts_gives_a_result_for_every_rule(
     )
     report = evaluate(facts, CheckContext(device=device))
     assert len(report.rules) == len(registered_codes())
-    assert all(r.message and r.message != "" for r in report.rules)
+    assert all(r.text and r.text != "" for r in report.rules)
     # The "never a crash" safety net must not be what answers: no rule raises on valid facts.
-    assert not any("could not check this automatically" in r.message for r in report.rules)
+    assert not any("could not check this automatically" in r.text for r in report.rules)

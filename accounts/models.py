@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -89,6 +90,13 @@ class User(AbstractUser):
     )
     is_company_admin = models.BooleanField(
         _("company admin"), default=False, help_text=_("May invite colleagues.")
+    )
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The portal's language on every device, and of the emails this user gets."),
     )
 
     objects = UserManager()

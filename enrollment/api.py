@@ -74,6 +74,10 @@ class EventOut(Schema):
     note: str
     created_at: datetime
 
+    @staticmethod
+    def resolve_note(obj) -> str:
+        return obj.display_note
+
 
 class RuleOut(Schema):
     code: str

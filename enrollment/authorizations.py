@@ -20,6 +20,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from msa_portal.i18n import Message
 
 from .models import (
     Application,
@@ -39,14 +42,14 @@ def _hash_token(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
-def _event(application: Application, *, actor, note: str) -> None:
+def _event(application: Application, *, actor, note: Message) -> None:
     """Write an audit row that does not change the status (the timeline shows it)."""
     RequestEvent.objects.create(
         application=application,
         from_status=application.status,
         to_status=application.status,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        note=note,
+        **RequestEvent.note_values(note),
     )
 
 
@@ -108,7 +111,9 @@ def authorization_record_upload(*, document: Document, actor) -> CustomerAuthori
         signed_at=timezone.now(),
         recorded_by=actor,
     )
-    _event(application, actor=actor, note=_("Signed Authorization Form uploaded."))
+    _event(
+        application, actor=actor, note=Message(gettext_noop("Signed Authorization Form uploaded."))
+    )
     request_link_customer_account(application=application)
     logger.info("request %s: authorization %s uploaded", application.pk, authorization.pk)
     return authorization
@@ -154,7 +159,11 @@ def authorization_link_send(*, application_id: int, actor) -> tuple[Authorizatio
         _event(
             application,
             actor=actor,
-            note=_("Signing link for the customer's authorization emailed to the customer."),
+            note=Message(
+                gettext_noop(
+                    "Signing link for the customer's authorization emailed to the customer."
+                )
+            ),
         )
         path = reverse(
             "enrollment:authorization_link", kwargs={"pk": application.pk, "token": raw_token}
@@ -286,7 +295,11 @@ def authorization_sign(
         authorization.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=True)
         link.used_at = now
         link.save(update_fields=["used_at"])
-        _event(application, actor=None, note=_("The customer signed the authorization online."))
+        _event(
+            application,
+            actor=None,
+            note=Message(gettext_noop("The customer signed the authorization online.")),
+        )
         request_link_customer_account(application=application)
         transaction.on_commit(
             lambda: _notify_contractor(application_id=application.pk, event="authorization_signed")
@@ -325,7 +338,7 @@ def authorization_revoke(*, application_id: int, actor) -> Application:
         _event(
             application,
             actor=actor,
-            note=_("The customer revoked the contractor's authorization."),
+            note=Message(gettext_noop("The customer revoked the contractor's authorization.")),
         )
         transaction.on_commit(
             lambda: _notify_contractor(application_id=application.pk, event="authorization_revoked")

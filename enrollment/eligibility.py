@@ -11,11 +11,13 @@ import logging
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from eligibility.rules import Report
 from eligibility.selectors import device_snapshot
+from msa_portal.i18n import Message, english
 
-from .models import Application, EligibilityResult, RequestEvent, Status
+from .models import Application, EligibilityOutcome, EligibilityResult, RequestEvent, Status
 from .selectors import request_precheck
 from .services import TransitionError, request_record_eligibility
 
@@ -33,6 +35,11 @@ def _judge(application: Application, *, fresh_snapshot: bool) -> Report:
         snapshot = device_snapshot(application.device_id)
     application.device_snapshot = snapshot
     return request_precheck(application, device=snapshot)
+
+
+def _outcome_label(outcome: str) -> Message:
+    """An outcome as a message, so a timeline note names it in the reader's language."""
+    return Message(english(EligibilityOutcome(outcome).label))
 
 
 def _store_results(application: Application, report: Report) -> int:
@@ -127,15 +134,19 @@ def eligibility_check_rerun(*, application_id: int, actor) -> Application:
             from_status=application.status,
             to_status=application.status,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
-            note=_(
-                "Eligibility re-checked by staff: %(outcome)s (was %(previous)s; "
-                "%(changed)s rule results changed)."
-            )
-            % {
-                "outcome": report.outcome,
-                "previous": previous or "-",
-                "changed": changed,
-            },
+            **RequestEvent.note_values(
+                Message(
+                    gettext_noop(
+                        "Eligibility re-checked by staff: %(outcome)s (was %(previous)s; "
+                        "%(changed)s rule results changed)."
+                    )
+                )
+                % {
+                    "outcome": _outcome_label(report.outcome),
+                    "previous": _outcome_label(previous) if previous else "-",
+                    "changed": changed,
+                }
+            ),
         )
     logger.info("eligibility re-check for request %s: %s", application.pk, report.outcome)
     return application

@@ -7,6 +7,7 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from eligibility.models import ApprovedProduct, RequestType
+from msa_portal.i18n import Message, english
 
 service_account_validator = RegexValidator(
     r"^8\d{9}$", _("The service account number has 10 digits and starts with 8.")
@@ -112,6 +113,13 @@ class Application(models.Model):
     customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
     customer_email = models.EmailField(_("customer email"), blank=True)
     customer_phone = models.CharField(_("customer phone"), max_length=20, blank=True)
+    customer_language = models.CharField(
+        _("language for emails and documents"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default="en",
+        help_text=_("The account holder gets emails, the receipt and the agreement in it."),
+    )
 
     # What
     request_type = models.CharField(
@@ -351,6 +359,8 @@ class RequestEvent(models.Model):
         related_name="+",
     )
     note = models.TextField(blank=True)
+    # A note the portal wrote, as its English text and parameters, read in the reader's language.
+    note_data = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
@@ -360,6 +370,18 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id}: {self.from_status or '-'} → {self.to_status}"
+
+    @staticmethod
+    def note_values(note: "Message | str") -> dict:
+        """The fields a note is stored in: people's words as typed, the portal's as a message."""
+        if isinstance(note, Message):
+            return {"note": english(note), "note_data": note.as_data()}
+        return {"note": str(note), "note_data": {}}
+
+    @property
+    def display_note(self) -> str:
+        """The note in the active language (what a person typed reads as typed)."""
+        return str(Message.from_data(self.note_data)) if self.note_data else self.note
 
 
 class AgreementVersion(models.Model):
@@ -549,11 +571,9 @@ class EligibilityResult(models.Model):
     @property
     def text(self) -> str:
         """The message in the active language (rows from before translation read as stored)."""
-        from eligibility.rules import RuleMessage
-
         if not self.message_data:
             return self.message
-        return str(RuleMessage.from_data(self.message_data))
+        return str(Message.from_data(self.message_data))
 
 
 class AuthorizationMethod(models.TextChoices):

@@ -14,15 +14,18 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_fsm import TransitionNotAllowed
 from simple_history.utils import bulk_update_with_history
 
 from eligibility.models import RequestType
+from msa_portal.i18n import Message, english
 
 from .models import (
     AgreementSignature,
     Application,
     Document,
+    EligibilityOutcome,
     RequestEvent,
     Status,
 )
@@ -64,7 +67,7 @@ def _transition(
     step: str,
     target: str,
     actor=None,
-    note: str = "",
+    note: "Message | str" = "",
     allow_repeat: bool = False,
     before_save: Callable[[Application], list[str]] | None = None,
     on_commit: Callable[[Application], None] | None = None,
@@ -100,7 +103,7 @@ def _transition(
             from_status=source,
             to_status=application.status,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
-            note=note,
+            **RequestEvent.note_values(note),
         )
         logger.info("request %s: %s -> %s", application.pk, source, application.status)
         if on_commit is not None:
@@ -115,11 +118,13 @@ def request_sign_agreement(*, application_id: int, actor=None) -> Application:
         step="sign_agreement",
         target=Status.AWAITING_PAYMENT,
         actor=actor,
-        note=_("Customer Agreement signed."),
+        note=Message(gettext_noop("Customer Agreement signed.")),
     )
 
 
-def request_mark_paid(*, application_id: int, actor=None, note: str = "") -> Application:
+def request_mark_paid(
+    *, application_id: int, actor=None, note: "Message | str" = ""
+) -> Application:
     """Submit a request whose site-visit fee is paid and queue its eligibility check."""
 
     def stamp(application: Application) -> list[str]:
@@ -143,7 +148,9 @@ def request_mark_paid(*, application_id: int, actor=None, note: str = "") -> App
     )
 
 
-def request_mark_revisit_paid(*, application_id: int, actor=None, note: str = "") -> Application:
+def request_mark_revisit_paid(
+    *, application_id: int, actor=None, note: "Message | str" = ""
+) -> Application:
     """Return a request whose visit failed to the scheduler once the new fee is settled."""
     return _transition(
         application_id=application_id,
@@ -167,7 +174,8 @@ def request_record_eligibility(*, application_id: int, outcome: str) -> Applicat
         application_id=application_id,
         step="record_eligibility",
         target=Status.UNDER_REVIEW,
-        note=_("Eligibility checked: %(outcome)s.") % {"outcome": outcome},
+        note=Message(gettext_noop("Eligibility checked: %(outcome)s."))
+        % {"outcome": Message(english(EligibilityOutcome(outcome).label))},
         before_save=stamp,
     )
 
@@ -200,7 +208,7 @@ def _decide(application: Application) -> list[str]:
     return ["decided_at"]
 
 
-def request_approve(*, application_id: int, actor, note: str = "") -> Application:
+def request_approve(*, application_id: int, actor, note: "Message | str" = "") -> Application:
     """Approve a reviewed request; the scheduler picks approved requests up."""
     return _transition(
         application_id=application_id,
@@ -226,7 +234,9 @@ def request_reject(*, application_id: int, actor, reason: str) -> Application:
     )
 
 
-def request_mark_scheduled(*, application_id: int, actor=None, note: str = "") -> Application:
+def request_mark_scheduled(
+    *, application_id: int, actor=None, note: "Message | str" = ""
+) -> Application:
     """Record that a visit is booked or moved (scheduled → scheduled is a reschedule)."""
     return _transition(
         application_id=application_id,
@@ -238,7 +248,7 @@ def request_mark_scheduled(*, application_id: int, actor=None, note: str = "") -
     )
 
 
-def requests_mark_scheduled(*, application_ids: list[int], note: str = "") -> list[int]:
+def requests_mark_scheduled(*, application_ids: list[int], note: "Message | str" = "") -> list[int]:
     """Mark a batch of approved requests scheduled at once; return the ids that moved.
 
     The scheduler books thousands of visits in one run: this is the same step as
@@ -260,7 +270,7 @@ def requests_mark_scheduled(*, application_ids: list[int], note: str = "") -> li
             Application,
             ["status", "updated_at"],
             batch_size=500,
-            default_change_reason=note,
+            default_change_reason=RequestEvent.note_values(note)["note"],
         )
         RequestEvent.objects.bulk_create(
             [
@@ -268,7 +278,7 @@ def requests_mark_scheduled(*, application_ids: list[int], note: str = "") -> li
                     application=application,
                     from_status=Status.APPROVED,
                     to_status=Status.SCHEDULED,
-                    note=note,
+                    **RequestEvent.note_values(note),
                 )
                 for application in applications
             ],
@@ -278,7 +288,9 @@ def requests_mark_scheduled(*, application_ids: list[int], note: str = "") -> li
     return [application.pk for application in applications]
 
 
-def request_mark_unscheduled(*, application_id: int, actor=None, note: str = "") -> Application:
+def request_mark_unscheduled(
+    *, application_id: int, actor=None, note: "Message | str" = ""
+) -> Application:
     """Return a request whose visit was released to the scheduler's queue."""
     return _transition(
         application_id=application_id,
@@ -290,7 +302,7 @@ def request_mark_unscheduled(*, application_id: int, actor=None, note: str = "")
 
 
 def request_record_visit_outcome(
-    *, application_id: int, actor, completed: bool, note: str = ""
+    *, application_id: int, actor, completed: bool, note: "Message | str" = ""
 ) -> Application:
     """Close a request whose visit is done, or mark the visit failed."""
     return _transition(
@@ -309,7 +321,7 @@ def request_cancel(*, application_id: int, actor, reason: str = "") -> Applicati
         step="cancel",
         target=Status.CANCELLED,
         actor=actor,
-        note=reason or _("Cancelled by the applicant."),
+        note=reason or Message(gettext_noop("Cancelled by the applicant.")),
         on_commit=_notify("cancelled"),
     )
 
@@ -375,7 +387,7 @@ def request_create_draft(*, actor, request_type: str) -> Application:
             from_status="",
             to_status=Status.DRAFT,
             actor=actor,
-            note=_("Request started."),
+            **RequestEvent.note_values(Message(gettext_noop("Request started."))),
         )
         transaction.on_commit(lambda: _notify("draft_saved")(application))
     logger.info("request %s: draft created", application.pk)

@@ -14,11 +14,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from enrollment.models import Application
 from enrollment.notifications import request_recipients
 from enrollment.services import TransitionError, request_mark_paid, request_mark_revisit_paid
 from msa_portal.emails import send_templated_email
+from msa_portal.i18n import Message
 from msa_portal.money import format_cents
 
 from .errors import PaymentError, ProviderUnavailable
@@ -455,7 +457,8 @@ def payment_waive_revisit_fee(*, application_id: int, staff_user, reason: str) -
         request_mark_revisit_paid(
             application_id=application.pk,
             actor=staff_user,
-            note=_("Revisit fee waived: %(reason)s") % {"reason": reason.strip()},
+            note=Message(gettext_noop("Revisit fee waived: %(reason)s"))
+            % {"reason": reason.strip()},
         )
     logger.info("revisit fee waived for request %s", application_id)
     return payment

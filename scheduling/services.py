@@ -19,6 +19,7 @@ from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
 from enrollment.models import Application, Status
@@ -28,6 +29,7 @@ from enrollment.services import (
     request_record_visit_outcome,
     requests_mark_scheduled,
 )
+from msa_portal.i18n import Message
 
 from . import selectors
 from .calendar import BusinessCalendar, get_calendar
@@ -244,7 +246,7 @@ def _commit_plan(*, plan: Plan, capacity: dict[int, int], notify: bool, result) 
             visits = bulk_create_with_history(visits, Visit, batch_size=500)
             requests_mark_scheduled(
                 application_ids=[visit.application_id for visit in visits],
-                note=_("Visit booked by the scheduler."),
+                note=Message(gettext_noop("Visit booked by the scheduler.")),
             )
             moved = list(
                 Visit.objects.filter(
@@ -369,10 +371,10 @@ def visit_book(
         request_mark_scheduled(
             application_id=application.pk,
             actor=actor,
-            note=(
-                _("Visit moved to %(day)s, %(window)s.")
+            note=Message(
+                gettext_noop("Visit moved to %(day)s, %(window)s.")
                 if previous
-                else _("Visit booked for %(day)s, %(window)s.")
+                else gettext_noop("Visit booked for %(day)s, %(window)s.")
             )
             % {"day": day.isoformat(), "window": str(window)},
         )
@@ -424,7 +426,8 @@ def visit_cancel(*, visit_id: int, actor=None, by_customer: bool = True, notify:
         request_mark_unscheduled(
             application_id=visit.application_id,
             actor=actor,
-            note=_("Visit on %(day)s cancelled.") % {"day": visit.date.isoformat()},
+            note=Message(gettext_noop("Visit on %(day)s cancelled."))
+            % {"day": visit.date.isoformat()},
         )
         if notify:
             transaction.on_commit(lambda: _send(visit.pk, "cancelled"))

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 
-from django.utils.translation import gettext
+from msa_portal.i18n import Message as RuleMessage
 
 logger = logging.getLogger(__name__)
 
@@ -84,73 +84,6 @@ class CheckContext:
     filed_by_contractor: bool = False
     authorization_on_file: bool = False
     open_duplicate: bool | None = None
-
-
-@dataclass(frozen=True)
-class RuleMessage:
-    """A rule's words kept as their English text and parameters, translated when read.
-
-    A stored result is read later in the reader's language, not the language of the worker that
-    ran the check. ``program.py`` writes ``_("... %(amps)s A ...") % {"amps": 200}``: ``_`` is
-    this class, so makemessages collects the text and ``%`` keeps the parameters apart.
-    Parameters are plain values, other messages, or a ``RuleMessageList``.
-    """
-
-    text: str
-    params: dict = field(default_factory=dict)
-
-    def __mod__(self, params: dict) -> "RuleMessage":
-        return RuleMessage(self.text, dict(params))
-
-    def __str__(self) -> str:
-        translated = gettext(self.text)
-        if not self.params:
-            return translated
-        return translated % {name: _render(value) for name, value in self.params.items()}
-
-    def as_data(self) -> dict:
-        return {"text": self.text, "params": {k: _as_data(v) for k, v in self.params.items()}}
-
-    @classmethod
-    def from_data(cls, data: dict) -> "RuleMessage":
-        return cls(data["text"], {k: _from_data(v) for k, v in data.get("params", {}).items()})
-
-
-@dataclass(frozen=True)
-class RuleMessageList:
-    """Several messages read as one parameter, joined by a (translated) separator."""
-
-    items: tuple
-    separator: RuleMessage
-
-    def __str__(self) -> str:
-        return str(self.separator).join(str(item) for item in self.items)
-
-
-def _render(value) -> str | int:
-    return value if isinstance(value, int | float) else str(value)
-
-
-def _as_data(value):
-    if isinstance(value, RuleMessage):
-        return {"message": value.as_data()}
-    if isinstance(value, RuleMessageList):
-        return {
-            "items": [_as_data(item) for item in value.items],
-            "separator": value.separator.as_data(),
-        }
-    return value
-
-
-def _from_data(value):
-    if isinstance(value, dict) and "message" in value:
-        return RuleMessage.from_data(value["message"])
-    if isinstance(value, dict) and "items" in value:
-        return RuleMessageList(
-            items=tuple(_from_data(item) for item in value["items"]),
-            separator=RuleMessage.from_data(value["separator"]),
-        )
-    return value
 
 
 @dataclass(frozen=True)

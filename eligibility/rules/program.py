@@ -1,12 +1,14 @@
 """The MSA program's rules, one function each, in the order the customer reads them.
 
 Each returns ``(result, message)``: the message says what was found and, when something is
-wrong or missing, what to do about it. ``_`` is ``RuleMessage``: the words stay English with
-their parameters apart until someone reads them, in their own language.
+wrong or missing, what to do about it. ``_`` is ``msa_portal.i18n.Message``: the words stay
+English, with their parameters apart, until someone reads them in their own language.
 """
 
-from .engine import CheckContext, Outcome, RuleMessageList, SiteFacts, rule
-from .engine import RuleMessage as _
+from msa_portal.i18n import Message as _  # makemessages collects _("…")
+from msa_portal.i18n import MessageList
+
+from .engine import CheckContext, Outcome, SiteFacts, rule
 
 PASS, FAIL, REVIEW = Outcome.PASS, Outcome.FAIL, Outcome.REVIEW
 MAX_PANEL_AMPS = 200
@@ -49,7 +51,7 @@ def service_single_phase_240(facts: SiteFacts, context: CheckContext):
     if wrong:
         return FAIL, _(
             "The program needs single-phase, 3-wire, 120/240 V service; yours is %(found)s."
-        ) % {"found": RuleMessageList(tuple(wrong), _(", "))}
+        ) % {"found": MessageList(tuple(wrong), _(", "))}
     if None in known:
         return REVIEW, _(
             "We need your service's phases, wires and voltage (single-phase, 3-wire, 120/240 V "
@@ -197,12 +199,12 @@ def device_requirements(facts: SiteFacts, context: CheckContext):
     if problems:
         return FAIL, _("%(device)s does not suit this site: %(problems)s.") % {
             "device": device.get("model_name"),
-            "problems": RuleMessageList(tuple(problems), _("; ")),
+            "problems": MessageList(tuple(problems), _("; ")),
         }
     if unknown:
         return REVIEW, _("To check %(device)s's requirements we need %(unknown)s.") % {
             "device": device.get("model_name"),
-            "unknown": RuleMessageList(tuple(unknown), _(" and ")),
+            "unknown": MessageList(tuple(unknown), _(" and ")),
         }
     return PASS, _("This site meets %(device)s's own requirements.") % {
         "device": device.get("model_name")
@@ -278,7 +280,7 @@ def meter_record_match(facts: SiteFacts, context: CheckContext):
     if mismatches:
         return REVIEW, _(
             "Our records differ from what you entered for: %(fields)s. Staff will confirm."
-        ) % {"fields": RuleMessageList(tuple(mismatches), _(", "))}
+        ) % {"fields": MessageList(tuple(mismatches), _(", "))}
     return PASS, _("The account and meter match the utility's records.")
 
 

@@ -3,10 +3,11 @@ import logging
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from msa_portal.emails import send_templated_email
@@ -48,6 +49,16 @@ def user_complete_signup(
         user.role = User.Role.CUSTOMER
     user.save(update_fields=["full_name", "role", "company", "is_company_admin"])
     return user
+
+
+def user_set_preferred_language(*, user: User, language: str) -> None:
+    """Remember ``user``'s language for every device and for their emails."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    language = translation.get_supported_language_variant(language or settings.LANGUAGE_CODE)
+    if language not in supported or language == user.preferred_language:
+        return
+    user.preferred_language = language
+    User.objects.filter(pk=user.pk).update(preferred_language=language)
 
 
 def user_can_file_for_customers(user: User) -> bool:

@@ -60,6 +60,7 @@ class RequestOut(Schema):
     status: StatusName
     request_type: Literal["install", "removal", "replacement"]
     customer_name: str
+    customer_language: str
     premises_address: str
     service_account_number: str
     meter_number: str
@@ -139,6 +140,9 @@ class DraftIn(SiteFactsIn):
     customer_name: str = Field("", max_length=200)
     customer_email: str = Field("", max_length=254)
     customer_phone: str = Field("", max_length=20)
+    customer_language: Literal["en", "es"] = Field(
+        "en", description="The account holder's language for emails, receipts and the agreement."
+    )
     customer_account_number: str = Field("", pattern=r"^(7\d{11})?$")
     rule21_reference: str = Field("", max_length=40)
     life_support: bool | None = None

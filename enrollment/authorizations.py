@@ -182,6 +182,7 @@ def _send_link_email(*, link: AuthorizationLink, application: Application, path:
         send_templated_email(
             to=[link.email],
             template="enrollment/emails/authorization_link",
+            language=application.customer_language,
             context={
                 "application": application,
                 "path": path,

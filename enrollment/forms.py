@@ -90,8 +90,10 @@ class AccountsForm(StepForm):
             "customer_account_number",
             "meter_number",
             "rule21_reference",
+            "customer_language",
         ]
         labels = {
+            "customer_language": _("Account holder's language for emails and documents"),
             "customer_name": _("Account holder's full name"),
             "customer_email": _("Account holder's email"),
             "customer_phone": _("Phone number for the visit"),
@@ -121,12 +123,18 @@ class AccountsForm(StepForm):
         for name in ("customer_name", "service_account_number", "customer_account_number"):
             self.fields[name].required = True
         self.fields["meter_number"].required = True
+        self.fields["customer_language"].required = False
         self.fields["customer_phone"].validators.append(phone_validator)
         if not getattr(self.user, "is_contractor", False):
             # A customer's email is their login's; a contractor types the customer's.
             del self.fields["customer_email"]
+            self.fields["customer_language"].label = _("Language for emails and documents")
         else:
             self.fields["customer_email"].required = True
+
+    def clean_customer_language(self):
+        # Pre-filled on the page; a post without it keeps what the draft has.
+        return self.cleaned_data.get("customer_language") or self.instance.customer_language
 
     def clean_service_account_number(self):
         return self.cleaned_data["service_account_number"].replace(" ", "").replace("-", "")

@@ -4,7 +4,7 @@ import logging
 
 from django.urls import reverse
 
-from msa_portal.emails import send_templated_email
+from msa_portal.emails import send_request_email
 
 from .models import Application, Status
 
@@ -81,7 +81,8 @@ def notify_applicant(*, application_id: int, event: str) -> None:
             if event == "draft_saved"
             else application.get_absolute_url()
         )
-        send_templated_email(
+        send_request_email(
+            application=application,
             to=request_recipients(application, key=event in KEY_EVENTS),
             template=f"enrollment/emails/{event}",
             context={"application": application, "note": note, "path": path},
@@ -110,7 +111,8 @@ def notify_contractor(*, application_id: int, event: str) -> None:
             if event == "authorization_revoked"
             else application.get_absolute_url()
         )
-        send_templated_email(
+        send_request_email(
+            application=application,
             to=_contractor_contacts(application),
             template=f"enrollment/emails/{event}",
             context={"application": application, "note": "", "path": path},

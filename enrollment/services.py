@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_fsm import TransitionNotAllowed
@@ -335,6 +335,7 @@ DRAFT_FIELDS = frozenset(
         "customer_name",
         "customer_email",
         "customer_phone",
+        "customer_language",
         "service_account_number",
         "customer_account_number",
         "meter_number",
@@ -367,7 +368,15 @@ def request_create_draft(*, actor, request_type: str) -> Application:
     """Start a draft request filed by ``actor`` and email them a link to resume it."""
     if request_type not in RequestType.values:
         raise ValidationError({"request_type": _("Choose what you would like us to do.")})
-    application = Application(filed_by=actor, request_type=request_type, wizard_step="type")
+    application = Application(
+        filed_by=actor,
+        request_type=request_type,
+        wizard_step="type",
+        # The filer's language until the contact step says which the account holder reads.
+        customer_language=translation.get_supported_language_variant(
+            getattr(actor, "preferred_language", "") or translation.get_language()
+        ),
+    )
     if getattr(actor, "is_contractor", False):
         if actor.company is None or not actor.company.is_verified:
             raise ValidationError(

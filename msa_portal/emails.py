@@ -1,7 +1,7 @@
 """Templated emails, plain text and HTML, sent after the transaction that caused them."""
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -10,6 +10,8 @@ from django.utils import translation
 
 logger = logging.getLogger(__name__)
 
+Attachments = Iterable[tuple[str, bytes, str]] | Callable[[], Iterable[tuple[str, bytes, str]]]
+
 
 def send_templated_email(
     *,
@@ -17,13 +19,14 @@ def send_templated_email(
     template: str,
     context: dict,
     cc: Iterable[str] = (),
-    attachments: Iterable[tuple[str, bytes, str]] = (),
+    attachments: Attachments = (),
     language: str | None = None,
 ) -> None:
     """Send ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html`` as one email.
 
     ``template`` is a path prefix such as ``"enrollment/emails/submitted"``. ``attachments`` are
-    ``(filename, content, mimetype)`` tuples (a receipt PDF, an .ics file).
+    ``(filename, content, mimetype)`` tuples (a receipt PDF, an .ics file), or a function
+    returning them, called in the email's ``language`` (default: the active one).
     """
     recipients = [address for address in to if address]
     if not recipients:
@@ -33,6 +36,8 @@ def send_templated_email(
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
+        if callable(attachments):
+            attachments = attachments()
     message = EmailMultiAlternatives(
         subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
         body=text,
@@ -45,3 +50,38 @@ def send_templated_email(
         message.attach(filename, content, mimetype)
     message.send()
     logger.info("email %s sent to %d recipient(s)", template, len(recipients) + len(message.cc))
+
+
+def send_request_email(
+    *,
+    application,
+    to: Iterable[str],
+    template: str,
+    context: dict,
+    attachments: Attachments = (),
+) -> None:
+    """Send a request's email to each recipient in their own language.
+
+    The account holder reads the request's ``customer_language``; anyone else (a contractor,
+    a customer who filed for a relative) their account's preferred language. One email goes out
+    per language, with its attachments rendered in it.
+    """
+    from accounts.selectors import preferred_languages
+
+    recipients = [address for address in to if address]
+    known = preferred_languages(recipients)
+    groups: dict[str, list[str]] = {}
+    for address in recipients:
+        if address.lower() == (application.customer_email or "").lower():
+            language = application.customer_language
+        else:
+            language = known.get(address.lower()) or settings.LANGUAGE_CODE
+        groups.setdefault(translation.get_supported_language_variant(language), []).append(address)
+    for language, addresses in groups.items():
+        send_templated_email(
+            to=addresses,
+            template=template,
+            context=context,
+            attachments=attachments,
+            language=language,
+        )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_noop
 from enrollment.models import Application
 from enrollment.notifications import request_recipients
 from enrollment.services import TransitionError, request_mark_paid, request_mark_revisit_paid
-from msa_portal.emails import send_templated_email
+from msa_portal.emails import send_request_email
 from msa_portal.i18n import Message
 from msa_portal.money import format_cents
 
@@ -495,11 +495,12 @@ def payment_send_receipt(*, payment_id: int) -> bool:
             return False
         application = payment.application
         # The designated contact, and the customer too: money is always a key email.
-        send_templated_email(
+        send_request_email(
+            application=application,
             to=request_recipients(application, key=True),
             template="payments/emails/receipt",
             context={"payment": payment, "application": application},
-            attachments=[
+            attachments=lambda: [
                 (
                     f"receipt-{payment.receipt_number}.pdf",
                     receipt_pdf(payment=payment),
@@ -524,7 +525,8 @@ def payment_send_refund_notice(*, refund_id: int) -> None:
             return
         application = refund.payment.application
         # The designated contact, and the customer too: money is always a key email.
-        send_templated_email(
+        send_request_email(
+            application=application,
             to=request_recipients(application, key=True),
             template="payments/emails/refund",
             context={"refund": refund, "payment": refund.payment, "application": application},

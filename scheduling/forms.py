@@ -2,6 +2,7 @@ from datetime import date
 
 from django import forms
 from django.utils.formats import date_format, time_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.models import Application, Status
@@ -22,9 +23,9 @@ class PickWindowForm(forms.Form):
                 offer.value,
                 _("%(day)s, between %(start)s and %(end)s")
                 % {
-                    "day": date_format(offer.day, "l, F j"),
-                    "start": time_format(offer.starts_at, "g:i A"),
-                    "end": time_format(offer.ends_at, "g:i A"),
+                    "day": date_format(offer.day, gettext("l, F j")),
+                    "start": time_format(offer.starts_at, gettext("g:i A")),
+                    "end": time_format(offer.ends_at, gettext("g:i A")),
                 },
             )
             for offer in offers

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.notifications import request_recipients
-from msa_portal.emails import send_templated_email
+from msa_portal.emails import send_request_email
 
 from .ics import preparation_reminder, visit_ics
 from .models import FailureCode, Visit
@@ -49,20 +49,23 @@ def send_visit_email(*, visit_id: int, kind: str) -> None:
         "application", "application__filed_by", "window", "technician"
     ).get(pk=visit_id)
     application = visit.application
-    attachments = []
-    if kind in ICS_KINDS:
-        attachments.append(
-            ("msa-visit.ics", visit_ics(visit=visit, cancel=kind == "cancelled"), "text/calendar")
-        )
+
+    def attachments() -> list[tuple[str, bytes, str]]:
+        if kind not in ICS_KINDS:
+            return []
+        ics = visit_ics(visit=visit, cancel=kind == "cancelled")
+        return [("msa-visit.ics", ics, "text/calendar")]
+
     # Every visit email matters to the customer too (the bag, the day, the outcome).
-    send_templated_email(
+    send_request_email(
+        application=application,
         to=request_recipients(application, key=True),
         template=f"scheduling/emails/visit_{kind}",
         context={
             "application": application,
             "visit": visit,
-            "preparation": preparation_reminder(),
-            "failure_explanation": failure_explanation(visit.failure_code),
+            "preparation": preparation_reminder,
+            "failure_explanation": FAILURE_EXPLANATIONS.get(visit.failure_code, ""),
         },
         attachments=attachments,
     )

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
@@ -406,7 +407,8 @@ def _check_bookable(
     earliest = today if staff else selectors.first_bookable_day(calendar=calendar, today=today)
     if day < earliest:
         raise SchedulingError(
-            _("The earliest day that can be booked is %(day)s.") % {"day": earliest.isoformat()}
+            _("The earliest day that can be booked is %(day)s.")
+            % {"day": date_format(earliest, "DATE_FORMAT")}
         )
     if technician.time_off.filter(starts_on__lte=day, ends_on__gte=day).exists():
         raise SchedulingError(_("That technician is off that day."))

@@ -111,7 +111,7 @@ def test_a_mail_failure_does_not_undo_or_break_the_step(
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr("enrollment.notifications.send_templated_email", broken)
+    monkeypatch.setattr("enrollment.notifications.send_request_email", broken)
     with django_capture_on_commit_callbacks(execute=True):
         services.request_approve(application_id=application.pk, actor=staff)
 

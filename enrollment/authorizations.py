@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -286,12 +286,18 @@ def authorization_sign(
             consent=True,
             ip_address=ip_address or None,
             signed_text=text,
+            language=translation.get_language(),
             text_sha256=digest,
             signed_at=now,
         )
         pdf = render_pdf(
             "enrollment/agreement/authorization_signed_pdf.html",
-            {"signature": authorization, "application": application, "version": version},
+            {
+                "signature": authorization,
+                "application": application,
+                "version": version,
+                "title": version.text_for(translation.get_language())[0],
+            },
         )
         authorization.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=True)
         link.used_at = now

@@ -394,6 +394,9 @@ class AgreementVersion(models.Model):
     version = models.CharField(_("version"), max_length=20, unique=True)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("agreement text"))
+    # The same version's words in Spanish, shown to and signed by Spanish readers.
+    title_es = models.CharField(_("title in Spanish"), max_length=200, blank=True)
+    body_es = models.TextField(_("agreement text in Spanish"), blank=True)
     effective_date = models.DateField(_("effective date"))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -404,6 +407,12 @@ class AgreementVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} v{self.version}"
+
+    def text_for(self, language: str) -> tuple[str, str]:
+        """The title and text in ``language``; English when there is no Spanish text."""
+        if language and language.startswith("es") and self.body_es:
+            return self.title_es or self.title, self.body_es
+        return self.title, self.body
 
 
 class AgreementSignature(models.Model):
@@ -418,6 +427,7 @@ class AgreementSignature(models.Model):
     signed_at = models.DateTimeField(_("signed at"))
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     signed_text = models.TextField(_("exact text signed"))
+    language = models.CharField(_("language signed in"), max_length=8, default="en")
     text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64)
     pdf = models.FileField(_("signed agreement PDF"), upload_to="agreements/%Y/%m/", blank=True)
 
@@ -624,6 +634,7 @@ class CustomerAuthorization(models.Model):
     consent = models.BooleanField(_("consent given"), default=False)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     signed_text = models.TextField(_("exact text signed"), blank=True)
+    language = models.CharField(_("language signed in"), max_length=8, blank=True)
     text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64, blank=True)
     pdf = models.FileField(
         _("signed authorization PDF"), upload_to="authorizations/%Y/%m/", blank=True

@@ -5,7 +5,7 @@ import hashlib
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from eligibility.models import ApprovedProduct
 from eligibility.rules import Report, SiteFacts
@@ -114,13 +114,19 @@ def agreement_current() -> AgreementVersion:
 
 
 def agreement_text(*, application: Application, version: AgreementVersion) -> str:
-    """The exact text a signer of ``application`` agrees to (what is hashed and printed)."""
+    """The exact text a signer of ``application`` agrees to (what is hashed and printed).
+
+    In the active language: the version's Spanish text for a Spanish reader, when it has one.
+    """
+    title, body = version.text_for(translation.get_language())
     return (
         render_to_string(
             "enrollment/agreement/signed_text.txt",
             {
                 "application": application,
                 "version": version,
+                "title": title,
+                "body": body,
                 "fee_cents": settings.MSA_VISIT_FEE_CENTS,
             },
         ).strip()

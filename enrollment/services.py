@@ -638,11 +638,17 @@ def agreement_sign(
             signed_at=timezone.now(),
             ip_address=ip_address or None,
             signed_text=text,
+            language=translation.get_language(),
             text_sha256=digest,
         )
         pdf = render_pdf(
             "enrollment/agreement/agreement_pdf.html",
-            {"signature": signature, "application": application, "version": version},
+            {
+                "signature": signature,
+                "application": application,
+                "version": version,
+                "title": version.text_for(translation.get_language())[0],
+            },
         )
         signature.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=True)
         request_sign_agreement(application_id=application.pk, actor=actor)

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -350,14 +351,17 @@ def authorization_form_pdf(request, pk: int):
     if application.contractor_company_id is None:
         raise Http404("Only a contractor's request needs an authorization form.")
     version = selectors.agreement_current()
-    pdf = render_pdf(
-        "enrollment/agreement/authorization_form_pdf.html",
-        {
-            "application": application,
-            "version": version,
-            "text": selectors.agreement_text(application=application, version=version),
-        },
-    )
+    # The customer signs this page on paper: it is printed in the customer's language.
+    with translation.override(application.customer_language):
+        pdf = render_pdf(
+            "enrollment/agreement/authorization_form_pdf.html",
+            {
+                "application": application,
+                "version": version,
+                "title": version.text_for(application.customer_language)[0],
+                "text": selectors.agreement_text(application=application, version=version),
+            },
+        )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{application.reference}-authorization-form.pdf"'

@@ -65,3 +65,5 @@ def seeded_agreement(db):
 
     seed = importlib.import_module("enrollment.migrations.0002_agreement_documents")
     seed.seed_agreement(apps, None)
+    spanish = importlib.import_module("enrollment.migrations.0007_agreement_in_spanish")
+    spanish.add_spanish_text(apps, None)

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
 
-.PHONY: run test install lint format migrate seed worker beat vendor-bootstrap lock clean load
+.PHONY: run test install lint format migrate seed worker beat vendor-bootstrap lock clean load messages
 
 $(STAMP): requirements.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ test: install
 ## Load test (not part of `make test`): 50 users, 60 s, gunicorn + PostgreSQL on 127.0.0.1; see BENCHMARKS.md.
 load: install
 	PY=$(PY) scripts/loadtest.sh
+
+## Collect the strings to translate into locale/es and compile them (needs Debian's gettext).
+messages: install
+	$(PY) manage.py makemessages -l es --add-location=file --ignore=.venv --ignore=tests --ignore=scripts --ignore=static
+	msgattrib --no-obsolete -o locale/es/LC_MESSAGES/django.po locale/es/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages --ignore=.venv
 
 lint: install
 	$(VENV)/bin/ruff check .

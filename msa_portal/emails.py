@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import pgettext
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +34,14 @@ def send_templated_email(
         return
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     with translation.override(language or translation.get_language()):
+        prefix = pgettext("email subject prefix", "[MSA Portal] ")
         subject = render_to_string(f"{template}_subject.txt", context).strip()
         text = render_to_string(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
         if callable(attachments):
             attachments = attachments()
     message = EmailMultiAlternatives(
-        subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + " ".join(subject.split()),
+        subject=prefix + " ".join(subject.split()),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,

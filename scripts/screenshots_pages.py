@@ -1,12 +1,13 @@
-"""Screenshot the portal's main pages in English at phone (390 px) and desktop (1280 px) width.
+"""Screenshot the portal's main pages in English and Spanish at phone (390 px) and desktop width.
 
     /work/main/.venv/bin/python scripts/screenshots_pages.py
 
 Creates var/screenshots-pages.sqlite3 from scratch, loads seed_demo plus two sample requests for
 the demo customer (a draft ready for review, and an approved request the scheduler booked),
-starts runserver on 127.0.0.1:8010 and saves ``docs/screenshots/pages-<page>-<width>.png``:
+starts runserver on 127.0.0.1:8010 and saves ``docs/screenshots/pages-<page>-<width>.png`` (English)
+and ``docs/screenshots/pages-es-<page>-<width>.png`` (Spanish, chosen as the footer's switcher does):
 home, program, eligibility check (with its answer), Approved Product List, the wizard's first
-step, the review and pre-check, the status page with its visit panel, and my requests.
+step, the review and pre-check, the agreement, the status page with its visit panel, my requests.
 PNGs are reduced to a 256-colour palette to keep the folder small.
 """
 
@@ -98,28 +99,37 @@ def wait_for_server(process: subprocess.Popen) -> None:
     raise SystemExit("runserver did not answer within 30 s")
 
 
-def save(page, name: str, width: str) -> None:
-    path = OUT / f"pages-{name}-{width}.png"
+def save(page, name: str, width: str, language: str) -> None:
+    prefix = "pages" if language == "en" else f"pages-{language}"
+    path = OUT / f"{prefix}-{name}-{width}.png"
     page.screenshot(path=str(path), full_page=True)
     with Image.open(path) as image:
         image.convert("RGB").quantize(colors=256).save(path, optimize=True)
     print("saved", path.relative_to(ROOT), f"{path.stat().st_size // 1024} KB")
 
 
-def drive(browser, width: str, booked: int, draft: int) -> None:
+def drive(browser, width: str, language: str, booked: int, draft: int) -> None:
     context = browser.new_context(viewport=WIDTHS[width], device_scale_factor=1)
     page = context.new_page()
     page.goto(f"{BASE}/")
-    save(page, "home", width)
-    page.goto(f"{BASE}/program/")
-    save(page, "program", width)
-    page.goto(f"{BASE}/eligibility/check/")
-    page.get_by_label("Service panel rating (amps)").fill("400")
-    page.get_by_role("button", name="Check my eligibility").click()
+    # Choose the language with the footer's switcher, as a visitor would.
+    page.select_option("#language-select", language)
+    page.locator("footer form button[type=submit]").click()
     page.wait_for_load_state("networkidle")
-    save(page, "eligibility-check", width)
+
+    def shot(name: str) -> None:
+        save(page, name, width, language)
+
+    shot("home")
+    page.goto(f"{BASE}/program/")
+    shot("program")
+    page.goto(f"{BASE}/eligibility/check/")
+    page.fill("input[name=panel_rating_amps]", "400")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    shot("eligibility-check")
     page.goto(f"{BASE}/eligibility/approved-products/")
-    save(page, "approved-products", width)
+    shot("approved-products")
 
     page.goto(f"{BASE}/accounts/login/")
     page.fill("input[name=login]", "customer@example.com")
@@ -127,13 +137,15 @@ def drive(browser, width: str, booked: int, draft: int) -> None:
     page.click("form button[type=submit]")
     page.wait_for_load_state("networkidle")
     page.goto(f"{BASE}/requests/new/")
-    save(page, "wizard-first-step", width)
+    shot("wizard-first-step")
     page.goto(f"{BASE}/requests/{draft}/apply/review/")
-    save(page, "review", width)
+    shot("review")
+    page.goto(f"{BASE}/requests/{draft}/agreement/")
+    shot("agreement")
     page.goto(f"{BASE}/requests/{booked}/")
-    save(page, "status-visit", width)
+    shot("status-visit")
     page.goto(f"{BASE}/requests/")
-    save(page, "my-requests", width)
+    shot("my-requests")
     context.close()
 
 
@@ -158,8 +170,9 @@ def main() -> None:
         wait_for_server(server)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            for width in WIDTHS:
-                drive(browser, width, int(booked), int(draft))
+            for language in ("en", "es"):
+                for width in WIDTHS:
+                    drive(browser, width, language, int(booked), int(draft))
             browser.close()
     finally:
         server.terminate()

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from msa_portal.i18n import Message, english
 
 from . import services
 from .models import (
@@ -116,8 +119,8 @@ def request_decide_reject(
         application = _locked(application_id)
         if application.status == Status.REJECTED:
             return Decision(application=application, changed=False)
-        note = _("%(reason)s. %(message)s") % {
-            "reason": RejectionReason(reason_code).label,
+        note = Message(gettext_noop("%(reason)s. %(message)s")) % {
+            "reason": Message(english(RejectionReason(reason_code).label)),
             "message": message,
         }
         application = services.request_reject(

@@ -379,9 +379,14 @@ class RequestEvent(models.Model):
         return {"note": str(note), "note_data": {}}
 
     @property
+    def note_message(self) -> "Message | str":
+        """The note as it reads in whatever language is active when it is rendered."""
+        return Message.from_data(self.note_data) if self.note_data else self.note
+
+    @property
     def display_note(self) -> str:
         """The note in the active language (what a person typed reads as typed)."""
-        return str(Message.from_data(self.note_data)) if self.note_data else self.note
+        return str(self.note_message)
 
 
 class AgreementVersion(models.Model):

@@ -75,7 +75,9 @@ def notify_applicant(*, application_id: int, event: str) -> None:
                 .exclude(from_status=quoted)
                 .order_by("-created_at", "-pk")
             )
-            note = latest.values_list("note", flat=True).first() or ""
+            event_row = latest.first()
+            # Rendered in each recipient's language: the note may be the portal's own words.
+            note = event_row.note_message if event_row else ""
         path = (
             reverse("enrollment:wizard_resume", kwargs={"pk": application.pk})
             if event == "draft_saved"

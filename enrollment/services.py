@@ -215,13 +215,13 @@ def request_approve(*, application_id: int, actor, note: "Message | str" = "") -
         step="approve",
         target=Status.APPROVED,
         actor=actor,
-        note=note or _("Approved."),
+        note=note or Message(gettext_noop("Approved.")),
         before_save=_decide,
         on_commit=_schedule(_notify("approved")),
     )
 
 
-def request_reject(*, application_id: int, actor, reason: str) -> Application:
+def request_reject(*, application_id: int, actor, reason: "Message | str") -> Application:
     """Reject a reviewed request with the reason the customer will read."""
     return _transition(
         application_id=application_id,
@@ -577,7 +577,7 @@ def request_respond_to_info(*, application_id: int, actor, answer: str, upload=N
                 kind=Document.Kind.INFO_RESPONSE,
                 upload=upload,
             )
-        note = answer or _("File attached.")
+        note = answer or Message(gettext_noop("File attached."))
         return request_answer_info(application_id=application.pk, actor=actor, answer=note)
 
 

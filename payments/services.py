@@ -20,7 +20,7 @@ from enrollment.models import Application
 from enrollment.notifications import request_recipients
 from enrollment.services import TransitionError, request_mark_paid, request_mark_revisit_paid
 from msa_portal.emails import send_request_email
-from msa_portal.i18n import Message
+from msa_portal.i18n import Message, english
 from msa_portal.money import format_cents
 
 from .errors import PaymentError, ProviderUnavailable
@@ -208,8 +208,8 @@ def payment_fulfil_from_session(*, session: dict, provider: str) -> Payment | No
             logger.error("payment %s paid for a visit already settled: refund due", payment.pk)
             _queue("send_receipt", payment.pk)
             return payment
-        note = _("%(purpose)s of %(amount)s paid (receipt %(receipt)s).") % {
-            "purpose": payment.get_purpose_display(),
+        note = Message(gettext_noop("%(purpose)s of %(amount)s paid (receipt %(receipt)s).")) % {
+            "purpose": Message(english(payment.get_purpose_display())),
             "amount": format_cents(payment.amount_cents),
             "receipt": payment.receipt_number,
         }

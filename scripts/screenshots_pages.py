@@ -5,7 +5,7 @@
 Creates var/screenshots-pages.sqlite3 from scratch, loads seed_demo plus two sample requests for
 the demo customer (a draft ready for review, and an approved request the scheduler booked),
 starts runserver on 127.0.0.1:8010 and saves ``docs/screenshots/pages-<page>-<width>.png`` (English)
-and ``docs/screenshots/pages-es-<page>-<width>.png`` (Spanish, chosen as the footer's switcher does):
+and ``docs/screenshots/pages-es-<page>-<width>.png`` (Spanish, chosen with the footer switcher):
 home, program, eligibility check (with its answer), Approved Product List, the wizard's first
 step, the review and pre-check, the agreement, the status page with its visit panel, my requests.
 PNGs are reduced to a 256-colour palette to keep the folder small.
@@ -66,7 +66,7 @@ answers = dict(
 booked = Application.objects.create(
     status="awaiting_payment", service_account_number="8000000001", meter_number="M1000001",
     wizard_step="review", **answers)
-services.request_mark_paid(application_id=booked.pk, note="Paid (demo provider).")
+services.request_mark_paid(application_id=booked.pk)
 decisions.request_decide_approve(application_id=booked.pk, actor=staff)
 draft = Application.objects.create(
     status="draft", service_account_number="8000000002", meter_number="M1000002",
@@ -125,7 +125,7 @@ def drive(browser, width: str, language: str, booked: int, draft: int) -> None:
     shot("program")
     page.goto(f"{BASE}/eligibility/check/")
     page.fill("input[name=panel_rating_amps]", "400")
-    page.locator("main form button[type=submit]").click()
+    page.locator("main form [name=check]").click()
     page.wait_for_load_state("networkidle")
     shot("eligibility-check")
     page.goto(f"{BASE}/eligibility/approved-products/")

@@ -118,3 +118,28 @@ def test_a_request_email_goes_to_each_reader_in_their_language(settings):
     assert "aprobada" in by_reader["dana@example.com"].subject
     assert by_reader["casey@installer.example"].subject.startswith("[MSA Portal]")
     assert "approved" in by_reader["casey@installer.example"].subject
+
+
+def test_a_rejection_written_in_english_reads_in_the_customers_language(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    from enrollment.decisions import request_decide_reject
+    from tests.factories import StaffFactory
+
+    application = eligible_draft(status=Status.UNDER_REVIEW, customer_language="es")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        request_decide_reject(
+            application_id=application.pk,
+            actor=StaffFactory(),
+            reason_code="INELIGIBLE_SITE",
+            message="Panel 400 A.",
+        )
+    event = application.events.get(to_status=Status.REJECTED)
+
+    assert event.note == "The site does not meet the program's requirements. Panel 400 A."
+    with translation.override("es"):
+        assert event.display_note == (
+            "El sitio no cumple los requisitos del programa. Panel 400 A."
+        )
+    (email,) = mailoutbox
+    assert "El sitio no cumple los requisitos del programa. Panel 400 A." in email.body

@@ -107,4 +107,6 @@ def demo_data(transactional_db):
 
     migration = importlib.import_module("enrollment.migrations.0002_agreement_documents")
     migration.seed_agreement(apps, None)
+    spanish = importlib.import_module("enrollment.migrations.0007_agreement_in_spanish")
+    spanish.add_spanish_text(apps, None)
     call_command("seed_demo", stdout=io.StringIO())

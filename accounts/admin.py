@@ -17,7 +17,19 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["company"]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Person"), {"fields": ("full_name", "phone", "role", "company", "is_company_admin")}),
+        (
+            _("Person"),
+            {
+                "fields": (
+                    "full_name",
+                    "phone",
+                    "preferred_language",
+                    "role",
+                    "company",
+                    "is_company_admin",
+                )
+            },
+        ),
         (
             _("Permissions"),
             {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},

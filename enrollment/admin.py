@@ -201,7 +201,7 @@ class ApplicationAdmin(WaiveRevisitFeeAdminMixin, ReadOnlyHistoryAdmin):
             gettext_lazy("Applicant and contractor"),
             {
                 "fields": [
-                    ("customer_name", "customer_email", "customer_phone"),
+                    ("customer_name", "customer_email", "customer_phone", "customer_language"),
                     ("applicant", "filed_by", "contractor_company"),
                     ("service_account_number", "customer_account_number"),
                     ("meter_number", "rule21_reference"),

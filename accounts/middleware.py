@@ -1,6 +1,7 @@
 """A signed-in user's language follows them from device to device."""
 
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.utils import translation
 
 from .services import user_set_preferred_language
@@ -21,17 +22,12 @@ class PreferredLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        restore = None
-        if user is not None and user.is_authenticated:
-            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-            if chosen in SUPPORTED:
-                if chosen != user.preferred_language:
-                    user_set_preferred_language(user=user, language=chosen)
-            elif user.preferred_language in SUPPORTED:
-                restore = user.preferred_language
-                translation.activate(restore)
-                request.LANGUAGE_CODE = restore
+        try:
+            restore = self._sync(request)
+        except (OperationalError, InterfaceError):
+            # The database is down: the view meets the same error and answers 503 (see
+            # DatabaseUnavailableMiddleware); a middleware's own error would be a bare 500.
+            restore = None
         response = self.get_response(request)
         if restore:
             response.set_cookie(
@@ -45,3 +41,20 @@ class PreferredLanguageMiddleware:
                 samesite=settings.LANGUAGE_COOKIE_SAMESITE,
             )
         return response
+
+    @staticmethod
+    def _sync(request) -> str | None:
+        """Store a new choice, or return the stored one to restore on a device without it."""
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if chosen in SUPPORTED:
+            if chosen != user.preferred_language:
+                user_set_preferred_language(user=user, language=chosen)
+            return None
+        if user.preferred_language in SUPPORTED:
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language
+            return user.preferred_language
+        return None

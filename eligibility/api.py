@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.throttling import AnonRateThrottle
-from pydantic import BeforeValidator, ConfigDict
+from pydantic import BeforeValidator, ConfigDict, field_validator
 from pydantic import Field as Bounds
 
 from .models import ApprovedProduct
@@ -46,10 +47,18 @@ class PreCheckThrottle(AnonRateThrottle):
         return super().allow_request(request)
 
 
+def refuse_null_characters(value):
+    """PostgreSQL cannot store U+0000 in text; say so instead of failing on save."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError(gettext("Null characters are not allowed."))
+    return value
+
+
 class SiteFactsIn(Schema):
     """Site facts under the names of DESIGN.md §4; leave out what you do not know."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
+    _no_null_characters = field_validator("*")(refuse_null_characters)
 
     request_type: Literal["install", "removal", "replacement"] | None = None
     residential: bool | None = None

@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as Reply
+from pydantic import field_validator
 
 from accounts.api_auth import ApiTokenAuth, TokenRateThrottle, idempotent
-from eligibility.api import ErrorOut, SiteFactsIn
+from eligibility.api import ErrorOut, SiteFactsIn, refuse_null_characters
 
 from . import services
 from .models import Application
@@ -269,6 +270,7 @@ class AgreementOut(Schema):
 
 
 class SubmitIn(Schema):
+    _no_null_characters = field_validator("*")(refuse_null_characters)
     signer_name: str = Field(..., min_length=2, max_length=200)
     consent: bool
     agreement_sha256: str = Field(..., pattern=r"^[0-9a-f]{64}$")

@@ -63,6 +63,23 @@ def test_a_contractor_files_a_draft_from_site_facts(client, contractor, token):
     assert response.json()["premises_address"] == "10 Garvey Ave, Rosemead, CA 91770"
 
 
+def test_a_null_character_is_refused_with_the_field_named(client, token):
+    # PostgreSQL cannot store U+0000: the schema fuzzing found it as a server error.
+    response = post(client, "/api/v1/requests", token, {**DRAFT, "premises_street": "1\x00 A"})
+
+    assert response.status_code == 400
+    assert "premises_street" in json.dumps(response.json())
+    assert Application.objects.count() == 0
+
+
+def test_the_account_holders_language_is_kept(client, token):
+    response = post(client, "/api/v1/requests", token, {**DRAFT, "customer_language": "es"})
+
+    assert response.status_code == 201
+    assert response.json()["customer_language"] == "es"
+    assert Application.objects.get().customer_language == "es"
+
+
 def test_a_retried_post_with_the_same_key_returns_the_first_result(client, token):
     first = post(client, "/api/v1/requests", token, DRAFT, key="crm-4711")
     second = post(client, "/api/v1/requests", token, DRAFT, key="crm-4711")

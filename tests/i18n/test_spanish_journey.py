@@ -51,6 +51,10 @@ def spanish_page(client, url, **kwargs):
 def spanish_email(message):
     body = message.subject + "\n" + message.body
     assert english_leftovers(body.splitlines(), allow=DATA) == [], message.subject
+    html = message.alternatives[0][0]
+    if "<html" in html:  # the visit emails are fragments, with no document of their own
+        assert '<html lang="es"' in html, message.subject
+    assert html_leftovers(html, allow=DATA) == [], message.subject
     return body
 
 

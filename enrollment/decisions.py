@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from msa_portal.i18n import Message, english
+from msa_portal.i18n import Message, label_message
 
 from . import services
 from .models import (
@@ -120,7 +120,7 @@ def request_decide_reject(
         if application.status == Status.REJECTED:
             return Decision(application=application, changed=False)
         note = Message(gettext_noop("%(reason)s. %(message)s")) % {
-            "reason": Message(english(RejectionReason(reason_code).label)),
+            "reason": label_message(RejectionReason(reason_code).label),
             "message": message,
         }
         application = services.request_reject(

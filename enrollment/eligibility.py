@@ -9,13 +9,13 @@ outcome through ``enrollment.services``.
 import logging
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from eligibility.rules import Report
 from eligibility.selectors import device_snapshot
-from msa_portal.i18n import Message, english
+from msa_portal.i18n import Message, english, label_message
 
 from .models import Application, EligibilityOutcome, EligibilityResult, RequestEvent, Status
 from .selectors import request_precheck
@@ -37,11 +37,6 @@ def _judge(application: Application, *, fresh_snapshot: bool) -> Report:
     return request_precheck(application, device=snapshot)
 
 
-def _outcome_label(outcome: str) -> Message:
-    """An outcome as a message, so a timeline note names it in the reader's language."""
-    return Message(english(EligibilityOutcome(outcome).label))
-
-
 def _store_results(application: Application, report: Report) -> int:
     """Write one row per rule, touching only rows whose result or message changed.
 
@@ -52,11 +47,9 @@ def _store_results(application: Application, report: Report) -> int:
     create, update = [], []
     for position, rule_result in enumerate(report.rules):
         row = existing.pop(rule_result.code, None)
-        with translation.override("en"):
-            english = rule_result.text
         values = {
             "result": str(rule_result.result),
-            "message": english,
+            "message": english(rule_result.message),
             "message_data": rule_result.message.as_data(),
             "position": position,
         }
@@ -142,8 +135,10 @@ def eligibility_check_rerun(*, application_id: int, actor) -> Application:
                     )
                 )
                 % {
-                    "outcome": _outcome_label(report.outcome),
-                    "previous": _outcome_label(previous) if previous else "-",
+                    "outcome": label_message(EligibilityOutcome(report.outcome).label),
+                    "previous": (
+                        label_message(EligibilityOutcome(previous).label) if previous else "-"
+                    ),
                     "changed": changed,
                 }
             ),

@@ -19,7 +19,7 @@ from django_fsm import TransitionNotAllowed
 from simple_history.utils import bulk_update_with_history
 
 from eligibility.models import RequestType
-from msa_portal.i18n import Message, english
+from msa_portal.i18n import Message, label_message
 
 from .models import (
     AgreementSignature,
@@ -175,7 +175,7 @@ def request_record_eligibility(*, application_id: int, outcome: str) -> Applicat
         step="record_eligibility",
         target=Status.UNDER_REVIEW,
         note=Message(gettext_noop("Eligibility checked: %(outcome)s."))
-        % {"outcome": Message(english(EligibilityOutcome(outcome).label))},
+        % {"outcome": label_message(EligibilityOutcome(outcome).label)},
         before_save=stamp,
     )
 

@@ -78,3 +78,8 @@ def english(value) -> str:
     """The English reading of a message (what staff and the logs see)."""
     with translation.override("en"):
         return str(value)
+
+
+def label_message(label) -> Message:
+    """A choice's label (a lazy translation) as a message read in the reader's language."""
+    return Message(english(label))

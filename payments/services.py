@@ -20,7 +20,7 @@ from enrollment.models import Application
 from enrollment.notifications import request_recipients
 from enrollment.services import TransitionError, request_mark_paid, request_mark_revisit_paid
 from msa_portal.emails import send_request_email
-from msa_portal.i18n import Message, english
+from msa_portal.i18n import Message, label_message
 from msa_portal.money import format_cents
 
 from .errors import PaymentError, ProviderUnavailable
@@ -209,7 +209,7 @@ def payment_fulfil_from_session(*, session: dict, provider: str) -> Payment | No
             _queue("send_receipt", payment.pk)
             return payment
         note = Message(gettext_noop("%(purpose)s of %(amount)s paid (receipt %(receipt)s).")) % {
-            "purpose": Message(english(payment.get_purpose_display())),
+            "purpose": label_message(payment.get_purpose_display()),
             "amount": format_cents(payment.amount_cents),
             "receipt": payment.receipt_number,
         }

@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin import ReadOnlyAdminMixin
+
 from . import services
 from .models import ApiToken, CompanyInvitation, ContractorCompany, User
 
@@ -71,33 +73,26 @@ class ContractorCompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CompanyInvitation)
-class CompanyInvitationAdmin(admin.ModelAdmin):
+class CompanyInvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["email", "company", "invited_by", "created_at", "expires_at", "accepted_at"]
     list_select_related = ["company", "invited_by"]
     search_fields = ["email", "company__name"]
     readonly_fields = [f.name for f in CompanyInvitation._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
+    still_allowed = ("delete",)
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["name", "prefix", "user", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
     search_fields = ["name", "prefix", "user__email"]
     readonly_fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     actions = ["revoke"]
+    still_allowed = ("change", "delete")
 
     @admin.action(description=_("Revoke selected tokens"), permissions=["view"])
     def revoke(self, request, queryset):
         for token in queryset:
             services.api_token_revoke(token=token, actor=request.user)
         self.message_user(request, _("Tokens revoked."))
-
-    def has_add_permission(self, request):
-        return False

@@ -20,6 +20,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from common.admin import ReadOnlyAdminMixin
 from msa_portal.history_admin import ReadOnlyHistoryAdmin
 from payments.admin import PaymentInline, WaiveRevisitFeeAdminMixin
 from payments.models import Payment, PaymentStatus
@@ -33,22 +34,13 @@ from .services import TransitionError
 DECIDABLE_STATUSES = {Status.UNDER_REVIEW}
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     """An inline that shows audit rows and can never add, change or delete them."""
 
     extra = 0
     max_num = 0
     can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RequestEventInline(ReadOnlyInline):
@@ -118,7 +110,7 @@ class SlaChangeList(ChangeList):
 
 
 @admin.register(Application)
-class ApplicationAdmin(WaiveRevisitFeeAdminMixin, ReadOnlyHistoryAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, WaiveRevisitFeeAdminMixin, ReadOnlyHistoryAdmin):
     change_form_template = "admin/enrollment/application/change_form.html"
     change_list_template = "admin/enrollment/application/change_list.html"
 
@@ -247,18 +239,9 @@ class ApplicationAdmin(WaiveRevisitFeeAdminMixin, ReadOnlyHistoryAdmin):
     ]
 
     # ------------------------------------------------------------------ permissions
-
-    def has_add_permission(self, request):
-        # Requests are filed by customers and contractors through the portal.
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # Staff decide through the actions; nobody edits a request's facts or status here.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # A request and its audit trail are kept; customers cancel through the portal.
-        return False
+    # ReadOnlyAdminMixin: requests are filed by customers and contractors through the portal;
+    # staff decide through the actions, and nobody edits a request's facts or status here; a
+    # request and its audit trail are kept (customers cancel through the portal).
 
     def get_readonly_fields(self, request, obj=None):
         # Every field on the page, so the history pages' forms have nothing to edit either.
@@ -661,7 +644,7 @@ class ApplicationAdmin(WaiveRevisitFeeAdminMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(RequestEvent)
-class RequestEventAdmin(admin.ModelAdmin):
+class RequestEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log across all requests: read-only for everyone, superusers included."""
 
     list_display = ["created_at", "application", "from_status", "to_status", "actor"]
@@ -672,18 +655,9 @@ class RequestEventAdmin(admin.ModelAdmin):
     fields = ["application", "created_at", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Rejection)
-class RejectionAdmin(admin.ModelAdmin):
+class RejectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Rejections by reason code: read-only, written only by the reject decision."""
 
     list_display = ["created_at", "application", "reason_code", "decided_by"]
@@ -692,18 +666,9 @@ class RejectionAdmin(admin.ModelAdmin):
     fields = ["application", "created_at", "reason_code", "message", "decided_by"]
     readonly_fields = fields
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CustomerAuthorization)
-class CustomerAuthorizationAdmin(admin.ModelAdmin):
+class CustomerAuthorizationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Customers' authorizations of contractors: read-only evidence, written by the services."""
 
     list_display = ["signed_at", "application", "company", "method", "signer_name", "revoked_at"]
@@ -730,12 +695,3 @@ class CustomerAuthorizationAdmin(admin.ModelAdmin):
         "revoked_by",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -8,12 +8,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from common.admin import ReadOnlyAdminMixin
+
 from .eligibility import eligibility_check_rerun
 from .models import EligibilityResult, Status
 from .services import TransitionError
 
 
-class EligibilityResultInline(admin.TabularInline):
+class EligibilityResultInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = EligibilityResult
     extra = 0
     can_delete = False
@@ -21,15 +23,6 @@ class EligibilityResultInline(admin.TabularInline):
     readonly_fields = fields
     ordering = ["position"]
     verbose_name_plural = _("eligibility results (one per rule)")
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     @admin.display(description=_("rule"))
     def rule(self, obj: EligibilityResult) -> str:

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.admin import ReadOnlyAdminMixin
 from enrollment.models import Application
 from msa_portal.history_admin import ReadOnlyHistoryAdmin
 from msa_portal.money import format_cents
@@ -41,18 +42,16 @@ PAYMENT_FIELDS = [
 ]
 
 
-class RefundInline(admin.TabularInline):
+class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
     fields = ["created_at", "amount_cents", "reason", "staff_user", "status", "provider_refund_id"]
     readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
+    still_allowed = ("change", "delete")
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The fee ledger of one request, for the request's admin page."""
 
     model = Payment
@@ -62,18 +61,9 @@ class PaymentInline(admin.TabularInline):
     readonly_fields = fields
     show_change_link = True
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyHistoryAdmin):
+class PaymentAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "receipt_number",
         "application",
@@ -105,15 +95,6 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
             return "-"
         url = reverse("admin:payments_payment_refund", kwargs={"payment_pk": obj.pk})
         return format_html('<a href="{}">{}</a>', url, _("Refund all or part of this fee…"))
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_refund_permission(self, request) -> bool:
         return request.user.has_perm("payments.refund_payment")
@@ -258,7 +239,7 @@ class WaiveRevisitFeeAdminMixin:
 
 
 @admin.register(Refund)
-class RefundAdmin(admin.ModelAdmin):
+class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["payment", "amount_cents", "status", "staff_user", "created_at"]
     list_filter = ["status"]
     list_select_related = ["payment", "staff_user"]
@@ -274,28 +255,10 @@ class RefundAdmin(admin.ModelAdmin):
         "created_at",
     ]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(admin.ModelAdmin):
+class StripeEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["event_id", "type", "provider", "received_at", "processed_at"]
     list_filter = ["type", "provider"]
     search_fields = ["=event_id"]
     readonly_fields = ["event_id", "type", "provider", "payload", "received_at", "processed_at"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.admin import ReadOnlyAdminMixin
 from msa_portal.history_admin import ReadOnlyHistoryAdmin
 
 from . import selectors, services
@@ -104,16 +105,14 @@ def run_scheduler(modeladmin, request, queryset):
 
 
 @admin.register(UnplaceableReport)
-class UnplaceableReportAdmin(admin.ModelAdmin):
+class UnplaceableReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     actions = [run_scheduler]
     list_display = ["application", "reason", "detail", "first_seen_at", "last_seen_at"]
     list_filter = ["reason"]
     list_select_related = ["application"]
     search_fields = ["application__premises_zip", "application__meter_number"]
     readonly_fields = ["application", "reason", "detail", "first_seen_at", "last_seen_at"]
-
-    def has_add_permission(self, request):
-        return False
+    still_allowed = ("change", "delete")
 
 
 @admin.action(description=gettext_lazy("Mark completed"), permissions=["change"])
@@ -135,7 +134,7 @@ def cancel_visits(modeladmin, request, queryset):
 
 
 @admin.register(Visit)
-class VisitAdmin(ReadOnlyHistoryAdmin):
+class VisitAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     list_display = [
         "application",
         "date",
@@ -182,9 +181,7 @@ class VisitAdmin(ReadOnlyHistoryAdmin):
     # Every change but the notes goes through the services (outcome, move, cancel).
     readonly_fields = [f for f in fields if f != "notes"]
     change_list_template = "admin/scheduling/visit/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
+    still_allowed = ("change", "delete")
 
     @admin.display(description=gettext_lazy("Actions"))
     def links(self, obj: Visit):

@@ -1,0 +1,1 @@
+"""Helpers shared by the apps; nothing in this package imports an app."""

@@ -4,8 +4,7 @@ The admin (``enrollment/admin.py``) wires these into its URLs and actions; the w
 by ``enrollment.decisions`` (writes) and ``enrollment.reports`` (reads).
 """
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from django import forms
 from django.contrib import admin
@@ -16,6 +15,8 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from common import csvexport
 
 from . import reports
 from .decisions import MESSAGE_MAX_LENGTH, QUESTION_MAX_LENGTH
@@ -84,21 +85,8 @@ CSV_COLUMNS: list[tuple[str, str]] = [
     ("created_at", gettext_lazy("Created at")),
 ]
 
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-
-def csv_safe(value) -> str:
-    """Return ``value`` as text a spreadsheet will not run as a formula."""
-    if value is None:
-        return ""
-    text = str(value)
-    if text.startswith(_FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
-def _row(application: Application) -> list[str]:
+def _row(application: Application) -> list:
     local = timezone.localtime
     values = {
         "reference": application.reference,
@@ -121,30 +109,17 @@ def _row(application: Application) -> list[str]:
         "decided_at": local(application.decided_at).isoformat() if application.decided_at else "",
         "created_at": local(application.created_at).isoformat(),
     }
-    return [csv_safe(values[key]) for key, _label in CSV_COLUMNS]
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a streaming response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(queryset: QuerySet[Application]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow([str(label) for _key, label in CSV_COLUMNS])
-    rows = queryset.select_related("filed_by", "contractor_company", "device")
-    for application in rows.iterator(chunk_size=2000):
-        yield writer.writerow(_row(application))
+    return [values[key] for key, _label in CSV_COLUMNS]
 
 
 def csv_response(queryset: QuerySet[Application]) -> StreamingHttpResponse:
     """Stream ``queryset`` as a CSV download, one chunk of rows at a time."""
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="msa-requests-{stamp}.csv"'
-    return response
+    rows = queryset.select_related("filed_by", "contractor_company", "device")
+    return csvexport.csv_response(
+        header=[label for _key, label in CSV_COLUMNS],
+        rows=map(_row, rows.iterator(chunk_size=2000)),
+        filename_prefix="msa-requests",
+    )
 
 
 # ---------------------------------------------------------------------------- dashboard

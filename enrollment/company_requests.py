@@ -4,16 +4,15 @@ Reads go through ``enrollment.permissions.requests_of_company``, so a request wh
 revoked the authorization is gone from the list and the export alike.
 """
 
-import csv
 import re
-from collections.abc import Iterator
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from .backoffice import csv_safe
+from common import csvexport
+
 from .models import Application, CustomerAuthorization
 from .permissions import requests_of_company
 
@@ -92,7 +91,7 @@ def _when(value) -> str:
     return timezone.localtime(value).isoformat() if value else ""
 
 
-def _row(application: Application) -> list[str]:
+def _row(application: Application) -> list:
     values = {
         "reference": application.reference,
         "status": application.get_status_display(),
@@ -109,27 +108,13 @@ def _row(application: Application) -> list[str]:
         "submitted_at": _when(application.submitted_at),
         "updated_at": _when(application.updated_at),
     }
-    return [csv_safe(values[key]) for key, _label in CSV_COLUMNS]
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a streaming response."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(requests: QuerySet[Application]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow([str(label) for _key, label in CSV_COLUMNS])
-    for application in requests.iterator(chunk_size=2000):
-        yield writer.writerow(_row(application))
+    return [values[key] for key, _label in CSV_COLUMNS]
 
 
 def csv_response(requests: QuerySet[Application]) -> StreamingHttpResponse:
     """Stream the filtered list as a CSV download."""
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(csv_lines(requests), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="company-requests-{stamp}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return csvexport.csv_response(
+        header=[label for _key, label in CSV_COLUMNS],
+        rows=map(_row, requests.iterator(chunk_size=2000)),
+        filename_prefix="company-requests",
+    )

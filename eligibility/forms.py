@@ -5,25 +5,9 @@ from crispy_forms.layout import Fieldset, Layout, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import YesNoField
+
 from .models import ApprovedProduct, RequestType
-
-YES_NO_UNKNOWN = [("", _("I don't know")), ("yes", _("Yes")), ("no", _("No"))]
-
-
-def _yes_no(value: str):
-    return {"yes": True, "no": False}.get(value)
-
-
-def yes_no_field(label, *, help_text="", choices=YES_NO_UNKNOWN) -> forms.TypedChoiceField:
-    return forms.TypedChoiceField(
-        label=label,
-        help_text=help_text,
-        choices=choices,
-        coerce=_yes_no,
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
 
 
 class EligibilityCheckForm(forms.Form):
@@ -40,13 +24,22 @@ class EligibilityCheckForm(forms.Form):
         empty_label=_("Not chosen yet"),
         help_text=_("Not needed for a removal."),
     )
-    residential = yes_no_field(_("Is this a home (residential service)?"))
-    meter_self_contained = yes_no_field(
-        _("Is your meter self-contained?"),
+    # Every question may stay unanswered: no answer is the "don't know" one, listed first.
+    residential = YesNoField(
+        label=_("Is this a home (residential service)?"),
+        unknown=_("I don't know"),
+        unknown_first=True,
+        required=False,
+    )
+    meter_self_contained = YesNoField(
+        label=_("Is your meter self-contained?"),
         help_text=_(
             "Most homes' meters are: the meter plugs straight into the socket, with no separate "
             "current-transformer cabinet."
         ),
+        unknown=_("I don't know"),
+        unknown_first=True,
+        required=False,
     )
     service_phase = forms.TypedChoiceField(
         label=_("Service phases"),
@@ -102,9 +95,11 @@ class EligibilityCheckForm(forms.Form):
         initial="unknown",
         required=False,
     )
-    comm_cable_in_liquidtight = yes_no_field(
-        _("Does a communication cable run in liquid-tight conduit at the meter?"),
-        choices=[("", _("There is no communication cable")), ("yes", _("Yes")), ("no", _("No"))],
+    comm_cable_in_liquidtight = YesNoField(
+        label=_("Does a communication cable run in liquid-tight conduit at the meter?"),
+        unknown=_("There is no communication cable"),
+        unknown_first=True,
+        required=False,
     )
     energized_conductors = forms.MultipleChoiceField(
         label=_("Energized conductors at the meter"),
@@ -115,9 +110,11 @@ class EligibilityCheckForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    energized_in_liquidtight = yes_no_field(
-        _("Do those conductors run in liquid-tight conduit?"),
-        choices=[("", _("None / I don't know")), ("yes", _("Yes")), ("no", _("No"))],
+    energized_in_liquidtight = YesNoField(
+        label=_("Do those conductors run in liquid-tight conduit?"),
+        unknown=_("None / I don't know"),
+        unknown_first=True,
+        required=False,
     )
     esr_violation = forms.ChoiceField(
         label=_("Does the meter panel have an Electric Service Requirement violation?"),
@@ -125,9 +122,11 @@ class EligibilityCheckForm(forms.Form):
         initial="unknown",
         required=False,
     )
-    waterproof_bag_commitment = yes_no_field(
-        _("Will you leave the MSA by the meter in a clearly visible waterproof bag?"),
-        choices=[("", _("Not sure yet")), ("yes", _("Yes")), ("no", _("No"))],
+    waterproof_bag_commitment = YesNoField(
+        label=_("Will you leave the MSA by the meter in a clearly visible waterproof bag?"),
+        unknown=_("Not sure yet"),
+        unknown_first=True,
+        required=False,
     )
 
     def __init__(self, *args, **kwargs):

@@ -8,29 +8,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import phone_validator
+from common.forms import UNKNOWN, YesNoField
 from eligibility.models import RequestType
 
 from .models import Application, EnergizedConductor, EsrViolation, SocketRingType, Status
 from .selectors import devices_for
-
-YES_NO = [("True", _("Yes")), ("False", _("No"))]
-
-
-def _yes_no(value):
-    return {"True": True, "False": False}.get(value)
-
-
-def yes_no_field(label, help_text="", *, extra=None):
-    """A required yes/no question asked with radio buttons (optionally a third answer = None)."""
-    choices = list(YES_NO) + ([("none", extra)] if extra else [])
-    return forms.TypedChoiceField(
-        label=label,
-        help_text=help_text,
-        choices=choices,
-        coerce=_yes_no,
-        empty_value=None,
-        widget=forms.RadioSelect,
-    )
 
 
 class StepForm(forms.ModelForm):
@@ -147,9 +129,9 @@ class AccountsForm(StepForm):
 
 
 class SafetyForm(StepForm):
-    life_support = yes_no_field(
-        _("Does anyone at the premises depend on life-support or other medical equipment?"),
-        _(
+    life_support = YesNoField(
+        label=_("Does anyone at the premises depend on life-support or other medical equipment?"),
+        help_text=_(
             "The technician must take the meter out to fit the adapter, which cuts the power for "
             "a short time (usually a few minutes). We flag your visit so the technician contacts "
             "you first."
@@ -202,10 +184,10 @@ VOLTAGES = [
 
 
 class MeterForm(StepForm):
-    residential = yes_no_field(_("Is this a home (residential service)?"))
-    meter_self_contained = yes_no_field(
-        _("Is the meter self-contained?"),
-        _(
+    residential = YesNoField(label=_("Is this a home (residential service)?"))
+    meter_self_contained = YesNoField(
+        label=_("Is the meter self-contained?"),
+        help_text=_(
             "Most homes have one: the meter plugs straight into its socket. A meter wired "
             "through current transformers (CT-rated, usually with a separate cabinet) is not."
         ),
@@ -254,10 +236,14 @@ class WiringForm(StepForm):
         ),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    comm_cable_in_liquidtight = yes_no_field(
-        _("Is a communication cable (low or no voltage) at the meter run in liquid-tight conduit?"),
-        _("For isolating MSAs, communication cables must NOT be in liquid-tight conduit."),
-        extra=_("There is no communication cable"),
+    comm_cable_in_liquidtight = YesNoField(
+        label=_(
+            "Is a communication cable (low or no voltage) at the meter run in liquid-tight conduit?"
+        ),
+        help_text=_(
+            "For isolating MSAs, communication cables must NOT be in liquid-tight conduit."
+        ),
+        unknown=_("There is no communication cable"),
     )
     energized_conductors = forms.MultipleChoiceField(
         label=_("Energized wiring at the meter (tick all that apply)"),
@@ -265,10 +251,10 @@ class WiringForm(StepForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    energized_in_liquidtight = yes_no_field(
-        _("Is that energized wiring run in liquid-tight conduit?"),
-        _("Energized conductors MUST be covered by liquid-tight conduit."),
-        extra=_("There is no such wiring"),
+    energized_in_liquidtight = YesNoField(
+        label=_("Is that energized wiring run in liquid-tight conduit?"),
+        help_text=_("Energized conductors MUST be covered by liquid-tight conduit."),
+        unknown=_("There is no such wiring"),
     )
 
     class Meta:
@@ -282,11 +268,11 @@ class WiringForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # "none" is only a remembered answer once the step was saved before.
+        # The third answer ("none") is only a remembered answer once the step was saved before.
         if self.instance.backfeed_amps is not None and not self.is_bound:
             for name in ("comm_cable_in_liquidtight", "energized_in_liquidtight"):
                 if getattr(self.instance, name) is None:
-                    self.initial[name] = "none"
+                    self.initial[name] = UNKNOWN
 
     def clean(self):
         data = super().clean()

@@ -216,6 +216,14 @@ def _save_uploads(request, application, form, *, send_resume_link: bool) -> None
 
 
 def _review(request, application, step):
+    if request.method == "POST":
+        # Only a POST records the step reached; showing the review (a reload, a link preview,
+        # the browser's prefetch) writes nothing.
+        if application.wizard_step != step.slug:
+            services.request_update_draft(
+                application_id=application.pk, actor=request.user, step=step.slug, data={}
+            )
+        return redirect(_step_url(application, step.slug))
     report = selectors.request_precheck(application)
     fixes = [
         (rule, wizard.RULE_STEPS.get(rule.code))
@@ -223,10 +231,6 @@ def _review(request, application, step):
         if rule.result != "pass"
         and wizard.BY_SLUG.get(wizard.RULE_STEPS.get(rule.code, ""), step).applies_to(application)
     ]
-    if application.wizard_step != "review":
-        application = services.request_update_draft(
-            application_id=application.pk, actor=request.user, step="review", data={}
-        )
     return _render_step(
         request,
         application,

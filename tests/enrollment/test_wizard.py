@@ -1,6 +1,8 @@
 """The application wizard: one topic per step, saved after every step, resumable."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from enrollment.models import Application, Status
@@ -229,6 +231,40 @@ def test_a_failed_rule_explains_the_fix_links_the_step_and_keeps_the_draft(clien
     application.refresh_from_db()
     assert application.status == Status.DRAFT
     assert application.panel_rating_amps == 400
+
+
+def test_viewing_the_review_step_writes_nothing(client, customer):
+    application = eligible_draft(applicant=customer, wizard_step="photos")
+    client.force_login(customer)
+    saved = Application.objects.values("wizard_step", "updated_at").get(pk=application.pk)
+    versions = application.history.count()
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(step_url(application, "review"))
+
+    assert response.status_code == 200
+    assert response.context["report"].outcome == "pass"
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    assert Application.objects.values("wizard_step", "updated_at").get(pk=application.pk) == saved
+    assert application.history.count() == versions
+
+
+def test_posting_the_review_step_records_the_step_reached(client, customer):
+    application = eligible_draft(applicant=customer, wizard_step="photos")
+    client.force_login(customer)
+
+    response = client.post(step_url(application, "review"))
+
+    assert response.status_code == 302
+    assert response.url == step_url(application, "review")
+    application.refresh_from_db()
+    assert application.wizard_step == "review"
+    assert application.status == Status.DRAFT
 
 
 def test_photos_step_stores_a_photo_and_refuses_a_fake_one(client, customer):

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from msa_portal.i18n import Message
+from common.i18n import Message
 
 from .models import (
     Application,
@@ -176,7 +176,7 @@ def authorization_link_send(*, application_id: int, actor) -> tuple[Authorizatio
 
 
 def _send_link_email(*, link: AuthorizationLink, application: Application, path: str) -> None:
-    from msa_portal.emails import send_templated_email
+    from common.emails import send_templated_email
 
     try:
         send_templated_email(
@@ -246,7 +246,7 @@ def authorization_sign(
     user=None,
 ) -> CustomerAuthorization:
     """Sign the customer's authorization through a one-time link, once, and store it as a PDF."""
-    from msa_portal.pdf import render_pdf
+    from common.pdf import render_pdf
 
     from .selectors import agreement_current, agreement_text, text_sha256
 

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from msa_portal.i18n import Message, label_message
+from common.i18n import Message, label_message
 
 from . import services
 from .models import (

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from common.i18n import Message, english
 from eligibility.models import ApprovedProduct, RequestType
-from msa_portal.i18n import Message, english
 
 service_account_validator = RegexValidator(
     r"^8\d{9}$", _("The service account number has 10 digits and starts with 8.")

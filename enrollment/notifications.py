@@ -4,11 +4,29 @@ import logging
 
 from django.urls import reverse
 
-from msa_portal.emails import send_request_email
+from accounts.selectors import preferred_languages
+from common import emails
 
 from .models import Application, Status
 
 logger = logging.getLogger(__name__)
+
+
+def send_request_email(*, application: Application, to, template: str, context: dict, **kwargs):
+    """Send a request's email in each recipient's language (``common.emails.send_request_email``).
+
+    Looks up the accounts' preferred languages here, so the shared library reads no app.
+    """
+    recipients = [address for address in to if address]
+    emails.send_request_email(
+        application=application,
+        to=recipients,
+        template=template,
+        context=context,
+        preferred_languages=preferred_languages(recipients),
+        **kwargs,
+    )
+
 
 # event -> the status whose audit note the email quotes (staff's question, the reasons)
 EVENTS = {

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_noop
 from django_fsm import TransitionNotAllowed
 from simple_history.utils import bulk_update_with_history
 
+from common.i18n import Message, label_message
 from eligibility.models import RequestType
-from msa_portal.i18n import Message, label_message
 
 from .models import (
     AgreementSignature,
@@ -598,7 +598,7 @@ def agreement_sign(
     ``shown_sha256`` is the hash of the text the signer was shown: if the text changed since
     (a new version, an edited draft), nothing is signed.
     """
-    from msa_portal.pdf import render_pdf
+    from common.pdf import render_pdf
 
     from .selectors import agreement_current, agreement_text, request_precheck, text_sha256
 

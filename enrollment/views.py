@@ -345,7 +345,7 @@ def agreement_pdf(request, pk: int):
 @login_required
 def authorization_form_pdf(request, pk: int):
     """A printable Authorization Form for the customer to sign, for a contractor's draft."""
-    from msa_portal.pdf import render_pdf
+    from common.pdf import render_pdf
 
     application = _draft_or_404(request.user, pk)
     if application.contractor_company_id is None:

@@ -16,12 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from common.i18n import Message, label_message
+from common.money import format_cents
 from enrollment.models import Application
-from enrollment.notifications import request_recipients
+from enrollment.notifications import request_recipients, send_request_email
 from enrollment.services import TransitionError, request_mark_paid, request_mark_revisit_paid
-from msa_portal.emails import send_request_email
-from msa_portal.i18n import Message, label_message
-from msa_portal.money import format_cents
 
 from .errors import PaymentError, ProviderUnavailable
 from .models import Payment, Refund, StripeEvent

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from msa_portal.history_admin import ReadOnlyHistoryAdmin
+from common.history_admin import ReadOnlyHistoryAdmin
 
 from . import selectors, services
 from .forms import AssignVisitForm, OutcomeForm

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
+from common.i18n import Message
 from enrollment.models import Application, Status
 from enrollment.services import (
     request_mark_scheduled,
@@ -30,7 +31,6 @@ from enrollment.services import (
     request_record_visit_outcome,
     requests_mark_scheduled,
 )
-from msa_portal.i18n import Message
 
 from . import selectors
 from .calendar import BusinessCalendar, get_calendar

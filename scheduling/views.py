@@ -130,7 +130,7 @@ def work_order_pdf(request, visit_id: int):
         Visit.objects.select_related("application", "application__device", "technician", "window"),
         pk=visit_id,
     )
-    from msa_portal.pdf import render_pdf
+    from common.pdf import render_pdf
 
     pdf = render_pdf(
         "scheduling/work_order_pdf.html", {"visit": visit, "application": visit.application}

@@ -9,13 +9,11 @@ request (``enrollment.permissions`` reads ``Application.authorization_revoked_at
 import hashlib
 import logging
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -246,15 +244,10 @@ def authorization_sign(
     user=None,
 ) -> CustomerAuthorization:
     """Sign the customer's authorization through a one-time link, once, and store it as a PDF."""
-    from common.pdf import render_pdf
+    from .selectors import agreement_current, agreement_text
+    from .signing import signature_record, signer_name_clean
 
-    from .selectors import agreement_current, agreement_text, text_sha256
-
-    signer_name = " ".join((signer_name or "").split())
-    if not consent:
-        raise ValidationError({"consent": _("Tick the box to confirm you agree.")})
-    if len(signer_name) < 2:
-        raise ValidationError({"signer_name": _("Type your full name to sign.")})
+    signer_name = signer_name_clean(signer_name=signer_name, consent=consent)
     with transaction.atomic():
         check = authorization_link_check(
             application_id=application_id, raw_token=raw_token, lock=True
@@ -269,38 +262,24 @@ def authorization_sign(
                 _("The customer signs this authorization themselves, not the contractor.")
             )
         version = agreement_current()
-        text = agreement_text(application=application, version=version)
-        digest = text_sha256(text)
-        if shown_sha256 != digest:
-            raise ValidationError(
-                _("The agreement changed since you opened it. Read it again, then sign.")
-            )
-        now = timezone.now()
-        authorization = CustomerAuthorization.objects.create(
+        authorization = signature_record(
+            model=CustomerAuthorization,
             application=application,
-            company_id=application.contractor_company_id,
-            method=AuthorizationMethod.E_SIGNATURE,
             version=version,
+            text=agreement_text(application=application, version=version),
+            shown_sha256=shown_sha256,
             signer_name=signer_name,
-            signer=user if getattr(user, "is_authenticated", False) else None,
-            consent=True,
-            ip_address=ip_address or None,
-            signed_text=text,
+            signer=user if signed_in else None,
+            ip_address=ip_address,
             language=translation.get_language(),
-            text_sha256=digest,
-            signed_at=now,
-        )
-        pdf = render_pdf(
-            "enrollment/agreement/authorization_signed_pdf.html",
-            {
-                "signature": authorization,
-                "application": application,
-                "version": version,
-                "title": version.text_for(translation.get_language())[0],
+            pdf_template="enrollment/agreement/authorization_signed_pdf.html",
+            fields={
+                "company_id": application.contractor_company_id,
+                "method": AuthorizationMethod.E_SIGNATURE,
+                "consent": True,
             },
         )
-        authorization.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=True)
-        link.used_at = now
+        link.used_at = authorization.signed_at
         link.save(update_fields=["used_at"])
         _event(
             application,

@@ -10,7 +10,6 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -598,15 +597,10 @@ def agreement_sign(
     ``shown_sha256`` is the hash of the text the signer was shown: if the text changed since
     (a new version, an edited draft), nothing is signed.
     """
-    from common.pdf import render_pdf
+    from .selectors import agreement_current, agreement_text, request_precheck
+    from .signing import signature_record, signer_name_clean
 
-    from .selectors import agreement_current, agreement_text, request_precheck, text_sha256
-
-    signer_name = " ".join((signer_name or "").split())
-    if not consent:
-        raise ValidationError({"consent": _("Tick the box to confirm you agree.")})
-    if len(signer_name) < 2:
-        raise ValidationError({"signer_name": _("Type your full name to sign.")})
+    signer_name = signer_name_clean(signer_name=signer_name, consent=consent)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application_id)
         if application.status != Status.DRAFT:
@@ -620,37 +614,22 @@ def agreement_sign(
                 _("The pre-check found problems to fix before you can sign. Go back to the review.")
             )
         version = agreement_current()
-        text = agreement_text(application=application, version=version)
-        digest = text_sha256(text)
-        if shown_sha256 != digest:
-            raise ValidationError(
-                _("The agreement changed since you opened it. Read it again, then sign.")
-            )
+        signature = signature_record(
+            model=AgreementSignature,
+            application=application,
+            version=version,
+            text=agreement_text(application=application, version=version),
+            shown_sha256=shown_sha256,
+            signer_name=signer_name,
+            signer=actor,
+            ip_address=ip_address,
+            language=translation.get_language(),
+            pdf_template="enrollment/agreement/agreement_pdf.html",
+        )
         if application.device_id is not None:
             # Keep the APL entry as it was when signed, so a later edit never rewrites it.
             application.device_snapshot = application.device.snapshot()
             application.save(update_fields=["device_snapshot", "updated_at"])
-        signature = AgreementSignature.objects.create(
-            application=application,
-            version=version,
-            signer_name=signer_name,
-            signer=actor,
-            signed_at=timezone.now(),
-            ip_address=ip_address or None,
-            signed_text=text,
-            language=translation.get_language(),
-            text_sha256=digest,
-        )
-        pdf = render_pdf(
-            "enrollment/agreement/agreement_pdf.html",
-            {
-                "signature": signature,
-                "application": application,
-                "version": version,
-                "title": version.text_for(translation.get_language())[0],
-            },
-        )
-        signature.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=True)
         request_sign_agreement(application_id=application.pk, actor=actor)
     logger.info("request %s: agreement v%s signed", application.pk, version.version)
     return signature

@@ -12,6 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,8 +21,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from common.emails import send_templated_email
 from common.i18n import Message
 
+from . import signing
 from .models import (
     Application,
     AuthorizationLink,
@@ -31,7 +34,9 @@ from .models import (
     RequestEvent,
     Status,
 )
+from .notifications import notify_contractor
 from .permissions import acts_for_request
+from .selectors import agreement_current, agreement_text
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +62,6 @@ def request_link_customer_account(*, application: Application) -> Application:
     Only an account whose address matches the request's customer email and is VERIFIED is
     linked, so nobody can claim a request by signing up with someone else's address.
     """
-    from allauth.account.models import EmailAddress
-
     if application.applicant_id or not application.customer_email:
         return application
     match = (
@@ -174,8 +177,6 @@ def authorization_link_send(*, application_id: int, actor) -> tuple[Authorizatio
 
 
 def _send_link_email(*, link: AuthorizationLink, application: Application, path: str) -> None:
-    from common.emails import send_templated_email
-
     try:
         send_templated_email(
             to=[link.email],
@@ -244,10 +245,7 @@ def authorization_sign(
     user=None,
 ) -> CustomerAuthorization:
     """Sign the customer's authorization through a one-time link, once, and store it as a PDF."""
-    from .selectors import agreement_current, agreement_text
-    from .signing import signature_record, signer_name_clean
-
-    signer_name = signer_name_clean(signer_name=signer_name, consent=consent)
+    signer_name = signing.signer_name_clean(signer_name=signer_name, consent=consent)
     with transaction.atomic():
         check = authorization_link_check(
             application_id=application_id, raw_token=raw_token, lock=True
@@ -262,7 +260,7 @@ def authorization_sign(
                 _("The customer signs this authorization themselves, not the contractor.")
             )
         version = agreement_current()
-        authorization = signature_record(
+        authorization = signing.signature_record(
             model=CustomerAuthorization,
             application=application,
             version=version,
@@ -334,6 +332,4 @@ def authorization_revoke(*, application_id: int, actor) -> Application:
 
 
 def _notify_contractor(*, application_id: int, event: str) -> None:
-    from .notifications import notify_contractor
-
     notify_contractor(application_id=application_id, event=event)

@@ -15,11 +15,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_fsm import TransitionNotAllowed
+from PIL import Image
 from simple_history.utils import bulk_update_with_history
 
 from common.i18n import Message, label_message
 from eligibility.models import RequestType
 
+from . import signing
+from .authorizations import authorization_record_upload
 from .models import (
     AgreementSignature,
     Application,
@@ -28,6 +31,8 @@ from .models import (
     RequestEvent,
     Status,
 )
+from .notifications import notify_applicant
+from .selectors import agreement_current, agreement_text, request_precheck
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +41,6 @@ def _notify(event: str) -> Callable[[Application], None]:
     """Return an on-commit effect that emails the applicant about ``event``."""
 
     def send(application: Application) -> None:
-        from .notifications import notify_applicant
-
         notify_applicant(application_id=application.pk, event=event)
 
     return send
@@ -47,7 +50,7 @@ def _schedule(notify: Callable[[Application], None] | None = None):
     """Return an on-commit effect that (emails, then) asks the scheduler to place the request."""
 
     def run(application: Application) -> None:
-        from . import tasks
+        from . import tasks  # local: tasks.py imports these services (the one circle)
 
         if notify is not None:
             notify(application)
@@ -131,7 +134,7 @@ def request_mark_paid(
         return ["submitted_at"]
 
     def check(application: Application) -> None:
-        from . import tasks
+        from . import tasks  # local: tasks.py imports these services (the one circle)
 
         _notify("submitted")(application)
         tasks.send_eligibility_check(application.pk)
@@ -459,8 +462,6 @@ def _is_real(content_type: str, upload) -> bool:
             from pypdf import PdfReader
 
             return len(PdfReader(upload).pages) > 0
-        from PIL import Image
-
         with Image.open(upload) as image:
             image.verify()
         return True
@@ -532,8 +533,6 @@ def request_attach_documents(
     for kind, upload in uploads:
         # Check every file before storing any, so a bad second file leaves no first one behind.
         document_check(upload=upload, kind=kind)
-    from .authorizations import authorization_record_upload
-
     with transaction.atomic():
         documents = [
             document_upload(application_id=application_id, actor=actor, kind=kind, upload=upload)
@@ -597,10 +596,7 @@ def agreement_sign(
     ``shown_sha256`` is the hash of the text the signer was shown: if the text changed since
     (a new version, an edited draft), nothing is signed.
     """
-    from .selectors import agreement_current, agreement_text, request_precheck
-    from .signing import signature_record, signer_name_clean
-
-    signer_name = signer_name_clean(signer_name=signer_name, consent=consent)
+    signer_name = signing.signer_name_clean(signer_name=signer_name, consent=consent)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application_id)
         if application.status != Status.DRAFT:
@@ -614,7 +610,7 @@ def agreement_sign(
                 _("The pre-check found problems to fix before you can sign. Go back to the review.")
             )
         version = agreement_current()
-        signature = signature_record(
+        signature = signing.signature_record(
             model=AgreementSignature,
             application=application,
             version=version,

@@ -17,6 +17,8 @@ from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from common.pdf import render_pdf
+
 from .models import AgreementSignature, AgreementVersion, Application, CustomerAuthorization
 from .selectors import text_sha256
 
@@ -72,8 +74,6 @@ def signature_record(
     ``text``: the text changed after it was shown (a new version, an edited draft), and a
     signature covers only the words the signer saw.
     """
-    from msa_portal.pdf import render_pdf
-
     digest = text_sha256(text)
     if shown_sha256 != digest:
         raise ValidationError(

@@ -41,7 +41,7 @@ ORPHAN_AFTER = timedelta(hours=24)
 
 def _queue(task_name: str, object_id: int) -> None:
     """Send a payments task after commit; a broker outage must not fail the caller."""
-    from . import tasks
+    from . import tasks  # local: tasks.py imports these services (the one circle)
 
     task = getattr(tasks, task_name)
     transaction.on_commit(lambda: task.delay(object_id), robust=True)
@@ -381,7 +381,7 @@ def payment_reconcile(*, older_than_minutes: int, limit: int = 200) -> int:
     unsent = Payment.objects.filter(
         status__in=Payment.PAID_STATUSES, receipt_sent_at__isnull=True, paid_at__lt=cutoff
     ).values_list("pk", flat=True)[:limit]
-    from . import tasks
+    from . import tasks  # local: tasks.py imports these services (the one circle)
 
     for payment_id in unsent:
         tasks.send_receipt.delay(payment_id)

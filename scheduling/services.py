@@ -303,7 +303,7 @@ def _record_unplaced(*, plan: Plan, inputs: _Inputs) -> None:
 
 
 def _notify_booked(visit_ids: list[int]) -> None:
-    from . import tasks
+    from . import tasks  # local: tasks.py imports these services (the one circle)
 
     for visit_id in visit_ids:
         tasks.send_visit_email.delay(visit_id, "booked")
@@ -514,6 +514,6 @@ def visits_send_reminders(*, today: date | None = None) -> int:
 
 
 def _send(visit_id: int, kind: str) -> None:
-    from . import tasks
+    from . import tasks  # local: tasks.py imports these services (the one circle)
 
     tasks.send_visit_email.delay(visit_id, kind)

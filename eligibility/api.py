@@ -14,6 +14,8 @@ from ninja.throttling import AnonRateThrottle
 from pydantic import BeforeValidator, ConfigDict, field_validator
 from pydantic import Field as Bounds
 
+from common.api import ErrorOut
+
 from .models import ApprovedProduct
 from .rules import SiteFacts
 from .selectors import check_site_facts
@@ -95,12 +97,6 @@ class RuleOut(Schema):
 class ReportOut(Schema):
     outcome: Result
     rules: list[RuleOut]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, list[str]]
 
 
 router = Router(tags=["eligibility"])

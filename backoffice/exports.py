@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from common import csvexport
-from enrollment.models import Application
+from enrollment.models import Request
 
 CSV_COLUMNS: list[tuple[str, str]] = [
     ("reference", gettext_lazy("Reference")),
@@ -29,33 +29,33 @@ CSV_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
-def _row(application: Application) -> list:
+def _row(msa_request: Request) -> list:
     local = timezone.localtime
     values = {
-        "reference": application.reference,
-        "status": application.status,
-        "request_type": application.request_type,
-        "eligibility_outcome": application.eligibility_outcome,
-        "customer_name": application.customer_name,
-        "customer_email": application.customer_email,
-        "customer_phone": application.customer_phone,
-        "service_account_number": application.service_account_number,
-        "customer_account_number": application.customer_account_number,
-        "meter_number": application.meter_number,
-        "premises_address": application.premises_address,
-        "filed_by": application.filed_by.email,
-        "contractor_company": application.contractor_company or "",
-        "device": application.device or "",
-        "submitted_at": local(application.submitted_at).isoformat()
-        if application.submitted_at
+        "reference": msa_request.reference,
+        "status": msa_request.status,
+        "request_type": msa_request.request_type,
+        "eligibility_outcome": msa_request.eligibility_outcome,
+        "customer_name": msa_request.customer_name,
+        "customer_email": msa_request.customer_email,
+        "customer_phone": msa_request.customer_phone,
+        "service_account_number": msa_request.service_account_number,
+        "customer_account_number": msa_request.customer_account_number,
+        "meter_number": msa_request.meter_number,
+        "premises_address": msa_request.premises_address,
+        "filed_by": msa_request.filed_by.email,
+        "contractor_company": msa_request.contractor_company or "",
+        "device": msa_request.device or "",
+        "submitted_at": local(msa_request.submitted_at).isoformat()
+        if msa_request.submitted_at
         else "",
-        "decided_at": local(application.decided_at).isoformat() if application.decided_at else "",
-        "created_at": local(application.created_at).isoformat(),
+        "decided_at": local(msa_request.decided_at).isoformat() if msa_request.decided_at else "",
+        "created_at": local(msa_request.created_at).isoformat(),
     }
     return [values[key] for key, _label in CSV_COLUMNS]
 
 
-def csv_response(queryset: QuerySet[Application]) -> StreamingHttpResponse:
+def csv_response(queryset: QuerySet[Request]) -> StreamingHttpResponse:
     """Stream ``queryset`` as a CSV download, one chunk of rows at a time."""
     rows = queryset.select_related("filed_by", "contractor_company", "device")
     return csvexport.csv_response(

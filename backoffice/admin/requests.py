@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.admin import ReadOnlyAdminMixin
-from enrollment.models import Application, EnergizedConductor
+from enrollment.models import EnergizedConductor, Request
 from payments.admin import PaymentInline
 
 from .base import RequestAdminBase
@@ -21,8 +21,8 @@ from .inlines import CustomerAuthorizationInline, RejectionInline, RequestEventI
 from .queue import DeviceTypeFilter, RequestQueueMixin, SlaRiskFilter
 
 
-@admin.register(Application)
-class ApplicationAdmin(
+@admin.register(Request)
+class RequestAdmin(
     ReadOnlyAdminMixin,
     RequestQueueMixin,
     DecisionPagesMixin,
@@ -36,8 +36,8 @@ class ApplicationAdmin(
     everyone, and every decision goes through ``enrollment.decisions`` → ``enrollment.services``.
     """
 
-    change_form_template = "admin/enrollment/application/change_form.html"
-    change_list_template = "admin/enrollment/application/change_list.html"
+    change_form_template = "admin/enrollment/request/change_form.html"
+    change_list_template = "admin/enrollment/request/change_list.html"
 
     list_display = [
         "reference_column",

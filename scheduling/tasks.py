@@ -25,11 +25,11 @@ def send_visit_reminders() -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=30)
-def send_visit_email(self, visit_id: int, kind: str) -> None:
+def send_visit_email(self, visit_id: int, kind: str) -> bool:
     """Email the customer about one visit."""
     from .notifications import send_visit_email as send
 
     try:
-        send(visit_id=visit_id, kind=kind)
+        return send(visit_id=visit_id, kind=kind)
     except OSError as exc:  # SMTP down: try again later rather than lose the message
         raise self.retry(exc=exc) from exc

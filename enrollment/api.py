@@ -22,9 +22,16 @@ from common.api import ErrorOut, error_body
 from eligibility.api import SiteFactsIn, refuse_null_characters
 
 from . import services
+from .authorizations import authorization_link_send
 from .models import Application
 from .permissions import get_request_for_user_or_404, requests_editable_by, requests_visible_to
-from .selectors import devices_for, request_detail_queryset
+from .selectors import (
+    agreement_current,
+    agreement_text,
+    devices_for,
+    request_detail_queryset,
+    text_sha256,
+)
 
 # What any call may answer: bad parameters, no or a revoked token, not yours, a reused
 # Idempotency-Key, too many requests. The shape is the API's error shape.
@@ -259,8 +266,6 @@ class DocumentOut(Schema):
 )
 def agreement(request: HttpRequest, request_id: int):
     """The exact Customer Agreement text to sign for this draft, and its SHA-256."""
-    from .selectors import agreement_current, agreement_text, text_sha256
-
     application = get_request_for_user_or_404(
         request.user, request_id, requests_editable_by(request.user)
     )
@@ -342,8 +347,6 @@ class SigningLinkOut(Schema):
 )
 def signing_link(request: HttpRequest, request_id: int):
     """Email the customer a one-time link to sign the authorization (older links stop working)."""
-    from .authorizations import authorization_link_send
-
     application = get_request_for_user_or_404(
         request.user, request_id, requests_editable_by(request.user)
     )

@@ -4,6 +4,7 @@ import logging
 
 from django.urls import reverse
 
+from accounts.models import User
 from accounts.selectors import preferred_languages
 from common import emails
 
@@ -49,8 +50,6 @@ def _contractor_contacts(application: Application) -> list[str]:
     filer = application.filed_by
     if filer.is_active and filer.company_id == application.contractor_company_id:
         return [filer.email]
-    from accounts.models import User
-
     return list(
         User.objects.filter(
             company_id=application.contractor_company_id, is_active=True, is_company_admin=True

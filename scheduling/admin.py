@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from common.history_admin import ReadOnlyHistoryAdmin
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .forms import AssignVisitForm, OutcomeForm
 from .geo import zip_centroids
 from .models import AppointmentWindow, Technician, TimeOff, UnplaceableReport, UtilityHoliday, Visit
@@ -95,8 +95,6 @@ class UtilityHolidayAdmin(admin.ModelAdmin):
 
 @admin.action(description=gettext_lazy("Run the scheduler again now"), permissions=["view"])
 def run_scheduler(modeladmin, request, queryset):
-    from . import tasks
-
     # The whole queue is planned together: placing only the selected rows could take places
     # from older requests.
     tasks.schedule_approved_requests.delay()

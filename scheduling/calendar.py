@@ -13,6 +13,8 @@ from functools import lru_cache
 
 import holidays
 
+from .models import UtilityHoliday
+
 
 @lru_cache(maxsize=64)
 def _public_holidays(year: int) -> frozenset[date]:
@@ -75,8 +77,6 @@ def index_on_or_before(days: list[date], day: date) -> int:
 
 def get_calendar() -> BusinessCalendar:
     """Return the calendar with the utility holidays staff entered (one query)."""
-    from .models import UtilityHoliday
-
     return BusinessCalendar(
         utility_holidays=frozenset(UtilityHoliday.objects.values_list("date", flat=True))
     )

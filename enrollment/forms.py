@@ -1,4 +1,4 @@
-"""Forms for the application wizard, the agreement, uploads, answers and cancelling.
+"""Forms for the request wizard, the agreement, uploads, answers and cancelling.
 
 Forms only check and clean what a person typed; saving goes through ``enrollment.services``.
 """
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import phone_validator
 from eligibility.models import RequestType
 
-from .models import Application, EnergizedConductor, EsrViolation, SocketRingType, Status
+from .models import EnergizedConductor, EsrViolation, Request, SocketRingType, Status
 from .selectors import devices_for
 
 YES_NO = [("True", _("Yes")), ("False", _("No"))]
@@ -36,8 +36,8 @@ def yes_no_field(label, help_text="", *, extra=None):
 class StepForm(forms.ModelForm):
     """A wizard step: crispy renders the fields; the template adds the back/next buttons."""
 
-    def __init__(self, *args, application: Application, user, **kwargs):
-        super().__init__(*args, instance=application, **kwargs)
+    def __init__(self, *args, msa_request: Request, user, **kwargs):
+        super().__init__(*args, instance=msa_request, **kwargs)
         self.user = user
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -75,13 +75,13 @@ class RequestTypeForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = ["request_type"]
 
 
 class AccountsForm(StepForm):
     class Meta:
-        model = Application
+        model = Request
         fields = [
             "customer_name",
             "customer_email",
@@ -157,13 +157,13 @@ class SafetyForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = ["life_support"]
 
 
 class PremisesForm(StepForm):
     class Meta:
-        model = Application
+        model = Request
         fields = ["premises_street", "premises_unit", "premises_city", "premises_zip"]
         labels = {"premises_unit": _("Apartment, unit (optional)")}
         widgets = {
@@ -232,7 +232,7 @@ class MeterForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = [
             "residential",
             "meter_self_contained",
@@ -272,7 +272,7 @@ class WiringForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = [
             "backfeed_amps",
             "comm_cable_in_liquidtight",
@@ -333,7 +333,7 @@ class SocketForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = ["meter_socket_form", "socket_ring_type", "esr_violation"]
 
 
@@ -347,7 +347,7 @@ class DeviceForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = ["device"]
 
     def __init__(self, *args, **kwargs):
@@ -367,7 +367,7 @@ class PreparationForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = ["waterproof_bag_commitment"]
 
 
@@ -402,12 +402,12 @@ class PhotosForm(forms.Form):
         help_text=_("Needed when a contractor files for the customer."),
     )
 
-    def __init__(self, *args, application: Application, user, **kwargs):
+    def __init__(self, *args, msa_request: Request, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        if not application.contractor_company_id:
+        if not msa_request.contractor_company_id:
             del self.fields["authorization_form"]
 
 

@@ -56,7 +56,7 @@ def send_visit_email(*, visit_id: int, kind: str) -> bool:
         if VisitNotice.objects.filter(visit_id=visit_id, kind=kind).exists():
             return False
         visit = Visit.objects.select_related(
-            "application", "application__filed_by", "window", "technician"
+            "msa_request", "msa_request__filed_by", "window", "technician"
         ).get(pk=visit_id)
         _send(visit=visit, kind=kind)
         VisitNotice.objects.create(visit=visit, kind=kind)
@@ -64,7 +64,7 @@ def send_visit_email(*, visit_id: int, kind: str) -> bool:
 
 
 def _send(*, visit: Visit, kind: str) -> None:
-    application = visit.application
+    msa_request = visit.msa_request
 
     def attachments() -> list[tuple[str, bytes, str]]:
         if kind not in ICS_KINDS:
@@ -74,11 +74,11 @@ def _send(*, visit: Visit, kind: str) -> None:
 
     # Every visit email matters to the customer too (the bag, the day, the outcome).
     send_request_email(
-        application=application,
-        to=request_recipients(application, key=True),
+        msa_request=msa_request,
+        to=request_recipients(msa_request, key=True),
         template=f"scheduling/emails/visit_{kind}",
         context={
-            "application": application,
+            "msa_request": msa_request,
             "visit": visit,
             "preparation": preparation_reminder,
             "failure_explanation": FAILURE_EXPLANATIONS.get(visit.failure_code, ""),

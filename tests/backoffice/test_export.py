@@ -11,12 +11,12 @@ import pytest
 from django.urls import reverse
 
 from common.csvexport import csv_safe
-from enrollment.models import Application, Status
+from enrollment.models import Request, Status
 from tests.backoffice.conftest import make_request
 
 pytestmark = pytest.mark.django_db
 
-EXPORT = reverse("admin:enrollment_application_export")
+EXPORT = reverse("admin:enrollment_request_export")
 SUBMITTED = dt.datetime(2026, 1, 15, 9, 30, 12, 345678, tzinfo=ZoneInfo("America/Los_Angeles"))
 
 
@@ -45,7 +45,7 @@ def test_export_honours_the_queue_filters_and_search(client, reviewer):
 
 def test_excel_opens_the_export_with_accents_intact_and_plain_date_times(client, reviewer):
     request = make_request(Status.APPROVED, customer_name="Zoë Ñúñez")
-    Application.objects.filter(pk=request.pk).update(submitted_at=SUBMITTED)
+    Request.objects.filter(pk=request.pk).update(submitted_at=SUBMITTED)
     client.force_login(reviewer)
 
     body = b"".join(client.get(EXPORT).streaming_content)
@@ -63,7 +63,7 @@ def test_excel_opens_the_export_with_accents_intact_and_plain_date_times(client,
 def test_queue_links_the_export_with_its_current_filters(client, reviewer):
     client.force_login(reviewer)
 
-    response = client.get(reverse("admin:enrollment_application_changelist") + "?q=Ana")
+    response = client.get(reverse("admin:enrollment_request_changelist") + "?q=Ana")
 
     assert f"{EXPORT}?q=Ana".encode() in response.content
 
@@ -99,7 +99,7 @@ def test_export_selected_action(client, reviewer):
     client.force_login(reviewer)
 
     response = client.post(
-        reverse("admin:enrollment_application_changelist"),
+        reverse("admin:enrollment_request_changelist"),
         {"action": "export_selected", "_selected_action": [chosen.pk]},
     )
 

@@ -12,7 +12,7 @@ from accounts import services as account_services
 from common.emails import send_templated_email
 from enrollment import authorizations
 from tests.enrollment.factories import eligible_draft
-from tests.factories import ApplicationFactory, ContractorCompanyFactory, ContractorFactory
+from tests.factories import ContractorCompanyFactory, ContractorFactory, MsaRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ def test_every_email_template_is_checked():
 @pytest.fixture
 def context():
     company = ContractorCompanyFactory(name=COMPANY)
-    application = ApplicationFactory(
+    msa_request = MsaRequestFactory(
         customer_name=CUSTOMER, contractor_company=company, premises_street="1 O'Neil & Pine St"
     )
     when = timezone.make_aware(dt.datetime(2026, 12, 1, 17, 0))
@@ -46,7 +46,7 @@ def context():
     )
     payment = SimpleNamespace(receipt_number="R-1", amount_cents=27922)
     return {
-        "application": application,
+        "msa_request": msa_request,
         "company": company,
         "visit": visit,
         "payment": payment,
@@ -88,7 +88,7 @@ def test_the_customers_first_email_names_the_company_as_typed(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     contractor = ContractorFactory(company__name=COMPANY)
-    application = eligible_draft(
+    msa_request = eligible_draft(
         applicant=None,
         filed_by=contractor,
         contractor_company=contractor.company,
@@ -97,7 +97,7 @@ def test_the_customers_first_email_names_the_company_as_typed(
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        authorizations.authorization_link_send(application_id=application.pk, actor=contractor)
+        authorizations.authorization_link_send(msa_request_id=msa_request.pk, actor=contractor)
 
     (message,) = mailoutbox
     assert COMPANY in message.body

@@ -25,10 +25,10 @@ LONG_NAME = "Wolfeschlegelsteinhausenbergerdorff" * 4 + "Ende" * 5 + "ZZZ"  # 16
 
 
 def sign(customer, name: str):
-    application = eligible_draft(applicant=customer)
-    text = selectors.agreement_text(application=application, version=selectors.agreement_current())
+    msa_request = eligible_draft(applicant=customer)
+    text = selectors.agreement_text(msa_request=msa_request, version=selectors.agreement_current())
     return services.agreement_sign(
-        application_id=application.pk,
+        msa_request_id=msa_request.pk,
         actor=customer,
         signer_name=name,
         consent=True,
@@ -52,11 +52,11 @@ def test_the_signed_agreement_prints_the_signers_name_in_their_script(customer, 
 def test_a_163_character_name_without_spaces_stays_inside_the_signed_page(customer):
     assert len(LONG_NAME) == 163
     signature = sign(customer, LONG_NAME)
-    application = signature.application
+    msa_request = signature.msa_request
 
     assert LONG_NAME in pdf_text(signature.pdf.read()).replace("\n", "")
     html = render_to_string(
         "enrollment/agreement/agreement_pdf.html",
-        {"signature": signature, "application": application, "version": signature.version},
+        {"signature": signature, "msa_request": msa_request, "version": signature.version},
     )
     assert boxes_past_the_page_edge(html) == []

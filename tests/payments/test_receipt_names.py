@@ -8,7 +8,7 @@ from enrollment.models import Status
 from payments.models import Payment
 from payments.receipts import receipt_pdf
 from tests.enrollment.test_agreement_names import LONG_NAME, NAMES
-from tests.factories import ApplicationFactory
+from tests.factories import MsaRequestFactory
 from tests.pdfcheck import (
     boxes_past_the_page_edge,
     characters_without_a_glyph,
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 def paid_by(name: str) -> Payment:
     return PaymentFactory(
-        application=ApplicationFactory(customer_name=name, status=Status.SUBMITTED),
+        msa_request=MsaRequestFactory(customer_name=name, status=Status.SUBMITTED),
         status=Payment.Status.SUCCEEDED,
         checkout_session_id="cs_test_42",
     )
@@ -44,6 +44,6 @@ def test_a_163_character_name_without_spaces_stays_inside_the_receipt_page():
     assert LONG_NAME in pdf_text(receipt_pdf(payment=payment)).replace("\n", "")
     html = render_to_string(
         "payments/receipt_pdf.html",
-        {"payment": payment, "application": payment.application, "issued_at": timezone.now()},
+        {"payment": payment, "msa_request": payment.msa_request, "issued_at": timezone.now()},
     )
     assert boxes_past_the_page_edge(html) == []

@@ -20,7 +20,7 @@ def test_visit_booked_task_run_twice_sends_the_customer_one_email(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         visit = services.visit_book(
-            application_id=approved_request().pk, window_id=morning(technician).pk, day=DAY
+            msa_request_id=approved_request().pk, window_id=morning(technician).pk, day=DAY
         )
     assert len(mailoutbox) == 1
 
@@ -33,7 +33,7 @@ def test_visit_booked_task_run_twice_sends_the_customer_one_email(
 @pytest.mark.parametrize("kind", ["booked", "reminder", "cancelled", "completed"])
 def test_each_visit_email_kind_is_sent_once_per_visit(technician, mailoutbox, kind):
     visit = services.visit_book(
-        application_id=approved_request().pk,
+        msa_request_id=approved_request().pk,
         window_id=morning(technician).pk,
         day=DAY,
         notify=False,
@@ -48,14 +48,14 @@ def test_each_visit_email_kind_is_sent_once_per_visit(technician, mailoutbox, ki
 def test_a_moved_visit_still_gets_its_own_email(
     technician, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = approved_request()
+    msa_request = approved_request()
     with django_capture_on_commit_callbacks(execute=True):
         services.visit_book(
-            application_id=application.pk, window_id=morning(technician).pk, day=DAY
+            msa_request_id=msa_request.pk, window_id=morning(technician).pk, day=DAY
         )
     later = technician.windows.order_by("starts_at").last()
     with django_capture_on_commit_callbacks(execute=True):
-        services.visit_book(application_id=application.pk, window_id=later.pk, day=DAY)
+        services.visit_book(msa_request_id=msa_request.pk, window_id=later.pk, day=DAY)
 
     assert [("booked" in m.subject, "moved" in m.subject) for m in mailoutbox] == [
         (True, False),

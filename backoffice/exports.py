@@ -32,8 +32,12 @@ CSV_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
+def _when(value) -> str:
+    # Local time without microseconds or offset: Excel reads "2026-01-15 09:30:00" as a date-time.
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
 def _row(msa_request: Request) -> list[str]:
-    local = timezone.localtime
     values = {
         "reference": msa_request.reference,
         "status": msa_request.status,
@@ -49,11 +53,9 @@ def _row(msa_request: Request) -> list[str]:
         "filed_by": msa_request.filed_by.email,
         "contractor_company": msa_request.contractor_company or "",
         "device": msa_request.device or "",
-        "submitted_at": local(msa_request.submitted_at).isoformat()
-        if msa_request.submitted_at
-        else "",
-        "decided_at": local(msa_request.decided_at).isoformat() if msa_request.decided_at else "",
-        "created_at": local(msa_request.created_at).isoformat(),
+        "submitted_at": _when(msa_request.submitted_at),
+        "decided_at": _when(msa_request.decided_at),
+        "created_at": _when(msa_request.created_at),
     }
     return [csv_safe(values[key]) for key, _label in CSV_COLUMNS]
 
@@ -67,6 +69,7 @@ class _Echo:
 
 def csv_lines(queryset: QuerySet[Request]) -> Iterator[str]:
     writer = csv.writer(_Echo())
+    yield "\ufeff"  # the byte-order mark tells Excel the file is UTF-8 ("Zoë", not "ZoÃ«")
     yield writer.writerow([str(label) for _key, label in CSV_COLUMNS])
     rows = queryset.select_related("filed_by", "contractor_company", "device")
     for msa_request in rows.iterator(chunk_size=2000):

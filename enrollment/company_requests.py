@@ -90,7 +90,8 @@ CSV_COLUMNS = [
 
 
 def _when(value) -> str:
-    return timezone.localtime(value).isoformat() if value else ""
+    # Local time without microseconds or offset: Excel reads "2026-01-15 09:30:00" as a date-time.
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
 def _row(msa_request: Request) -> list[str]:
@@ -122,6 +123,7 @@ class _Echo:
 
 def csv_lines(requests: QuerySet[Request]) -> Iterator[str]:
     writer = csv.writer(_Echo())
+    yield "\ufeff"  # the byte-order mark tells Excel the file is UTF-8 ("Zoë", not "ZoÃ«")
     yield writer.writerow([str(label) for _key, label in CSV_COLUMNS])
     for msa_request in requests.iterator(chunk_size=2000):
         yield writer.writerow(_row(msa_request))

@@ -2,7 +2,6 @@
 
 from django.db.models import QuerySet
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from common import csvexport
@@ -30,7 +29,6 @@ CSV_COLUMNS: list[tuple[str, str]] = [
 
 
 def _row(msa_request: Request) -> list:
-    local = timezone.localtime
     values = {
         "reference": msa_request.reference,
         "status": msa_request.status,
@@ -46,11 +44,9 @@ def _row(msa_request: Request) -> list:
         "filed_by": msa_request.filed_by.email,
         "contractor_company": msa_request.contractor_company or "",
         "device": msa_request.device or "",
-        "submitted_at": local(msa_request.submitted_at).isoformat()
-        if msa_request.submitted_at
-        else "",
-        "decided_at": local(msa_request.decided_at).isoformat() if msa_request.decided_at else "",
-        "created_at": local(msa_request.created_at).isoformat(),
+        "submitted_at": csvexport.excel_datetime(msa_request.submitted_at),
+        "decided_at": csvexport.excel_datetime(msa_request.decided_at),
+        "created_at": csvexport.excel_datetime(msa_request.created_at),
     }
     return [values[key] for key, _label in CSV_COLUMNS]
 

@@ -27,9 +27,21 @@ class _Echo:
         return value
 
 
+def excel_datetime(value) -> str:
+    """Return an aware date-time as local ``YYYY-MM-DD HH:MM:SS`` (empty for None).
+
+    Excel reads this as a date-time; microseconds and a UTC offset make it plain text.
+    """
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
+
+
 def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
-    """Yield ``header`` and then each row as one CSV line; every cell passes ``csv_safe``."""
+    """Yield a byte-order mark, ``header``, then each row as one CSV line (cells ``csv_safe``).
+
+    The byte-order mark tells Excel the file is UTF-8 ("Zoë", not "ZoÃ«").
+    """
     writer = csv.writer(_Echo())
+    yield "\ufeff"
     yield writer.writerow([csv_safe(cell) for cell in header])
     for row in rows:
         yield writer.writerow([csv_safe(cell) for cell in row])

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template import Context, engines
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import pgettext
@@ -12,6 +13,16 @@ from django.utils.translation import pgettext
 logger = logging.getLogger(__name__)
 
 Attachments = Iterable[tuple[str, bytes, str]] | Callable[[], Iterable[tuple[str, bytes, str]]]
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a subject or text body without HTML escaping.
+
+    A mail client shows plain text as it is: "Sol & Sun" escaped reads "Sol &amp; Sun", which
+    looks like phishing. Only the HTML part is escaped.
+    """
+    template = engines["django"].engine.get_template(template_name)
+    return template.render(Context(context, autoescape=False))
 
 
 def send_templated_email(
@@ -35,8 +46,8 @@ def send_templated_email(
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     with translation.override(language or translation.get_language()):
         prefix = pgettext("email subject prefix", "[MSA Portal] ")
-        subject = render_to_string(f"{template}_subject.txt", context).strip()
-        text = render_to_string(f"{template}.txt", context)
+        subject = render_plain_text(f"{template}_subject.txt", context).strip()
+        text = render_plain_text(f"{template}.txt", context)
         html = render_to_string(f"{template}.html", context)
         if callable(attachments):
             attachments = attachments()

@@ -40,7 +40,7 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     """Render a Django template to PDF bytes.
 
     Templates should set ``font-family`` inside ``@page`` margin boxes: they do not inherit the
-    body font.
+    body font; ``includes/pdf_font_stack.css`` names the fonts for every script.
     """
     # WeasyPrint takes ~0.5 s to import: only pay it when a PDF is actually made.
     from weasyprint import HTML

@@ -35,16 +35,60 @@ class ImportSummary:
         }
 
 
+def decode_csv(data: bytes) -> str:
+    """Return a CSV file's text as Excel saves it: UTF-8 (with or without BOM) or Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    try:
+        # Excel's plain "CSV (Comma delimited)" on Windows writes Windows-1252.
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        line = data.count(b"\n", 0, utf8_error.start) + 1
+        raise CsvImportError(
+            [
+                _(
+                    "line %(line)d: the file is neither UTF-8 nor Windows-1252 text. In Excel, "
+                    'save it again as "CSV UTF-8 (Comma delimited)".'
+                )
+                % {"line": line}
+            ]
+        ) from None
+
+
+def _delimiter(text: str) -> str:
+    """Comma, or the semicolon Excel uses where the decimal separator is a comma."""
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _without_trailing_blanks(values: list[str], width: int) -> list[str]:
+    # Excel keeps empty cells to the right of the table as ",,,": drop them.
+    while len(values) > width and not values[-1].strip():
+        values = values[:-1]
+    return values
+
+
 def _read(text: str, resource: ModelResource) -> tuple[tablib.Dataset, list[int]]:
     """Parse and check the file's shape; return the rows and each row's line number."""
-    reader = csv.reader(io.StringIO(text))
+    text = text.removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     try:
         headers = [h.strip() for h in next(reader)]
     except StopIteration:
         raise CsvImportError([_("The file is empty.")]) from None
+    while headers and not headers[-1]:
+        headers.pop()
     problems = []
+    blank = [str(number) for number, header in enumerate(headers, start=1) if not header]
+    if blank:
+        problems.append(
+            _("line 1: column %(numbers)s has no name; name it or delete the column")
+            % {"numbers": ", ".join(blank)}
+        )
     known = [f.column_name for f in resource.get_import_fields()]
-    unknown = [h for h in headers if h not in known]
+    unknown = [h for h in headers if h and h not in known]
     if unknown:
         problems.append(
             _("line 1: unknown columns %(unknown)s (known columns: %(known)s)")
@@ -68,6 +112,7 @@ def _read(text: str, resource: ModelResource) -> tuple[tablib.Dataset, list[int]
         start, line = line + 1, reader.line_num
         if not any(v.strip() for v in values):
             continue  # blank lines are harmless
+        values = _without_trailing_blanks(values, len(headers))
         if len(values) != len(headers):
             problems.append(
                 _("line %(line)d: %(found)d values for %(expected)d columns")
@@ -139,11 +184,15 @@ def _line_order(problem: str) -> int:
     return int(head.rsplit(" ", 1)[-1]) if head.rsplit(" ", 1)[-1].isdigit() else 0
 
 
-def apl_import(*, text: str) -> ImportSummary:
+def apl_import(*, text: str | bytes) -> ImportSummary:
     """Load or update Approved Product List entries from CSV, keyed by maker and model number."""
+    if isinstance(text, bytes):
+        text = decode_csv(text)
     return import_csv(text, ApprovedProductResource())
 
 
-def meters_import(*, text: str) -> ImportSummary:
+def meters_import(*, text: str | bytes) -> ImportSummary:
     """Load or update meter records from CSV, keyed by meter number."""
+    if isinstance(text, bytes):
+        text = decode_csv(text)
     return import_csv(text, MeterRecordResource())

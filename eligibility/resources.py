@@ -6,6 +6,7 @@ exported file imports back unchanged. Lists (request types, socket forms) are wr
 """
 
 import re
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -70,6 +71,31 @@ class YesNoWidget(widgets.BooleanWidget):
         raise ValueError(_("%(value)s is not yes or no (use 1 or 0)") % {"value": value})
 
 
+class ExcelDateWidget(widgets.DateWidget):
+    """A date as 2026-01-15, or as US Excel writes it: 1/15/2026 (month/day/year)."""
+
+    FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y")
+
+    def __init__(self):
+        super().__init__("%Y-%m-%d")
+
+    def clean(self, value, row=None, **kwargs) -> date | None:
+        if isinstance(value, date):
+            return value
+        text = str(value if value is not None else "").strip()
+        if not text:
+            return None
+        for pattern in self.FORMATS:
+            try:
+                return datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+        raise ValueError(
+            _("%(value)s is not a date: write it as 2026-01-15 or 1/15/2026 (month/day/year)")
+            % {"value": text}
+        )
+
+
 def yes_no(name: str) -> fields.Field:
     return fields.Field(attribute=name, column_name=name, widget=YesNoWidget())
 
@@ -94,12 +120,12 @@ class ApprovedProductResource(resources.ModelResource):
         widget=ListWidget(upper=True),
     )
     approved_on = fields.Field(
-        attribute="approved_on", column_name="approved_on", widget=widgets.DateWidget("%Y-%m-%d")
+        attribute="approved_on", column_name="approved_on", widget=ExcelDateWidget()
     )
     status_changed_on = fields.Field(
         attribute="status_changed_on",
         column_name="status_changed_on",
-        widget=widgets.DateWidget("%Y-%m-%d"),
+        widget=ExcelDateWidget(),
     )
 
     class Meta:

@@ -8,7 +8,6 @@ import re
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import StreamingHttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from common import csvexport
@@ -87,10 +86,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _when(value) -> str:
-    return timezone.localtime(value).isoformat() if value else ""
-
-
 def _row(msa_request: Request) -> list:
     values = {
         "reference": msa_request.reference,
@@ -105,8 +100,8 @@ def _row(msa_request: Request) -> list:
         "premises_address": msa_request.premises_address,
         "authorization_on_file": "yes" if msa_request.authorization_on_file else "no",
         "filed_by": msa_request.filed_by.email,
-        "submitted_at": _when(msa_request.submitted_at),
-        "updated_at": _when(msa_request.updated_at),
+        "submitted_at": csvexport.excel_datetime(msa_request.submitted_at),
+        "updated_at": csvexport.excel_datetime(msa_request.updated_at),
     }
     return [values[key] for key, _label in CSV_COLUMNS]
 

@@ -245,6 +245,36 @@ class Visit(models.Model):
         """The technician could not complete the visit, for the reason in ``failure_code``."""
 
 
+class VisitNotice(models.Model):
+    """An email about a visit that has gone out: one per visit and kind.
+
+    Tasks are acknowledged after they run, so a worker restart runs one again; the marker is
+    what keeps the customer from getting the same "visit booked" email twice.
+    """
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", _("Visit booked")
+        RESCHEDULED = "rescheduled", _("Visit moved")
+        REMINDER = "reminder", _("Visit reminder")
+        CANCELLED = "cancelled", _("Visit cancelled")
+        COMPLETED = "completed", _("Visit completed")
+        FAILED = "failed", _("Visit not completed")
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit email")
+        verbose_name_plural = _("visit emails")
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "kind"], name="one_email_per_visit_and_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.kind}"
+
+
 class UnplaceableReport(models.Model):
     """Why the scheduler could not place an approved request: staff read these in admin."""
 

@@ -1,11 +1,12 @@
 """Emails to the customer (and their contractor) about their visit."""
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.notifications import request_recipients, send_request_email
 
 from .ics import preparation_reminder, visit_ics
-from .models import FailureCode, Visit
+from .models import FailureCode, Visit, VisitNotice
 
 # Plain words for each failure code, and what the customer can do about it.
 FAILURE_EXPLANATIONS = {
@@ -42,11 +43,27 @@ def failure_explanation(code: str) -> str:
     return str(text) if text else ""
 
 
-def send_visit_email(*, visit_id: int, kind: str) -> None:
-    """Send one visit email (booked, rescheduled, reminder, cancelled, completed, failed)."""
-    visit = Visit.objects.select_related(
-        "msa_request", "msa_request__filed_by", "window", "technician"
-    ).get(pk=visit_id)
+def send_visit_email(*, visit_id: int, kind: str) -> bool:
+    """Send one visit email (booked, rescheduled, reminder, cancelled, completed, failed), once.
+
+    Return False when this visit's email of this kind went out already (a repeated task).
+    """
+    if kind not in VisitNotice.Kind.values:
+        raise ValueError(kind)
+    with transaction.atomic():
+        # The visit's row lock makes a second worker wait, then find the marker.
+        Visit.objects.select_for_update().filter(pk=visit_id).first()
+        if VisitNotice.objects.filter(visit_id=visit_id, kind=kind).exists():
+            return False
+        visit = Visit.objects.select_related(
+            "msa_request", "msa_request__filed_by", "window", "technician"
+        ).get(pk=visit_id)
+        _send(visit=visit, kind=kind)
+        VisitNotice.objects.create(visit=visit, kind=kind)
+    return True
+
+
+def _send(*, visit: Visit, kind: str) -> None:
     msa_request = visit.msa_request
 
     def attachments() -> list[tuple[str, bytes, str]]:

@@ -23,9 +23,9 @@ def send_visit_reminders() -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=30)
-def send_visit_email(self, visit_id: int, kind: str) -> None:
-    """Email the customer about one visit."""
+def send_visit_email(self, visit_id: int, kind: str) -> bool:
+    """Email the customer about one visit; False when that email had already gone out."""
     try:
-        notifications.send_visit_email(visit_id=visit_id, kind=kind)
+        return notifications.send_visit_email(visit_id=visit_id, kind=kind)
     except OSError as exc:  # SMTP down: try again later rather than lose the message
         raise self.retry(exc=exc) from exc

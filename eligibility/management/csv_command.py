@@ -18,8 +18,9 @@ class CsvImportCommand(BaseCommand):
 
     def handle(self, *args, file: Path, **options):
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            # Bytes: the importer recognises what Excel writes (UTF-8 with a BOM, Windows-1252).
+            text = file.read_bytes()
+        except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc}") from exc
         try:
             summary = self.importer(text=text)

@@ -1,5 +1,6 @@
 """The contractor company's requests dashboard: filters, search, sort, pages, CSV export."""
 
+import codecs
 import csv
 import io
 
@@ -39,7 +40,9 @@ def exported(client, query="") -> list[list[str]]:
     response = client.get(f"{EXPORT}?{query}")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(codecs.BOM_UTF8)  # Excel reads the file as UTF-8
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def test_the_dashboard_lists_the_whole_companys_requests_and_nobody_elses(client, contractor):

@@ -234,6 +234,8 @@ class ApplicationAdmin(WaiveRevisitFeeAdminMixin, ReadOnlyHistoryAdmin):
                     "device",
                     "device_requirements",
                     "device_snapshot_display",
+                    ("existing_device_kind", "existing_device_isolating"),
+                    ("existing_device_manufacturer", "existing_device_model"),
                 ]
             },
         ),

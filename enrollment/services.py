@@ -360,7 +360,17 @@ DRAFT_FIELDS = frozenset(
         "energized_in_liquidtight",
         "esr_violation",
         "waterproof_bag_commitment",
+        "existing_device_kind",
+        "existing_device_manufacturer",
+        "existing_device_model",
+        "existing_device_isolating",
     }
+)
+EXISTING_DEVICE_FIELDS = (
+    "existing_device_kind",
+    "existing_device_manufacturer",
+    "existing_device_model",
+    "existing_device_isolating",
 )
 
 
@@ -424,8 +434,21 @@ def request_update_draft(
             # A removal takes no device (and no bagging promise); drop any chosen earlier.
             application.device = None
             application.waterproof_bag_commitment = False
+        if not application.has_existing_device:
+            # An install has nothing at the meter to describe; drop what a removal draft said.
+            application.existing_device_kind = ""
+            application.existing_device_manufacturer = ""
+            application.existing_device_model = ""
+            application.existing_device_isolating = None
         application.wizard_step = step
-        changed = [*data, "device", "waterproof_bag_commitment", "wizard_step", "updated_at"]
+        changed = [
+            *data,
+            *EXISTING_DEVICE_FIELDS,
+            "device",
+            "waterproof_bag_commitment",
+            "wizard_step",
+            "updated_at",
+        ]
         application.full_clean(validate_constraints=False)
         application.save(update_fields=sorted(set(changed)))
         if send_resume_link:

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -119,7 +120,9 @@ class UnplaceableReportAdmin(admin.ModelAdmin):
 @admin.action(description=gettext_lazy("Mark completed"), permissions=["change"])
 def mark_completed(modeladmin, request, queryset):
     done = 0
-    for visit in queryset.filter(state=Visit.State.BOOKED):
+    # A visit still to come cannot be done yet.
+    due = queryset.filter(state=Visit.State.BOOKED, date__lte=timezone.localdate())
+    for visit in due:
         services.visit_record_outcome(visit_id=visit.pk, actor=request.user, completed=True)
         done += 1
     modeladmin.message_user(request, _("%(count)d visit(s) marked completed.") % {"count": done})
@@ -268,7 +271,7 @@ class VisitAdmin(ReadOnlyHistoryAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         visit = get_object_or_404(Visit.objects.select_related("application"), pk=visit_id)
-        form = OutcomeForm(request.POST or None)
+        form = OutcomeForm(request.POST or None, visit=visit)
         if request.method == "POST" and form.is_valid():
             try:
                 services.visit_record_outcome(
@@ -281,7 +284,12 @@ class VisitAdmin(ReadOnlyHistoryAdmin):
                 return redirect("admin:scheduling_visit_change", visit.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Outcome of visit %(visit)s") % {"visit": visit},
+            # The request's reference, as staff and customers know it, not a row id.
+            "title": _("Outcome of the visit for %(reference)s on %(day)s")
+            % {
+                "reference": visit.application.reference,
+                "day": date_format(visit.date, "DATE_FORMAT"),
+            },
             "form": form,
             "opts": self.model._meta,
         }

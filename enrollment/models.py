@@ -54,6 +54,9 @@ CANCELLABLE_STATUSES = [
     Status.UNDER_REVIEW,
     Status.INFO_REQUESTED,
     Status.APPROVED,
+    # After a failed visit the customer may give up rather than pay for a revisit (a panel over
+    # 200 A may never be fixed): cancelling frees the meter for a new request.
+    Status.VISIT_FAILED,
 ]
 
 
@@ -389,7 +392,7 @@ class Application(models.Model):
 
     @transition(field=status, source=CANCELLABLE_STATUSES, target=Status.CANCELLED)
     def cancel(self) -> None:
-        """The customer (or their contractor) cancelled before a visit was scheduled."""
+        """The customer (or their contractor) cancelled before a visit, or after a failed one."""
 
 
 class RequestEvent(models.Model):

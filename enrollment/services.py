@@ -315,7 +315,7 @@ def request_record_visit_outcome(
 
 
 def request_cancel(*, application_id: int, actor, reason: str = "") -> Application:
-    """Cancel a request before a visit is scheduled."""
+    """Cancel a request before a visit is scheduled, or after a visit that failed."""
     return _transition(
         application_id=application_id,
         step="cancel",

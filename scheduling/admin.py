@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from msa_portal.history_admin import ReadOnlyHistoryAdmin
 
 from . import selectors, services
+from .calendar import default_closures, get_calendar
 from .forms import AssignVisitForm, OutcomeForm
 from .geo import zip_centroids
 from .models import AppointmentWindow, Technician, TimeOff, UnplaceableReport, UtilityHoliday, Visit
@@ -90,8 +91,25 @@ class TechnicianAdmin(admin.ModelAdmin):
 
 @admin.register(UtilityHoliday)
 class UtilityHolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name"]
+    """Staff's changes to the default closures, with the resulting closures shown above them."""
+
+    list_display = ["date", "name", "closed"]
+    list_filter = ["closed"]
     date_hierarchy = "date"
+    change_list_template = "admin/scheduling/utilityholiday/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        calendar = get_calendar()
+        year = timezone.localdate().year
+        names = {}
+        for y in range(year, year + 3):
+            names.update(default_closures(y))
+        staff_names = dict(UtilityHoliday.objects.values_list("date", "name"))
+        closures = [
+            (y, [(d, staff_names.get(d) or names.get(d, "")) for d in calendar.closures(y)])
+            for y in range(year, year + 3)
+        ]
+        return super().changelist_view(request, {**(extra_context or {}), "closures": closures})
 
 
 @admin.action(description=gettext_lazy("Run the scheduler again now"), permissions=["view"])

@@ -34,9 +34,11 @@ messages: install
 	msgattrib --no-obsolete -o locale/es/LC_MESSAGES/django.po locale/es/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages --ignore=.venv
 
+## ruff, and the import layering of DESIGN.md §2 (the contract in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install
 	$(VENV)/bin/ruff format .

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from msa_portal.emails import send_templated_email
+from common.emails import send_templated_email
 
 from .models import ApiToken, CompanyInvitation, ContractorCompany, User
 

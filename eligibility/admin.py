@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
 
-from msa_portal.history_admin import ReadOnlyHistoryAdmin
+from common.history_admin import ReadOnlyHistoryAdmin
 
 from .models import ApprovedProduct, MeterRecord
 from .resources import ApprovedProductResource, MeterRecordResource

@@ -15,6 +15,8 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, field_validato
 from pydantic import Field as Bounds
 from pydantic_core import PydanticCustomError
 
+from common.api import ErrorOut
+
 from .models import ApprovedProduct
 from .rules import SiteFacts
 from .rules.engine import normalise_account_number, normalise_socket_form, normalise_voltage
@@ -173,12 +175,6 @@ class ReportOut(Schema):
             "when the request is filed, never by the public pre-check."
         ),
     )
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-    errors: dict[str, list[str]]
 
 
 router = Router(tags=["eligibility"])

@@ -18,12 +18,20 @@ from ninja.responses import Status as Reply
 from pydantic import field_validator
 
 from accounts.api_auth import ApiTokenAuth, TokenRateThrottle, idempotent
-from eligibility.api import ErrorOut, SiteFactsIn, refuse_null_characters
+from common.api import ErrorOut, error_body
+from eligibility.api import SiteFactsIn, refuse_null_characters
 
 from . import services
+from .authorizations import authorization_link_send
 from .models import Application
 from .permissions import get_request_for_user_or_404, requests_editable_by, requests_visible_to
-from .selectors import devices_for, request_detail_queryset
+from .selectors import (
+    agreement_current,
+    agreement_text,
+    devices_for,
+    request_detail_queryset,
+    text_sha256,
+)
 
 # What any call may answer: bad parameters, no or a revoked token, not yours, a reused
 # Idempotency-Key, too many requests. The shape is the API's error shape.
@@ -153,14 +161,6 @@ class DraftIn(SiteFactsIn):
     premises_zip: str = Field("", pattern=r"^(\d{5})?$")
 
 
-class CheckoutOut(Schema):
-    url: str
-
-
-def _error(code: str, message: str, errors: dict | None = None) -> dict:
-    return {"code": code, "message": message, "errors": errors or {}}
-
-
 def _validation_errors(exc: ValidationError) -> dict:
     if hasattr(exc, "error_dict"):
         return {field: [str(m) for m in messages] for field, messages in exc.message_dict.items()}
@@ -200,7 +200,7 @@ def create_request(request: HttpRequest, payload: DraftIn):
         if device_id is not None:
             device = devices_for(request_type).filter(pk=device_id).first()
             if device is None:
-                return 400, _error(
+                return 400, error_body(
                     "invalid",
                     _("Some fields are not valid."),
                     {"device": [_("Choose an active device on the Approved Product List.")]},
@@ -215,7 +215,9 @@ def create_request(request: HttpRequest, payload: DraftIn):
                     application_id=application.pk, actor=request.user, step="review", data=data
                 )
         except ValidationError as exc:
-            return 400, _error("invalid", _("Some fields are not valid."), _validation_errors(exc))
+            return 400, error_body(
+                "invalid", _("Some fields are not valid."), _validation_errors(exc)
+            )
         return 201, _out(application)
 
     return Reply(*idempotent(request, answer))
@@ -235,33 +237,8 @@ def cancel_request(request: HttpRequest, request_id: int):
         try:
             services.request_cancel(application_id=application.pk, actor=request.user)
         except services.TransitionError as exc:
-            return 409, _error("conflict", str(exc))
+            return 409, error_body("conflict", str(exc))
         return 200, _out(application)
-
-    return Reply(*idempotent(request, answer))
-
-
-@router.post(
-    "/requests/{request_id}/checkout",
-    response={200: CheckoutOut, 404: ErrorOut, 409: ErrorOut, 503: ErrorOut, **ERRORS},
-)
-def checkout_link(request: HttpRequest, request_id: int):
-    """The page where the site-visit fee is paid ($279.22); the same open page on a retry."""
-    from payments.errors import PaymentError, ProviderUnavailable
-    from payments.services import payment_start_checkout
-
-    application = get_request_for_user_or_404(
-        request.user, request_id, requests_editable_by(request.user)
-    )
-
-    def answer() -> tuple[int, dict]:
-        try:
-            url = payment_start_checkout(application_id=application.pk, actor=request.user)
-        except ProviderUnavailable:
-            return 503, _error("provider_unavailable", _("The payment provider did not answer."))
-        except PaymentError as exc:
-            return 409, _error("conflict", str(exc))
-        return 200, {"url": request.build_absolute_uri(url)}
 
     return Reply(*idempotent(request, answer))
 
@@ -292,8 +269,6 @@ class DocumentOut(Schema):
 )
 def agreement(request: HttpRequest, request_id: int):
     """The exact Customer Agreement text to sign for this draft, and its SHA-256."""
-    from .selectors import agreement_current, agreement_text, text_sha256
-
     application = get_request_for_user_or_404(
         request.user, request_id, requests_editable_by(request.user)
     )
@@ -323,11 +298,11 @@ def submit(request: HttpRequest, request_id: int, payload: SubmitIn):
                 ip_address=request.META.get("REMOTE_ADDR"),
             )
         except ValidationError as exc:
-            return 400, _error(
+            return 400, error_body(
                 "invalid", _("The request cannot be signed."), _validation_errors(exc)
             )
         except services.TransitionError as exc:
-            return 409, _error("conflict", str(exc))
+            return 409, error_body("conflict", str(exc))
         return 200, _out(application)
 
     return Reply(*idempotent(request, answer))
@@ -356,9 +331,9 @@ def attach_document(
                 application_id=application.pk, actor=request.user, uploads=[(kind, file)]
             )
         except ValidationError as exc:
-            return 400, _error("invalid", _("The file was refused."), _validation_errors(exc))
+            return 400, error_body("invalid", _("The file was refused."), _validation_errors(exc))
         except services.TransitionError as exc:
-            return 409, _error("conflict", str(exc))
+            return 409, error_body("conflict", str(exc))
         return 201, DocumentOut.from_orm(document).model_dump(mode="json")
 
     return Reply(*idempotent(request, answer))
@@ -375,8 +350,6 @@ class SigningLinkOut(Schema):
 )
 def signing_link(request: HttpRequest, request_id: int):
     """Email the customer a one-time link to sign the authorization (older links stop working)."""
-    from .authorizations import authorization_link_send
-
     application = get_request_for_user_or_404(
         request.user, request_id, requests_editable_by(request.user)
     )
@@ -388,7 +361,7 @@ def signing_link(request: HttpRequest, request_id: int):
             )
         except (ValidationError, PermissionDenied) as exc:
             messages = getattr(exc, "messages", None) or [_("Only the filing company may ask.")]
-            return 400, _error("invalid", str(messages[0]))
+            return 400, error_body("invalid", str(messages[0]))
         return 200, {"sent_to": link.email, "expires_at": link.expires_at.isoformat()}
 
     return Reply(*idempotent(request, answer))

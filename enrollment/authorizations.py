@@ -9,21 +9,22 @@ request (``enrollment.permissions`` reads ``Application.authorization_revoked_at
 import hashlib
 import logging
 import secrets
-import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from msa_portal.i18n import Message
+from common.emails import send_templated_email
+from common.i18n import Message
 
+from . import signing
 from .models import (
     Application,
     AuthorizationLink,
@@ -33,7 +34,9 @@ from .models import (
     RequestEvent,
     Status,
 )
+from .notifications import notify_contractor
 from .permissions import acts_for_request
+from .selectors import agreement_current, agreement_text
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +62,6 @@ def request_link_customer_account(*, application: Application) -> Application:
     Only an account whose address matches the request's customer email and is VERIFIED is
     linked, so nobody can claim a request by signing up with someone else's address.
     """
-    from allauth.account.models import EmailAddress
-
     if application.applicant_id or not application.customer_email:
         return application
     match = (
@@ -176,8 +177,6 @@ def authorization_link_send(*, application_id: int, actor) -> tuple[Authorizatio
 
 
 def _send_link_email(*, link: AuthorizationLink, application: Application, path: str) -> None:
-    from msa_portal.emails import send_templated_email
-
     try:
         send_templated_email(
             to=[link.email],
@@ -246,15 +245,7 @@ def authorization_sign(
     user=None,
 ) -> CustomerAuthorization:
     """Sign the customer's authorization through a one-time link, once, and store it as a PDF."""
-    from msa_portal.pdf import render_pdf
-
-    from .selectors import agreement_current, agreement_text, text_sha256
-
-    signer_name = " ".join((signer_name or "").split())
-    if not consent:
-        raise ValidationError({"consent": _("Tick the box to confirm you agree.")})
-    if len(signer_name) < 2:
-        raise ValidationError({"signer_name": _("Type your full name to sign.")})
+    signer_name = signing.signer_name_clean(signer_name=signer_name, consent=consent)
     with transaction.atomic():
         check = authorization_link_check(
             application_id=application_id, raw_token=raw_token, lock=True
@@ -269,38 +260,24 @@ def authorization_sign(
                 _("The customer signs this authorization themselves, not the contractor.")
             )
         version = agreement_current()
-        text = agreement_text(application=application, version=version)
-        digest = text_sha256(text)
-        if shown_sha256 != digest:
-            raise ValidationError(
-                _("The agreement changed since you opened it. Read it again, then sign.")
-            )
-        now = timezone.now()
-        authorization = CustomerAuthorization.objects.create(
+        authorization = signing.signature_record(
+            model=CustomerAuthorization,
             application=application,
-            company_id=application.contractor_company_id,
-            method=AuthorizationMethod.E_SIGNATURE,
             version=version,
+            text=agreement_text(application=application, version=version),
+            shown_sha256=shown_sha256,
             signer_name=signer_name,
-            signer=user if getattr(user, "is_authenticated", False) else None,
-            consent=True,
-            ip_address=ip_address or None,
-            signed_text=text,
+            signer=user if signed_in else None,
+            ip_address=ip_address,
             language=translation.get_language(),
-            text_sha256=digest,
-            signed_at=now,
-        )
-        pdf = render_pdf(
-            "enrollment/agreement/authorization_signed_pdf.html",
-            {
-                "signature": authorization,
-                "application": application,
-                "version": version,
-                "title": version.text_for(translation.get_language())[0],
+            pdf_template="enrollment/agreement/authorization_signed_pdf.html",
+            fields={
+                "company_id": application.contractor_company_id,
+                "method": AuthorizationMethod.E_SIGNATURE,
+                "consent": True,
             },
         )
-        authorization.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=True)
-        link.used_at = now
+        link.used_at = authorization.signed_at
         link.save(update_fields=["used_at"])
         _event(
             application,
@@ -355,6 +332,4 @@ def authorization_revoke(*, application_id: int, actor) -> Application:
 
 
 def _notify_contractor(*, application_id: int, event: str) -> None:
-    from .notifications import notify_contractor
-
     notify_contractor(application_id=application_id, event=event)

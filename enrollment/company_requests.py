@@ -13,7 +13,8 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from .backoffice import csv_safe
+from common.csvexport import csv_safe
+
 from .models import Application, CustomerAuthorization
 from .permissions import requests_of_company
 

@@ -14,9 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from msa_portal.i18n import Message, label_message
+from common.i18n import Message, label_message
 
 from . import services
+from .eligibility import eligibility_check_rerun
 from .models import (
     Application,
     EligibilityOutcome,
@@ -163,7 +164,5 @@ def request_decide_ask_for_info(*, application_id: int, actor, question: str) ->
 
 def request_decide_rerun_eligibility(*, application_id: int, actor) -> Decision:
     """Re-run the eligibility check of a request under review (after its facts were corrected)."""
-    from .eligibility import eligibility_check_rerun
-
     application = eligibility_check_rerun(application_id=application_id, actor=actor)
     return Decision(application=application, changed=True)

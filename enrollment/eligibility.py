@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from common.i18n import Message, english, label_message
 from eligibility.rules import Report
 from eligibility.selectors import device_snapshot
-from msa_portal.i18n import Message, english, label_message
 
 from .models import Application, EligibilityOutcome, EligibilityResult, RequestEvent, Status
 from .selectors import request_precheck

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from common.i18n import Message, english
 from eligibility.models import ApprovedProduct, RequestType
-from msa_portal.i18n import Message, english
+from eligibility.rules import rule_title
 
 service_account_validator = RegexValidator(
     r"^8\d{9}$", _("The service account number has 10 digits and starts with 8.")
@@ -629,8 +630,6 @@ class EligibilityResult(models.Model):
 
     @property
     def title(self) -> str:
-        from eligibility.rules import rule_title
-
         return rule_title(self.code)
 
     @property

@@ -4,11 +4,30 @@ import logging
 
 from django.urls import reverse
 
-from msa_portal.emails import send_request_email
+from accounts.models import User
+from accounts.selectors import preferred_languages
+from common import emails
 
 from .models import Application, Status
 
 logger = logging.getLogger(__name__)
+
+
+def send_request_email(*, application: Application, to, template: str, context: dict, **kwargs):
+    """Send a request's email in each recipient's language (``common.emails.send_request_email``).
+
+    Looks up the accounts' preferred languages here, so the shared library reads no app.
+    """
+    recipients = [address for address in to if address]
+    emails.send_request_email(
+        application=application,
+        to=recipients,
+        template=template,
+        context=context,
+        preferred_languages=preferred_languages(recipients),
+        **kwargs,
+    )
+
 
 # event -> the status whose audit note the email quotes (staff's question, the reasons)
 EVENTS = {
@@ -31,8 +50,6 @@ def _contractor_contacts(application: Application) -> list[str]:
     filer = application.filed_by
     if filer.is_active and filer.company_id == application.contractor_company_id:
         return [filer.email]
-    from accounts.models import User
-
     return list(
         User.objects.filter(
             company_id=application.contractor_company_id, is_active=True, is_company_admin=True

@@ -10,17 +10,19 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_fsm import TransitionNotAllowed
+from PIL import Image
 from simple_history.utils import bulk_update_with_history
 
+from common.i18n import Message, label_message
 from eligibility.models import RequestType
-from msa_portal.i18n import Message, label_message
 
+from . import signing
+from .authorizations import authorization_record_upload
 from .models import (
     AgreementSignature,
     Application,
@@ -29,6 +31,8 @@ from .models import (
     RequestEvent,
     Status,
 )
+from .notifications import notify_applicant
+from .selectors import agreement_current, agreement_text, request_precheck
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +41,6 @@ def _notify(event: str) -> Callable[[Application], None]:
     """Return an on-commit effect that emails the applicant about ``event``."""
 
     def send(application: Application) -> None:
-        from .notifications import notify_applicant
-
         notify_applicant(application_id=application.pk, event=event)
 
     return send
@@ -48,7 +50,7 @@ def _schedule(notify: Callable[[Application], None] | None = None):
     """Return an on-commit effect that (emails, then) asks the scheduler to place the request."""
 
     def run(application: Application) -> None:
-        from . import tasks
+        from . import tasks  # local: tasks.py imports these services (the one circle)
 
         if notify is not None:
             notify(application)
@@ -132,7 +134,7 @@ def request_mark_paid(
         return ["submitted_at"]
 
     def check(application: Application) -> None:
-        from . import tasks
+        from . import tasks  # local: tasks.py imports these services (the one circle)
 
         _notify("submitted")(application)
         tasks.send_eligibility_check(application.pk)
@@ -483,8 +485,6 @@ def _is_real(content_type: str, upload) -> bool:
             from pypdf import PdfReader
 
             return len(PdfReader(upload).pages) > 0
-        from PIL import Image
-
         with Image.open(upload) as image:
             image.verify()
         return True
@@ -556,8 +556,6 @@ def request_attach_documents(
     for kind, upload in uploads:
         # Check every file before storing any, so a bad second file leaves no first one behind.
         document_check(upload=upload, kind=kind)
-    from .authorizations import authorization_record_upload
-
     with transaction.atomic():
         documents = [
             document_upload(application_id=application_id, actor=actor, kind=kind, upload=upload)
@@ -621,15 +619,7 @@ def agreement_sign(
     ``shown_sha256`` is the hash of the text the signer was shown: if the text changed since
     (a new version, an edited draft), nothing is signed.
     """
-    from msa_portal.pdf import render_pdf
-
-    from .selectors import agreement_current, agreement_text, request_precheck, text_sha256
-
-    signer_name = " ".join((signer_name or "").split())
-    if not consent:
-        raise ValidationError({"consent": _("Tick the box to confirm you agree.")})
-    if len(signer_name) < 2:
-        raise ValidationError({"signer_name": _("Type your full name to sign.")})
+    signer_name = signing.signer_name_clean(signer_name=signer_name, consent=consent)
     with transaction.atomic():
         application = Application.objects.select_for_update().get(pk=application_id)
         if application.status != Status.DRAFT:
@@ -643,37 +633,22 @@ def agreement_sign(
                 _("The pre-check found problems to fix before you can sign. Go back to the review.")
             )
         version = agreement_current()
-        text = agreement_text(application=application, version=version)
-        digest = text_sha256(text)
-        if shown_sha256 != digest:
-            raise ValidationError(
-                _("The agreement changed since you opened it. Read it again, then sign.")
-            )
+        signature = signing.signature_record(
+            model=AgreementSignature,
+            application=application,
+            version=version,
+            text=agreement_text(application=application, version=version),
+            shown_sha256=shown_sha256,
+            signer_name=signer_name,
+            signer=actor,
+            ip_address=ip_address,
+            language=translation.get_language(),
+            pdf_template="enrollment/agreement/agreement_pdf.html",
+        )
         if application.device_id is not None:
             # Keep the APL entry as it was when signed, so a later edit never rewrites it.
             application.device_snapshot = application.device.snapshot()
             application.save(update_fields=["device_snapshot", "updated_at"])
-        signature = AgreementSignature.objects.create(
-            application=application,
-            version=version,
-            signer_name=signer_name,
-            signer=actor,
-            signed_at=timezone.now(),
-            ip_address=ip_address or None,
-            signed_text=text,
-            language=translation.get_language(),
-            text_sha256=digest,
-        )
-        pdf = render_pdf(
-            "enrollment/agreement/agreement_pdf.html",
-            {
-                "signature": signature,
-                "application": application,
-                "version": version,
-                "title": version.text_for(translation.get_language())[0],
-            },
-        )
-        signature.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=True)
         request_sign_agreement(application_id=application.pk, actor=actor)
     logger.info("request %s: agreement v%s signed", application.pk, version.version)
     return signature

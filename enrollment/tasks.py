@@ -15,6 +15,9 @@ from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
+from . import eligibility
+from .models import Application, Status
+
 logger = logging.getLogger(__name__)
 SCHEDULER_TASK = "scheduling.tasks.schedule_approved_requests"
 # How long a submitted request may wait for its check before the sweep runs it itself.
@@ -53,18 +56,13 @@ def send_scheduler_run() -> bool:
 )
 def check_eligibility(self, application_id: int) -> str:
     """Run the authoritative eligibility check for one request; a repeat changes nothing."""
-    from .eligibility import eligibility_check_run
-
-    application = eligibility_check_run(application_id=application_id)
+    application = eligibility.eligibility_check_run(application_id=application_id)
     return application.status
 
 
 @shared_task(acks_late=True)
 def sweep_unchecked_requests() -> int:
     """Check submitted requests whose check never ran (e.g. Redis was down at submission)."""
-    from .eligibility import eligibility_check_run
-    from .models import Application, Status
-
     waiting = list(
         Application.objects.filter(
             status=Status.SUBMITTED, submitted_at__lt=timezone.now() - SWEEP_GRACE
@@ -73,7 +71,7 @@ def sweep_unchecked_requests() -> int:
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     for application_id in waiting:
-        eligibility_check_run(application_id=application_id)
+        eligibility.eligibility_check_run(application_id=application_id)
     if waiting:
         logger.info("sweep checked %d request(s) left waiting", len(waiting))
     return len(waiting)

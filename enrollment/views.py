@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.pdf import render_pdf
+
 from . import authorizations, forms, selectors, services, wizard
 from . import company_requests as dashboard
 from .guidance import NEXT_STEPS, TIMELINE
@@ -345,8 +347,6 @@ def agreement_pdf(request, pk: int):
 @login_required
 def authorization_form_pdf(request, pk: int):
     """A printable Authorization Form for the customer to sign, for a contractor's draft."""
-    from msa_portal.pdf import render_pdf
-
     application = _draft_or_404(request.user, pk)
     if application.contractor_company_id is None:
         raise Http404("Only a contractor's request needs an authorization form.")

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
+from msa_portal.celery import app
+
 logger = logging.getLogger(__name__)
 
 
@@ -28,8 +30,6 @@ def check_broker() -> str:
     """Return how tasks run: 'eager' needs no broker, otherwise the broker must answer."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "eager"
-    from msa_portal.celery import app
-
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)
     return "ok"

@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from enrollment import backoffice
+from api import api
+from backoffice.dashboard import dashboard
 
 from . import views
-from .api import api
 
 admin.site.site_header = "MSA Program — staff"
 admin.site.site_title = "MSA Portal admin"
@@ -29,7 +29,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("payments/", include("payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("admin/dashboard/", admin.site.admin_view(backoffice.dashboard), name="admin_dashboard"),
+    path("admin/dashboard/", admin.site.admin_view(dashboard), name="admin_dashboard"),
     path("admin/", admin.site.urls),
     path("scheduling/", include("scheduling.urls")),
 ]

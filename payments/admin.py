@@ -9,9 +9,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.history_admin import ReadOnlyHistoryAdmin
+from common.money import format_cents
 from enrollment.models import Application
-from msa_portal.history_admin import ReadOnlyHistoryAdmin
-from msa_portal.money import format_cents
 
 from .errors import PaymentError, ProviderUnavailable
 from .forms import RefundForm, WaiveFeeForm, dollars_to_cents

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 
@@ -38,6 +39,39 @@ REFUNDABLE_STATUSES = [
     PaymentStatus.PARTIALLY_REFUNDED,
     PaymentStatus.DUPLICATE,
 ]
+# A checkout the provider reports paid is taken even after it was closed here (a newer checkout
+# replaced it, or the provider switched): the money is real.
+PAYABLE_STATUSES = [PaymentStatus.PENDING, PaymentStatus.FAILED, PaymentStatus.EXPIRED]
+
+
+def _visit_settled_by_another(payment: "Payment") -> bool:
+    """Another fee of the same visit is already paid or waived."""
+    return (
+        Payment.objects.filter(
+            application_id=payment.application_id,
+            visit_number=payment.visit_number,
+            status__in=LIVE_STATUSES,
+        )
+        .exclude(pk=payment.pk)
+        .exclude(status=PaymentStatus.PENDING)
+        .exists()
+    )
+
+
+def _visit_not_settled_by_another(payment: "Payment") -> bool:
+    return not _visit_settled_by_another(payment)
+
+
+def _refunded_in_full(payment: "Payment") -> bool:
+    return payment.amount_refunded_cents >= payment.amount_cents
+
+
+def _refunded_in_part(payment: "Payment") -> bool:
+    return 0 < payment.amount_refunded_cents < payment.amount_cents
+
+
+def _nothing_refunded(payment: "Payment") -> bool:
+    return payment.amount_refunded_cents == 0
 
 
 class Payment(models.Model):
@@ -72,7 +106,7 @@ class Payment(models.Model):
     amount_cents = models.PositiveIntegerField(_("amount (cents)"))
     currency = models.CharField(_("currency"), max_length=3, default="usd")
     provider = models.CharField(_("provider"), max_length=10, choices=Provider)
-    status = models.CharField(
+    status = FSMField(
         _("status"), max_length=20, choices=Status, default=Status.PENDING, db_index=True
     )
     checkout_session_id = models.CharField(_("checkout session id"), max_length=255, blank=True)
@@ -169,6 +203,62 @@ class Payment(models.Model):
         if self.status not in REFUNDABLE_STATUSES:
             return 0
         return self.amount_cents - self.amount_refunded_cents
+
+    # Lifecycle. Call these only through payments.services, which locks the row first.
+    @transition(
+        field=status,
+        source=PAYABLE_STATUSES,
+        target=Status.SUCCEEDED,
+        conditions=[_visit_not_settled_by_another],
+    )
+    def mark_paid(self) -> None:
+        """The provider took the money for a visit whose fee was still open."""
+
+    @transition(
+        field=status,
+        source=PAYABLE_STATUSES,
+        target=Status.DUPLICATE,
+        conditions=[_visit_settled_by_another],
+    )
+    def mark_paid_twice(self) -> None:
+        """The provider took the money for a visit already settled: staff refund it."""
+
+    @transition(field=status, source=Status.PENDING, target=Status.EXPIRED)
+    def expire(self) -> None:
+        """The checkout lapsed or gave way to another one; nothing was charged."""
+
+    @transition(field=status, source=Status.PENDING, target=Status.FAILED)
+    def fail(self) -> None:
+        """The provider could not take the money."""
+
+    @transition(
+        field=status,
+        source=REFUNDABLE_STATUSES,
+        target=Status.REFUNDED,
+        conditions=[_refunded_in_full],
+    )
+    def mark_refunded(self) -> None:
+        """Everything paid has been given back."""
+
+    # From refunded too: a full refund that failed at the provider leaves part of it standing.
+    # A duplicate stays flagged until it is refunded in full.
+    @transition(
+        field=status,
+        source=[Status.SUCCEEDED, Status.REFUNDED],
+        target=Status.PARTIALLY_REFUNDED,
+        conditions=[_refunded_in_part],
+    )
+    def mark_partially_refunded(self) -> None:
+        """Part of the fee has been given back."""
+
+    @transition(
+        field=status,
+        source=[Status.PARTIALLY_REFUNDED, Status.REFUNDED],
+        target=Status.SUCCEEDED,
+        conditions=[_nothing_refunded],
+    )
+    def mark_refunds_undone(self) -> None:
+        """Every refund failed or was cancelled at the provider: the fee is paid again."""
 
 
 class Refund(models.Model):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from . import stripe_client
 from .models import Payment
 
 SESSION_LIFETIME = timedelta(hours=24)
@@ -20,8 +21,6 @@ class StripeProvider:
     name = Payment.Provider.STRIPE
 
     def create_session(self, *, payment: Payment, customer_email: str, product_name: str) -> dict:
-        from . import stripe_client
-
         application_id = payment.application_id
         return stripe_client.create_checkout_session(
             idempotency_key=payment.idempotency_key("checkout"),
@@ -40,13 +39,9 @@ class StripeProvider:
         )
 
     def retrieve_session(self, *, payment: Payment) -> dict:
-        from . import stripe_client
-
         return stripe_client.retrieve_checkout_session(session_id=payment.checkout_session_id)
 
     def create_refund(self, *, payment: Payment, amount_cents: int, idempotency_key: str) -> dict:
-        from . import stripe_client
-
         return stripe_client.create_refund(
             idempotency_key=idempotency_key,
             payment_intent_id=payment.payment_intent_id,

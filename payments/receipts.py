@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from msa_portal.pdf import render_pdf
+from common.pdf import render_pdf
 
 from .models import Payment
 

@@ -15,13 +15,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_fsm import can_proceed
 
+from common.i18n import Message, label_message
+from common.money import format_cents
 from enrollment.models import Application
-from enrollment.notifications import request_recipients
+from enrollment.notifications import request_recipients, send_request_email
 from enrollment.services import TransitionError, request_mark_paid, request_mark_revisit_paid
-from msa_portal.emails import send_request_email
-from msa_portal.i18n import Message, label_message
-from msa_portal.money import format_cents
 
 from .errors import PaymentError, ProviderUnavailable
 from .models import Payment, Refund, StripeEvent
@@ -41,7 +41,7 @@ ORPHAN_AFTER = timedelta(hours=24)
 
 def _queue(task_name: str, object_id: int) -> None:
     """Send a payments task after commit; a broker outage must not fail the caller."""
-    from . import tasks
+    from . import tasks  # local: tasks.py imports these services (the one circle)
 
     task = getattr(tasks, task_name)
     transaction.on_commit(lambda: task.delay(object_id), robust=True)
@@ -69,7 +69,7 @@ def payment_start_checkout(*, application_id: int, actor=None) -> str:
         if payment is not None and payment.status != Payment.Status.PENDING:
             raise PaymentError(_("The fee for this visit is already settled."))
         if payment is not None and payment.provider != provider.name:
-            _close(payment=payment, status=Payment.Status.EXPIRED)
+            _close(payment_id=payment.pk, status=Payment.Status.EXPIRED)
             payment = None
         if payment is not None and payment.checkout_url:
             if payment.session_expires_at and payment.session_expires_at > (
@@ -85,7 +85,7 @@ def payment_start_checkout(*, application_id: int, actor=None) -> str:
                     return application.get_absolute_url()
             if session.get("status") != "expired":
                 return payment.checkout_url
-            _close(payment=payment, status=Payment.Status.EXPIRED)
+            _close(payment_id=payment.pk, status=Payment.Status.EXPIRED)
             payment = None
         if payment is None:
             payment = Payment.objects.create(
@@ -181,16 +181,19 @@ def payment_fulfil_from_session(*, session: dict, provider: str) -> Payment | No
         payment = Payment.objects.select_for_update().get(pk=found.pk)
         if payment.status in Payment.PAID_STATUSES:
             return payment
-        others = Payment.objects.filter(
-            application_id=payment.application_id,
-            visit_number=payment.visit_number,
-            status__in=Payment.LIVE_STATUSES,
-        ).exclude(pk=payment.pk)
-        duplicate = others.exclude(status=Payment.Status.PENDING).exists()
-        if not duplicate:
+        duplicate = not can_proceed(payment.mark_paid)
+        if duplicate:
+            payment.mark_paid_twice()
+        else:
             # A newer checkout for the same visit gives way to the one that was actually paid.
-            others.update(status=Payment.Status.EXPIRED, updated_at=timezone.now())
-        payment.status = Payment.Status.DUPLICATE if duplicate else Payment.Status.SUCCEEDED
+            others = Payment.objects.filter(
+                application_id=payment.application_id,
+                visit_number=payment.visit_number,
+                status=Payment.Status.PENDING,
+            ).exclude(pk=payment.pk)
+            for other_id in others.values_list("pk", flat=True):
+                _close(payment_id=other_id, status=Payment.Status.EXPIRED)
+            payment.mark_paid()
         payment.payment_intent_id = str(session.get("payment_intent") or "")
         payment.checkout_session_id = payment.checkout_session_id or str(session.get("id") or "")
         payment.paid_at = timezone.now()
@@ -231,30 +234,39 @@ def payment_fulfil_from_session(*, session: dict, provider: str) -> Payment | No
     return payment
 
 
-def _close(*, payment: Payment, status: str) -> None:
+_CLOSE_STEPS = {Payment.Status.EXPIRED: "expire", Payment.Status.FAILED: "fail"}
+
+
+def _close(*, payment_id: int, status: str) -> bool:
     """Mark a still-pending payment expired or failed; a settled one is never undone."""
-    updated = Payment.objects.filter(pk=payment.pk, status=Payment.Status.PENDING).update(
-        status=status, updated_at=timezone.now()
-    )
-    if updated:
-        logger.info("payment %s: %s", payment.pk, status)
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment_id)
+        close = getattr(payment, _CLOSE_STEPS[status])
+        if not can_proceed(close):
+            return False
+        close()
+        payment.save(update_fields=["status", "updated_at"])
+    logger.info("payment %s: %s", payment.pk, status)
+    return True
 
 
 def payment_close_session(*, session: dict, provider: str, status: str) -> None:
     """Record that a session expired or its payment failed, unless the payment is settled."""
     payment = _payment_for_session(session=session, provider=provider)
     if payment is not None:
-        _close(payment=payment, status=status)
+        _close(payment_id=payment.pk, status=status)
 
 
-def _refund_status(payment: Payment) -> str:
-    if payment.amount_refunded_cents >= payment.amount_cents:
-        return Payment.Status.REFUNDED
-    if payment.status == Payment.Status.DUPLICATE:
-        return Payment.Status.DUPLICATE  # stays flagged until refunded in full
-    if payment.amount_refunded_cents > 0:
-        return Payment.Status.PARTIALLY_REFUNDED
-    return Payment.Status.SUCCEEDED
+def _follow_refunds(payment: Payment) -> None:
+    """Move a paid fee to the state its refunded total calls for, when that is another one."""
+    for step in (
+        payment.mark_refunded,
+        payment.mark_partially_refunded,
+        payment.mark_refunds_undone,
+    ):
+        if can_proceed(step):
+            step()
+            return
 
 
 def _sync_charge(*, charge: dict) -> None:
@@ -269,7 +281,7 @@ def _sync_charge(*, charge: dict) -> None:
         total = min(int(charge.get("amount_refunded") or 0), payment.amount_cents)
         if total > payment.amount_refunded_cents:
             payment.amount_refunded_cents = total
-            payment.status = _refund_status(payment)
+            _follow_refunds(payment)
             payment.save(update_fields=["amount_refunded_cents", "status", "updated_at"])
 
 
@@ -295,7 +307,7 @@ def _sync_refund(*, refund: dict) -> None:
             payment.amount_refunded_cents = max(
                 0, payment.amount_refunded_cents - record.amount_cents
             )
-            payment.status = _refund_status(payment)
+            _follow_refunds(payment)
             payment.save(update_fields=["amount_refunded_cents", "status", "updated_at"])
 
 
@@ -341,7 +353,7 @@ def payment_settle_from_provider(*, payment_id: int) -> Payment:
     if session.get("status") == "complete":
         payment_fulfil_from_session(session=session, provider=payment.provider)
     elif session.get("status") == "expired":
-        _close(payment=payment, status=Payment.Status.EXPIRED)
+        _close(payment_id=payment.pk, status=Payment.Status.EXPIRED)
     payment.refresh_from_db()
     return payment
 
@@ -357,9 +369,7 @@ def payment_reconcile(*, older_than_minutes: int, limit: int = 200) -> int:
     for payment_id, session_id, created_at in pending:
         if not session_id:
             if created_at < now - ORPHAN_AFTER:
-                Payment.objects.filter(pk=payment_id, status=Payment.Status.PENDING).update(
-                    status=Payment.Status.EXPIRED, updated_at=now
-                )
+                _close(payment_id=payment_id, status=Payment.Status.EXPIRED)
                 settled += 1
             continue
         try:
@@ -371,7 +381,7 @@ def payment_reconcile(*, older_than_minutes: int, limit: int = 200) -> int:
     unsent = Payment.objects.filter(
         status__in=Payment.PAID_STATUSES, receipt_sent_at__isnull=True, paid_at__lt=cutoff
     ).values_list("pk", flat=True)[:limit]
-    from . import tasks
+    from . import tasks  # local: tasks.py imports these services (the one circle)
 
     for payment_id in unsent:
         tasks.send_receipt.delay(payment_id)
@@ -421,7 +431,7 @@ def _refund(*, payment_id: int, amount_cents: int, reason: str, staff_user) -> R
     )
     if refund.status not in (Refund.Status.FAILED, Refund.Status.CANCELED):
         payment.amount_refunded_cents += amount_cents
-        payment.status = _refund_status(payment)
+        _follow_refunds(payment)
         payment.save(update_fields=["amount_refunded_cents", "status", "updated_at"])
     _queue("send_refund_notice", refund.pk)
     return refund

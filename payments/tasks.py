@@ -5,14 +5,14 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from .services import payment_reconcile, payment_send_receipt, payment_send_refund_notice
+
 logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=30)
 def send_receipt(self, payment_id: int) -> bool:
     """Email one payment's receipt (once, however often this runs)."""
-    from .services import payment_send_receipt
-
     try:
         return payment_send_receipt(payment_id=payment_id)
     except OSError as exc:  # SMTP trouble: try again later
@@ -22,8 +22,6 @@ def send_receipt(self, payment_id: int) -> bool:
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=30)
 def send_refund_notice(self, refund_id: int) -> None:
     """Email the customer that a refund was made."""
-    from .services import payment_send_refund_notice
-
     try:
         payment_send_refund_notice(refund_id=refund_id)
     except OSError as exc:
@@ -33,8 +31,6 @@ def send_refund_notice(self, refund_id: int) -> None:
 @shared_task(acks_late=True)
 def reconcile_payments() -> int:
     """Settle checkouts whose webhook never arrived (run by beat)."""
-    from .services import payment_reconcile
-
     settled = payment_reconcile(older_than_minutes=settings.PAYMENTS_RECONCILE_AFTER_MINUTES)
     logger.info("reconcile: %d payment(s) settled", settled)
     return settled

@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from common.money import format_cents
 from enrollment.permissions import get_request_for_user_or_404, requests_editable_by
-from msa_portal.money import format_cents
 
 from . import services, stripe_client
 from .errors import InvalidWebhook, PaymentError, ProviderUnavailable

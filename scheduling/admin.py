@@ -13,9 +13,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from msa_portal.history_admin import ReadOnlyHistoryAdmin
+from common.history_admin import ReadOnlyHistoryAdmin
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .calendar import default_closures, get_calendar
 from .forms import AssignVisitForm, OutcomeForm
 from .geo import zip_centroids
@@ -114,8 +114,6 @@ class UtilityHolidayAdmin(admin.ModelAdmin):
 
 @admin.action(description=gettext_lazy("Run the scheduler again now"), permissions=["view"])
 def run_scheduler(modeladmin, request, queryset):
-    from . import tasks
-
     # The whole queue is planned together: placing only the selected rows could take places
     # from older requests.
     tasks.schedule_approved_requests.delay()

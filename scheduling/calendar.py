@@ -18,6 +18,8 @@ from functools import lru_cache
 
 import holidays
 
+from .models import UtilityHoliday
+
 # The holidays the utility closes for, by their names in the holiday package (English). The
 # package knows their dates and observed days (July 4 on a Saturday → Friday July 3).
 UTILITY_CLOSURES = frozenset(
@@ -121,8 +123,6 @@ def index_on_or_before(days: list[date], day: date) -> int:
 
 def get_calendar() -> BusinessCalendar:
     """Return the calendar with staff's changes to the default closures (one query)."""
-    from .models import UtilityHoliday
-
     rows = list(UtilityHoliday.objects.values_list("date", "closed"))
     return BusinessCalendar(
         utility_holidays=frozenset(day for day, closed in rows if closed),

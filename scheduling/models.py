@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from enrollment.models import zip_validator
@@ -143,6 +144,10 @@ class FailureCode(models.TextChoices):
     OTHER = "OTHER", _("Other")
 
 
+def _failure_code_given(visit: "Visit") -> bool:
+    return bool(visit.failure_code)
+
+
 class Visit(models.Model):
     """A technician's visit to one request's premises in one window of one business day."""
 
@@ -168,7 +173,7 @@ class Visit(models.Model):
     # booked places is what stops two concurrent bookings from overfilling a window.
     slot = models.PositiveSmallIntegerField(_("place in window"))
     route_order = models.PositiveSmallIntegerField(_("stop"), default=0)
-    state = models.CharField(_("state"), max_length=10, choices=State, default=State.BOOKED)
+    state = FSMField(_("state"), max_length=10, choices=State, default=State.BOOKED)
     source = models.CharField(_("booked by"), max_length=10, choices=Source)
     notes = models.TextField(
         _("notes for the technician"),
@@ -225,6 +230,27 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} @ {self.date} {self.window}"
+
+    # Lifecycle: a visit is born booked and leaves that state once, for good. Call these only
+    # through scheduling.services, which locks the request and the visit first.
+    @transition(field=state, source=State.BOOKED, target=State.MOVED)
+    def move(self) -> None:
+        """The request's visit was booked into another window; this one frees its place."""
+
+    @transition(field=state, source=State.BOOKED, target=State.CANCELLED)
+    def cancel(self, *, by_customer: bool) -> None:
+        """The visit is called off; its window place is freed."""
+        self.cancelled_by_customer = by_customer
+
+    @transition(field=state, source=State.BOOKED, target=State.COMPLETED)
+    def complete(self) -> None:
+        """The technician installed, removed or replaced the device."""
+
+    @transition(
+        field=state, source=State.BOOKED, target=State.FAILED, conditions=[_failure_code_given]
+    )
+    def fail(self) -> None:
+        """The technician could not complete the visit, for the reason in ``failure_code``."""
 
 
 class UnplaceableReport(models.Model):

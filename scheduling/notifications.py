@@ -2,8 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from enrollment.notifications import request_recipients
-from msa_portal.emails import send_request_email
+from enrollment.notifications import request_recipients, send_request_email
 
 from .ics import preparation_reminder, visit_ics
 from .models import FailureCode, Visit

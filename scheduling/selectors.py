@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -248,8 +249,6 @@ def visit_board(*, start: date, days: int) -> tuple[list[date], list[dict]]:
 
 def request_url(application: Application) -> str:
     """Return the request's status page, or its visit page while the status page is missing."""
-    from django.urls import NoReverseMatch, reverse
-
     try:
         return application.get_absolute_url()
     except NoReverseMatch:

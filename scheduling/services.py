@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_fsm import TransitionNotAllowed, can_proceed
 from simple_history.utils import bulk_create_with_history
 
+from common.i18n import Message
 from enrollment.models import Application, Status
 from enrollment.services import (
     request_mark_scheduled,
@@ -30,7 +32,6 @@ from enrollment.services import (
     request_record_visit_outcome,
     requests_mark_scheduled,
 )
-from msa_portal.i18n import Message
 
 from . import selectors
 from .calendar import BusinessCalendar, get_calendar
@@ -302,7 +303,7 @@ def _record_unplaced(*, plan: Plan, inputs: _Inputs) -> None:
 
 
 def _notify_booked(visit_ids: list[int]) -> None:
-    from . import tasks
+    from . import tasks  # local: tasks.py imports these services (the one circle)
 
     for visit_id in visit_ids:
         tasks.send_visit_email.delay(visit_id, "booked")
@@ -351,7 +352,7 @@ def visit_book(
         if previous is not None and source == Visit.Source.CUSTOMER and previous.date <= today:
             raise SchedulingError(_("A visit can be moved until the day before it."))
         if previous is not None:
-            previous.state = Visit.State.MOVED
+            previous.move()
             previous.save(update_fields=["state", "updated_at"])
         due = selectors.request_sla(application=application, calendar=calendar, today=today)
         route_order = (
@@ -418,12 +419,11 @@ def visit_cancel(*, visit_id: int, actor=None, by_customer: bool = True, notify:
     """Cancel a booked visit: its window is freed and the request goes back to approved."""
     with transaction.atomic():
         visit = _lock_visit(visit_id)
-        if visit.state != Visit.State.BOOKED:
+        if not can_proceed(visit.cancel):
             return visit
         if by_customer and visit.date <= timezone.localdate():
             raise SchedulingError(_("A visit can be cancelled until the day before it."))
-        visit.state = Visit.State.CANCELLED
-        visit.cancelled_by_customer = by_customer
+        visit.cancel(by_customer=by_customer)
         visit.save(update_fields=["state", "cancelled_by_customer", "updated_at"])
         request_mark_unscheduled(
             application_id=visit.application_id,
@@ -469,8 +469,12 @@ def visit_record_outcome(
                 _("This visit is on %(day)s: its outcome can be recorded from that day on.")
                 % {"day": date_format(visit.date, "DATE_FORMAT")}
             )
-        visit.state = target
         visit.failure_code = "" if completed else failure_code
+        step = visit.complete if completed else visit.fail
+        try:
+            step()
+        except TransitionNotAllowed:
+            raise SchedulingError(_("Only a booked visit can have an outcome recorded.")) from None
         visit.outcome_note = note
         visit.utility_fault = bool(utility_fault) and not completed
         visit.outcome_recorded_at = timezone.now()
@@ -524,6 +528,6 @@ def visits_send_reminders(*, today: date | None = None) -> int:
 
 
 def _send(visit_id: int, kind: str) -> None:
-    from . import tasks
+    from . import tasks  # local: tasks.py imports these services (the one circle)
 
     tasks.send_visit_email.delay(visit_id, kind)

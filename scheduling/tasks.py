@@ -4,32 +4,28 @@ import logging
 
 from celery import shared_task
 
+from . import notifications, services
+
 logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True)
 def schedule_approved_requests() -> dict:
     """Place every approved request without a visit (sent after approval and by beat)."""
-    from .services import schedule_approved_requests as run
-
-    result = run()
+    result = services.schedule_approved_requests()
     return {"placed": result.placed, "unplaced": result.unplaced, "late": result.late}
 
 
 @shared_task(acks_late=True)
 def send_visit_reminders() -> int:
     """Send the two-business-day reminders that are due (beat, daily)."""
-    from .services import visits_send_reminders
-
-    return visits_send_reminders()
+    return services.visits_send_reminders()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=30)
 def send_visit_email(self, visit_id: int, kind: str) -> None:
     """Email the customer about one visit."""
-    from .notifications import send_visit_email as send
-
     try:
-        send(visit_id=visit_id, kind=kind)
+        notifications.send_visit_email(visit_id=visit_id, kind=kind)
     except OSError as exc:  # SMTP down: try again later rather than lose the message
         raise self.retry(exc=exc) from exc

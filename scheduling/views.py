@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from common.pdf import render_pdf
 from enrollment.permissions import get_request_for_user_or_404, requests_editable_by
 
 from . import selectors, services
@@ -132,8 +133,6 @@ def work_order_pdf(request, visit_id: int):
         Visit.objects.select_related("application", "application__device", "technician", "window"),
         pk=visit_id,
     )
-    from msa_portal.pdf import render_pdf
-
     pdf = render_pdf(
         "scheduling/work_order_pdf.html", {"visit": visit, "application": visit.application}
     )

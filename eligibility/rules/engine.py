@@ -3,7 +3,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 
-from msa_portal.i18n import Message as RuleMessage
+from common.i18n import Message as RuleMessage
 
 logger = logging.getLogger(__name__)
 

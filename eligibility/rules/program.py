@@ -1,12 +1,12 @@
 """The MSA program's rules, one function each, in the order the customer reads them.
 
 Each returns ``(result, message)``: the message says what was found and, when something is
-wrong or missing, what to do about it. ``_`` is ``msa_portal.i18n.Message``: the words stay
+wrong or missing, what to do about it. ``_`` is ``common.i18n.Message``: the words stay
 English, with their parameters apart, until someone reads them in their own language.
 """
 
-from msa_portal.i18n import Message as _  # makemessages collects _("…")
-from msa_portal.i18n import MessageList
+from common.i18n import Message as _  # makemessages collects _("…")
+from common.i18n import MessageList
 
 from .engine import CheckContext, Outcome, SiteFacts, normalise_socket_form, normalise_voltage, rule
 

@@ -40,16 +40,18 @@ INSTALLED_APPS = [
     "django_fsm",
     "csp",
     "msa_portal",
+    "common",
     "accounts",
     "eligibility",
     "enrollment",
     "payments",
     "scheduling",
+    "backoffice",
 ]
 
 MIDDLEWARE = [
-    "msa_portal.request_id.RequestIdMiddleware",
-    "msa_portal.middleware.DatabaseUnavailableMiddleware",
+    "common.request_id.RequestIdMiddleware",
+    "common.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -79,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "msa_portal.context_processors.program",
+                "common.context_processors.program",
             ],
         },
     },
@@ -200,7 +202,7 @@ LOG_FORMAT = env("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "msa_portal.request_id.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "common.request_id.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
         "json": {

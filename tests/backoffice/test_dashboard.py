@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from enrollment import decisions, reports
+from backoffice import reports
+from enrollment import decisions
 from enrollment.models import EligibilityOutcome, Status
 from tests.backoffice.conftest import make_request
 

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from enrollment.backoffice import csv_safe
+from common.csvexport import csv_safe
 from enrollment.models import Status
 from tests.backoffice.conftest import make_request
 

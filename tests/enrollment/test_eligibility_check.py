@@ -2,9 +2,9 @@
 
 import pytest
 
+from backoffice.admin.eligibility import rerun_eligibility
 from eligibility.models import ApprovedProduct
 from enrollment import tasks
-from enrollment.admin_eligibility import rerun_eligibility
 from enrollment.authorizations import authorization_record_upload
 from enrollment.eligibility import eligibility_check_rerun, eligibility_check_run
 from enrollment.models import Application, EligibilityResult, RequestEvent, Status
@@ -234,7 +234,7 @@ def test_task_retries_a_transient_database_error(monkeypatch):
 def test_admin_inline_shows_each_rule_in_words(rf, staff_user):
     from django.contrib import admin
 
-    from enrollment.admin_eligibility import EligibilityResultInline
+    from backoffice.admin.eligibility import EligibilityResultInline
 
     application = eligible_submitted_request(esr_violation="yes")
     eligibility_check_run(application_id=application.pk)

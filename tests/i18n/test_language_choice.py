@@ -9,10 +9,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from common.money import format_cents
 from enrollment.eligibility import eligibility_check_run
 from enrollment.models import Status
-from msa_portal.emails import send_request_email
-from msa_portal.money import format_cents
+from enrollment.notifications import send_request_email
 from tests.enrollment.factories import eligible_draft
 from tests.factories import ContractorFactory, UserFactory
 

@@ -71,7 +71,7 @@ def test_cookies_are_httponly_and_samesite(client, customer):
 
 
 def test_log_records_carry_the_current_request_id():
-    from msa_portal.request_id import RequestIdFilter, request_id_var
+    from common.request_id import RequestIdFilter, request_id_var
 
     record = logging.LogRecord("msa", logging.INFO, __file__, 1, "checked %s", ("x",), None)
     token = request_id_var.set("req-12345678")

@@ -3,7 +3,7 @@
 import pytest
 from django.conf import settings
 
-from msa_portal.pdf import RefusedResource, check_pdf_resource, render_pdf
+from common.pdf import RefusedResource, check_pdf_resource, render_pdf
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ import statistics
 import time
 import uuid
 
+from celery import current_app
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -42,7 +43,7 @@ class Command(BaseCommand):
         parser.add_argument("--keep", action="store_true", help="keep the benchmark's rows")
 
     def handle(self, *args, n: int, timeout: float, keep: bool, **options):
-        from msa_portal.celery import app
+        app = current_app  # the project's Celery app (msa_portal/celery.py), not imported
 
         if settings.CELERY_TASK_ALWAYS_EAGER or app.conf.task_always_eager:
             raise CommandError(

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from enrollment.models import Application, Status
 from scheduling import selectors, services
 from scheduling.calendar import get_calendar
@@ -111,8 +112,6 @@ class Command(BaseCommand):
             )
             for t in rng.sample(technicians, max(1, n_tech // 10))
         )
-        from accounts.models import User
-
         user = User.objects.create_user(email="benchmark@example.invalid", password=None)
         past = [
             calendar.nth_business_day_after(today - timedelta(days=40), i) for i in range(0, 40)

@@ -10,8 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eligibility.models import RequestType
-
-from .models import (
+from enrollment.models import (
     Application,
     EligibilityOutcome,
     Rejection,

@@ -1,6 +1,7 @@
 """The project's JSON API, mounted at /api/v1/ (schema at /api/v1/openapi.json, docs at /docs).
 
-Apps add their routers here. Errors share one shape across routers:
+Each app has its own router (``eligibility.api``, ``enrollment.api``, ``payments.api``); this
+package, above them all, assembles them. Errors share one shape across routers:
 ``{"code": ..., "message": ..., "errors": {field: [messages]}}``; malformed input is a 400
 (not ninja's default 422), too many requests a 429.
 """
@@ -10,8 +11,10 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from common.api import error_body
 from eligibility.api import router as eligibility_router
 from enrollment.api import router as requests_router
+from payments.api import router as payments_router
 
 api = NinjaAPI(
     title="MSA Portal API",
@@ -30,10 +33,6 @@ def _field_of(location: list) -> str:
     if parts and parts[0] in ("body", "query", "path", "form", "header", "cookie"):
         parts = parts[2:] if len(parts) > 1 else []
     return ".".join(parts) or "__all__"
-
-
-def error_body(*, code: str, message: str, errors: dict | None = None) -> dict:
-    return {"code": code, "message": message, "errors": errors or {}}
 
 
 @api.exception_handler(ValidationError)
@@ -97,3 +96,4 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 api.add_router("/eligibility/", eligibility_router)
 api.add_router("/", requests_router)
+api.add_router("/", payments_router)

@@ -1,7 +1,7 @@
 """Templated emails, plain text and HTML, sent after the transaction that caused them."""
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -61,17 +61,17 @@ def send_request_email(
     template: str,
     context: dict,
     attachments: Attachments = (),
+    preferred_languages: Mapping[str, str],
 ) -> None:
     """Send a request's email to each recipient in their own language.
 
     The account holder reads the request's ``customer_language``; anyone else (a contractor,
-    a customer who filed for a relative) their account's preferred language. One email goes out
-    per language, with its attachments rendered in it.
+    a customer who filed for a relative) the language in ``preferred_languages`` (lower-cased
+    address → language code, given by the caller, which knows the accounts), or the site's
+    default. One email goes out per language, with its attachments rendered in it.
     """
-    from accounts.selectors import preferred_languages
-
     recipients = [address for address in to if address]
-    known = preferred_languages(recipients)
+    known = preferred_languages
     groups: dict[str, list[str]] = {}
     for address in recipients:
         if address.lower() == (application.customer_email or "").lower():

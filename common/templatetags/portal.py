@@ -1,6 +1,6 @@
 from django import template
 
-from msa_portal.money import format_cents
+from common.money import format_cents
 
 register = template.Library()
 

@@ -1,6 +1,7 @@
 """Eligibility results on the request's admin page, and the staff "re-run" action.
 
-The request admin (``enrollment/admin.py``) shows the inline and offers the action to staff who
+The request admin (``backoffice/admin/requests.py``) shows the inline and offers the action to
+staff who
 may decide on requests.
 """
 
@@ -8,9 +9,9 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .eligibility import eligibility_check_rerun
-from .models import EligibilityResult, Status
-from .services import TransitionError
+from enrollment.eligibility import eligibility_check_rerun
+from enrollment.models import EligibilityResult, Status
+from enrollment.services import TransitionError
 
 
 class EligibilityResultInline(admin.TabularInline):

@@ -1,0 +1,1 @@
+"""The staff back office: the request admin, decisions, exports, the dashboard and reports."""

@@ -1,0 +1,55 @@
+"""Read-only sections of the request page: the audit timeline, rejections, the authorization."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy
+
+from enrollment.models import CustomerAuthorization, Rejection, RequestEvent
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """An inline that shows audit rows and can never add, change or delete them."""
+
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RequestEventInline(ReadOnlyInline):
+    model = RequestEvent
+    verbose_name = gettext_lazy("timeline entry")
+    verbose_name_plural = gettext_lazy("Audit timeline")
+    fields = ["created_at", "from_status", "to_status", "actor", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+class RejectionInline(ReadOnlyInline):
+    model = Rejection
+    verbose_name_plural = gettext_lazy("Rejection reasons")
+    fields = ["created_at", "reason_code", "message", "decided_by"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("decided_by")
+
+
+class CustomerAuthorizationInline(ReadOnlyInline):
+    model = CustomerAuthorization
+    verbose_name_plural = gettext_lazy("Customer authorization of the contractor")
+    fields = ["signed_at", "company", "method", "signer_name", "ip_address", "revoked_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("company").defer("signed_text")

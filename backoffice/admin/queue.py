@@ -1,0 +1,112 @@
+"""The review queue: the request list's columns, filters, and each request's business-day age."""
+
+from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
+from django.db.models import Exists, OuterRef
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from enrollment.models import Application
+from payments.models import Payment, PaymentStatus
+from scheduling.selectors import SlaRisk, requests_sla, requests_with_sla_risk
+
+
+class DeviceTypeFilter(admin.ChoicesFieldListFilter):
+    """Isolating or non-isolating, titled so it is not mistaken for the request type."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = gettext_lazy("device type")
+
+
+class SlaRiskFilter(admin.SimpleListFilter):
+    """Open requests by where they stand against the 30-business-day visit target."""
+
+    title = gettext_lazy("30-day target")
+    parameter_name = "sla"
+
+    def lookups(self, request, model_admin):
+        return [(SlaRisk.AT_RISK, SlaRisk.AT_RISK.label), (SlaRisk.OVERDUE, SlaRisk.OVERDUE.label)]
+
+    def queryset(self, request, queryset):
+        if self.value() not in (SlaRisk.AT_RISK, SlaRisk.OVERDUE):
+            return queryset
+        ids = requests_with_sla_risk(applications=queryset, risks={self.value()})
+        return queryset.filter(pk__in=ids)
+
+
+class SlaChangeList(ChangeList):
+    """The queue's page of requests, each with its business-day age and target (3 queries)."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        page_ids = [obj.pk for obj in self.result_list]
+        rows = requests_sla(applications=Application.objects.filter(pk__in=page_ids))
+        for obj in self.result_list:
+            obj.sla = rows.get(obj.pk)
+
+
+class RequestQueueMixin:
+    """The queue's columns and the paid / SLA annotations (a constant number of queries a page)."""
+
+    def get_queryset(self, request):
+        return self.annotate_paid(super().get_queryset(request))
+
+    def annotate_paid(self, queryset):
+        """Annotate ``is_paid``: the request's current site-visit fee is paid or waived."""
+        settled = Payment.objects.filter(
+            application=OuterRef("pk"),
+            status__in=[
+                PaymentStatus.SUCCEEDED,
+                PaymentStatus.PARTIALLY_REFUNDED,
+                PaymentStatus.WAIVED,
+            ],
+        )
+        return queryset.annotate(is_paid=Exists(settled))
+
+    @admin.display(description=gettext_lazy("request"), ordering="pk")
+    def reference_column(self, obj):
+        return obj.reference
+
+    @admin.display(description=gettext_lazy("customer"), ordering="customer_name")
+    def customer_column(self, obj):
+        return obj.customer_name or obj.customer_email or "—"
+
+    @admin.display(description=gettext_lazy("filed by"), ordering="filed_by__email")
+    def filed_by_column(self, obj):
+        if obj.filed_by_id == obj.applicant_id:
+            return _("customer")
+        company = obj.filed_by.company
+        return f"{obj.filed_by.email} ({company})" if company else obj.filed_by.email
+
+    @admin.display(description=gettext_lazy("device"), ordering="device__model_name")
+    def device_column(self, obj):
+        return f"{obj.device.manufacturer} {obj.device.model_name}" if obj.device else "—"
+
+    @admin.display(description=gettext_lazy("paid"))
+    def paid_column(self, obj):
+        # Filled by the payments app at merge through ``annotate_paid``.
+        paid = getattr(obj, "is_paid", None)
+        if paid is None:
+            return "—"
+        return _("yes") if paid else _("no")
+
+    @admin.display(description=gettext_lazy("age (business days)"), ordering="submitted_at")
+    def age_column(self, obj):
+        row = getattr(obj, "sla", None)
+        return row.age_business_days if row else "—"
+
+    @admin.display(description=gettext_lazy("30-day target"))
+    def sla_column(self, obj):
+        row = getattr(obj, "sla", None)
+        if row is None:
+            return "—"
+        label = SlaRisk(row.risk).label
+        return format_html(
+            '<span class="sla-{}">{}</span> · {}', row.risk, label, date_format(row.due)
+        )
+
+    def get_changelist(self, request, **kwargs):
+        return SlaChangeList

@@ -11,10 +11,10 @@ PROGRAM_ADMIN = "Program admin"
 
 STAFF_GROUPS = (REVIEWER, SCHEDULER, FINANCE, PROGRAM_ADMIN)
 
-# Custom permissions on enrollment.Application (declared here, created by the migration, because
+# Custom permissions on enrollment.Request (declared here, created by the migration, because
 # the model's Meta belongs to the lifecycle).
-DECIDE_APPLICATION = "enrollment.decide_application"
-EXPORT_APPLICATION = "enrollment.export_application"
+DECIDE_REQUEST = "enrollment.decide_request"
+EXPORT_REQUEST = "enrollment.export_request"
 
 
 def grant(apps, grants: dict[str, list[tuple[str, str, str]]]) -> None:

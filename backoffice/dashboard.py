@@ -26,7 +26,7 @@ def _bars(rows: Iterable[tuple[str, int]]) -> list[dict]:
 
 def dashboard(request):
     """The program dashboard: where requests stand, this week, and how long decisions take."""
-    if not request.user.has_perm("enrollment.view_application"):
+    if not request.user.has_perm("enrollment.view_request"):
         raise PermissionDenied
     today = timezone.localdate()
     stats = reports.program_stats(today=today)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from common.csvexport import csv_safe
-from enrollment.models import Application
+from enrollment.models import Request
 
 CSV_COLUMNS: list[tuple[str, str]] = [
     ("reference", gettext_lazy("Reference")),
@@ -32,28 +32,28 @@ CSV_COLUMNS: list[tuple[str, str]] = [
 ]
 
 
-def _row(application: Application) -> list[str]:
+def _row(msa_request: Request) -> list[str]:
     local = timezone.localtime
     values = {
-        "reference": application.reference,
-        "status": application.status,
-        "request_type": application.request_type,
-        "eligibility_outcome": application.eligibility_outcome,
-        "customer_name": application.customer_name,
-        "customer_email": application.customer_email,
-        "customer_phone": application.customer_phone,
-        "service_account_number": application.service_account_number,
-        "customer_account_number": application.customer_account_number,
-        "meter_number": application.meter_number,
-        "premises_address": application.premises_address,
-        "filed_by": application.filed_by.email,
-        "contractor_company": application.contractor_company or "",
-        "device": application.device or "",
-        "submitted_at": local(application.submitted_at).isoformat()
-        if application.submitted_at
+        "reference": msa_request.reference,
+        "status": msa_request.status,
+        "request_type": msa_request.request_type,
+        "eligibility_outcome": msa_request.eligibility_outcome,
+        "customer_name": msa_request.customer_name,
+        "customer_email": msa_request.customer_email,
+        "customer_phone": msa_request.customer_phone,
+        "service_account_number": msa_request.service_account_number,
+        "customer_account_number": msa_request.customer_account_number,
+        "meter_number": msa_request.meter_number,
+        "premises_address": msa_request.premises_address,
+        "filed_by": msa_request.filed_by.email,
+        "contractor_company": msa_request.contractor_company or "",
+        "device": msa_request.device or "",
+        "submitted_at": local(msa_request.submitted_at).isoformat()
+        if msa_request.submitted_at
         else "",
-        "decided_at": local(application.decided_at).isoformat() if application.decided_at else "",
-        "created_at": local(application.created_at).isoformat(),
+        "decided_at": local(msa_request.decided_at).isoformat() if msa_request.decided_at else "",
+        "created_at": local(msa_request.created_at).isoformat(),
     }
     return [csv_safe(values[key]) for key, _label in CSV_COLUMNS]
 
@@ -65,15 +65,15 @@ class _Echo:
         return value
 
 
-def csv_lines(queryset: QuerySet[Application]) -> Iterator[str]:
+def csv_lines(queryset: QuerySet[Request]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow([str(label) for _key, label in CSV_COLUMNS])
     rows = queryset.select_related("filed_by", "contractor_company", "device")
-    for application in rows.iterator(chunk_size=2000):
-        yield writer.writerow(_row(application))
+    for msa_request in rows.iterator(chunk_size=2000):
+        yield writer.writerow(_row(msa_request))
 
 
-def csv_response(queryset: QuerySet[Application]) -> StreamingHttpResponse:
+def csv_response(queryset: QuerySet[Request]) -> StreamingHttpResponse:
     """Stream ``queryset`` as a CSV download, one chunk of rows at a time."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")

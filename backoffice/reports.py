@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from eligibility.models import RequestType
 from enrollment.models import (
-    Application,
     EligibilityOutcome,
     Rejection,
     RejectionReason,
+    Request,
     RequestEvent,
     Status,
 )
@@ -78,7 +78,7 @@ def program_stats(*, today: datetime.date) -> ProgramStats:
     """Collect the dashboard's figures; every median and age is in calendar days."""
     week_start = today - datetime.timedelta(days=today.weekday())
     stats = ProgramStats(today=today, week_start=week_start)
-    requests = Application.objects.all()
+    requests = Request.objects.all()
 
     status_counts = _counts(requests, "status")
     stats.by_status = [(label, status_counts.get(value, 0)) for value, label in Status.choices]
@@ -110,8 +110,8 @@ def program_stats(*, today: datetime.date) -> ProgramStats:
             from_status=Status.UNDER_REVIEW,
             to_status=Status.APPROVED,
             created_at__gte=window,
-            application__submitted_at__isnull=False,
-        ).values_list("created_at", "application__submitted_at")
+            msa_request__submitted_at__isnull=False,
+        ).values_list("created_at", "msa_request__submitted_at")
     ]
     stats.approvals_measured = len(durations)
     if durations:

@@ -56,7 +56,7 @@ def send_templated_email(
 
 def send_request_email(
     *,
-    application,
+    msa_request,
     to: Iterable[str],
     template: str,
     context: dict,
@@ -74,8 +74,8 @@ def send_request_email(
     known = preferred_languages
     groups: dict[str, list[str]] = {}
     for address in recipients:
-        if address.lower() == (application.customer_email or "").lower():
-            language = application.customer_language
+        if address.lower() == (msa_request.customer_email or "").lower():
+            language = msa_request.customer_language
         else:
             language = known.get(address.lower()) or settings.LANGUAGE_CODE
         groups.setdefault(translation.get_supported_language_variant(language), []).append(address)

@@ -12,12 +12,12 @@ from .models import CustomerAuthorization, Rejection, RequestEvent
 class RequestEventAdmin(admin.ModelAdmin):
     """The audit log across all requests: read-only for everyone, superusers included."""
 
-    list_display = ["created_at", "application", "from_status", "to_status", "actor"]
+    list_display = ["created_at", "msa_request", "from_status", "to_status", "actor"]
     list_filter = ["to_status", "from_status"]
-    list_select_related = ["application", "actor"]
-    search_fields = ["=application__id", "actor__email"]
+    list_select_related = ["msa_request", "actor"]
+    search_fields = ["=msa_request__id", "actor__email"]
     date_hierarchy = "created_at"
-    fields = ["application", "created_at", "from_status", "to_status", "actor", "note"]
+    fields = ["msa_request", "created_at", "from_status", "to_status", "actor", "note"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -34,10 +34,10 @@ class RequestEventAdmin(admin.ModelAdmin):
 class RejectionAdmin(admin.ModelAdmin):
     """Rejections by reason code: read-only, written only by the reject decision."""
 
-    list_display = ["created_at", "application", "reason_code", "decided_by"]
+    list_display = ["created_at", "msa_request", "reason_code", "decided_by"]
     list_filter = ["reason_code"]
-    list_select_related = ["application", "decided_by"]
-    fields = ["application", "created_at", "reason_code", "message", "decided_by"]
+    list_select_related = ["msa_request", "decided_by"]
+    fields = ["msa_request", "created_at", "reason_code", "message", "decided_by"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -54,13 +54,13 @@ class RejectionAdmin(admin.ModelAdmin):
 class CustomerAuthorizationAdmin(admin.ModelAdmin):
     """Customers' authorizations of contractors: read-only evidence, written by the services."""
 
-    list_display = ["signed_at", "application", "company", "method", "signer_name", "revoked_at"]
+    list_display = ["signed_at", "msa_request", "company", "method", "signer_name", "revoked_at"]
     list_filter = ["method", ("revoked_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["application", "company"]
-    search_fields = ["=application__id", "company__name", "signer_name"]
+    list_select_related = ["msa_request", "company"]
+    search_fields = ["=msa_request__id", "company__name", "signer_name"]
     date_hierarchy = "signed_at"
     fields = [
-        "application",
+        "msa_request",
         "company",
         "method",
         "document",

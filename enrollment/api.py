@@ -23,7 +23,7 @@ from eligibility.api import SiteFactsIn, refuse_null_characters
 
 from . import services
 from .authorizations import authorization_link_send
-from .models import Application
+from .models import Request
 from .permissions import get_request_for_user_or_404, requests_editable_by, requests_visible_to
 from .selectors import (
     agreement_current,
@@ -105,15 +105,15 @@ class RequestDetailOut(RequestOut):
     eligibility: list[RuleOut]
 
     @staticmethod
-    def resolve_site_facts(obj: Application) -> dict:
+    def resolve_site_facts(obj: Request) -> dict:
         return obj.site_facts()
 
     @staticmethod
-    def resolve_timeline(obj: Application) -> list:
+    def resolve_timeline(obj: Request) -> list:
         return list(obj.events.all())
 
     @staticmethod
-    def resolve_eligibility(obj: Application) -> list:
+    def resolve_eligibility(obj: Request) -> list:
         return list(obj.eligibility_results.all())
 
 
@@ -167,9 +167,9 @@ def _validation_errors(exc: ValidationError) -> dict:
     return {"__all__": [str(m) for m in exc.messages]}
 
 
-def _out(application: Application) -> dict:
-    application = Application.objects.get(pk=application.pk)
-    return RequestOut.from_orm(application).model_dump(mode="json")
+def _out(msa_request: Request) -> dict:
+    msa_request = Request.objects.get(pk=msa_request.pk)
+    return RequestOut.from_orm(msa_request).model_dump(mode="json")
 
 
 @router.post(
@@ -208,17 +208,17 @@ def create_request(request: HttpRequest, payload: DraftIn):
             data["device"] = device
         try:
             with transaction.atomic():
-                application = services.request_create_draft(
+                msa_request = services.request_create_draft(
                     actor=request.user, request_type=request_type
                 )
                 services.request_update_draft(
-                    application_id=application.pk, actor=request.user, step="review", data=data
+                    msa_request_id=msa_request.pk, actor=request.user, step="review", data=data
                 )
         except ValidationError as exc:
             return 400, error_body(
                 "invalid", _("Some fields are not valid."), _validation_errors(exc)
             )
-        return 201, _out(application)
+        return 201, _out(msa_request)
 
     return Reply(*idempotent(request, answer))
 
@@ -229,16 +229,16 @@ def create_request(request: HttpRequest, payload: DraftIn):
 )
 def cancel_request(request: HttpRequest, request_id: int):
     """Cancel a request before its visit is scheduled."""
-    application = get_request_for_user_or_404(
+    msa_request = get_request_for_user_or_404(
         request.user, request_id, requests_editable_by(request.user)
     )
 
     def answer() -> tuple[int, dict]:
         try:
-            services.request_cancel(application_id=application.pk, actor=request.user)
+            services.request_cancel(msa_request_id=msa_request.pk, actor=request.user)
         except services.TransitionError as exc:
             return 409, error_body("conflict", str(exc))
-        return 200, _out(application)
+        return 200, _out(msa_request)
 
     return Reply(*idempotent(request, answer))
 
@@ -269,11 +269,11 @@ class DocumentOut(Schema):
 )
 def agreement(request: HttpRequest, request_id: int):
     """The exact Customer Agreement text to sign for this draft, and its SHA-256."""
-    application = get_request_for_user_or_404(
+    msa_request = get_request_for_user_or_404(
         request.user, request_id, requests_editable_by(request.user)
     )
     version = agreement_current()
-    text = agreement_text(application=application, version=version)
+    text = agreement_text(msa_request=msa_request, version=version)
     return {"version": version.version, "text": text, "sha256": text_sha256(text)}
 
 
@@ -283,14 +283,14 @@ def agreement(request: HttpRequest, request_id: int):
 )
 def submit(request: HttpRequest, request_id: int, payload: SubmitIn):
     """Sign the Customer Agreement (the text fetched from /agreement) and owe the fee."""
-    application = get_request_for_user_or_404(
+    msa_request = get_request_for_user_or_404(
         request.user, request_id, requests_editable_by(request.user)
     )
 
     def answer() -> tuple[int, dict]:
         try:
             services.agreement_sign(
-                application_id=application.pk,
+                msa_request_id=msa_request.pk,
                 actor=request.user,
                 signer_name=payload.signer_name,
                 consent=payload.consent,
@@ -303,7 +303,7 @@ def submit(request: HttpRequest, request_id: int, payload: SubmitIn):
             )
         except services.TransitionError as exc:
             return 409, error_body("conflict", str(exc))
-        return 200, _out(application)
+        return 200, _out(msa_request)
 
     return Reply(*idempotent(request, answer))
 
@@ -319,7 +319,7 @@ def attach_document(
     file: File[UploadedFile],
 ):
     """Attach a meter-panel photo (JPEG/PNG) or the signed Authorization Form (PDF)."""
-    application = get_request_for_user_or_404(
+    msa_request = get_request_for_user_or_404(
         request.user, request_id, requests_editable_by(request.user)
     )
 
@@ -328,7 +328,7 @@ def attach_document(
             # The wizard's own service: an Authorization Form also becomes the customer's
             # authorization record.
             [document] = services.request_attach_documents(
-                application_id=application.pk, actor=request.user, uploads=[(kind, file)]
+                msa_request_id=msa_request.pk, actor=request.user, uploads=[(kind, file)]
             )
         except ValidationError as exc:
             return 400, error_body("invalid", _("The file was refused."), _validation_errors(exc))
@@ -350,14 +350,14 @@ class SigningLinkOut(Schema):
 )
 def signing_link(request: HttpRequest, request_id: int):
     """Email the customer a one-time link to sign the authorization (older links stop working)."""
-    application = get_request_for_user_or_404(
+    msa_request = get_request_for_user_or_404(
         request.user, request_id, requests_editable_by(request.user)
     )
 
     def answer() -> tuple[int, dict]:
         try:
             link, _raw_token = authorization_link_send(
-                application_id=application.pk, actor=request.user
+                msa_request_id=msa_request.pk, actor=request.user
             )
         except (ValidationError, PermissionDenied) as exc:
             messages = getattr(exc, "messages", None) or [_("Only the filing company may ask.")]

@@ -3,7 +3,7 @@
 A contractor files for a customer only with the customer's authorization on file. It arrives as
 an uploaded signed Authorization Form, or as an electronic signature through a one-time link
 emailed to the customer. The customer may revoke it; the company then loses access to the
-request (``enrollment.permissions`` reads ``Application.authorization_revoked_at``).
+request (``enrollment.permissions`` reads ``Request.authorization_revoked_at``).
 """
 
 import hashlib
@@ -26,11 +26,11 @@ from common.i18n import Message
 
 from . import signing
 from .models import (
-    Application,
     AuthorizationLink,
     AuthorizationMethod,
     CustomerAuthorization,
     Document,
+    Request,
     RequestEvent,
     Status,
 )
@@ -45,28 +45,28 @@ def _hash_token(raw_token: str) -> str:
     return hashlib.sha256(raw_token.encode()).hexdigest()
 
 
-def _event(application: Application, *, actor, note: Message) -> None:
+def _event(msa_request: Request, *, actor, note: Message) -> None:
     """Write an audit row that does not change the status (the timeline shows it)."""
     RequestEvent.objects.create(
-        application=application,
-        from_status=application.status,
-        to_status=application.status,
+        msa_request=msa_request,
+        from_status=msa_request.status,
+        to_status=msa_request.status,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         **RequestEvent.note_values(note),
     )
 
 
-def request_link_customer_account(*, application: Application) -> Application:
+def request_link_customer_account(*, msa_request: Request) -> Request:
     """Attach the customer's portal account to a contractor's request, by verified email only.
 
     Only an account whose address matches the request's customer email and is VERIFIED is
     linked, so nobody can claim a request by signing up with someone else's address.
     """
-    if application.applicant_id or not application.customer_email:
-        return application
+    if msa_request.applicant_id or not msa_request.customer_email:
+        return msa_request
     match = (
         EmailAddress.objects.filter(
-            email__iexact=application.customer_email,
+            email__iexact=msa_request.customer_email,
             verified=True,
             user__is_active=True,
             user__role="customer",
@@ -75,19 +75,17 @@ def request_link_customer_account(*, application: Application) -> Application:
         .first()
     )
     if match is not None:
-        Application.objects.filter(pk=application.pk, applicant__isnull=True).update(
-            applicant_id=match
-        )
-        application.applicant_id = match
-        logger.info("request %s: linked to the customer's account", application.pk)
-    return application
+        Request.objects.filter(pk=msa_request.pk, applicant__isnull=True).update(applicant_id=match)
+        msa_request.applicant_id = match
+        logger.info("request %s: linked to the customer's account", msa_request.pk)
+    return msa_request
 
 
 def requests_link_to_verified_account(*, user, email: str) -> int:
     """Give a customer who just verified ``email`` the contractors' requests filed for it."""
     if not (user.is_active and user.role == "customer" and email):
         return 0
-    linked = Application.objects.filter(
+    linked = Request.objects.filter(
         applicant__isnull=True,
         contractor_company__isnull=False,
         customer_email__iexact=email,
@@ -99,66 +97,66 @@ def requests_link_to_verified_account(*, user, email: str) -> int:
 
 def authorization_record_upload(*, document: Document, actor) -> CustomerAuthorization | None:
     """Record an uploaded, signed Authorization Form as the customer's authorization."""
-    application = document.application
-    if document.kind != Document.Kind.AUTHORIZATION_FORM or not application.contractor_company_id:
+    msa_request = document.msa_request
+    if document.kind != Document.Kind.AUTHORIZATION_FORM or not msa_request.contractor_company_id:
         return None
-    if application.authorization_revoked_at is not None:
+    if msa_request.authorization_revoked_at is not None:
         raise PermissionDenied
     authorization = CustomerAuthorization.objects.create(
-        application=application,
-        company_id=application.contractor_company_id,
+        msa_request=msa_request,
+        company_id=msa_request.contractor_company_id,
         method=AuthorizationMethod.UPLOAD,
         document=document,
         signed_at=timezone.now(),
         recorded_by=actor,
     )
     _event(
-        application, actor=actor, note=Message(gettext_noop("Signed Authorization Form uploaded."))
+        msa_request, actor=actor, note=Message(gettext_noop("Signed Authorization Form uploaded."))
     )
-    request_link_customer_account(application=application)
-    logger.info("request %s: authorization %s uploaded", application.pk, authorization.pk)
+    request_link_customer_account(msa_request=msa_request)
+    logger.info("request %s: authorization %s uploaded", msa_request.pk, authorization.pk)
     return authorization
 
 
-def authorization_link_send(*, application_id: int, actor) -> tuple[AuthorizationLink, str]:
+def authorization_link_send(*, msa_request_id: int, actor) -> tuple[AuthorizationLink, str]:
     """Email the customer a one-time link to sign the authorization; older links stop working.
 
     Returns the link with its raw token (which only the email carries; it is not stored).
     """
     with transaction.atomic():
-        application = (
-            Application.objects.select_for_update(of=("self",))
+        msa_request = (
+            Request.objects.select_for_update(of=("self",))
             .select_related("contractor_company")
-            .get(pk=application_id)
+            .get(pk=msa_request_id)
         )
         if not (
-            application.contractor_company_id
-            and getattr(actor, "company_id", None) == application.contractor_company_id
-            and acts_for_request(actor, application)
+            msa_request.contractor_company_id
+            and getattr(actor, "company_id", None) == msa_request.contractor_company_id
+            and acts_for_request(actor, msa_request)
         ):
             raise PermissionDenied
-        if application.status != Status.DRAFT:
+        if msa_request.status != Status.DRAFT:
             raise ValidationError(
                 _("A signing link can only be sent while the request is a draft.")
             )
-        if not application.customer_email:
+        if not msa_request.customer_email:
             raise ValidationError(
                 _("Enter the customer's email address first (step “Account and meter”).")
             )
         now = timezone.now()
-        application.authorization_links.filter(
+        msa_request.authorization_links.filter(
             used_at__isnull=True, withdrawn_at__isnull=True
         ).update(withdrawn_at=now)
         raw_token = secrets.token_urlsafe(32)
         link = AuthorizationLink.objects.create(
-            application=application,
-            email=application.customer_email,
+            msa_request=msa_request,
+            email=msa_request.customer_email,
             token_hash=_hash_token(raw_token),
             created_by=actor,
             expires_at=now + timedelta(days=settings.MSA_AUTHORIZATION_LINK_DAYS),
         )
         _event(
-            application,
+            msa_request,
             actor=actor,
             note=Message(
                 gettext_noop(
@@ -167,30 +165,30 @@ def authorization_link_send(*, application_id: int, actor) -> tuple[Authorizatio
             ),
         )
         path = reverse(
-            "enrollment:authorization_link", kwargs={"pk": application.pk, "token": raw_token}
+            "enrollment:authorization_link", kwargs={"pk": msa_request.pk, "token": raw_token}
         )
         transaction.on_commit(
-            lambda: _send_link_email(link=link, application=application, path=path)
+            lambda: _send_link_email(link=link, msa_request=msa_request, path=path)
         )
-    logger.info("request %s: authorization link %s sent", application.pk, link.pk)
+    logger.info("request %s: authorization link %s sent", msa_request.pk, link.pk)
     return link, raw_token
 
 
-def _send_link_email(*, link: AuthorizationLink, application: Application, path: str) -> None:
+def _send_link_email(*, link: AuthorizationLink, msa_request: Request, path: str) -> None:
     try:
         send_templated_email(
             to=[link.email],
             template="enrollment/emails/authorization_link",
-            language=application.customer_language,
+            language=msa_request.customer_language,
             context={
-                "application": application,
+                "msa_request": msa_request,
                 "path": path,
                 "expires_at": link.expires_at,
-                "company": application.contractor_company,
+                "company": msa_request.contractor_company,
             },
         )
     except Exception:
-        logger.exception("email authorization_link for request %s failed", application.pk)
+        logger.exception("email authorization_link for request %s failed", msa_request.pk)
 
 
 @dataclass(frozen=True)
@@ -206,37 +204,37 @@ class LinkCheck:
 
 
 def authorization_link_check(
-    *, application_id: int, raw_token: str, lock: bool = False
+    *, msa_request_id: int, raw_token: str, lock: bool = False
 ) -> LinkCheck:
-    """Return the link behind ``raw_token`` for request ``application_id``, or why it is refused.
+    """Return the link behind ``raw_token`` for request ``msa_request_id``, or why it is refused.
 
     A token that is unknown, altered, or meant for another request reads "invalid" alike, so
     the page never hints at other requests.
     """
     links = AuthorizationLink.objects.select_related(
-        "application", "application__contractor_company"
+        "msa_request", "msa_request__contractor_company"
     )
     if lock:
         links = links.select_for_update(of=("self",))
     link = links.filter(
-        token_hash=_hash_token(raw_token or ""), application_id=application_id
+        token_hash=_hash_token(raw_token or ""), msa_request_id=msa_request_id
     ).first()
     if link is None:
         return LinkCheck(None, "invalid")
     if link.used_at is not None:
         return LinkCheck(link, "used")
-    if link.withdrawn_at is not None or link.application.authorization_revoked_at is not None:
+    if link.withdrawn_at is not None or link.msa_request.authorization_revoked_at is not None:
         return LinkCheck(link, "withdrawn")
     if link.expires_at <= timezone.now():
         return LinkCheck(link, "expired")
-    if link.application.status != Status.DRAFT:
+    if link.msa_request.status != Status.DRAFT:
         return LinkCheck(link, "closed")
     return LinkCheck(link)
 
 
 def authorization_sign(
     *,
-    application_id: int,
+    msa_request_id: int,
     raw_token: str,
     signer_name: str,
     consent: bool,
@@ -248,23 +246,23 @@ def authorization_sign(
     signer_name = signing.signer_name_clean(signer_name=signer_name, consent=consent)
     with transaction.atomic():
         check = authorization_link_check(
-            application_id=application_id, raw_token=raw_token, lock=True
+            msa_request_id=msa_request_id, raw_token=raw_token, lock=True
         )
         if not check.ok:
             raise LinkRefused(check.refusal)
         link = check.link
-        application = Application.objects.select_for_update().get(pk=link.application_id)
+        msa_request = Request.objects.select_for_update().get(pk=link.msa_request_id)
         signed_in = getattr(user, "is_authenticated", False)
-        if signed_in and user.company_id and user.company_id == application.contractor_company_id:
+        if signed_in and user.company_id and user.company_id == msa_request.contractor_company_id:
             raise ValidationError(
                 _("The customer signs this authorization themselves, not the contractor.")
             )
         version = agreement_current()
         authorization = signing.signature_record(
             model=CustomerAuthorization,
-            application=application,
+            msa_request=msa_request,
             version=version,
-            text=agreement_text(application=application, version=version),
+            text=agreement_text(msa_request=msa_request, version=version),
             shown_sha256=shown_sha256,
             signer_name=signer_name,
             signer=user if signed_in else None,
@@ -272,7 +270,7 @@ def authorization_sign(
             language=translation.get_language(),
             pdf_template="enrollment/agreement/authorization_signed_pdf.html",
             fields={
-                "company_id": application.contractor_company_id,
+                "company_id": msa_request.contractor_company_id,
                 "method": AuthorizationMethod.E_SIGNATURE,
                 "consent": True,
             },
@@ -280,15 +278,15 @@ def authorization_sign(
         link.used_at = authorization.signed_at
         link.save(update_fields=["used_at"])
         _event(
-            application,
+            msa_request,
             actor=None,
             note=Message(gettext_noop("The customer signed the authorization online.")),
         )
-        request_link_customer_account(application=application)
+        request_link_customer_account(msa_request=msa_request)
         transaction.on_commit(
-            lambda: _notify_contractor(application_id=application.pk, event="authorization_signed")
+            lambda: _notify_contractor(msa_request_id=msa_request.pk, event="authorization_signed")
         )
-    logger.info("request %s: authorization %s signed online", application.pk, authorization.pk)
+    logger.info("request %s: authorization %s signed online", msa_request.pk, authorization.pk)
     return authorization
 
 
@@ -300,36 +298,36 @@ class LinkRefused(Exception):
         self.reason = reason
 
 
-def authorization_revoke(*, application_id: int, actor) -> Application:
+def authorization_revoke(*, msa_request_id: int, actor) -> Request:
     """Revoke the contractor's authorization (the customer alone may); the company loses access."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
-        if not (getattr(actor, "is_authenticated", False) and application.applicant_id == actor.pk):
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        if not (getattr(actor, "is_authenticated", False) and msa_request.applicant_id == actor.pk):
             raise PermissionDenied
-        if not application.contractor_company_id:
+        if not msa_request.contractor_company_id:
             raise ValidationError(_("No contractor files this request for you."))
-        if application.authorization_revoked_at is not None:
-            return application  # revoking twice changes nothing
+        if msa_request.authorization_revoked_at is not None:
+            return msa_request  # revoking twice changes nothing
         now = timezone.now()
-        application.authorization_revoked_at = now
-        application.save(update_fields=["authorization_revoked_at", "updated_at"])
-        application.authorizations.filter(revoked_at__isnull=True).update(
+        msa_request.authorization_revoked_at = now
+        msa_request.save(update_fields=["authorization_revoked_at", "updated_at"])
+        msa_request.authorizations.filter(revoked_at__isnull=True).update(
             revoked_at=now, revoked_by=actor
         )
-        application.authorization_links.filter(
+        msa_request.authorization_links.filter(
             used_at__isnull=True, withdrawn_at__isnull=True
         ).update(withdrawn_at=now)
         _event(
-            application,
+            msa_request,
             actor=actor,
             note=Message(gettext_noop("The customer revoked the contractor's authorization.")),
         )
         transaction.on_commit(
-            lambda: _notify_contractor(application_id=application.pk, event="authorization_revoked")
+            lambda: _notify_contractor(msa_request_id=msa_request.pk, event="authorization_revoked")
         )
-    logger.info("request %s: contractor authorization revoked", application.pk)
-    return application
+    logger.info("request %s: contractor authorization revoked", msa_request.pk)
+    return msa_request
 
 
-def _notify_contractor(*, application_id: int, event: str) -> None:
-    notify_contractor(application_id=application_id, event=event)
+def _notify_contractor(*, msa_request_id: int, event: str) -> None:
+    notify_contractor(msa_request_id=msa_request_id, event=event)

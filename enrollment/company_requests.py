@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from common.csvexport import csv_safe
 
-from .models import Application, CustomerAuthorization
+from .models import CustomerAuthorization, Request
 from .permissions import requests_of_company
 
 # ?sort= value -> ordering; "-" in front of the value sorts descending.
@@ -42,7 +42,7 @@ def sort_ordering(sort: str) -> tuple[str, list[str]]:
 
 def company_requests(
     user, *, status: str = "", request_type: str = "", query: str = "", sort: str = DEFAULT_SORT
-) -> QuerySet[Application]:
+) -> QuerySet[Request]:
     """The company's requests ``user`` may see, filtered, searched and sorted, in one query."""
     requests = requests_of_company(user).select_related("filed_by")
     if status:
@@ -65,7 +65,7 @@ def company_requests(
             match |= Q(pk=int(reference.group(1)))
         requests = requests.filter(match)
     active = CustomerAuthorization.objects.filter(
-        application=OuterRef("pk"), revoked_at__isnull=True
+        msa_request=OuterRef("pk"), revoked_at__isnull=True
     )
     _sort, ordering = sort_ordering(sort)
     return requests.annotate(authorization_on_file=Exists(active)).order_by(*ordering)
@@ -93,22 +93,22 @@ def _when(value) -> str:
     return timezone.localtime(value).isoformat() if value else ""
 
 
-def _row(application: Application) -> list[str]:
+def _row(msa_request: Request) -> list[str]:
     values = {
-        "reference": application.reference,
-        "status": application.get_status_display(),
-        "request_type": application.get_request_type_display(),
-        "customer_name": application.customer_name,
-        "customer_email": application.customer_email,
-        "customer_phone": application.customer_phone,
-        "customer_account_number": application.customer_account_number,
-        "service_account_number": application.service_account_number,
-        "meter_number": application.meter_number,
-        "premises_address": application.premises_address,
-        "authorization_on_file": "yes" if application.authorization_on_file else "no",
-        "filed_by": application.filed_by.email,
-        "submitted_at": _when(application.submitted_at),
-        "updated_at": _when(application.updated_at),
+        "reference": msa_request.reference,
+        "status": msa_request.get_status_display(),
+        "request_type": msa_request.get_request_type_display(),
+        "customer_name": msa_request.customer_name,
+        "customer_email": msa_request.customer_email,
+        "customer_phone": msa_request.customer_phone,
+        "customer_account_number": msa_request.customer_account_number,
+        "service_account_number": msa_request.service_account_number,
+        "meter_number": msa_request.meter_number,
+        "premises_address": msa_request.premises_address,
+        "authorization_on_file": "yes" if msa_request.authorization_on_file else "no",
+        "filed_by": msa_request.filed_by.email,
+        "submitted_at": _when(msa_request.submitted_at),
+        "updated_at": _when(msa_request.updated_at),
     }
     return [csv_safe(values[key]) for key, _label in CSV_COLUMNS]
 
@@ -120,14 +120,14 @@ class _Echo:
         return value
 
 
-def csv_lines(requests: QuerySet[Application]) -> Iterator[str]:
+def csv_lines(requests: QuerySet[Request]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield writer.writerow([str(label) for _key, label in CSV_COLUMNS])
-    for application in requests.iterator(chunk_size=2000):
-        yield writer.writerow(_row(application))
+    for msa_request in requests.iterator(chunk_size=2000):
+        yield writer.writerow(_row(msa_request))
 
 
-def csv_response(requests: QuerySet[Application]) -> StreamingHttpResponse:
+def csv_response(requests: QuerySet[Request]) -> StreamingHttpResponse:
     """Stream the filtered list as a CSV download."""
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(csv_lines(requests), content_type="text/csv; charset=utf-8")

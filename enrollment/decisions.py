@@ -19,10 +19,10 @@ from common.i18n import Message, label_message
 from . import services
 from .eligibility import eligibility_check_rerun
 from .models import (
-    Application,
     EligibilityOutcome,
     Rejection,
     RejectionReason,
+    Request,
     RequestEvent,
     Status,
 )
@@ -38,30 +38,30 @@ MESSAGE_MAX_LENGTH = 2000
 class Decision:
     """What a decision did: ``changed`` is False when the request was already in that state."""
 
-    application: Application
+    msa_request: Request
     changed: bool
 
 
 @dataclass
 class BulkApproval:
-    approved: list[Application] = field(default_factory=list)
-    already: list[Application] = field(default_factory=list)
-    skipped: list[Application] = field(default_factory=list)
+    approved: list[Request] = field(default_factory=list)
+    already: list[Request] = field(default_factory=list)
+    skipped: list[Request] = field(default_factory=list)
 
 
-def _locked(application_id: int) -> Application:
-    return Application.objects.select_for_update().get(pk=application_id)
+def _locked(msa_request_id: int) -> Request:
+    return Request.objects.select_for_update().get(pk=msa_request_id)
 
 
-def request_decide_approve(*, application_id: int, actor, note: str = "") -> Decision:
+def request_decide_approve(*, msa_request_id: int, actor, note: str = "") -> Decision:
     """Approve a request under review, refusing one whose eligibility check failed."""
     with transaction.atomic():
-        application = _locked(application_id)
-        if application.status == Status.APPROVED:
-            return Decision(application=application, changed=False)
+        msa_request = _locked(msa_request_id)
+        if msa_request.status == Status.APPROVED:
+            return Decision(msa_request=msa_request, changed=False)
         if (
-            application.status == Status.UNDER_REVIEW
-            and application.eligibility_outcome == EligibilityOutcome.FAIL
+            msa_request.status == Status.UNDER_REVIEW
+            and msa_request.eligibility_outcome == EligibilityOutcome.FAIL
         ):
             raise TransitionError(
                 _(
@@ -69,29 +69,29 @@ def request_decide_approve(*, application_id: int, actor, note: str = "") -> Dec
                     "information and re-run the checks once the facts are corrected."
                 )
             )
-        application = services.request_approve(
-            application_id=application_id, actor=actor, note=note.strip()
+        msa_request = services.request_approve(
+            msa_request_id=msa_request_id, actor=actor, note=note.strip()
         )
-    return Decision(application=application, changed=True)
+    return Decision(msa_request=msa_request, changed=True)
 
 
-def requests_bulk_approve(*, application_ids: Iterable[int], actor) -> BulkApproval:
+def requests_bulk_approve(*, msa_request_ids: Iterable[int], actor) -> BulkApproval:
     """Approve each request under review whose eligibility checks all passed; skip the others."""
     result = BulkApproval()
-    for application_id in application_ids:
+    for msa_request_id in msa_request_ids:
         with transaction.atomic():
-            application = _locked(application_id)
-            if application.status == Status.APPROVED:
-                result.already.append(application)
+            msa_request = _locked(msa_request_id)
+            if msa_request.status == Status.APPROVED:
+                result.already.append(msa_request)
                 continue
             if not (
-                application.status == Status.UNDER_REVIEW
-                and application.eligibility_outcome == EligibilityOutcome.PASS
+                msa_request.status == Status.UNDER_REVIEW
+                and msa_request.eligibility_outcome == EligibilityOutcome.PASS
             ):
-                result.skipped.append(application)
+                result.skipped.append(msa_request)
                 continue
             result.approved.append(
-                services.request_approve(application_id=application_id, actor=actor)
+                services.request_approve(msa_request_id=msa_request_id, actor=actor)
             )
     logger.info(
         "bulk approval: %d approved, %d already approved, %d skipped",
@@ -103,7 +103,7 @@ def requests_bulk_approve(*, application_ids: Iterable[int], actor) -> BulkAppro
 
 
 def request_decide_reject(
-    *, application_id: int, actor, reason_code: str, message: str
+    *, msa_request_id: int, actor, reason_code: str, message: str
 ) -> Decision:
     """Reject a request under review with a reason code and a message the customer reads."""
     message = message.strip()
@@ -117,32 +117,32 @@ def request_decide_reject(
             code="max_length",
         )
     with transaction.atomic():
-        application = _locked(application_id)
-        if application.status == Status.REJECTED:
-            return Decision(application=application, changed=False)
+        msa_request = _locked(msa_request_id)
+        if msa_request.status == Status.REJECTED:
+            return Decision(msa_request=msa_request, changed=False)
         note = Message(gettext_noop("%(reason)s. %(message)s")) % {
             "reason": label_message(RejectionReason(reason_code).label),
             "message": message,
         }
-        application = services.request_reject(
-            application_id=application_id, actor=actor, reason=note
+        msa_request = services.request_reject(
+            msa_request_id=msa_request_id, actor=actor, reason=note
         )
         event = (
-            RequestEvent.objects.filter(application=application, to_status=Status.REJECTED)
+            RequestEvent.objects.filter(msa_request=msa_request, to_status=Status.REJECTED)
             .order_by("-created_at", "-pk")
             .first()
         )
         Rejection.objects.create(
-            application=application,
+            msa_request=msa_request,
             event=event,
             reason_code=reason_code,
             message=message,
             decided_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-    return Decision(application=application, changed=True)
+    return Decision(msa_request=msa_request, changed=True)
 
 
-def request_decide_ask_for_info(*, application_id: int, actor, question: str) -> Decision:
+def request_decide_ask_for_info(*, msa_request_id: int, actor, question: str) -> Decision:
     """Send the applicant a question; the request waits for their answer."""
     question = question.strip()
     if not question:
@@ -153,16 +153,16 @@ def request_decide_ask_for_info(*, application_id: int, actor, question: str) ->
             code="max_length",
         )
     with transaction.atomic():
-        application = _locked(application_id)
-        if application.status == Status.INFO_REQUESTED:
-            return Decision(application=application, changed=False)
-        application = services.request_ask_for_info(
-            application_id=application_id, actor=actor, question=question
+        msa_request = _locked(msa_request_id)
+        if msa_request.status == Status.INFO_REQUESTED:
+            return Decision(msa_request=msa_request, changed=False)
+        msa_request = services.request_ask_for_info(
+            msa_request_id=msa_request_id, actor=actor, question=question
         )
-    return Decision(application=application, changed=True)
+    return Decision(msa_request=msa_request, changed=True)
 
 
-def request_decide_rerun_eligibility(*, application_id: int, actor) -> Decision:
+def request_decide_rerun_eligibility(*, msa_request_id: int, actor) -> Decision:
     """Re-run the eligibility check of a request under review (after its facts were corrected)."""
-    application = eligibility_check_rerun(application_id=application_id, actor=actor)
-    return Decision(application=application, changed=True)
+    msa_request = eligibility_check_rerun(msa_request_id=msa_request_id, actor=actor)
+    return Decision(msa_request=msa_request, changed=True)

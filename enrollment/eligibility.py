@@ -17,33 +17,33 @@ from common.i18n import Message, english, label_message
 from eligibility.rules import Report
 from eligibility.selectors import device_snapshot
 
-from .models import Application, EligibilityOutcome, EligibilityResult, RequestEvent, Status
+from .models import EligibilityOutcome, EligibilityResult, Request, RequestEvent, Status
 from .selectors import request_precheck
 from .services import TransitionError, request_record_eligibility
 
 logger = logging.getLogger(__name__)
 
 
-def _judge(application: Application, *, fresh_snapshot: bool) -> Report:
+def _judge(msa_request: Request, *, fresh_snapshot: bool) -> Report:
     # Keep the APL entry the request is judged against, so later edits to the list never
     # rewrite why it passed. The first check takes it as the list stands at submission; a
     # re-run keeps it unless the request now names another device.
-    snapshot = application.device_snapshot
-    if application.device_id is None:
+    snapshot = msa_request.device_snapshot
+    if msa_request.device_id is None:
         snapshot = None
-    elif fresh_snapshot or not snapshot or snapshot.get("id") != application.device_id:
-        snapshot = device_snapshot(application.device_id)
-    application.device_snapshot = snapshot
-    return request_precheck(application, device=snapshot)
+    elif fresh_snapshot or not snapshot or snapshot.get("id") != msa_request.device_id:
+        snapshot = device_snapshot(msa_request.device_id)
+    msa_request.device_snapshot = snapshot
+    return request_precheck(msa_request, device=snapshot)
 
 
-def _store_results(application: Application, report: Report) -> int:
+def _store_results(msa_request: Request, report: Report) -> int:
     """Write one row per rule, touching only rows whose result or message changed.
 
     Returns how many rows were written. A constant number of queries, whatever the rule count.
     """
     now = timezone.now()
-    existing = {r.code: r for r in application.eligibility_results.all()}
+    existing = {r.code: r for r in msa_request.eligibility_results.all()}
     create, update = [], []
     for position, rule_result in enumerate(report.rules):
         row = existing.pop(rule_result.code, None)
@@ -56,7 +56,7 @@ def _store_results(application: Application, report: Report) -> int:
         if row is None:
             create.append(
                 EligibilityResult(
-                    application=application, code=rule_result.code, checked_at=now, **values
+                    msa_request=msa_request, code=rule_result.code, checked_at=now, **values
                 )
             )
         elif any(getattr(row, k) != v for k, v in values.items()):
@@ -73,47 +73,47 @@ def _store_results(application: Application, report: Report) -> int:
     return len(create) + len(update) + len(existing)
 
 
-def eligibility_check_run(*, application_id: int) -> Application:
+def eligibility_check_run(*, msa_request_id: int) -> Request:
     """Run the authoritative check of a submitted request and put it under review.
 
     Safe to run twice: a request that is no longer submitted is returned unchanged.
     """
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
-        if application.status != Status.SUBMITTED:
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        if msa_request.status != Status.SUBMITTED:
             logger.info(
                 "eligibility check for request %s skipped: status %s",
-                application.pk,
-                application.status,
+                msa_request.pk,
+                msa_request.status,
             )
-            return application
-        report = _judge(application, fresh_snapshot=True)
+            return msa_request
+        report = _judge(msa_request, fresh_snapshot=True)
         # The transition below saves the row again (and writes its history entry), so a plain
         # update is enough here and keeps one history entry per check.
-        Application.objects.filter(pk=application.pk).update(
-            device_snapshot=application.device_snapshot
+        Request.objects.filter(pk=msa_request.pk).update(
+            device_snapshot=msa_request.device_snapshot
         )
-        _store_results(application, report)
-        application = request_record_eligibility(
-            application_id=application.pk, outcome=str(report.outcome)
+        _store_results(msa_request, report)
+        msa_request = request_record_eligibility(
+            msa_request_id=msa_request.pk, outcome=str(report.outcome)
         )
-    logger.info("eligibility check for request %s: %s", application.pk, report.outcome)
-    return application
+    logger.info("eligibility check for request %s: %s", msa_request.pk, report.outcome)
+    return msa_request
 
 
-def eligibility_check_rerun(*, application_id: int, actor) -> Application:
+def eligibility_check_rerun(*, msa_request_id: int, actor) -> Request:
     """Re-run the check of a request under review, refresh its results and note who asked."""
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
-        if application.status != Status.UNDER_REVIEW:
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        if msa_request.status != Status.UNDER_REVIEW:
             raise TransitionError(
                 _("Eligibility can be re-checked only while a request is under review.")
             )
-        previous = application.eligibility_outcome
-        report = _judge(application, fresh_snapshot=False)
-        application.eligibility_outcome = str(report.outcome)
-        application.eligibility_checked_at = timezone.now()
-        application.save(
+        previous = msa_request.eligibility_outcome
+        report = _judge(msa_request, fresh_snapshot=False)
+        msa_request.eligibility_outcome = str(report.outcome)
+        msa_request.eligibility_checked_at = timezone.now()
+        msa_request.save(
             update_fields=[
                 "device_snapshot",
                 "eligibility_outcome",
@@ -121,11 +121,11 @@ def eligibility_check_rerun(*, application_id: int, actor) -> Application:
                 "updated_at",
             ]
         )
-        changed = _store_results(application, report)
+        changed = _store_results(msa_request, report)
         RequestEvent.objects.create(
-            application=application,
-            from_status=application.status,
-            to_status=application.status,
+            msa_request=msa_request,
+            from_status=msa_request.status,
+            to_status=msa_request.status,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             **RequestEvent.note_values(
                 Message(
@@ -143,5 +143,5 @@ def eligibility_check_rerun(*, application_id: int, actor) -> Application:
                 }
             ),
         )
-    logger.info("eligibility re-check for request %s: %s", application.pk, report.outcome)
-    return application
+    logger.info("eligibility re-check for request %s: %s", msa_request.pk, report.outcome)
+    return msa_request

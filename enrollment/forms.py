@@ -1,4 +1,4 @@
-"""Forms for the application wizard, the agreement, uploads, answers and cancelling.
+"""Forms for the request wizard, the agreement, uploads, answers and cancelling.
 
 Forms only check and clean what a person typed; saving goes through ``enrollment.services``.
 """
@@ -11,10 +11,10 @@ from accounts.models import phone_validator
 from eligibility.models import RequestType
 
 from .models import (
-    Application,
     EnergizedConductor,
     EsrViolation,
     ExistingDeviceKind,
+    Request,
     SocketRingType,
     Status,
 )
@@ -43,8 +43,8 @@ def yes_no_field(label, help_text="", *, extra=None):
 class StepForm(forms.ModelForm):
     """A wizard step: crispy renders the fields; the template adds the back/next buttons."""
 
-    def __init__(self, *args, application: Application, user, **kwargs):
-        super().__init__(*args, instance=application, **kwargs)
+    def __init__(self, *args, msa_request: Request, user, **kwargs):
+        super().__init__(*args, instance=msa_request, **kwargs)
         self.user = user
         self.helper = FormHelper()
         self.helper.form_tag = False
@@ -82,13 +82,13 @@ class RequestTypeForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = ["request_type"]
 
 
 class AccountsForm(StepForm):
     class Meta:
-        model = Application
+        model = Request
         fields = [
             "customer_name",
             "customer_email",
@@ -164,13 +164,13 @@ class SafetyForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = ["life_support"]
 
 
 class PremisesForm(StepForm):
     class Meta:
-        model = Application
+        model = Request
         fields = ["premises_street", "premises_unit", "premises_city", "premises_zip"]
         labels = {"premises_unit": _("Apartment, unit (optional)")}
         widgets = {
@@ -239,7 +239,7 @@ class MeterForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = [
             "residential",
             "meter_self_contained",
@@ -279,7 +279,7 @@ class WiringForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = [
             "backfeed_amps",
             "comm_cable_in_liquidtight",
@@ -340,7 +340,7 @@ class SocketForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = ["meter_socket_form", "socket_ring_type", "esr_violation"]
 
 
@@ -372,7 +372,7 @@ class ExistingDeviceForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = [
             "existing_device_kind",
             "existing_device_manufacturer",
@@ -404,7 +404,7 @@ class DeviceForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = ["device"]
 
     def __init__(self, *args, **kwargs):
@@ -424,7 +424,7 @@ class PreparationForm(StepForm):
     )
 
     class Meta:
-        model = Application
+        model = Request
         fields = ["waterproof_bag_commitment"]
 
 
@@ -459,12 +459,12 @@ class PhotosForm(forms.Form):
         help_text=_("Needed when a contractor files for the customer."),
     )
 
-    def __init__(self, *args, application: Application, user, **kwargs):
+    def __init__(self, *args, msa_request: Request, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        if not application.contractor_company_id:
+        if not msa_request.contractor_company_id:
             del self.fields["authorization_form"]
 
 

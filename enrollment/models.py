@@ -91,7 +91,7 @@ class EnergizedConductor(models.TextChoices):
     EV_CHARGING_CABLE = "ev_charging_cable", _("120/240 V EV charging cable")
 
 
-class Application(models.Model):
+class Request(models.Model):
     """A customer's request for an MSA install, an MSA/GMA removal or a GMA→MSA replacement.
 
     Site-fact fields carry the names of DESIGN.md §4 so the wizard, the rules and the API
@@ -105,14 +105,14 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="applications",
+        related_name="msa_requests",
         help_text=_("The customer's portal account, when they have one."),
     )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("filed by"),
         on_delete=models.PROTECT,
-        related_name="filed_applications",
+        related_name="filed_msa_requests",
     )
     contractor_company = models.ForeignKey(
         "accounts.ContractorCompany",
@@ -120,7 +120,7 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="applications",
+        related_name="msa_requests",
     )
     customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
     customer_email = models.EmailField(_("customer email"), blank=True)
@@ -190,7 +190,7 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="applications",
+        related_name="msa_requests",
     )
     device_snapshot = models.JSONField(
         _("device as approved when checked"), null=True, blank=True, editable=False
@@ -247,9 +247,13 @@ class Application(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at"], table_name="enrollment_historicalapplication"
+    )
 
     class Meta:
+        # The table keeps the name it had when the model was called Application.
+        db_table = "enrollment_application"
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         ordering = ["-created_at"]
@@ -399,7 +403,7 @@ class Application(models.Model):
 class RequestEvent(models.Model):
     """One step in a request's life: the audit row staff read and the customer's timeline."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    msa_request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, choices=Status, blank=True)
     to_status = models.CharField(max_length=20, choices=Status)
     actor = models.ForeignKey(
@@ -420,7 +424,7 @@ class RequestEvent(models.Model):
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.application_id}: {self.from_status or '-'} → {self.to_status}"
+        return f"{self.msa_request_id}: {self.from_status or '-'} → {self.to_status}"
 
     @staticmethod
     def note_values(note: "Message | str") -> dict:
@@ -474,9 +478,7 @@ class AgreementVersion(models.Model):
 class AgreementSignature(models.Model):
     """A signed Customer Agreement: who signed which words, when and from where."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="signatures"
-    )
+    msa_request = models.ForeignKey(Request, on_delete=models.PROTECT, related_name="signatures")
     version = models.ForeignKey(AgreementVersion, on_delete=models.PROTECT, related_name="+")
     signer_name = models.CharField(_("signer's typed name"), max_length=200)
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -499,7 +501,7 @@ class AgreementSignature(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application_id}: v{self.version_id} {self.signed_at:%Y-%m-%d}"
+        return f"{self.msa_request_id}: v{self.version_id} {self.signed_at:%Y-%m-%d}"
 
 
 class Document(models.Model):
@@ -511,7 +513,7 @@ class Document(models.Model):
         INFO_RESPONSE = "info_response", _("Answer to a question from staff")
         OTHER = "other", _("Other document")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    msa_request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind)
     file = models.FileField(_("file"), upload_to="documents/%Y/%m/", max_length=200)
     original_name = models.CharField(
@@ -544,7 +546,7 @@ class Document(models.Model):
     def get_absolute_url(self) -> str:
         return reverse(
             "enrollment:document_download",
-            kwargs={"pk": self.application_id, "document_pk": self.pk},
+            kwargs={"pk": self.msa_request_id, "document_pk": self.pk},
         )
 
 
@@ -564,9 +566,7 @@ class RejectionReason(models.TextChoices):
 class Rejection(models.Model):
     """The reason code and customer message behind a rejected request (one per rejection)."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="rejections"
-    )
+    msa_request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="rejections")
     event = models.OneToOneField(
         RequestEvent, on_delete=models.CASCADE, related_name="rejection", null=True, blank=True
     )
@@ -594,14 +594,14 @@ class Rejection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application_id}: {self.reason_code}"
+        return f"{self.msa_request_id}: {self.reason_code}"
 
 
 class EligibilityResult(models.Model):
     """One rule's result in a request's authoritative eligibility check (one row per rule)."""
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="eligibility_results"
+    msa_request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="eligibility_results"
     )
     code = models.CharField(_("rule"), max_length=40)
     result = models.CharField(_("result"), max_length=10, choices=EligibilityOutcome)
@@ -614,10 +614,10 @@ class EligibilityResult(models.Model):
     class Meta:
         verbose_name = _("eligibility result")
         verbose_name_plural = _("eligibility results")
-        ordering = ["application", "position"]
+        ordering = ["msa_request", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "code"], name="one_eligibility_result_per_rule"
+                fields=["msa_request", "code"], name="one_eligibility_result_per_rule"
             ),
             models.CheckConstraint(
                 condition=models.Q(result__in=EligibilityOutcome.values),
@@ -653,8 +653,8 @@ class CustomerAuthorization(models.Model):
     company's access to the request.
     """
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="authorizations"
+    msa_request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="authorizations"
     )
     company = models.ForeignKey(
         "accounts.ContractorCompany",
@@ -728,7 +728,7 @@ class CustomerAuthorization(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application_id}: {self.company_id} ({self.method})"
+        return f"{self.msa_request_id}: {self.company_id} ({self.method})"
 
     @property
     def is_active(self) -> bool:
@@ -741,8 +741,8 @@ class AuthorizationLink(models.Model):
     Only a SHA-256 of the token is stored: the emailed link is the only copy of the token.
     """
 
-    application = models.ForeignKey(
-        Application, on_delete=models.CASCADE, related_name="authorization_links"
+    msa_request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="authorization_links"
     )
     email = models.EmailField(_("sent to"))
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
@@ -765,4 +765,4 @@ class AuthorizationLink(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.application_id}: link sent {self.created_at:%Y-%m-%d}"
+        return f"{self.msa_request_id}: link sent {self.created_at:%Y-%m-%d}"

@@ -8,19 +8,19 @@ from accounts.models import User
 from accounts.selectors import preferred_languages
 from common import emails
 
-from .models import Application, Status
+from .models import Request, Status
 
 logger = logging.getLogger(__name__)
 
 
-def send_request_email(*, application: Application, to, template: str, context: dict, **kwargs):
+def send_request_email(*, msa_request: Request, to, template: str, context: dict, **kwargs):
     """Send a request's email in each recipient's language (``common.emails.send_request_email``).
 
     Looks up the accounts' preferred languages here, so the shared library reads no app.
     """
     recipients = [address for address in to if address]
     emails.send_request_email(
-        application=application,
+        msa_request=msa_request,
         to=recipients,
         template=template,
         context=context,
@@ -45,34 +45,34 @@ EVENTS = {
 KEY_EVENTS = frozenset({"submitted", "rejected", "cancelled"})
 
 
-def _contractor_contacts(application: Application) -> list[str]:
+def _contractor_contacts(msa_request: Request) -> list[str]:
     """The designated primary contact: the filer while still with the company, else its admins."""
-    filer = application.filed_by
-    if filer.is_active and filer.company_id == application.contractor_company_id:
+    filer = msa_request.filed_by
+    if filer.is_active and filer.company_id == msa_request.contractor_company_id:
         return [filer.email]
     return list(
         User.objects.filter(
-            company_id=application.contractor_company_id, is_active=True, is_company_admin=True
+            company_id=msa_request.contractor_company_id, is_active=True, is_company_admin=True
         ).values_list("email", flat=True)
     )
 
 
-def request_recipients(application: Application, *, key: bool) -> list[str]:
-    """Who is emailed about ``application``; ``key`` marks the emails the customer must get too.
+def request_recipients(msa_request: Request, *, key: bool) -> list[str]:
+    """Who is emailed about ``msa_request``; ``key`` marks the emails the customer must get too.
 
     A contractor's request: the contractor gets everything, the customer the key emails only;
     once the customer revoked the authorization, only the customer. A customer's own request:
     the customer (and whoever filed it, when that is someone else). Expects ``filed_by``
     selected with the request.
     """
-    if application.contractor_company_id and application.authorization_revoked_at is None:
-        addresses = _contractor_contacts(application)
+    if msa_request.contractor_company_id and msa_request.authorization_revoked_at is None:
+        addresses = _contractor_contacts(msa_request)
         if key:
-            addresses.append(application.customer_email)
-    elif application.contractor_company_id:
-        addresses = [application.customer_email]
+            addresses.append(msa_request.customer_email)
+    elif msa_request.contractor_company_id:
+        addresses = [msa_request.customer_email]
     else:
-        addresses = [application.customer_email, application.filed_by.email]
+        addresses = [msa_request.customer_email, msa_request.filed_by.email]
     unique = []
     for address in addresses:
         if address and address.lower() not in {a.lower() for a in unique}:
@@ -80,15 +80,15 @@ def request_recipients(application: Application, *, key: bool) -> list[str]:
     return unique
 
 
-def notify_applicant(*, application_id: int, event: str) -> None:
+def notify_applicant(*, msa_request_id: int, event: str) -> None:
     """Email the applicant about ``event``; a mail failure is logged, never raised."""
     try:
-        application = Application.objects.select_related("filed_by").get(pk=application_id)
+        msa_request = Request.objects.select_related("filed_by").get(pk=msa_request_id)
         quoted = EVENTS[event]
         note = ""
         if quoted is not None:
             latest = (
-                application.events.filter(to_status=quoted)
+                msa_request.events.filter(to_status=quoted)
                 .exclude(from_status=quoted)
                 .order_by("-created_at", "-pk")
             )
@@ -96,45 +96,45 @@ def notify_applicant(*, application_id: int, event: str) -> None:
             # Rendered in each recipient's language: the note may be the portal's own words.
             note = event_row.note_message if event_row else ""
         path = (
-            reverse("enrollment:wizard_resume", kwargs={"pk": application.pk})
+            reverse("enrollment:wizard_resume", kwargs={"pk": msa_request.pk})
             if event == "draft_saved"
-            else application.get_absolute_url()
+            else msa_request.get_absolute_url()
         )
         send_request_email(
-            application=application,
-            to=request_recipients(application, key=event in KEY_EVENTS),
+            msa_request=msa_request,
+            to=request_recipients(msa_request, key=event in KEY_EVENTS),
             template=f"enrollment/emails/{event}",
-            context={"application": application, "note": note, "path": path},
+            context={"msa_request": msa_request, "note": note, "path": path},
         )
     except Exception:
         # The state change is committed; a lost email must not turn it into an error page.
-        logger.exception("email %s for request %s failed", event, application_id)
+        logger.exception("email %s for request %s failed", event, msa_request_id)
 
 
 CONTRACTOR_EVENTS = ("authorization_signed", "authorization_revoked")
 
 
-def notify_contractor(*, application_id: int, event: str) -> None:
+def notify_contractor(*, msa_request_id: int, event: str) -> None:
     """Email the contractor about the customer's authorization; failures are logged, not raised."""
     try:
         if event not in CONTRACTOR_EVENTS:
             raise ValueError(event)
-        application = Application.objects.select_related("filed_by", "contractor_company").get(
-            pk=application_id
+        msa_request = Request.objects.select_related("filed_by", "contractor_company").get(
+            pk=msa_request_id
         )
-        if not application.contractor_company_id:
+        if not msa_request.contractor_company_id:
             return
         # A revoked contractor hears only that access ended, through the dashboard link.
         path = (
             reverse("enrollment:company_requests")
             if event == "authorization_revoked"
-            else application.get_absolute_url()
+            else msa_request.get_absolute_url()
         )
         send_request_email(
-            application=application,
-            to=_contractor_contacts(application),
+            msa_request=msa_request,
+            to=_contractor_contacts(msa_request),
             template=f"enrollment/emails/{event}",
-            context={"application": application, "note": "", "path": path},
+            context={"msa_request": msa_request, "note": "", "path": path},
         )
     except Exception:
-        logger.exception("email %s for request %s failed", event, application_id)
+        logger.exception("email %s for request %s failed", event, msa_request_id)

@@ -15,16 +15,16 @@ from .models import (
     OPEN_STATUSES,
     AgreementSignature,
     AgreementVersion,
-    Application,
     CustomerAuthorization,
     Document,
     EligibilityResult,
+    Request,
     RequestEvent,
 )
 from .permissions import requests_visible_to
 
 
-def request_list_for(user) -> QuerySet[Application]:
+def request_list_for(user) -> QuerySet[Request]:
     """The requests a user's "My requests" page lists, newest first."""
     return (
         requests_visible_to(user)
@@ -33,7 +33,7 @@ def request_list_for(user) -> QuerySet[Application]:
     )
 
 
-def request_detail_queryset(user) -> QuerySet[Application]:
+def request_detail_queryset(user) -> QuerySet[Request]:
     """Requests visible to ``user``, with what the status page shows, in fixed queries."""
     return (
         requests_visible_to(user)
@@ -64,44 +64,42 @@ def devices_for(request_type: str) -> QuerySet[ApprovedProduct]:
     return devices.filter(request_types__icontains=f'"{request_type}"')
 
 
-def request_has_open_duplicate(application: Application) -> bool | None:
+def request_has_open_duplicate(msa_request: Request) -> bool | None:
     """Whether another open request holds this meter or service account; None when unknown."""
     match = Q()
-    if application.meter_number:
-        match |= Q(meter_number=application.meter_number)
-    if application.service_account_number:
-        match |= Q(service_account_number=application.service_account_number)
+    if msa_request.meter_number:
+        match |= Q(meter_number=msa_request.meter_number)
+    if msa_request.service_account_number:
+        match |= Q(service_account_number=msa_request.service_account_number)
     if not match:
         return None
     return (
-        Application.objects.filter(match, status__in=OPEN_STATUSES)
-        .exclude(pk=application.pk)
-        .exists()
+        Request.objects.filter(match, status__in=OPEN_STATUSES).exclude(pk=msa_request.pk).exists()
     )
 
 
-def request_authorization_on_file(application: Application) -> bool:
+def request_authorization_on_file(msa_request: Request) -> bool:
     """Whether the customer's authorization of the filing contractor is on file and not revoked."""
-    if application.authorization_revoked_at is not None:
+    if msa_request.authorization_revoked_at is not None:
         return False
-    return application.authorizations.filter(
-        revoked_at__isnull=True, company_id=application.contractor_company_id
+    return msa_request.authorizations.filter(
+        revoked_at__isnull=True, company_id=msa_request.contractor_company_id
     ).exists()
 
 
-def request_precheck(application: Application, *, device: dict | None = None) -> Report:
+def request_precheck(msa_request: Request, *, device: dict | None = None) -> Report:
     """Judge a request by the program rules: the wizard's pre-check and the authoritative check.
 
     ``device`` is the APL snapshot to judge against; by default the entry as it stands now.
     """
     return check_site_facts(
-        SiteFacts.from_dict(application.site_facts()),
+        SiteFacts.from_dict(msa_request.site_facts()),
         lookup_meter=True,
         # Once the customer revoked the contractor, the request is the customer's own.
-        filed_by_contractor=application.contractor_company_id is not None
-        and application.authorization_revoked_at is None,
-        authorization_on_file=request_authorization_on_file(application),
-        open_duplicate=request_has_open_duplicate(application),
+        filed_by_contractor=msa_request.contractor_company_id is not None
+        and msa_request.authorization_revoked_at is None,
+        authorization_on_file=request_authorization_on_file(msa_request),
+        open_duplicate=request_has_open_duplicate(msa_request),
         device=device,
     )
 
@@ -113,8 +111,8 @@ def agreement_current() -> AgreementVersion:
     )
 
 
-def agreement_text(*, application: Application, version: AgreementVersion) -> str:
-    """The exact text a signer of ``application`` agrees to (what is hashed and printed).
+def agreement_text(*, msa_request: Request, version: AgreementVersion) -> str:
+    """The exact text a signer of ``msa_request`` agrees to (what is hashed and printed).
 
     In the active language: the version's Spanish text for a Spanish reader, when it has one.
     """
@@ -123,7 +121,7 @@ def agreement_text(*, application: Application, version: AgreementVersion) -> st
         render_to_string(
             "enrollment/agreement/signed_text.txt",
             {
-                "application": application,
+                "msa_request": msa_request,
                 "version": version,
                 "title": title,
                 "body": body,

@@ -25,9 +25,9 @@ from . import signing
 from .authorizations import authorization_record_upload
 from .models import (
     AgreementSignature,
-    Application,
     Document,
     EligibilityOutcome,
+    Request,
     RequestEvent,
     Status,
 )
@@ -37,23 +37,23 @@ from .selectors import agreement_current, agreement_text, request_precheck
 logger = logging.getLogger(__name__)
 
 
-def _notify(event: str) -> Callable[[Application], None]:
+def _notify(event: str) -> Callable[[Request], None]:
     """Return an on-commit effect that emails the applicant about ``event``."""
 
-    def send(application: Application) -> None:
-        notify_applicant(application_id=application.pk, event=event)
+    def send(msa_request: Request) -> None:
+        notify_applicant(msa_request_id=msa_request.pk, event=event)
 
     return send
 
 
-def _schedule(notify: Callable[[Application], None] | None = None):
+def _schedule(notify: Callable[[Request], None] | None = None):
     """Return an on-commit effect that (emails, then) asks the scheduler to place the request."""
 
-    def run(application: Application) -> None:
+    def run(msa_request: Request) -> None:
         from . import tasks  # local: tasks.py imports these services (the one circle)
 
         if notify is not None:
-            notify(application)
+            notify(msa_request)
         tasks.send_scheduler_run()
 
     return run
@@ -65,15 +65,15 @@ class TransitionError(Exception):
 
 def _transition(
     *,
-    application_id: int,
+    msa_request_id: int,
     step: str,
     target: str,
     actor=None,
     note: "Message | str" = "",
     allow_repeat: bool = False,
-    before_save: Callable[[Application], list[str]] | None = None,
-    on_commit: Callable[[Application], None] | None = None,
-) -> Application:
+    before_save: Callable[[Request], list[str]] | None = None,
+    on_commit: Callable[[Request], None] | None = None,
+) -> Request:
     """Move a request one step along its lifecycle, once.
 
     Locks the row, returns the request unchanged when it is already in ``target`` (so a repeat
@@ -82,41 +82,41 @@ def _transition(
     ``on_commit`` to run after the transaction commits.
     """
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
-        if application.status == target and not allow_repeat:
-            return application
-        source = application.status
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        if msa_request.status == target and not allow_repeat:
+            return msa_request
+        source = msa_request.status
         try:
-            getattr(application, step)()
+            getattr(msa_request, step)()
         except TransitionNotAllowed as exc:
             raise TransitionError(
                 _("A request that is %(status)s cannot be moved to %(target)s.")
                 % {
-                    "status": application.get_status_display().lower(),
+                    "status": msa_request.get_status_display().lower(),
                     "target": Status(target).label.lower(),
                 }
             ) from exc
         fields = ["status", "updated_at"]
         if before_save is not None:
-            fields += before_save(application)
-        application.save(update_fields=fields)
+            fields += before_save(msa_request)
+        msa_request.save(update_fields=fields)
         RequestEvent.objects.create(
-            application=application,
+            msa_request=msa_request,
             from_status=source,
-            to_status=application.status,
+            to_status=msa_request.status,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             **RequestEvent.note_values(note),
         )
-        logger.info("request %s: %s -> %s", application.pk, source, application.status)
+        logger.info("request %s: %s -> %s", msa_request.pk, source, msa_request.status)
         if on_commit is not None:
-            transaction.on_commit(lambda: on_commit(application))
-    return application
+            transaction.on_commit(lambda: on_commit(msa_request))
+    return msa_request
 
 
-def request_sign_agreement(*, application_id: int, actor=None) -> Application:
+def request_sign_agreement(*, msa_request_id: int, actor=None) -> Request:
     """Move a draft whose Customer Agreement is signed on to paying the site-visit fee."""
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="sign_agreement",
         target=Status.AWAITING_PAYMENT,
         actor=actor,
@@ -124,23 +124,21 @@ def request_sign_agreement(*, application_id: int, actor=None) -> Application:
     )
 
 
-def request_mark_paid(
-    *, application_id: int, actor=None, note: "Message | str" = ""
-) -> Application:
+def request_mark_paid(*, msa_request_id: int, actor=None, note: "Message | str" = "") -> Request:
     """Submit a request whose site-visit fee is paid and queue its eligibility check."""
 
-    def stamp(application: Application) -> list[str]:
-        application.submitted_at = timezone.now()
+    def stamp(msa_request: Request) -> list[str]:
+        msa_request.submitted_at = timezone.now()
         return ["submitted_at"]
 
-    def check(application: Application) -> None:
+    def check(msa_request: Request) -> None:
         from . import tasks  # local: tasks.py imports these services (the one circle)
 
-        _notify("submitted")(application)
-        tasks.send_eligibility_check(application.pk)
+        _notify("submitted")(msa_request)
+        tasks.send_eligibility_check(msa_request.pk)
 
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="mark_paid",
         target=Status.SUBMITTED,
         actor=actor,
@@ -151,11 +149,11 @@ def request_mark_paid(
 
 
 def request_mark_revisit_paid(
-    *, application_id: int, actor=None, note: "Message | str" = ""
-) -> Application:
+    *, msa_request_id: int, actor=None, note: "Message | str" = ""
+) -> Request:
     """Return a request whose visit failed to the scheduler once the new fee is settled."""
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="reopen_for_revisit",
         target=Status.APPROVED,
         actor=actor,
@@ -164,16 +162,16 @@ def request_mark_revisit_paid(
     )
 
 
-def request_record_eligibility(*, application_id: int, outcome: str) -> Application:
+def request_record_eligibility(*, msa_request_id: int, outcome: str) -> Request:
     """Record the authoritative check's overall outcome and put the request under review."""
 
-    def stamp(application: Application) -> list[str]:
-        application.eligibility_outcome = outcome
-        application.eligibility_checked_at = timezone.now()
+    def stamp(msa_request: Request) -> list[str]:
+        msa_request.eligibility_outcome = outcome
+        msa_request.eligibility_checked_at = timezone.now()
         return ["eligibility_outcome", "eligibility_checked_at"]
 
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="record_eligibility",
         target=Status.UNDER_REVIEW,
         note=Message(gettext_noop("Eligibility checked: %(outcome)s."))
@@ -182,10 +180,10 @@ def request_record_eligibility(*, application_id: int, outcome: str) -> Applicat
     )
 
 
-def request_ask_for_info(*, application_id: int, actor, question: str) -> Application:
+def request_ask_for_info(*, msa_request_id: int, actor, question: str) -> Request:
     """Ask the applicant a question; the 30-business-day clock pauses until they answer."""
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="request_info",
         target=Status.INFO_REQUESTED,
         actor=actor,
@@ -194,10 +192,10 @@ def request_ask_for_info(*, application_id: int, actor, question: str) -> Applic
     )
 
 
-def request_answer_info(*, application_id: int, actor, answer: str) -> Application:
+def request_answer_info(*, msa_request_id: int, actor, answer: str) -> Request:
     """Record the applicant's answer and return the request to review."""
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="answer_info",
         target=Status.UNDER_REVIEW,
         actor=actor,
@@ -205,15 +203,15 @@ def request_answer_info(*, application_id: int, actor, answer: str) -> Applicati
     )
 
 
-def _decide(application: Application) -> list[str]:
-    application.decided_at = timezone.now()
+def _decide(msa_request: Request) -> list[str]:
+    msa_request.decided_at = timezone.now()
     return ["decided_at"]
 
 
-def request_approve(*, application_id: int, actor, note: "Message | str" = "") -> Application:
+def request_approve(*, msa_request_id: int, actor, note: "Message | str" = "") -> Request:
     """Approve a reviewed request; the scheduler picks approved requests up."""
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="approve",
         target=Status.APPROVED,
         actor=actor,
@@ -223,10 +221,10 @@ def request_approve(*, application_id: int, actor, note: "Message | str" = "") -
     )
 
 
-def request_reject(*, application_id: int, actor, reason: "Message | str") -> Application:
+def request_reject(*, msa_request_id: int, actor, reason: "Message | str") -> Request:
     """Reject a reviewed request with the reason the customer will read."""
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="reject",
         target=Status.REJECTED,
         actor=actor,
@@ -237,11 +235,11 @@ def request_reject(*, application_id: int, actor, reason: "Message | str") -> Ap
 
 
 def request_mark_scheduled(
-    *, application_id: int, actor=None, note: "Message | str" = ""
-) -> Application:
+    *, msa_request_id: int, actor=None, note: "Message | str" = ""
+) -> Request:
     """Record that a visit is booked or moved (scheduled → scheduled is a reschedule)."""
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="schedule",
         target=Status.SCHEDULED,
         actor=actor,
@@ -250,7 +248,7 @@ def request_mark_scheduled(
     )
 
 
-def requests_mark_scheduled(*, application_ids: list[int], note: "Message | str" = "") -> list[int]:
+def requests_mark_scheduled(*, msa_request_ids: list[int], note: "Message | str" = "") -> list[int]:
     """Mark a batch of approved requests scheduled at once; return the ids that moved.
 
     The scheduler books thousands of visits in one run: this is the same step as
@@ -258,18 +256,18 @@ def requests_mark_scheduled(*, application_ids: list[int], note: "Message | str"
     row each) in a constant number of queries. Requests no longer approved are left alone.
     """
     with transaction.atomic():
-        applications = list(
-            Application.objects.select_for_update()
-            .filter(pk__in=application_ids, status=Status.APPROVED)
+        msa_requests = list(
+            Request.objects.select_for_update()
+            .filter(pk__in=msa_request_ids, status=Status.APPROVED)
             .order_by("pk")
         )
         now = timezone.now()
-        for application in applications:
-            application.schedule()
-            application.updated_at = now
+        for msa_request in msa_requests:
+            msa_request.schedule()
+            msa_request.updated_at = now
         bulk_update_with_history(
-            applications,
-            Application,
+            msa_requests,
+            Request,
             ["status", "updated_at"],
             batch_size=500,
             default_change_reason=RequestEvent.note_values(note)["note"],
@@ -277,25 +275,25 @@ def requests_mark_scheduled(*, application_ids: list[int], note: "Message | str"
         RequestEvent.objects.bulk_create(
             [
                 RequestEvent(
-                    application=application,
+                    msa_request=msa_request,
                     from_status=Status.APPROVED,
                     to_status=Status.SCHEDULED,
                     **RequestEvent.note_values(note),
                 )
-                for application in applications
+                for msa_request in msa_requests
             ],
             batch_size=500,
         )
-    logger.info("%d requests scheduled", len(applications))
-    return [application.pk for application in applications]
+    logger.info("%d requests scheduled", len(msa_requests))
+    return [msa_request.pk for msa_request in msa_requests]
 
 
 def request_mark_unscheduled(
-    *, application_id: int, actor=None, note: "Message | str" = ""
-) -> Application:
+    *, msa_request_id: int, actor=None, note: "Message | str" = ""
+) -> Request:
     """Return a request whose visit was released to the scheduler's queue."""
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="unschedule",
         target=Status.APPROVED,
         actor=actor,
@@ -304,11 +302,11 @@ def request_mark_unscheduled(
 
 
 def request_record_visit_outcome(
-    *, application_id: int, actor, completed: bool, note: "Message | str" = ""
-) -> Application:
+    *, msa_request_id: int, actor, completed: bool, note: "Message | str" = ""
+) -> Request:
     """Close a request whose visit is done, or mark the visit failed."""
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="complete_visit" if completed else "fail_visit",
         target=Status.COMPLETED if completed else Status.VISIT_FAILED,
         actor=actor,
@@ -316,10 +314,10 @@ def request_record_visit_outcome(
     )
 
 
-def request_cancel(*, application_id: int, actor, reason: str = "") -> Application:
+def request_cancel(*, msa_request_id: int, actor, reason: str = "") -> Request:
     """Cancel a request before a visit is scheduled, or after a visit that failed."""
     return _transition(
-        application_id=application_id,
+        msa_request_id=msa_request_id,
         step="cancel",
         target=Status.CANCELLED,
         actor=actor,
@@ -328,7 +326,7 @@ def request_cancel(*, application_id: int, actor, reason: str = "") -> Applicati
     )
 
 
-# --- drafts (the application wizard) -------------------------------------------------------
+# --- drafts (the request wizard) -------------------------------------------------------
 
 # What an applicant may write on a draft; status, outcomes and stamps are never among them.
 DRAFT_FIELDS = frozenset(
@@ -376,11 +374,11 @@ EXISTING_DEVICE_FIELDS = (
 )
 
 
-def request_create_draft(*, actor, request_type: str) -> Application:
+def request_create_draft(*, actor, request_type: str) -> Request:
     """Start a draft request filed by ``actor`` and email them a link to resume it."""
     if request_type not in RequestType.values:
         raise ValidationError({"request_type": _("Choose what you would like us to do.")})
-    application = Application(
+    msa_request = Request(
         filed_by=actor,
         request_type=request_type,
         wizard_step="type",
@@ -394,30 +392,30 @@ def request_create_draft(*, actor, request_type: str) -> Application:
             raise ValidationError(
                 _("Your company must be verified by utility staff before you can file requests.")
             )
-        application.contractor_company_id = actor.company_id
+        msa_request.contractor_company_id = actor.company_id
     else:
-        application.applicant = actor
-        application.customer_name = actor.full_name
-        application.customer_email = actor.email
-        application.customer_phone = actor.phone
+        msa_request.applicant = actor
+        msa_request.customer_name = actor.full_name
+        msa_request.customer_email = actor.email
+        msa_request.customer_phone = actor.phone
     with transaction.atomic():
-        application.full_clean()
-        application.save()
+        msa_request.full_clean()
+        msa_request.save()
         RequestEvent.objects.create(
-            application=application,
+            msa_request=msa_request,
             from_status="",
             to_status=Status.DRAFT,
             actor=actor,
             **RequestEvent.note_values(Message(gettext_noop("Request started."))),
         )
-        transaction.on_commit(lambda: _notify("draft_saved")(application))
-    logger.info("request %s: draft created", application.pk)
-    return application
+        transaction.on_commit(lambda: _notify("draft_saved")(msa_request))
+    logger.info("request %s: draft created", msa_request.pk)
+    return msa_request
 
 
 def request_update_draft(
-    *, application_id: int, actor, step: str, data: dict, send_resume_link: bool = False
-) -> Application:
+    *, msa_request_id: int, actor, step: str, data: dict, send_resume_link: bool = False
+) -> Request:
     """Save one wizard step's answers on a draft and remember the step reached.
 
     ``send_resume_link`` emails the applicant a link back to the draft (they chose to finish
@@ -427,22 +425,22 @@ def request_update_draft(
     if unknown:
         raise ValueError(f"not draft fields: {sorted(unknown)}")
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
-        if application.status != Status.DRAFT:
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        if msa_request.status != Status.DRAFT:
             raise TransitionError(_("Only a draft can be changed; this request is already signed."))
         for name, value in data.items():
-            setattr(application, name, value)
-        if not application.needs_device:
+            setattr(msa_request, name, value)
+        if not msa_request.needs_device:
             # A removal takes no device (and no bagging promise); drop any chosen earlier.
-            application.device = None
-            application.waterproof_bag_commitment = False
-        if not application.has_existing_device:
+            msa_request.device = None
+            msa_request.waterproof_bag_commitment = False
+        if not msa_request.has_existing_device:
             # An install has nothing at the meter to describe; drop what a removal draft said.
-            application.existing_device_kind = ""
-            application.existing_device_manufacturer = ""
-            application.existing_device_model = ""
-            application.existing_device_isolating = None
-        application.wizard_step = step
+            msa_request.existing_device_kind = ""
+            msa_request.existing_device_manufacturer = ""
+            msa_request.existing_device_model = ""
+            msa_request.existing_device_isolating = None
+        msa_request.wizard_step = step
         changed = [
             *data,
             *EXISTING_DEVICE_FIELDS,
@@ -451,11 +449,11 @@ def request_update_draft(
             "wizard_step",
             "updated_at",
         ]
-        application.full_clean(validate_constraints=False)
-        application.save(update_fields=sorted(set(changed)))
+        msa_request.full_clean(validate_constraints=False)
+        msa_request.save(update_fields=sorted(set(changed)))
         if send_resume_link:
-            transaction.on_commit(lambda: _notify("draft_saved")(application))
-    return application
+            transaction.on_commit(lambda: _notify("draft_saved")(msa_request))
+    return msa_request
 
 
 # --- documents -----------------------------------------------------------------------------
@@ -520,11 +518,11 @@ def document_check(*, upload, kind: str) -> tuple[str, str]:
     return content_type, allowed[content_type]
 
 
-def document_upload(*, application_id: int, actor, kind: str, upload) -> Document:
+def document_upload(*, msa_request_id: int, actor, kind: str, upload) -> Document:
     """Check an uploaded file by its content and store it privately under a random name."""
     content_type, extension = document_check(upload=upload, kind=kind)
-    application = Application.objects.get(pk=application_id)
-    if application.documents.count() >= settings.MSA_MAX_DOCUMENTS_PER_REQUEST:
+    msa_request = Request.objects.get(pk=msa_request_id)
+    if msa_request.documents.count() >= settings.MSA_MAX_DOCUMENTS_PER_REQUEST:
         raise ValidationError(
             _("A request can hold at most %(count)s files.")
             % {"count": settings.MSA_MAX_DOCUMENTS_PER_REQUEST},
@@ -535,7 +533,7 @@ def document_upload(*, application_id: int, actor, kind: str, upload) -> Documen
         digest.update(chunk)
     upload.seek(0)
     document = Document(
-        application=application,
+        msa_request=msa_request,
         kind=kind,
         original_name=_display_name(upload.name, extension),
         content_type=content_type,
@@ -545,12 +543,12 @@ def document_upload(*, application_id: int, actor, kind: str, upload) -> Documen
     )
     document.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
     document.save()
-    logger.info("request %s: document %s stored (%s)", application.pk, document.pk, kind)
+    logger.info("request %s: document %s stored (%s)", msa_request.pk, document.pk, kind)
     return document
 
 
 def request_attach_documents(
-    *, application_id: int, actor, uploads: list[tuple[str, object]], send_resume_link: bool = False
+    *, msa_request_id: int, actor, uploads: list[tuple[str, object]], send_resume_link: bool = False
 ) -> list[Document]:
     """Attach the wizard's files to a draft, all or none, and mark the photos step answered."""
     for kind, upload in uploads:
@@ -558,13 +556,13 @@ def request_attach_documents(
         document_check(upload=upload, kind=kind)
     with transaction.atomic():
         documents = [
-            document_upload(application_id=application_id, actor=actor, kind=kind, upload=upload)
+            document_upload(msa_request_id=msa_request_id, actor=actor, kind=kind, upload=upload)
             for kind, upload in uploads
         ]
         for document in documents:
             authorization_record_upload(document=document, actor=actor)
         request_update_draft(
-            application_id=application_id,
+            msa_request_id=msa_request_id,
             actor=actor,
             step="photos",
             data={},
@@ -575,31 +573,31 @@ def request_attach_documents(
 
 def document_delete(*, document: Document) -> None:
     """Remove a file from a draft (the applicant changed their mind)."""
-    if document.application.status != Status.DRAFT:
+    if document.msa_request.status != Status.DRAFT:
         raise TransitionError(_("Files can only be removed while the request is a draft."))
     storage_name = document.file.name
     document.delete()
     transaction.on_commit(lambda: document.file.storage.delete(storage_name))
 
 
-def request_respond_to_info(*, application_id: int, actor, answer: str, upload=None) -> Application:
+def request_respond_to_info(*, msa_request_id: int, actor, answer: str, upload=None) -> Request:
     """Store the applicant's answer (and file) to staff's question and return it to review."""
     answer = answer.strip()
     if not answer and upload is None:
         raise ValidationError(_("Write an answer or attach a file."))
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
-        if application.status != Status.INFO_REQUESTED:
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        if msa_request.status != Status.INFO_REQUESTED:
             raise TransitionError(_("There is no open question on this request."))
         if upload is not None:
             document_upload(
-                application_id=application.pk,
+                msa_request_id=msa_request.pk,
                 actor=actor,
                 kind=Document.Kind.INFO_RESPONSE,
                 upload=upload,
             )
         note = answer or Message(gettext_noop("File attached."))
-        return request_answer_info(application_id=application.pk, actor=actor, answer=note)
+        return request_answer_info(msa_request_id=msa_request.pk, actor=actor, answer=note)
 
 
 # --- the Customer Agreement ----------------------------------------------------------------
@@ -607,7 +605,7 @@ def request_respond_to_info(*, application_id: int, actor, answer: str, upload=N
 
 def agreement_sign(
     *,
-    application_id: int,
+    msa_request_id: int,
     actor,
     signer_name: str,
     consent: bool,
@@ -621,13 +619,13 @@ def agreement_sign(
     """
     signer_name = signing.signer_name_clean(signer_name=signer_name, consent=consent)
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
-        if application.status != Status.DRAFT:
-            existing = application.signatures.first()
-            if existing is not None and application.status == Status.AWAITING_PAYMENT:
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        if msa_request.status != Status.DRAFT:
+            existing = msa_request.signatures.first()
+            if existing is not None and msa_request.status == Status.AWAITING_PAYMENT:
                 return existing  # a double click signs once
             raise TransitionError(_("Only a draft request can be signed."))
-        report = request_precheck(application)
+        report = request_precheck(msa_request)
         if report.failed:
             raise ValidationError(
                 _("The pre-check found problems to fix before you can sign. Go back to the review.")
@@ -635,9 +633,9 @@ def agreement_sign(
         version = agreement_current()
         signature = signing.signature_record(
             model=AgreementSignature,
-            application=application,
+            msa_request=msa_request,
             version=version,
-            text=agreement_text(application=application, version=version),
+            text=agreement_text(msa_request=msa_request, version=version),
             shown_sha256=shown_sha256,
             signer_name=signer_name,
             signer=actor,
@@ -645,10 +643,10 @@ def agreement_sign(
             language=translation.get_language(),
             pdf_template="enrollment/agreement/agreement_pdf.html",
         )
-        if application.device_id is not None:
+        if msa_request.device_id is not None:
             # Keep the APL entry as it was when signed, so a later edit never rewrites it.
-            application.device_snapshot = application.device.snapshot()
-            application.save(update_fields=["device_snapshot", "updated_at"])
-        request_sign_agreement(application_id=application.pk, actor=actor)
-    logger.info("request %s: agreement v%s signed", application.pk, version.version)
+            msa_request.device_snapshot = msa_request.device.snapshot()
+            msa_request.save(update_fields=["device_snapshot", "updated_at"])
+        request_sign_agreement(msa_request_id=msa_request.pk, actor=actor)
+    logger.info("request %s: agreement v%s signed", msa_request.pk, version.version)
     return signature

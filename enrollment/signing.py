@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from common.pdf import render_pdf
 
-from .models import AgreementSignature, AgreementVersion, Application, CustomerAuthorization
+from .models import AgreementSignature, AgreementVersion, CustomerAuthorization, Request
 from .selectors import text_sha256
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def signer_name_clean(*, signer_name: str, consent: bool) -> str:
 def signature_record(
     *,
     model: type[Signature],
-    application: Application,
+    msa_request: Request,
     version: AgreementVersion,
     text: str,
     shown_sha256: str,
@@ -64,7 +64,7 @@ def signature_record(
     name as cleaned by ``signer_name_clean``; ``signer`` the portal account, or None when the
     model allows it; ``ip_address`` the client's address or None; ``fields`` any further values
     of the row (for an authorization: company, method, consent). The PDF is ``pdf_template``
-    rendered in ``language`` with ``signature``, ``application``, ``version`` and ``title``.
+    rendered in ``language`` with ``signature``, ``msa_request``, ``version`` and ``title``.
 
     Output: the row, with ``signed_at`` now, ``signed_text`` = ``text``, ``text_sha256`` its
     SHA-256 over UTF-8, and ``pdf`` saved under a random name. Call it inside the caller's
@@ -80,7 +80,7 @@ def signature_record(
             _("The agreement changed since you opened it. Read it again, then sign.")
         )
     signature = model.objects.create(
-        application=application,
+        msa_request=msa_request,
         version=version,
         signer_name=signer_name,
         signer=signer,
@@ -96,7 +96,7 @@ def signature_record(
             pdf_template,
             {
                 "signature": signature,
-                "application": application,
+                "msa_request": msa_request,
                 "version": version,
                 "title": version.text_for(language)[0],
             },

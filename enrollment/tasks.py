@@ -16,7 +16,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerUnavailable
 
 from . import eligibility
-from .models import Application, Status
+from .models import Request, Status
 
 logger = logging.getLogger(__name__)
 SCHEDULER_TASK = "scheduling.tasks.schedule_approved_requests"
@@ -35,9 +35,9 @@ def _send(signature, *, what: str) -> bool:
     return True
 
 
-def send_eligibility_check(application_id: int) -> bool:
+def send_eligibility_check(msa_request_id: int) -> bool:
     """Queue the authoritative eligibility check for a submitted request."""
-    return _send(check_eligibility.s(application_id), what="eligibility check")
+    return _send(check_eligibility.s(msa_request_id), what="eligibility check")
 
 
 def send_scheduler_run() -> bool:
@@ -54,24 +54,24 @@ def send_scheduler_run() -> bool:
     retry_jitter=True,
     max_retries=8,
 )
-def check_eligibility(self, application_id: int) -> str:
+def check_eligibility(self, msa_request_id: int) -> str:
     """Run the authoritative eligibility check for one request; a repeat changes nothing."""
-    application = eligibility.eligibility_check_run(application_id=application_id)
-    return application.status
+    msa_request = eligibility.eligibility_check_run(msa_request_id=msa_request_id)
+    return msa_request.status
 
 
 @shared_task(acks_late=True)
 def sweep_unchecked_requests() -> int:
     """Check submitted requests whose check never ran (e.g. Redis was down at submission)."""
     waiting = list(
-        Application.objects.filter(
+        Request.objects.filter(
             status=Status.SUBMITTED, submitted_at__lt=timezone.now() - SWEEP_GRACE
         )
         .order_by("submitted_at")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
-    for application_id in waiting:
-        eligibility.eligibility_check_run(application_id=application_id)
+    for msa_request_id in waiting:
+        eligibility.eligibility_check_run(msa_request_id=msa_request_id)
     if waiting:
         logger.info("sweep checked %d request(s) left waiting", len(waiting))
     return len(waiting)

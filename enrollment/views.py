@@ -16,7 +16,7 @@ from common.pdf import render_pdf
 from . import authorizations, forms, selectors, services, wizard
 from . import company_requests as dashboard
 from .guidance import NEXT_STEPS, TIMELINE
-from .models import CANCELLABLE_STATUSES, Application, Document, Status
+from .models import CANCELLABLE_STATUSES, Document, Request, Status
 from .permissions import (
     acts_for_request,
     get_request_for_user_or_404,
@@ -37,10 +37,10 @@ def request_list(request):
 
 @login_required
 def request_detail(request, pk: int):
-    application = get_request_for_user_or_404(
+    msa_request = get_request_for_user_or_404(
         request.user, pk, request_detail_queryset(request.user)
     )
-    events = list(application.events.all())
+    events = list(msa_request.events.all())
     # Same-status rows (an authorization signed or revoked) are notes, never staff's question.
     question = next(
         (
@@ -50,65 +50,65 @@ def request_detail(request, pk: int):
         ),
         None,
     )
-    next_step, must_do = NEXT_STEPS[application.status]
-    applicant_side = acts_for_request(request.user, application)
-    asking = application.status == Status.INFO_REQUESTED and applicant_side
+    next_step, must_do = NEXT_STEPS[msa_request.status]
+    applicant_side = acts_for_request(request.user, msa_request)
+    asking = msa_request.status == Status.INFO_REQUESTED and applicant_side
     context = {
-        "application": application,
+        "msa_request": msa_request,
         "timeline": [(TIMELINE[e.to_status], e) for e in events if e.to_status != Status.DRAFT],
         "next_step": next_step,
         "must_do": must_do,
         "question": question if asking else None,
         "answer_form": forms.AnswerForm() if asking else None,
-        "signature": next(iter(application.signatures.all()), None),
-        "documents": list(application.documents.all()),
-        "can_cancel": applicant_side and application.status in CANCELLABLE_STATUSES,
-        **_authorization_context(request.user, application),
+        "signature": next(iter(msa_request.signatures.all()), None),
+        "documents": list(msa_request.documents.all()),
+        "can_cancel": applicant_side and msa_request.status in CANCELLABLE_STATUSES,
+        **_authorization_context(request.user, msa_request),
     }
     return render(request, "enrollment/request_detail.html", context)
 
 
-def _authorization_context(user, application: Application) -> dict:
+def _authorization_context(user, msa_request: Request) -> dict:
     """What the status page shows about the customer's authorization, and to whom."""
-    if not application.contractor_company_id:
+    if not msa_request.contractor_company_id:
         return {}
-    active = [a for a in application.authorizations.all() if a.is_active]
+    active = [a for a in msa_request.authorizations.all() if a.is_active]
     contractor_side = bool(
-        user.company_id == application.contractor_company_id and acts_for_request(user, application)
+        user.company_id == msa_request.contractor_company_id and acts_for_request(user, msa_request)
     )
-    links = list(application.authorization_links.all()) if contractor_side else []
+    links = list(msa_request.authorization_links.all()) if contractor_side else []
     open_link = next((link for link in links if not link.used_at and not link.withdrawn_at), None)
     return {
         "authorizations": active,
         "show_authorization": True,
-        "revoked": application.authorization_revoked_at is not None,
+        "revoked": msa_request.authorization_revoked_at is not None,
         "open_link": open_link,
-        "can_send_link": contractor_side and application.status == Status.DRAFT and not active,
-        "can_revoke": application.applicant_id == user.pk
-        and application.authorization_revoked_at is None,
+        "can_send_link": contractor_side and msa_request.status == Status.DRAFT and not active,
+        "can_revoke": msa_request.applicant_id == user.pk
+        and msa_request.authorization_revoked_at is None,
     }
 
 
 # --- the wizard ------------------------------------------------------------------------------
 
 
-def _draft_or_404(user, pk: int) -> Application:
+def _draft_or_404(user, pk: int) -> Request:
     """A draft ``user`` may fill in; anything else (or anyone else's) is a 404."""
     return get_request_for_user_or_404(
         user, pk, requests_editable_by(user).filter(status=Status.DRAFT)
     )
 
 
-def _step_url(application: Application, slug: str) -> str:
-    return reverse("enrollment:wizard_step", kwargs={"pk": application.pk, "step": slug})
+def _step_url(msa_request: Request, slug: str) -> str:
+    return reverse("enrollment:wizard_step", kwargs={"pk": msa_request.pk, "step": slug})
 
 
-def _render_step(request, application, step, form, **extra):
-    steps = wizard.steps_for(application) if application.pk else wizard.STEPS
+def _render_step(request, msa_request, step, form, **extra):
+    steps = wizard.steps_for(msa_request) if msa_request.pk else wizard.STEPS
     slugs = [s.slug for s in steps]
     index = slugs.index(step.slug)
     context = {
-        "application": application,
+        "msa_request": msa_request,
         "step": step,
         "steps": steps,
         "number": index + 1,
@@ -126,48 +126,48 @@ def _render_step(request, application, step, form, **extra):
 def wizard_start(request):
     """The first step: creates the draft once the customer says what they need."""
     step = wizard.BY_SLUG["type"]
-    application = Application(filed_by=request.user)
-    form = forms.RequestTypeForm(request.POST or None, application=application, user=request.user)
+    msa_request = Request(filed_by=request.user)
+    form = forms.RequestTypeForm(request.POST or None, msa_request=msa_request, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.request_create_draft(
+            msa_request = services.request_create_draft(
                 actor=request.user, request_type=form.cleaned_data["request_type"]
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
-            return redirect(_step_url(application, wizard.neighbours(application, "type")[1].slug))
-    return _render_step(request, application, step, form)
+            return redirect(_step_url(msa_request, wizard.neighbours(msa_request, "type")[1].slug))
+    return _render_step(request, msa_request, step, form)
 
 
 @login_required
 def wizard_resume(request, pk: int):
-    application = _draft_or_404(request.user, pk)
-    return redirect(_step_url(application, wizard.resume_step(application).slug))
+    msa_request = _draft_or_404(request.user, pk)
+    return redirect(_step_url(msa_request, wizard.resume_step(msa_request).slug))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def wizard_step(request, pk: int, step: str):
-    application = _draft_or_404(request.user, pk)
+    msa_request = _draft_or_404(request.user, pk)
     current = wizard.BY_SLUG.get(step)
-    if current is None or not current.applies_to(application):
+    if current is None or not current.applies_to(msa_request):
         raise Http404("No such step.")
     if current.slug == "review":
-        return _review(request, application, current)
+        return _review(request, msa_request, current)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
-    form = current.form_class(data, files, application=application, user=request.user)
+    form = current.form_class(data, files, msa_request=msa_request, user=request.user)
     if request.method == "POST":
         going_back = "back" in request.POST
         if form.is_valid():
             try:
                 later = "later" in request.POST
                 if current.slug == "photos":
-                    _save_uploads(request, application, form, send_resume_link=later)
+                    _save_uploads(request, msa_request, form, send_resume_link=later)
                 else:
-                    application = services.request_update_draft(
-                        application_id=application.pk,
+                    msa_request = services.request_update_draft(
+                        msa_request_id=msa_request.pk,
                         actor=request.user,
                         step=current.slug,
                         data=form.changes(),
@@ -184,73 +184,73 @@ def wizard_step(request, pk: int, step: str):
                             "Your draft %(reference)s is saved. Continue it from My requests or "
                             "from the link we emailed you."
                         )
-                        % {"reference": application.reference},
+                        % {"reference": msa_request.reference},
                     )
                     return redirect("enrollment:request_list")
-                before, after = wizard.neighbours(application, current.slug)
+                before, after = wizard.neighbours(msa_request, current.slug)
                 target = before if going_back else after
-                return redirect(_step_url(application, (target or current).slug))
+                return redirect(_step_url(msa_request, (target or current).slug))
         elif going_back:
             # Leaving a half-answered step backwards keeps what was saved before.
-            before, _after = wizard.neighbours(application, current.slug)
-            return redirect(_step_url(application, (before or current).slug))
+            before, _after = wizard.neighbours(msa_request, current.slug)
+            return redirect(_step_url(msa_request, (before or current).slug))
     extra = {}
     if current.slug == "photos":
-        extra["documents"] = list(application.documents.all())
-        if application.contractor_company_id:
-            extra["authorization_on_file"] = selectors.request_authorization_on_file(application)
-            extra["open_link"] = application.authorization_links.filter(
+        extra["documents"] = list(msa_request.documents.all())
+        if msa_request.contractor_company_id:
+            extra["authorization_on_file"] = selectors.request_authorization_on_file(msa_request)
+            extra["open_link"] = msa_request.authorization_links.filter(
                 used_at__isnull=True, withdrawn_at__isnull=True
             ).first()
-    return _render_step(request, application, current, form, **extra)
+    return _render_step(request, msa_request, current, form, **extra)
 
 
-def _save_uploads(request, application, form, *, send_resume_link: bool) -> None:
+def _save_uploads(request, msa_request, form, *, send_resume_link: bool) -> None:
     uploads = [(Document.Kind.METER_PANEL_PHOTO, f) for f in form.cleaned_data["photos"]]
     if form.cleaned_data.get("authorization_form"):
         uploads.append((Document.Kind.AUTHORIZATION_FORM, form.cleaned_data["authorization_form"]))
     services.request_attach_documents(
-        application_id=application.pk,
+        msa_request_id=msa_request.pk,
         actor=request.user,
         uploads=uploads,
         send_resume_link=send_resume_link,
     )
 
 
-def _review(request, application, step):
-    report = selectors.request_precheck(application)
+def _review(request, msa_request, step):
+    report = selectors.request_precheck(msa_request)
     fixes = [
         (rule, wizard.RULE_STEPS.get(rule.code))
         for rule in report.rules
         if rule.result != "pass"
-        and wizard.BY_SLUG.get(wizard.RULE_STEPS.get(rule.code, ""), step).applies_to(application)
+        and wizard.BY_SLUG.get(wizard.RULE_STEPS.get(rule.code, ""), step).applies_to(msa_request)
     ]
-    if application.wizard_step != "review":
-        application = services.request_update_draft(
-            application_id=application.pk, actor=request.user, step="review", data={}
+    if msa_request.wizard_step != "review":
+        msa_request = services.request_update_draft(
+            msa_request_id=msa_request.pk, actor=request.user, step="review", data={}
         )
     return _render_step(
         request,
-        application,
+        msa_request,
         step,
         None,
         report=report,
-        fixes=[(rule, _step_url(application, slug) if slug else "") for rule, slug in fixes],
+        fixes=[(rule, _step_url(msa_request, slug) if slug else "") for rule, slug in fixes],
         can_sign=not report.failed,
-        documents=list(application.documents.all()),
+        documents=list(msa_request.documents.all()),
     )
 
 
 @login_required
 @require_POST
 def document_delete(request, pk: int, document_pk: int):
-    application = _draft_or_404(request.user, pk)
-    document = application.documents.filter(pk=document_pk).first()
+    msa_request = _draft_or_404(request.user, pk)
+    document = msa_request.documents.filter(pk=document_pk).first()
     if document is None:
         raise Http404("No such document.")
     services.document_delete(document=document)
     messages.info(request, _("The file was removed."))
-    return redirect(_step_url(application, "photos"))
+    return redirect(_step_url(msa_request, "photos"))
 
 
 # --- agreement, documents, answers, cancelling ----------------------------------------------
@@ -275,21 +275,21 @@ def _client_ip(request) -> str | None:
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_sign(request, pk: int):
-    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
-    if application.status != Status.DRAFT:
+    msa_request = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
+    if msa_request.status != Status.DRAFT:
         # Signed already (a second click, the back button): the status page says what is next.
-        return redirect(application)
+        return redirect(msa_request)
     version = selectors.agreement_current()
-    text = selectors.agreement_text(application=application, version=version)
+    text = selectors.agreement_text(msa_request=msa_request, version=version)
     shown = selectors.text_sha256(text)
     form = forms.SignForm(
         request.POST or None,
-        initial={"shown_sha256": shown, "signer_name": application.customer_name},
+        initial={"shown_sha256": shown, "signer_name": msa_request.customer_name},
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.agreement_sign(
-                application_id=application.pk,
+                msa_request_id=msa_request.pk,
                 actor=request.user,
                 signer_name=form.cleaned_data["signer_name"],
                 consent=form.cleaned_data["consent"],
@@ -300,24 +300,24 @@ def agreement_sign(request, pk: int):
             _refuse_signature(form, error, shown=shown)
         except services.TransitionError as error:
             messages.error(request, str(error))
-            return redirect(application)
+            return redirect(msa_request)
         else:
             messages.success(
                 request,
                 _("Thank you: the Customer Agreement is signed. Pay the site-visit fee to submit."),
             )
-            return redirect(application)
-    steps = wizard.steps_for(application)
+            return redirect(msa_request)
+    steps = wizard.steps_for(msa_request)
     return render(
         request,
         "enrollment/agreement/sign.html",
         {
-            "application": application,
+            "msa_request": msa_request,
             "version": version,
             "text": text,
             "form": form,
             "total": len(steps) + 1,
-            "review_url": _step_url(application, "review"),
+            "review_url": _step_url(msa_request, "review"),
         },
     )
 
@@ -333,13 +333,13 @@ def _private_file(file, *, filename: str, content_type: str) -> FileResponse:
 
 @login_required
 def agreement_pdf(request, pk: int):
-    application = get_request_for_user_or_404(request.user, pk)
-    signature = application.signatures.first()
+    msa_request = get_request_for_user_or_404(request.user, pk)
+    signature = msa_request.signatures.first()
     if signature is None or not signature.pdf:
         raise Http404("No signed agreement.")
     return _private_file(
         signature.pdf,
-        filename=f"{application.reference}-customer-agreement.pdf",
+        filename=f"{msa_request.reference}-customer-agreement.pdf",
         content_type="application/pdf",
     )
 
@@ -347,24 +347,24 @@ def agreement_pdf(request, pk: int):
 @login_required
 def authorization_form_pdf(request, pk: int):
     """A printable Authorization Form for the customer to sign, for a contractor's draft."""
-    application = _draft_or_404(request.user, pk)
-    if application.contractor_company_id is None:
+    msa_request = _draft_or_404(request.user, pk)
+    if msa_request.contractor_company_id is None:
         raise Http404("Only a contractor's request needs an authorization form.")
     version = selectors.agreement_current()
     # The customer signs this page on paper: it is printed in the customer's language.
-    with translation.override(application.customer_language):
+    with translation.override(msa_request.customer_language):
         pdf = render_pdf(
             "enrollment/agreement/authorization_form_pdf.html",
             {
-                "application": application,
+                "msa_request": msa_request,
                 "version": version,
-                "title": version.text_for(application.customer_language)[0],
-                "text": selectors.agreement_text(application=application, version=version),
+                "title": version.text_for(msa_request.customer_language)[0],
+                "text": selectors.agreement_text(msa_request=msa_request, version=version),
             },
         )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
-        f'attachment; filename="{application.reference}-authorization-form.pdf"'
+        f'attachment; filename="{msa_request.reference}-authorization-form.pdf"'
     )
     response["Cache-Control"] = "private, no-store"
     return response
@@ -372,8 +372,8 @@ def authorization_form_pdf(request, pk: int):
 
 @login_required
 def document_download(request, pk: int, document_pk: int):
-    application = get_request_for_user_or_404(request.user, pk)
-    document = application.documents.filter(pk=document_pk).first()
+    msa_request = get_request_for_user_or_404(request.user, pk)
+    document = msa_request.documents.filter(pk=document_pk).first()
     if document is None:
         raise Http404("No such document.")
     return _private_file(
@@ -384,12 +384,12 @@ def document_download(request, pk: int, document_pk: int):
 @login_required
 @require_POST
 def info_answer(request, pk: int):
-    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
+    msa_request = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
     form = forms.AnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.request_respond_to_info(
-                application_id=application.pk,
+                msa_request_id=msa_request.pk,
                 actor=request.user,
                 answer=form.cleaned_data["answer"],
                 upload=form.cleaned_data.get("attachment"),
@@ -398,27 +398,27 @@ def info_answer(request, pk: int):
             form.add_error(None, error.messages)
         except services.TransitionError as error:
             messages.error(request, str(error))
-            return redirect(application)
+            return redirect(msa_request)
         else:
             messages.success(request, _("Thank you: your answer is sent and the review continues."))
-            return redirect(application)
+            return redirect(msa_request)
     for error in form.non_field_errors() + form.errors.get("attachment", []):
         messages.error(request, error)
-    return redirect(f"{application.get_absolute_url()}#answer")
+    return redirect(f"{msa_request.get_absolute_url()}#answer")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_cancel(request, pk: int):
-    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
-    if application.status not in CANCELLABLE_STATUSES:
+    msa_request = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
+    if msa_request.status not in CANCELLABLE_STATUSES:
         messages.error(request, _("This request can no longer be cancelled here."))
-        return redirect(application)
+        return redirect(msa_request)
     form = forms.CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.request_cancel(
-                application_id=application.pk,
+                msa_request_id=msa_request.pk,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
             )
@@ -426,9 +426,9 @@ def request_cancel(request, pk: int):
             messages.error(request, str(error))
         else:
             messages.success(request, _("Your request is cancelled."))
-        return redirect(application)
+        return redirect(msa_request)
     return render(
-        request, "enrollment/request_cancel.html", {"application": application, "form": form}
+        request, "enrollment/request_cancel.html", {"msa_request": msa_request, "form": form}
     )
 
 
@@ -438,10 +438,10 @@ def request_cancel(request, pk: int):
 @login_required
 @require_POST
 def authorization_link_send(request, pk: int):
-    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
+    msa_request = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
     try:
         link, _token = authorizations.authorization_link_send(
-            application_id=application.pk, actor=request.user
+            msa_request_id=msa_request.pk, actor=request.user
         )
     except (ValidationError, PermissionDenied) as error:
         messages.error(
@@ -459,9 +459,9 @@ def authorization_link_send(request, pk: int):
             )
             % {"email": link.email, "days": settings.MSA_AUTHORIZATION_LINK_DAYS},
         )
-    if request.POST.get("next") == "photos" and application.status == Status.DRAFT:
-        return redirect(_step_url(application, "photos"))
-    return redirect(application)
+    if request.POST.get("next") == "photos" and msa_request.status == Status.DRAFT:
+        return redirect(_step_url(msa_request, "photos"))
+    return redirect(msa_request)
 
 
 _REFUSALS = {
@@ -487,7 +487,7 @@ def _no_store(response):
 @require_http_methods(["GET", "POST"])
 def authorization_link(request, pk: int, token: str):
     """The customer's signing page behind the emailed link: no login, the agreement only."""
-    check = authorizations.authorization_link_check(application_id=pk, raw_token=token)
+    check = authorizations.authorization_link_check(msa_request_id=pk, raw_token=token)
     if not check.ok:
         return _no_store(
             render(
@@ -497,15 +497,15 @@ def authorization_link(request, pk: int, token: str):
                 status=404,
             )
         )
-    application = check.link.application
+    msa_request = check.link.msa_request
     version = selectors.agreement_current()
-    text = selectors.agreement_text(application=application, version=version)
+    text = selectors.agreement_text(msa_request=msa_request, version=version)
     shown = selectors.text_sha256(text)
     form = forms.AuthorizationSignForm(request.POST or None, initial={"shown_sha256": shown})
     if request.method == "POST" and form.is_valid():
         try:
             authorizations.authorization_sign(
-                application_id=pk,
+                msa_request_id=pk,
                 raw_token=token,
                 signer_name=form.cleaned_data["signer_name"],
                 consent=form.cleaned_data["consent"],
@@ -527,14 +527,14 @@ def authorization_link(request, pk: int, token: str):
         else:
             return _no_store(
                 render(
-                    request, "enrollment/authorization/signed.html", {"application": application}
+                    request, "enrollment/authorization/signed.html", {"msa_request": msa_request}
                 )
             )
     return _no_store(
         render(
             request,
             "enrollment/authorization/sign.html",
-            {"application": application, "version": version, "text": text, "form": form},
+            {"msa_request": msa_request, "version": version, "text": text, "form": form},
         )
     )
 
@@ -542,34 +542,34 @@ def authorization_link(request, pk: int, token: str):
 @login_required
 @require_http_methods(["GET", "POST"])
 def authorization_revoke(request, pk: int):
-    application = get_request_for_user_or_404(
+    msa_request = get_request_for_user_or_404(
         request.user, pk, requests_owned_by(request.user).select_related("contractor_company")
     )
-    if not application.contractor_company_id:
+    if not msa_request.contractor_company_id:
         raise Http404("No contractor on this request.")
     form = forms.RevokeAuthorizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        authorizations.authorization_revoke(application_id=application.pk, actor=request.user)
+        authorizations.authorization_revoke(msa_request_id=msa_request.pk, actor=request.user)
         messages.success(
             request,
             _("%(company)s no longer has access to this request.")
-            % {"company": application.contractor_company.name},
+            % {"company": msa_request.contractor_company.name},
         )
-        return redirect(application)
+        return redirect(msa_request)
     return render(
-        request, "enrollment/authorization/revoke.html", {"application": application, "form": form}
+        request, "enrollment/authorization/revoke.html", {"msa_request": msa_request, "form": form}
     )
 
 
 @login_required
 def authorization_pdf(request, pk: int, authorization_pk: int):
-    application = get_request_for_user_or_404(request.user, pk)
-    authorization = application.authorizations.filter(pk=authorization_pk).first()
+    msa_request = get_request_for_user_or_404(request.user, pk)
+    authorization = msa_request.authorizations.filter(pk=authorization_pk).first()
     if authorization is None or not authorization.pdf:
         raise Http404("No signed authorization.")
     return _private_file(
         authorization.pdf,
-        filename=f"{application.reference}-authorization.pdf",
+        filename=f"{msa_request.reference}-authorization.pdf",
         content_type="application/pdf",
     )
 

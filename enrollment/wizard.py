@@ -1,11 +1,11 @@
-"""The application wizard's steps: one topic each, in the order a customer answers them."""
+"""The request wizard's steps: one topic each, in the order a customer answers them."""
 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 from . import forms
-from .models import Application
+from .models import Request
 
 
 @dataclass(frozen=True)
@@ -18,10 +18,10 @@ class Step:
     # Asked only when there is a device at the meter now (a removal or a replacement).
     existing_only: bool = False
 
-    def applies_to(self, application: Application) -> bool:
-        if self.existing_only and not application.has_existing_device:
+    def applies_to(self, msa_request: Request) -> bool:
+        if self.existing_only and not msa_request.has_existing_device:
             return False
-        return application.needs_device or not self.device_only
+        return msa_request.needs_device or not self.device_only
 
 
 STEPS = [
@@ -59,13 +59,13 @@ RULE_STEPS = {
 }
 
 
-def steps_for(application: Application) -> list[Step]:
-    return [step for step in STEPS if step.applies_to(application)]
+def steps_for(msa_request: Request) -> list[Step]:
+    return [step for step in STEPS if step.applies_to(msa_request)]
 
 
-def neighbours(application: Application, slug: str) -> tuple[Step | None, Step | None]:
+def neighbours(msa_request: Request, slug: str) -> tuple[Step | None, Step | None]:
     """The steps before and after ``slug`` for this request (removals skip the device steps)."""
-    steps = steps_for(application)
+    steps = steps_for(msa_request)
     slugs = [s.slug for s in steps]
     index = slugs.index(slug)
     before = steps[index - 1] if index > 0 else None
@@ -73,11 +73,11 @@ def neighbours(application: Application, slug: str) -> tuple[Step | None, Step |
     return before, after
 
 
-def resume_step(application: Application) -> Step:
+def resume_step(msa_request: Request) -> Step:
     """The step after the last one saved (the review once everything is answered)."""
-    steps = steps_for(application)
+    steps = steps_for(msa_request)
     slugs = [s.slug for s in steps]
-    if application.wizard_step not in slugs:
-        return steps[1] if application.wizard_step == "type" else steps[0]
-    index = slugs.index(application.wizard_step)
+    if msa_request.wizard_step not in slugs:
+        return steps[1] if msa_request.wizard_step == "type" else steps[0]
+    index = slugs.index(msa_request.wizard_step)
     return steps[min(index + 1, len(steps) - 1)]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from common.history_admin import ReadOnlyHistoryAdmin
 from common.money import format_cents
-from enrollment.models import Application
+from enrollment.models import Request
 
 from .errors import PaymentError, ProviderUnavailable
 from .forms import RefundForm, WaiveFeeForm, dollars_to_cents
@@ -20,7 +20,7 @@ from .selectors import requests_with_revisit_fee_due
 from .services import payment_refund, payment_waive_revisit_fee
 
 PAYMENT_FIELDS = [
-    "application",
+    "msa_request",
     "visit_number",
     "purpose",
     "amount_cents",
@@ -76,7 +76,7 @@ class PaymentInline(admin.TabularInline):
 class PaymentAdmin(ReadOnlyHistoryAdmin):
     list_display = [
         "receipt_number",
-        "application",
+        "msa_request",
         "purpose",
         "visit_number",
         "amount",
@@ -86,8 +86,8 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
         "created_at",
     ]
     list_filter = ["status", "purpose", "provider"]
-    search_fields = ["=checkout_session_id", "=payment_intent_id", "=application__id"]
-    list_select_related = ["application"]
+    search_fields = ["=checkout_session_id", "=payment_intent_id", "=msa_request__id"]
+    list_select_related = ["msa_request"]
     date_hierarchy = "created_at"
     fields = [*PAYMENT_FIELDS, "refund_link"]
     readonly_fields = fields
@@ -141,7 +141,7 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
                 name="payments_payment_waive_index",
             ),
             path(
-                "waive/<int:application_pk>/",
+                "waive/<int:msa_request_pk>/",
                 self.admin_site.admin_view(self.waive_view),
                 name="payments_payment_waive",
             ),
@@ -158,7 +158,7 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
     def refund_view(self, request, payment_pk: int):
         if not self.has_refund_permission(request):
             raise PermissionDenied
-        payment = get_object_or_404(Payment.objects.select_related("application"), pk=payment_pk)
+        payment = get_object_or_404(Payment.objects.select_related("msa_request"), pk=payment_pk)
         initial = {"amount": Decimal(payment.refundable_cents) / 100}
         form = RefundForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
@@ -205,18 +205,18 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
             request,
             "payments/admin/payment_waive_index.html",
             title=_("Requests whose visit failed"),
-            applications=requests_with_revisit_fee_due()[:200],
+            msa_requests=requests_with_revisit_fee_due()[:200],
         )
 
-    def waive_view(self, request, application_pk: int):
+    def waive_view(self, request, msa_request_pk: int):
         if not self.has_waive_fee_permission(request):
             raise PermissionDenied
-        application = get_object_or_404(Application, pk=application_pk)
+        msa_request = get_object_or_404(Request, pk=msa_request_pk)
         form = WaiveFeeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
                 payment_waive_revisit_fee(
-                    application_id=application.pk,
+                    msa_request_id=msa_request.pk,
                     staff_user=request.user,
                     reason=form.cleaned_data["reason"],
                 )
@@ -226,7 +226,7 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
                 self.message_user(
                     request,
                     _("Revisit fee waived for %(reference)s; it is back with the scheduler.")
-                    % {"reference": application.reference},
+                    % {"reference": msa_request.reference},
                     messages.SUCCESS,
                 )
                 return redirect(reverse("admin:payments_payment_waive_index"))
@@ -234,8 +234,8 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
             request,
             "payments/admin/payment_waive.html",
             title=_("Waive the revisit fee of %(reference)s")
-            % {"reference": application.reference},
-            application=application,
+            % {"reference": msa_request.reference},
+            msa_request=msa_request,
             form=form,
         )
 
@@ -254,7 +254,7 @@ class WaiveRevisitFeeAdminMixin:
         if queryset.count() != 1:
             self.message_user(request, _("Choose exactly one request."), messages.WARNING)
             return None
-        return redirect("admin:payments_payment_waive", application_pk=queryset.get().pk)
+        return redirect("admin:payments_payment_waive", msa_request_pk=queryset.get().pk)
 
 
 @admin.register(Refund)
@@ -262,7 +262,7 @@ class RefundAdmin(admin.ModelAdmin):
     list_display = ["payment", "amount_cents", "status", "staff_user", "created_at"]
     list_filter = ["status"]
     list_select_related = ["payment", "staff_user"]
-    search_fields = ["=provider_refund_id", "=payment__application__id"]
+    search_fields = ["=provider_refund_id", "=payment__msa_request__id"]
     readonly_fields = [
         "payment",
         "amount_cents",

@@ -32,13 +32,13 @@ class CheckoutOut(Schema):
 )
 def checkout_link(request: HttpRequest, request_id: int):
     """The page where the site-visit fee is paid ($279.22); the same open page on a retry."""
-    application = get_request_for_user_or_404(
+    msa_request = get_request_for_user_or_404(
         request.user, request_id, requests_editable_by(request.user)
     )
 
     def answer() -> tuple[int, dict]:
         try:
-            url = payment_start_checkout(application_id=application.pk, actor=request.user)
+            url = payment_start_checkout(msa_request_id=msa_request.pk, actor=request.user)
         except ProviderUnavailable:
             return 503, error_body(
                 "provider_unavailable", _("The payment provider did not answer.")

@@ -48,7 +48,7 @@ def _visit_settled_by_another(payment: "Payment") -> bool:
     """Another fee of the same visit is already paid or waived."""
     return (
         Payment.objects.filter(
-            application_id=payment.application_id,
+            msa_request_id=payment.msa_request_id,
             visit_number=payment.visit_number,
             status__in=LIVE_STATUSES,
         )
@@ -95,8 +95,8 @@ class Payment(models.Model):
     LIVE_STATUSES = LIVE_STATUSES
     PAID_STATUSES = PAID_STATUSES
 
-    application = models.ForeignKey(
-        "enrollment.Application",
+    msa_request = models.ForeignKey(
+        "enrollment.Request",
         verbose_name=_("request"),
         on_delete=models.PROTECT,
         related_name="payments",
@@ -152,7 +152,7 @@ class Payment(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "visit_number"],
+                fields=["msa_request", "visit_number"],
                 condition=Q(status__in=LIVE_STATUSES),
                 name="one_live_fee_per_visit",
                 violation_error_message=_("This visit already has its fee."),

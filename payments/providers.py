@@ -21,20 +21,20 @@ class StripeProvider:
     name = Payment.Provider.STRIPE
 
     def create_session(self, *, payment: Payment, customer_email: str, product_name: str) -> dict:
-        application_id = payment.application_id
+        msa_request_id = payment.msa_request_id
         return stripe_client.create_checkout_session(
             idempotency_key=payment.idempotency_key("checkout"),
             amount_cents=payment.amount_cents,
             currency=payment.currency,
             product_name=product_name,
             customer_email=customer_email,
-            metadata={"request_id": str(application_id), "payment_id": str(payment.pk)},
+            metadata={"request_id": str(msa_request_id), "payment_id": str(payment.pk)},
             success_url=_absolute(
-                reverse("payments:checkout_success", kwargs={"pk": application_id})
+                reverse("payments:checkout_success", kwargs={"pk": msa_request_id})
             )
             + "?session_id={CHECKOUT_SESSION_ID}",
             cancel_url=_absolute(
-                reverse("payments:checkout_cancelled", kwargs={"pk": application_id})
+                reverse("payments:checkout_cancelled", kwargs={"pk": msa_request_id})
             ),
         )
 
@@ -46,7 +46,7 @@ class StripeProvider:
             idempotency_key=idempotency_key,
             payment_intent_id=payment.payment_intent_id,
             amount_cents=amount_cents,
-            metadata={"request_id": str(payment.application_id), "payment_id": str(payment.pk)},
+            metadata={"request_id": str(payment.msa_request_id), "payment_id": str(payment.pk)},
         )
 
 
@@ -100,7 +100,7 @@ class DemoProvider:
             "amount_total": payment.amount_cents,
             "currency": payment.currency,
             "payment_intent": payment.payment_intent_id or None,
-            "metadata": {"request_id": str(payment.application_id), "payment_id": str(payment.pk)},
+            "metadata": {"request_id": str(payment.msa_request_id), "payment_id": str(payment.pk)},
         }
 
 

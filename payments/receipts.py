@@ -11,5 +11,5 @@ def receipt_pdf(*, payment: Payment) -> bytes:
     """Render the receipt of a paid fee."""
     return render_pdf(
         "payments/receipt_pdf.html",
-        {"payment": payment, "application": payment.application, "issued_at": timezone.now()},
+        {"payment": payment, "msa_request": payment.msa_request, "issued_at": timezone.now()},
     )

@@ -7,37 +7,37 @@ from django.conf import settings
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 
-from enrollment.models import Application, RequestEvent, Status
+from enrollment.models import Request, RequestEvent, Status
 
 from .models import Payment, Refund
 
 
-def failed_visit_count(*, application: Application) -> int:
+def failed_visit_count(*, msa_request: Request) -> int:
     """Return how many site visits of this request have failed so far."""
     return RequestEvent.objects.filter(
-        application_id=application.pk, to_status=Status.VISIT_FAILED
+        msa_request_id=msa_request.pk, to_status=Status.VISIT_FAILED
     ).count()
 
 
-def fee_due(*, application: Application) -> tuple[str, int] | None:
+def fee_due(*, msa_request: Request) -> tuple[str, int] | None:
     """Return ``(purpose, visit_number)`` of the fee the request's state asks for, or None."""
-    if application.status == Status.AWAITING_PAYMENT:
+    if msa_request.status == Status.AWAITING_PAYMENT:
         return Payment.Purpose.INITIAL, 1
-    if application.status == Status.VISIT_FAILED:
-        return Payment.Purpose.REVISIT, failed_visit_count(application=application) + 1
+    if msa_request.status == Status.VISIT_FAILED:
+        return Payment.Purpose.REVISIT, failed_visit_count(msa_request=msa_request) + 1
     return None
 
 
 def requests_with_revisit_fee_due():
     """Return the requests whose visit failed and whose new fee is not settled, oldest first."""
-    return Application.objects.filter(status=Status.VISIT_FAILED).order_by("updated_at")
+    return Request.objects.filter(status=Status.VISIT_FAILED).order_by("updated_at")
 
 
-def live_payment_for_visit(*, application_id: int, visit_number: int) -> Payment | None:
+def live_payment_for_visit(*, msa_request_id: int, visit_number: int) -> Payment | None:
     """Return the pending, paid or waived fee of one visit, if there is one."""
     return (
         Payment.objects.filter(
-            application_id=application_id,
+            msa_request_id=msa_request_id,
             visit_number=visit_number,
             status__in=Payment.LIVE_STATUSES,
         )
@@ -46,12 +46,12 @@ def live_payment_for_visit(*, application_id: int, visit_number: int) -> Payment
     )
 
 
-def payment_panel_for(*, application: Application) -> dict:
+def payment_panel_for(*, msa_request: Request) -> dict:
     """Return what the payments panel of a request's status page shows, in fixed queries."""
     payments = list(
-        Payment.objects.filter(application_id=application.pk).order_by("created_at", "pk")
+        Payment.objects.filter(msa_request_id=msa_request.pk).order_by("created_at", "pk")
     )
-    due = fee_due(application=application)
+    due = fee_due(msa_request=msa_request)
     open_payment = None
     due_settled = False
     if due is not None:

@@ -19,7 +19,7 @@ from django_fsm import can_proceed
 
 from common.i18n import Message, label_message
 from common.money import format_cents
-from enrollment.models import Application
+from enrollment.models import Request
 from enrollment.notifications import request_recipients, send_request_email
 from enrollment.services import TransitionError, request_mark_paid, request_mark_revisit_paid
 
@@ -51,7 +51,7 @@ def _from_timestamp(value) -> datetime | None:
     return datetime.fromtimestamp(int(value), tz=UTC) if value else None
 
 
-def payment_start_checkout(*, application_id: int, actor=None) -> str:
+def payment_start_checkout(*, msa_request_id: int, actor=None) -> str:
     """Return the checkout page for the fee a request owes, reusing the open one if any.
 
     When the fee turns out to be paid already (a session completed while its webhook is late),
@@ -60,12 +60,12 @@ def payment_start_checkout(*, application_id: int, actor=None) -> str:
     provider = get_provider()
     failure: ProviderUnavailable | None = None
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
-        due = fee_due(application=application)
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        due = fee_due(msa_request=msa_request)
         if due is None:
             raise PaymentError(_("This request has no fee to pay right now."))
         purpose, visit_number = due
-        payment = live_payment_for_visit(application_id=application.pk, visit_number=visit_number)
+        payment = live_payment_for_visit(msa_request_id=msa_request.pk, visit_number=visit_number)
         if payment is not None and payment.status != Payment.Status.PENDING:
             raise PaymentError(_("The fee for this visit is already settled."))
         if payment is not None and payment.provider != provider.name:
@@ -82,14 +82,14 @@ def payment_start_checkout(*, application_id: int, actor=None) -> str:
             if session.get("status") == "complete":
                 paid = payment_fulfil_from_session(session=session, provider=payment.provider)
                 if paid is not None:
-                    return application.get_absolute_url()
+                    return msa_request.get_absolute_url()
             if session.get("status") != "expired":
                 return payment.checkout_url
             _close(payment_id=payment.pk, status=Payment.Status.EXPIRED)
             payment = None
         if payment is None:
             payment = Payment.objects.create(
-                application=application,
+                msa_request=msa_request,
                 visit_number=visit_number,
                 purpose=purpose,
                 amount_cents=settings.MSA_VISIT_FEE_CENTS,
@@ -100,7 +100,7 @@ def payment_start_checkout(*, application_id: int, actor=None) -> str:
         try:
             session = provider.create_session(
                 payment=payment,
-                customer_email=application.customer_email,
+                customer_email=msa_request.customer_email,
                 product_name=PRODUCT_NAME,
             )
         except ProviderUnavailable as exc:
@@ -138,10 +138,10 @@ def _payment_for_session(*, session: dict, provider: str) -> Payment | None:
         metadata = session.get("metadata") or {}
         try:
             payment_id = int(metadata.get("payment_id"))
-            application_id = int(metadata.get("request_id"))
+            msa_request_id = int(metadata.get("request_id"))
         except (TypeError, ValueError):
             return None
-        payment = Payment.objects.filter(pk=payment_id, application_id=application_id).first()
+        payment = Payment.objects.filter(pk=payment_id, msa_request_id=msa_request_id).first()
         if payment is not None and payment.checkout_session_id not in ("", session_id):
             return None
     if payment is None or payment.provider != provider:
@@ -177,7 +177,7 @@ def payment_fulfil_from_session(*, session: dict, provider: str) -> Payment | No
         logger.error("payment %s: session amount, currency or mode do not match", found.pk)
         return None
     with transaction.atomic():
-        Application.objects.select_for_update().filter(pk=found.application_id).first()
+        Request.objects.select_for_update().filter(pk=found.msa_request_id).first()
         payment = Payment.objects.select_for_update().get(pk=found.pk)
         if payment.status in Payment.PAID_STATUSES:
             return payment
@@ -187,7 +187,7 @@ def payment_fulfil_from_session(*, session: dict, provider: str) -> Payment | No
         else:
             # A newer checkout for the same visit gives way to the one that was actually paid.
             others = Payment.objects.filter(
-                application_id=payment.application_id,
+                msa_request_id=payment.msa_request_id,
                 visit_number=payment.visit_number,
                 status=Payment.Status.PENDING,
             ).exclude(pk=payment.pk)
@@ -218,16 +218,16 @@ def payment_fulfil_from_session(*, session: dict, provider: str) -> Payment | No
         }
         try:
             if payment.purpose == Payment.Purpose.INITIAL:
-                request_mark_paid(application_id=payment.application_id, note=note)
+                request_mark_paid(msa_request_id=payment.msa_request_id, note=note)
             else:
-                request_mark_revisit_paid(application_id=payment.application_id, note=note)
+                request_mark_revisit_paid(msa_request_id=payment.msa_request_id, note=note)
         except TransitionError:
             # The money is taken whatever state the request reached (e.g. cancelled in another
             # tab): the payment stays recorded and staff decide on a refund.
             logger.warning(
                 "payment %s paid but request %s could not move on: staff to review",
                 payment.pk,
-                payment.application_id,
+                payment.msa_request_id,
             )
         _queue("send_receipt", payment.pk)
     logger.info("payment %s succeeded", payment.pk)
@@ -437,16 +437,16 @@ def _refund(*, payment_id: int, amount_cents: int, reason: str, staff_user) -> R
     return refund
 
 
-def payment_waive_revisit_fee(*, application_id: int, staff_user, reason: str) -> Payment:
+def payment_waive_revisit_fee(*, msa_request_id: int, staff_user, reason: str) -> Payment:
     """Record a revisit fee as waived (the utility caused the failure) and reopen the request."""
     if not reason.strip():
         raise PaymentError(_("Give the reason the fee is waived."))
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application_id)
-        due = fee_due(application=application)
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        due = fee_due(msa_request=msa_request)
         if due is None or due[0] != Payment.Purpose.REVISIT:
             raise PaymentError(_("Only the fee of a revisit after a failed visit can be waived."))
-        live = live_payment_for_visit(application_id=application.pk, visit_number=due[1])
+        live = live_payment_for_visit(msa_request_id=msa_request.pk, visit_number=due[1])
         if live is not None and live.status == Payment.Status.PENDING:
             raise PaymentError(
                 _("A payment for this visit is in progress; wait until it is paid or expires.")
@@ -454,7 +454,7 @@ def payment_waive_revisit_fee(*, application_id: int, staff_user, reason: str) -
         if live is not None:
             raise PaymentError(_("The fee for this visit is already settled."))
         payment = Payment.objects.create(
-            application=application,
+            msa_request=msa_request,
             visit_number=due[1],
             purpose=Payment.Purpose.REVISIT,
             amount_cents=0,
@@ -465,12 +465,12 @@ def payment_waive_revisit_fee(*, application_id: int, staff_user, reason: str) -
             note=reason.strip(),
         )
         request_mark_revisit_paid(
-            application_id=application.pk,
+            msa_request_id=msa_request.pk,
             actor=staff_user,
             note=Message(gettext_noop("Revisit fee waived: %(reason)s"))
             % {"reason": reason.strip()},
         )
-    logger.info("revisit fee waived for request %s", application_id)
+    logger.info("revisit fee waived for request %s", msa_request_id)
     return payment
 
 
@@ -498,18 +498,18 @@ def payment_send_receipt(*, payment_id: int) -> bool:
     with transaction.atomic():
         payment = (
             Payment.objects.select_for_update(of=("self",))
-            .select_related("application__filed_by")
+            .select_related("msa_request__filed_by")
             .get(pk=payment_id)
         )
         if payment.receipt_sent_at or not payment.has_receipt:
             return False
-        application = payment.application
+        msa_request = payment.msa_request
         # The designated contact, and the customer too: money is always a key email.
         send_request_email(
-            application=application,
-            to=request_recipients(application, key=True),
+            msa_request=msa_request,
+            to=request_recipients(msa_request, key=True),
             template="payments/emails/receipt",
-            context={"payment": payment, "application": application},
+            context={"payment": payment, "msa_request": msa_request},
             attachments=lambda: [
                 (
                     f"receipt-{payment.receipt_number}.pdf",
@@ -528,18 +528,18 @@ def payment_send_refund_notice(*, refund_id: int) -> None:
     with transaction.atomic():
         refund = (
             Refund.objects.select_for_update(of=("self",))
-            .select_related("payment__application__filed_by")
+            .select_related("payment__msa_request__filed_by")
             .get(pk=refund_id)
         )
         if refund.customer_notified_at:
             return
-        application = refund.payment.application
+        msa_request = refund.payment.msa_request
         # The designated contact, and the customer too: money is always a key email.
         send_request_email(
-            application=application,
-            to=request_recipients(application, key=True),
+            msa_request=msa_request,
+            to=request_recipients(msa_request, key=True),
             template="payments/emails/refund",
-            context={"refund": refund, "payment": refund.payment, "application": application},
+            context={"refund": refund, "payment": refund.payment, "msa_request": msa_request},
         )
         refund.customer_notified_at = timezone.now()
         refund.save(update_fields=["customer_notified_at"])

@@ -33,26 +33,26 @@ PROVIDER_DOWN = gettext_lazy(
 @require_POST
 def checkout_start(request, pk: int):
     # The customer or their contractor pays; staff refund or waive from the admin instead.
-    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
+    msa_request = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
     try:
-        url = services.payment_start_checkout(application_id=application.pk, actor=request.user)
+        url = services.payment_start_checkout(msa_request_id=msa_request.pk, actor=request.user)
     except ProviderUnavailable:
         messages.error(request, PROVIDER_DOWN)
-        return redirect(application)
+        return redirect(msa_request)
     except PaymentError as exc:
         messages.info(request, str(exc))
-        return redirect(application)
+        return redirect(msa_request)
     return redirect(url)
 
 
 @login_required
 def checkout_success(request, pk: int):
     """Where the checkout page sends the payer back: settle from the provider, not the URL."""
-    application = get_request_for_user_or_404(request.user, pk)
+    msa_request = get_request_for_user_or_404(request.user, pk)
     session_id = request.GET.get("session_id", "")
-    payment = application.payments.filter(checkout_session_id=session_id).first()
+    payment = msa_request.payments.filter(checkout_session_id=session_id).first()
     if payment is None or not session_id:
-        return redirect(application)
+        return redirect(msa_request)
     with contextlib.suppress(ProviderUnavailable):  # the webhook or reconciliation settles it
         payment = services.payment_settle_from_provider(payment_id=payment.pk)
     if payment.status in Payment.PAID_STATUSES:
@@ -63,23 +63,23 @@ def checkout_success(request, pk: int):
         )
     else:
         messages.info(request, _("Your payment is being confirmed; this page shows it once it is."))
-    return redirect(application)
+    return redirect(msa_request)
 
 
 @login_required
 def checkout_cancelled(request, pk: int):
-    application = get_request_for_user_or_404(request.user, pk)
+    msa_request = get_request_for_user_or_404(request.user, pk)
     messages.info(request, _("Payment cancelled. Nothing was charged; pay whenever you are ready."))
-    return redirect(application)
+    return redirect(msa_request)
 
 
 @login_required
 def receipt_download(request, pk: int, payment_pk: int):
-    application = get_request_for_user_or_404(request.user, pk)
+    msa_request = get_request_for_user_or_404(request.user, pk)
     payment = get_object_or_404(
-        Payment.objects.select_related("application"),
+        Payment.objects.select_related("msa_request"),
         pk=payment_pk,
-        application=application,
+        msa_request=msa_request,
         status__in=Payment.PAID_STATUSES,
     )
     response = HttpResponse(receipt_pdf(payment=payment), content_type="application/pdf")
@@ -93,27 +93,27 @@ def demo_checkout(request, payment_pk: int):
     if settings.PAYMENT_PROVIDER != Payment.Provider.DEMO:
         raise Http404("The demo payment provider is switched off.")
     payment = get_object_or_404(Payment, pk=payment_pk, provider=Payment.Provider.DEMO)
-    application = get_request_for_user_or_404(
-        request.user, payment.application_id, requests_editable_by(request.user)
+    msa_request = get_request_for_user_or_404(
+        request.user, payment.msa_request_id, requests_editable_by(request.user)
     )
     if payment.status != Payment.Status.PENDING:
-        return redirect(application)
+        return redirect(msa_request)
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "cancel":
-            return redirect("payments:checkout_cancelled", pk=application.pk)
+            return redirect("payments:checkout_cancelled", pk=msa_request.pk)
         if action not in ("pay", "fail"):
             return HttpResponseBadRequest()
         services.payment_demo_finish(payment_id=payment.pk, paid=action == "pay")
         if action == "fail":
             messages.error(request, _("The demo payment failed. Nothing was charged."))
-            return redirect(application)
-        success = reverse("payments:checkout_success", kwargs={"pk": application.pk})
+            return redirect(msa_request)
+        success = reverse("payments:checkout_success", kwargs={"pk": msa_request.pk})
         return redirect(f"{success}?{urlencode({'session_id': payment.checkout_session_id})}")
     return render(
         request,
         "payments/demo_checkout.html",
-        {"payment": payment, "application": application},
+        {"payment": payment, "msa_request": msa_request},
     )
 
 

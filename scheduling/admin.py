@@ -123,11 +123,11 @@ def run_scheduler(modeladmin, request, queryset):
 @admin.register(UnplaceableReport)
 class UnplaceableReportAdmin(admin.ModelAdmin):
     actions = [run_scheduler]
-    list_display = ["application", "reason", "detail", "first_seen_at", "last_seen_at"]
+    list_display = ["msa_request", "reason", "detail", "first_seen_at", "last_seen_at"]
     list_filter = ["reason"]
-    list_select_related = ["application"]
-    search_fields = ["application__premises_zip", "application__meter_number"]
-    readonly_fields = ["application", "reason", "detail", "first_seen_at", "last_seen_at"]
+    list_select_related = ["msa_request"]
+    search_fields = ["msa_request__premises_zip", "msa_request__meter_number"]
+    readonly_fields = ["msa_request", "reason", "detail", "first_seen_at", "last_seen_at"]
 
     def has_add_permission(self, request):
         return False
@@ -156,7 +156,7 @@ def cancel_visits(modeladmin, request, queryset):
 @admin.register(Visit)
 class VisitAdmin(ReadOnlyHistoryAdmin):
     list_display = [
-        "application",
+        "msa_request",
         "date",
         "window",
         "technician",
@@ -175,12 +175,12 @@ class VisitAdmin(ReadOnlyHistoryAdmin):
         "failure_code",
         "technician",
     ]
-    list_select_related = ["application", "window", "technician"]
+    list_select_related = ["msa_request", "window", "technician"]
     date_hierarchy = "date"
-    search_fields = ["application__meter_number", "application__premises_zip"]
+    search_fields = ["msa_request__meter_number", "msa_request__premises_zip"]
     actions = [mark_completed, cancel_visits]
     fields = [
-        "application",
+        "msa_request",
         "technician",
         "window",
         "date",
@@ -211,7 +211,7 @@ class VisitAdmin(ReadOnlyHistoryAdmin):
             '<a href="{}">{}</a> · <a href="{}">{}</a> · <a href="{}">{}</a>',
             reverse("admin:scheduling_visit_outcome", args=[obj.pk]),
             _("outcome"),
-            reverse("admin:scheduling_visit_assign") + f"?application={obj.application_id}",
+            reverse("admin:scheduling_visit_assign") + f"?msa_request={obj.msa_request_id}",
             _("move"),
             reverse("scheduling:route_sheet", args=[obj.technician_id, obj.date.isoformat()]),
             _("route sheet"),
@@ -263,7 +263,7 @@ class VisitAdmin(ReadOnlyHistoryAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 visit = services.visit_book(
-                    application_id=form.cleaned_data["application"].pk,
+                    msa_request_id=form.cleaned_data["msa_request"].pk,
                     window_id=form.cleaned_data["window"].pk,
                     day=form.cleaned_data["day"],
                     actor=request.user,
@@ -286,7 +286,7 @@ class VisitAdmin(ReadOnlyHistoryAdmin):
         """Record a visit's outcome."""
         if not self.has_change_permission(request):
             raise PermissionDenied
-        visit = get_object_or_404(Visit.objects.select_related("application"), pk=visit_id)
+        visit = get_object_or_404(Visit.objects.select_related("msa_request"), pk=visit_id)
         form = OutcomeForm(request.POST or None, visit=visit)
         if request.method == "POST" and form.is_valid():
             try:
@@ -303,7 +303,7 @@ class VisitAdmin(ReadOnlyHistoryAdmin):
             # The request's reference, as staff and customers know it, not a row id.
             "title": _("Outcome of the visit for %(reference)s on %(day)s")
             % {
-                "reference": visit.application.reference,
+                "reference": visit.msa_request.reference,
                 "day": date_format(visit.date, "DATE_FORMAT"),
             },
             "form": form,

@@ -6,7 +6,7 @@ from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from enrollment.models import Application, Status
+from enrollment.models import Request, Status
 
 from .models import AppointmentWindow, FailureCode
 
@@ -102,9 +102,9 @@ class AssignVisitForm(forms.Form):
     """Staff: book or move a request's visit to a window on a day."""
 
     # Typed in by number: a drop-down of every approved request would not scale.
-    application = forms.ModelChoiceField(
+    msa_request = forms.ModelChoiceField(
         label=_("Request number"),
-        queryset=Application.objects.filter(status__in=[Status.APPROVED, Status.SCHEDULED]),
+        queryset=Request.objects.filter(status__in=[Status.APPROVED, Status.SCHEDULED]),
         widget=forms.TextInput,
         help_text=_("The number in MSA-000123 (without the leading zeros)."),
     )

@@ -31,8 +31,8 @@ def visit_ics(*, visit: Visit, cancel: bool = False) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "CANCEL" if cancel else "PUBLISH")
     event = Event()
-    application = visit.application
-    event.add("uid", f"msa-visit-{application.pk}@msa-portal")
+    msa_request = visit.msa_request
+    event.add("uid", f"msa-visit-{msa_request.pk}@msa-portal")
     # Later visits of the same request have larger ids, so calendars apply them in order.
     event.add("sequence", visit.pk)
     event.add("dtstamp", timezone.now().astimezone(UTC))
@@ -40,16 +40,16 @@ def visit_ics(*, visit: Visit, cancel: bool = False) -> bytes:
     event.add("dtend", _moment(visit, visit.window.ends_at))
     event.add(
         "summary",
-        _("MSA site visit (%(reference)s)") % {"reference": application.reference},
+        _("MSA site visit (%(reference)s)") % {"reference": msa_request.reference},
     )
-    event.add("location", application.premises_address)
+    event.add("location", msa_request.premises_address)
     event.add(
         "description",
         "\n\n".join(
             [
                 preparation_reminder(),
                 _("Details and changes: %(url)s")
-                % {"url": settings.SITE_URL.rstrip("/") + request_url(application)},
+                % {"url": settings.SITE_URL.rstrip("/") + request_url(msa_request)},
             ]
         ),
     )

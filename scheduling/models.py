@@ -163,8 +163,8 @@ class Visit(models.Model):
         CUSTOMER = "customer", _("Customer or contractor")
         STAFF = "staff", _("Staff")
 
-    application = models.ForeignKey(
-        "enrollment.Application", on_delete=models.PROTECT, related_name="visits"
+    msa_request = models.ForeignKey(
+        "enrollment.Request", on_delete=models.PROTECT, related_name="visits"
     )
     technician = models.ForeignKey(Technician, on_delete=models.PROTECT, related_name="visits")
     window = models.ForeignKey(AppointmentWindow, on_delete=models.PROTECT, related_name="visits")
@@ -214,7 +214,7 @@ class Visit(models.Model):
                 name="one_booked_visit_per_window_place",
             ),
             models.UniqueConstraint(
-                fields=["application"],
+                fields=["msa_request"],
                 condition=models.Q(state="booked"),
                 name="one_booked_visit_per_request",
             ),
@@ -229,7 +229,7 @@ class Visit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application_id} @ {self.date} {self.window}"
+        return f"{self.msa_request_id} @ {self.date} {self.window}"
 
     # Lifecycle: a visit is born booked and leaves that state once, for good. Call these only
     # through scheduling.services, which locks the request and the visit first.
@@ -261,8 +261,8 @@ class UnplaceableReport(models.Model):
         NO_TECHNICIAN = "no_technician", _("No active technician serves this ZIP code")
         NO_CAPACITY = "no_capacity", _("No free window within the scheduling horizon")
 
-    application = models.OneToOneField(
-        "enrollment.Application", on_delete=models.CASCADE, related_name="unplaceable_report"
+    msa_request = models.OneToOneField(
+        "enrollment.Request", on_delete=models.CASCADE, related_name="unplaceable_report"
     )
     reason = models.CharField(_("reason"), max_length=20, choices=Reason)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
@@ -275,4 +275,4 @@ class UnplaceableReport(models.Model):
         ordering = ["first_seen_at"]
 
     def __str__(self) -> str:
-        return f"{self.application_id}: {self.reason}"
+        return f"{self.msa_request_id}: {self.reason}"

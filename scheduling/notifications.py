@@ -45,9 +45,9 @@ def failure_explanation(code: str) -> str:
 def send_visit_email(*, visit_id: int, kind: str) -> None:
     """Send one visit email (booked, rescheduled, reminder, cancelled, completed, failed)."""
     visit = Visit.objects.select_related(
-        "application", "application__filed_by", "window", "technician"
+        "msa_request", "msa_request__filed_by", "window", "technician"
     ).get(pk=visit_id)
-    application = visit.application
+    msa_request = visit.msa_request
 
     def attachments() -> list[tuple[str, bytes, str]]:
         if kind not in ICS_KINDS:
@@ -57,11 +57,11 @@ def send_visit_email(*, visit_id: int, kind: str) -> None:
 
     # Every visit email matters to the customer too (the bag, the day, the outcome).
     send_request_email(
-        application=application,
-        to=request_recipients(application, key=True),
+        msa_request=msa_request,
+        to=request_recipients(msa_request, key=True),
         template=f"scheduling/emails/visit_{kind}",
         context={
-            "application": application,
+            "msa_request": msa_request,
             "visit": visit,
             "preparation": preparation_reminder,
             "failure_explanation": FAILURE_EXPLANATIONS.get(visit.failure_code, ""),

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enrollment.models import Application, RequestEvent, Status
+from enrollment.models import Request, RequestEvent, Status
 
 from .calendar import BusinessCalendar, get_calendar
 from .geo import haversine_km, zip_point
@@ -64,39 +64,39 @@ def _paused_days(
 
 
 def request_sla(
-    *, application: Application, calendar: BusinessCalendar | None = None, today=None
+    *, msa_request: Request, calendar: BusinessCalendar | None = None, today=None
 ) -> Sla:
     """Return the request's visit due date and business days left, paused while info is asked."""
     calendar = calendar or get_calendar()
     today = today or timezone.localdate()
-    if application.submitted_at is None:
+    if msa_request.submitted_at is None:
         return Sla(None, None, 0, False)
     events = list(
-        RequestEvent.objects.filter(application=application)
+        RequestEvent.objects.filter(msa_request=msa_request)
         .filter(Q(to_status=Status.INFO_REQUESTED) | Q(from_status=Status.INFO_REQUESTED))
         .order_by("created_at", "pk")
         .values_list("from_status", "to_status", "created_at")
     )
     paused, is_paused = _paused_days(events=events, calendar=calendar, today=today)
     due = calendar.nth_business_day_after(
-        _local_date(application.submitted_at), settings.MSA_TARGET_BUSINESS_DAYS + paused
+        _local_date(msa_request.submitted_at), settings.MSA_TARGET_BUSINESS_DAYS + paused
     )
     return Sla(due, calendar.business_days_between(today, due), paused, is_paused)
 
 
 def requests_due_dates(
-    *, applications: QuerySet[Application], calendar: BusinessCalendar, today: date
+    *, msa_requests: QuerySet[Request], calendar: BusinessCalendar, today: date
 ) -> dict[int, date]:
     """Return each request's visit due date (two queries, whatever the number of requests)."""
-    rows = list(applications.values_list("pk", "submitted_at", "decided_at", "created_at"))
+    rows = list(msa_requests.values_list("pk", "submitted_at", "decided_at", "created_at"))
     events: dict[int, list] = defaultdict(list)
-    for application_id, *event in (
-        RequestEvent.objects.filter(application__in=applications)
+    for msa_request_id, *event in (
+        RequestEvent.objects.filter(msa_request__in=msa_requests)
         .filter(Q(to_status=Status.INFO_REQUESTED) | Q(from_status=Status.INFO_REQUESTED))
         .order_by("created_at", "pk")
-        .values_list("application_id", "from_status", "to_status", "created_at")
+        .values_list("msa_request_id", "from_status", "to_status", "created_at")
     ):
-        events[application_id].append(event)
+        events[msa_request_id].append(event)
     target = settings.MSA_TARGET_BUSINESS_DAYS
     due: dict[int, date] = {}
     for pk, submitted_at, decided_at, created_at in rows:
@@ -144,13 +144,13 @@ def booked_counts(*, start: date, end: date, technician_ids=None) -> dict[tuple[
 
 
 def offered_windows(
-    *, application: Application, limit: int = 8, today: date | None = None
+    *, msa_request: Request, limit: int = 8, today: date | None = None
 ) -> list[WindowOffer]:
     """Return free windows a customer may pick for a request, earliest first."""
-    if application.status not in (Status.APPROVED, Status.SCHEDULED):
+    if msa_request.status not in (Status.APPROVED, Status.SCHEDULED):
         return []
     calendar = get_calendar()
-    zip_code = application.premises_zip
+    zip_code = msa_request.premises_zip
     technicians = [t for t in technicians_with_windows() if zip_code in (t.territory_zips or [])]
     if not technicians:
         return []
@@ -161,7 +161,7 @@ def offered_windows(
     start = first_bookable_day(calendar=calendar, today=today)
     days = calendar.business_days(start, settings.SCHEDULING_HORIZON_BUSINESS_DAYS)
     counts = booked_counts(start=days[0], end=days[-1], technician_ids=[t.pk for t in technicians])
-    current = application.visits.filter(state=Visit.State.BOOKED).first()
+    current = msa_request.visits.filter(state=Visit.State.BOOKED).first()
     off = {technician.pk: technician_days_off(technician) for technician in technicians}
     offers: list[WindowOffer] = []
     seen: set[tuple[date, time]] = set()
@@ -198,21 +198,21 @@ class RequestPanel:
     can_pick: bool
 
 
-def request_panel(*, application: Application) -> RequestPanel:
+def request_panel(*, msa_request: Request) -> RequestPanel:
     """Return what the customer's scheduling panel shows for a request."""
     visits = list(
-        application.visits.select_related("window", "technician").order_by("-created_at", "-pk")
+        msa_request.visits.select_related("window", "technician").order_by("-created_at", "-pk")
     )
     booked = next((v for v in visits if v.state == Visit.State.BOOKED), None)
     failed = None
-    if application.status == Status.VISIT_FAILED:
+    if msa_request.status == Status.VISIT_FAILED:
         failed = next((v for v in visits if v.state == Visit.State.FAILED), None)
-    can_pick = application.status in (Status.APPROVED, Status.SCHEDULED)
+    can_pick = msa_request.status in (Status.APPROVED, Status.SCHEDULED)
     return RequestPanel(
         visit=booked,
         failed_visit=failed,
-        offers=offered_windows(application=application) if can_pick else [],
-        sla=request_sla(application=application),
+        offers=offered_windows(msa_request=msa_request) if can_pick else [],
+        sla=request_sla(msa_request=msa_request),
         can_pick=can_pick,
     )
 
@@ -222,7 +222,7 @@ def route_sheet(*, technician: Technician, day: date) -> list[Visit]:
     return list(
         Visit.objects.filter(technician=technician, date=day)
         .exclude(state__in=[Visit.State.CANCELLED, Visit.State.MOVED])
-        .select_related("application", "application__device", "window")
+        .select_related("msa_request", "msa_request__device", "window")
         .order_by("window__starts_at", "route_order", "pk")
     )
 
@@ -234,7 +234,7 @@ def visit_board(*, start: date, days: int) -> tuple[list[date], list[dict]]:
     visits = (
         Visit.objects.filter(date__range=(dates[0], dates[-1]))
         .exclude(state__in=[Visit.State.CANCELLED, Visit.State.MOVED])
-        .select_related("application", "window")
+        .select_related("msa_request", "window")
         .order_by("date", "window__starts_at", "route_order")
     )
     cells: dict[tuple[int, date], list[Visit]] = defaultdict(list)
@@ -247,18 +247,18 @@ def visit_board(*, start: date, days: int) -> tuple[list[date], list[dict]]:
     return dates, rows
 
 
-def request_url(application: Application) -> str:
+def request_url(msa_request: Request) -> str:
     """Return the request's status page, or its visit page while the status page is missing."""
     try:
-        return application.get_absolute_url()
+        return msa_request.get_absolute_url()
     except NoReverseMatch:
-        return reverse("scheduling:request_visit", kwargs={"pk": application.pk})
+        return reverse("scheduling:request_visit", kwargs={"pk": msa_request.pk})
 
 
-def revisit_is_free(*, application_id: int) -> bool:
+def revisit_is_free(*, msa_request_id: int) -> bool:
     """Return whether the request's latest visit failed through the utility's fault (no new fee)."""
     latest = (
-        Visit.objects.filter(application_id=application_id)
+        Visit.objects.filter(msa_request_id=msa_request_id)
         .exclude(state__in=[Visit.State.CANCELLED, Visit.State.MOVED])
         .order_by("-date", "-pk")
         .values_list("state", "utility_fault")
@@ -293,13 +293,13 @@ class SlaRow:
 
 
 def requests_sla(
-    *, applications: QuerySet[Application], today: date | None = None
+    *, msa_requests: QuerySet[Request], today: date | None = None
 ) -> dict[int, SlaRow]:
     """Business-day age, due date and risk of each open submitted request (three queries)."""
     calendar = get_calendar()
     today = today or timezone.localdate()
-    open_requests = applications.filter(status__in=SLA_OPEN_STATUSES, submitted_at__isnull=False)
-    due_dates = requests_due_dates(applications=open_requests, calendar=calendar, today=today)
+    open_requests = msa_requests.filter(status__in=SLA_OPEN_STATUSES, submitted_at__isnull=False)
+    due_dates = requests_due_dates(msa_requests=open_requests, calendar=calendar, today=today)
     submitted = dict(open_requests.values_list("pk", "submitted_at"))
     rows = {}
     for pk, due in due_dates.items():
@@ -317,7 +317,7 @@ def requests_sla(
 
 
 def _near_target(
-    *, applications: QuerySet[Application], today: date | None = None
+    *, msa_requests: QuerySet[Request], today: date | None = None
 ) -> dict[int, SlaRow]:
     """SLA rows of the open requests submitted long enough ago to be near their due date.
 
@@ -330,15 +330,15 @@ def _near_target(
     while calendar.nth_business_day_after(cutoff, settings.MSA_TARGET_BUSINESS_DAYS) > horizon:
         cutoff -= timedelta(days=1)
     return requests_sla(
-        applications=applications.filter(submitted_at__date__lte=cutoff), today=today
+        msa_requests=msa_requests.filter(submitted_at__date__lte=cutoff), today=today
     )
 
 
 def requests_with_sla_risk(
-    *, applications: QuerySet[Application], risks: set[str], today: date | None = None
+    *, msa_requests: QuerySet[Request], risks: set[str], today: date | None = None
 ) -> list[int]:
     """Ids of the open requests whose risk is one of ``risks`` (for filters and the dashboard)."""
-    rows = _near_target(applications=applications, today=today)
+    rows = _near_target(msa_requests=msa_requests, today=today)
     return [pk for pk, row in rows.items() if row.risk in risks]
 
 
@@ -370,16 +370,15 @@ def visit_figures(*, today: date) -> VisitFigures:
         calendar.business_days_between(_local_date(submitted_at), day)
         for day, submitted_at in visits.filter(
             state__in=[Visit.State.COMPLETED, Visit.State.FAILED],
-            application__submitted_at__isnull=False,
-        ).values_list("date", "application__submitted_at")
+            msa_request__submitted_at__isnull=False,
+        ).values_list("date", "msa_request__submitted_at")
     )
     median = None
     if spans:
         middle = len(spans) // 2
         median = float(spans[middle]) if len(spans) % 2 else (spans[middle - 1] + spans[middle]) / 2
     risks = [
-        row.risk
-        for row in _near_target(applications=Application.objects.all(), today=today).values()
+        row.risk for row in _near_target(msa_requests=Request.objects.all(), today=today).values()
     ]
     return VisitFigures(
         completed=by_state.get(Visit.State.COMPLETED, 0),

@@ -25,7 +25,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from simple_history.utils import bulk_create_with_history
 
 from common.i18n import Message
-from enrollment.models import Application, Status
+from enrollment.models import Request, Status
 from enrollment.services import (
     request_mark_scheduled,
     request_mark_unscheduled,
@@ -102,7 +102,7 @@ def _load_inputs(*, today: date) -> _Inputs:
     fixed: dict[tuple[int, date], list[FixedStop]] = defaultdict(list)
     for visit_id, technician_id, window_id, day, zip_code in Visit.objects.filter(
         state=Visit.State.BOOKED, date__range=(days[0], days[-1])
-    ).values_list("pk", "technician_id", "window_id", "date", "application__premises_zip"):
+    ).values_list("pk", "technician_id", "window_id", "date", "msa_request__premises_zip"):
         point = zip_point(zip_code)
         if point is not None:
             fixed[(technician_id, day)].append(FixedStop(visit_id, point, window_id))
@@ -144,11 +144,11 @@ def schedule_approved_requests(
     # A concurrent run or a customer may take a window this run planned for: re-plan the few
     # that lost their place, a bounded number of times; beat picks up anything left over.
     # A customer who cancelled their latest visit picks the next window themselves.
-    latest_visit = Visit.objects.filter(application=OuterRef("pk")).order_by("-created_at", "-pk")
+    latest_visit = Visit.objects.filter(msa_request=OuterRef("pk")).order_by("-created_at", "-pk")
     for _round in range(3):
         inputs = _load_inputs(today=today)
         waiting = (
-            Application.objects.filter(status=Status.APPROVED)
+            Request.objects.filter(status=Status.APPROVED)
             .exclude(visits__state=Visit.State.BOOKED)
             .annotate(
                 customer_cancelled_last=Coalesce(
@@ -158,11 +158,11 @@ def schedule_approved_requests(
             .filter(customer_cancelled_last=False)
         )
         due = selectors.requests_due_dates(
-            applications=waiting, calendar=inputs.calendar, today=today
+            msa_requests=waiting, calendar=inputs.calendar, today=today
         )
         if not due:
             break
-        rows = Application.objects.filter(pk__in=list(due)).values_list(
+        rows = Request.objects.filter(pk__in=list(due)).values_list(
             "pk", "premises_zip", "submitted_at", "created_at"
         )
         requests = [
@@ -190,7 +190,7 @@ def schedule_approved_requests(
         if not conflicts:
             break
     # A request cancelled or otherwise moved on since it was reported needs no place any more.
-    UnplaceableReport.objects.exclude(application__status=Status.APPROVED).delete()
+    UnplaceableReport.objects.exclude(msa_request__status=Status.APPROVED).delete()
     logger.info(
         "scheduler placed %d, unplaced %d, late %d, conflicts %d",
         result.placed,
@@ -220,7 +220,7 @@ def _commit_plan(*, plan: Plan, capacity: dict[int, int], notify: bool, result) 
                 taken[(window_id, day)].add(slot)
             ids = [a.request_id for a in assignments]
             still_waiting = set(
-                Application.objects.select_for_update()
+                Request.objects.select_for_update()
                 .filter(pk__in=ids, status=Status.APPROVED)
                 .exclude(visits__state=Visit.State.BOOKED)
                 .order_by("pk")
@@ -235,7 +235,7 @@ def _commit_plan(*, plan: Plan, capacity: dict[int, int], notify: bool, result) 
                 taken[(a.window_id, a.day)].add(slot)
                 visits.append(
                     Visit(
-                        application_id=a.request_id,
+                        msa_request_id=a.request_id,
                         technician_id=technician_id,
                         window_id=a.window_id,
                         date=a.day,
@@ -247,7 +247,7 @@ def _commit_plan(*, plan: Plan, capacity: dict[int, int], notify: bool, result) 
                 )
             visits = bulk_create_with_history(visits, Visit, batch_size=500)
             requests_mark_scheduled(
-                application_ids=[visit.application_id for visit in visits],
+                msa_request_ids=[visit.msa_request_id for visit in visits],
                 note=Message(gettext_noop("Visit booked by the scheduler.")),
             )
             moved = list(
@@ -265,8 +265,8 @@ def _commit_plan(*, plan: Plan, capacity: dict[int, int], notify: bool, result) 
                 transaction.on_commit(lambda ids=created: _notify_booked(ids))
         result.placed += len(visits)
         result.late += sum(not v.within_target for v in visits)
-        result.placed_request_ids += [v.application_id for v in visits]
-    UnplaceableReport.objects.filter(application_id__in=result.placed_request_ids).delete()
+        result.placed_request_ids += [v.msa_request_id for v in visits]
+    UnplaceableReport.objects.filter(msa_request_id__in=result.placed_request_ids).delete()
     return conflicts
 
 
@@ -279,21 +279,21 @@ def _record_unplaced(*, plan: Plan, inputs: _Inputs) -> None:
     labels = dict(UnplaceableReport.Reason.choices)
     horizon_end = inputs.days[-1].isoformat() if inputs.days else ""
     existing = {
-        r.application_id: r
+        r.msa_request_id: r
         for r in UnplaceableReport.objects.filter(
-            application_id__in=[pk for pk, _reason in plan.unplaced]
+            msa_request_id__in=[pk for pk, _reason in plan.unplaced]
         )
     }
     new, changed = [], []
-    for application_id, reason in plan.unplaced:
+    for msa_request_id, reason in plan.unplaced:
         detail = _("%(reason)s (looked up to %(day)s).") % {
             "reason": labels.get(reason, reason),
             "day": horizon_end,
         }
-        report = existing.get(application_id)
+        report = existing.get(msa_request_id)
         if report is None:
             new.append(
-                UnplaceableReport(application_id=application_id, reason=reason, detail=detail)
+                UnplaceableReport(msa_request_id=msa_request_id, reason=reason, detail=detail)
             )
         else:
             report.reason, report.detail, report.last_seen_at = reason, detail, timezone.now()
@@ -314,7 +314,7 @@ def _notify_booked(visit_ids: list[int]) -> None:
 
 def visit_book(
     *,
-    application_id: int,
+    msa_request_id: int,
     window_id: int,
     day: date,
     actor=None,
@@ -331,9 +331,9 @@ def visit_book(
         except AppointmentWindow.DoesNotExist:
             raise SchedulingError(_("That window does not exist.")) from None
         technician = Technician.objects.select_for_update().get(pk=window.technician_id)
-        application = Application.objects.select_for_update().get(pk=application_id)
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
         _check_bookable(
-            application=application,
+            msa_request=msa_request,
             technician=technician,
             day=day,
             calendar=calendar,
@@ -348,19 +348,19 @@ def visit_book(
         slot = _free_slot(taken, window.capacity)
         if slot is None:
             raise SchedulingError(_("That window is full. Please pick another one."))
-        previous = Visit.objects.filter(application=application, state=Visit.State.BOOKED).first()
+        previous = Visit.objects.filter(msa_request=msa_request, state=Visit.State.BOOKED).first()
         if previous is not None and source == Visit.Source.CUSTOMER and previous.date <= today:
             raise SchedulingError(_("A visit can be moved until the day before it."))
         if previous is not None:
             previous.move()
             previous.save(update_fields=["state", "updated_at"])
-        due = selectors.request_sla(application=application, calendar=calendar, today=today)
+        due = selectors.request_sla(msa_request=msa_request, calendar=calendar, today=today)
         route_order = (
             Visit.objects.filter(technician=technician, date=day, state=Visit.State.BOOKED).count()
             + 1
         )
         visit = Visit.objects.create(
-            application=application,
+            msa_request=msa_request,
             technician=technician,
             window=window,
             date=day,
@@ -371,7 +371,7 @@ def visit_book(
             notes=previous.notes if previous else "",
         )
         request_mark_scheduled(
-            application_id=application.pk,
+            msa_request_id=msa_request.pk,
             actor=actor,
             note=Message(
                 gettext_noop("Visit moved to %(day)s, %(window)s.")
@@ -380,7 +380,7 @@ def visit_book(
             )
             % {"day": day.isoformat(), "window": str(window)},
         )
-        UnplaceableReport.objects.filter(application=application).delete()
+        UnplaceableReport.objects.filter(msa_request=msa_request).delete()
         if notify:
             kind = "rescheduled" if previous else "booked"
             transaction.on_commit(lambda: _send(visit.pk, kind))
@@ -390,16 +390,16 @@ def visit_book(
 
 def _check_bookable(
     *,
-    application: Application,
+    msa_request: Request,
     technician: Technician,
     day: date,
     calendar: BusinessCalendar,
     today: date,
     staff: bool,
 ) -> None:
-    if application.status not in (Status.APPROVED, Status.SCHEDULED):
+    if msa_request.status not in (Status.APPROVED, Status.SCHEDULED):
         raise SchedulingError(_("Only an approved request can have a visit booked."))
-    if not technician.is_active or application.premises_zip not in (
+    if not technician.is_active or msa_request.premises_zip not in (
         technician.territory_zips or []
     ):
         raise SchedulingError(_("That technician does not serve this address."))
@@ -426,7 +426,7 @@ def visit_cancel(*, visit_id: int, actor=None, by_customer: bool = True, notify:
         visit.cancel(by_customer=by_customer)
         visit.save(update_fields=["state", "cancelled_by_customer", "updated_at"])
         request_mark_unscheduled(
-            application_id=visit.application_id,
+            msa_request_id=visit.msa_request_id,
             actor=actor,
             note=Message(gettext_noop("Visit on %(day)s cancelled."))
             % {"day": visit.date.isoformat()},
@@ -481,7 +481,7 @@ def visit_record_outcome(
         visit.outcome_recorded_by = actor if getattr(actor, "is_authenticated", False) else None
         visit.save()
         request_record_visit_outcome(
-            application_id=visit.application_id,
+            msa_request_id=visit.msa_request_id,
             actor=actor,
             completed=completed,
             note=note or (FailureCode(failure_code).label if failure_code else ""),
@@ -496,8 +496,8 @@ def visit_record_outcome(
 def _lock_visit(visit_id: int) -> Visit:
     # Request row first, then the visit: the same order visit_book takes, so a cancel and a
     # move of one request at the same moment wait for each other instead of deadlocking.
-    application_id = Visit.objects.values_list("application_id", flat=True).get(pk=visit_id)
-    Application.objects.select_for_update().filter(pk=application_id).first()
+    msa_request_id = Visit.objects.values_list("msa_request_id", flat=True).get(pk=visit_id)
+    Request.objects.select_for_update().filter(pk=msa_request_id).first()
     return Visit.objects.select_for_update().get(pk=visit_id)
 
 

@@ -26,8 +26,8 @@ def _staff_or_404(user, perm: str) -> None:
 @login_required
 def request_visit(request, pk: int):
     """Show the scheduling panel of one request on its own page."""
-    application = get_request_for_user_or_404(request.user, pk)
-    return render(request, "scheduling/request_visit.html", {"application": application})
+    msa_request = get_request_for_user_or_404(request.user, pk)
+    return render(request, "scheduling/request_visit.html", {"msa_request": msa_request})
 
 
 @login_required
@@ -35,16 +35,16 @@ def request_visit(request, pk: int):
 def visit_pick(request, pk: int):
     """Book or move the visit of a request to the window the customer picked."""
     # The applicant's side books and cancels; staff move visits from the admin board.
-    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
-    offers = selectors.offered_windows(application=application)
+    msa_request = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
+    offers = selectors.offered_windows(msa_request=msa_request)
     form = PickWindowForm(request.POST, offers=offers)
     if not form.is_valid():
         messages.error(request, _("That window is no longer free. Please pick another one."))
-        return redirect(selectors.request_url(application))
+        return redirect(selectors.request_url(msa_request))
     window_id, day = form.chosen()
     try:
         services.visit_book(
-            application_id=application.pk,
+            msa_request_id=msa_request.pk,
             window_id=window_id,
             day=day,
             actor=request.user,
@@ -54,7 +54,7 @@ def visit_pick(request, pk: int):
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Your visit is booked. We emailed you the details."))
-    return redirect(selectors.request_url(application))
+    return redirect(selectors.request_url(msa_request))
 
 
 @login_required
@@ -62,8 +62,8 @@ def visit_pick(request, pk: int):
 def visit_cancel(request, pk: int):
     """Cancel the booked visit of a request; the request waits for a new pick."""
     # The applicant's side books and cancels; staff move visits from the admin board.
-    application = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
-    visit = get_object_or_404(Visit, application=application, state=Visit.State.BOOKED)
+    msa_request = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
+    visit = get_object_or_404(Visit, msa_request=msa_request, state=Visit.State.BOOKED)
     try:
         services.visit_cancel(visit_id=visit.pk, actor=request.user, by_customer=True)
     except services.SchedulingError as exc:
@@ -72,7 +72,7 @@ def visit_cancel(request, pk: int):
         messages.success(
             request, _("Your visit is cancelled. Pick a new window when it suits you.")
         )
-    return redirect(selectors.request_url(application))
+    return redirect(selectors.request_url(msa_request))
 
 
 def route_sheet(request, technician_id: int, day: str):
@@ -130,14 +130,14 @@ def work_order_pdf(request, visit_id: int):
     """Staff: the work order of one visit as a PDF."""
     _staff_or_404(request.user, "scheduling.view_visit")
     visit = get_object_or_404(
-        Visit.objects.select_related("application", "application__device", "technician", "window"),
+        Visit.objects.select_related("msa_request", "msa_request__device", "technician", "window"),
         pk=visit_id,
     )
     pdf = render_pdf(
-        "scheduling/work_order_pdf.html", {"visit": visit, "application": visit.application}
+        "scheduling/work_order_pdf.html", {"visit": visit, "msa_request": visit.msa_request}
     )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
-        f'inline; filename="work-order-{visit.application.reference}-{visit.date}.pdf"'
+        f'inline; filename="work-order-{visit.msa_request.reference}-{visit.date}.pdf"'
     )
     return response

@@ -77,7 +77,7 @@ def seed_requests() -> str:
     from accounts.models import ContractorCompany, User
     from eligibility.models import ApprovedProduct
     from enrollment import decisions, services
-    from enrollment.models import Application
+    from enrollment.models import Request
 
     rng = random.Random(8)
     devices = []
@@ -116,7 +116,7 @@ def seed_requests() -> str:
         device = rng.choice(devices) if request_type != "removal" else None
         submitted = now - datetime.timedelta(days=rng.randint(0, 55), hours=rng.randint(0, 9))
         with time_machine.travel(submitted - datetime.timedelta(hours=2), tick=False):
-            application = Application.objects.create(
+            msa_request = Request.objects.create(
                 applicant=customer if n == 0 else None,
                 filed_by=contractor if by_contractor else customer,
                 contractor_company=company if by_contractor else None,
@@ -150,9 +150,9 @@ def seed_requests() -> str:
         if n >= 42:
             continue  # a few drafts
         with time_machine.travel(submitted - datetime.timedelta(hours=1), tick=False):
-            services.request_sign_agreement(application_id=application.pk, actor=customer)
+            services.request_sign_agreement(msa_request_id=msa_request.pk, actor=customer)
         with time_machine.travel(submitted, tick=False):
-            services.request_mark_paid(application_id=application.pk, note="Sample payment.")
+            services.request_mark_paid(msa_request_id=msa_request.pk, note="Sample payment.")
         if n >= 38:
             continue  # left in "submitted"
         outcome = rng.choice(["pass"] * 5 + ["review"] * 2 + ["fail"])
@@ -160,7 +160,7 @@ def seed_requests() -> str:
             outcome = "review"
         checked = submitted + datetime.timedelta(minutes=3)
         with time_machine.travel(checked, tick=False):
-            Application.objects.filter(pk=application.pk, status="under_review").update(
+            Request.objects.filter(pk=msa_request.pk, status="under_review").update(
                 eligibility_outcome=outcome,
                 device_snapshot=device.snapshot() if device else None,
             )
@@ -170,21 +170,21 @@ def seed_requests() -> str:
             if n == 1:
                 with time_machine.travel(checked + datetime.timedelta(hours=20), tick=False):
                     decisions.request_decide_ask_for_info(
-                        application_id=application.pk,
+                        msa_request_id=msa_request.pk,
                         actor=staff,
                         question="Please upload a photo of the meter socket showing its ring.",
                     )
                 with time_machine.travel(checked + datetime.timedelta(days=1), tick=False):
                     services.request_answer_info(
-                        application_id=application.pk,
+                        msa_request_id=msa_request.pk,
                         actor=contractor if by_contractor else customer,
                         answer="Photo uploaded: it is a ring-type socket.",
                     )
-                showcase = application
+                showcase = msa_request
             elif n % 7 == 3:
                 with time_machine.travel(checked + datetime.timedelta(hours=6), tick=False):
                     decisions.request_decide_ask_for_info(
-                        application_id=application.pk,
+                        msa_request_id=msa_request.pk,
                         actor=staff,
                         question="Is there an EV charging cable at the meter?",
                     )
@@ -192,17 +192,17 @@ def seed_requests() -> str:
         with time_machine.travel(decided, tick=False):
             if outcome == "fail":
                 decisions.request_decide_reject(
-                    application_id=application.pk,
+                    msa_request_id=msa_request.pk,
                     actor=staff,
                     reason_code=rng.choice(["INELIGIBLE_SITE", "DEVICE_NOT_APPROVED", "DUPLICATE"]),
                     message="Sample rejection message.",
                 )
             else:
-                decisions.request_decide_approve(application_id=application.pk, actor=staff)
-    Application.objects.filter(pk=showcase.pk).update(
+                decisions.request_decide_approve(msa_request_id=msa_request.pk, actor=staff)
+    Request.objects.filter(pk=showcase.pk).update(
         device_snapshot={**showcase.device.snapshot(), "customer_requirements": "Older text."}
     )
-    return f"/admin/enrollment/application/{showcase.pk}/change/"
+    return f"/admin/enrollment/request/{showcase.pk}/change/"
 
 
 def wait_for_server() -> None:
@@ -228,7 +228,7 @@ def shoot(request_path: str) -> None:
         page.fill("#id_password", "msa-demo-2026")
         page.click("button[type=submit]")
         page.wait_for_url(f"{BASE}/admin/")
-        page.goto(f"{BASE}/admin/enrollment/application/?status__exact=under_review")
+        page.goto(f"{BASE}/admin/enrollment/request/?status__exact=under_review")
         page.click("#toggle-nav-sidebar")  # remembered for the next pages
         page.screenshot(path=OUT / "admin-queue.png", full_page=True)
         page.goto(f"{BASE}{request_path}")

@@ -85,15 +85,15 @@ def tiny_png() -> bytes:
 STAFF_ASKS = """
 from accounts.models import User
 from enrollment import services
-from enrollment.models import Application
-application = Application.objects.order_by("-pk").first()
+from enrollment.models import Request
+msa_request = Request.objects.order_by("-pk").first()
 staff = User.objects.get(email="staff@example.com")
-services.request_mark_paid(application_id=application.pk, note="Paid (demo provider).")
-application.refresh_from_db()
-if application.status == "submitted":
-    services.request_record_eligibility(application_id=application.pk, outcome="review")
+services.request_mark_paid(msa_request_id=msa_request.pk, note="Paid (demo provider).")
+msa_request.refresh_from_db()
+if msa_request.status == "submitted":
+    services.request_record_eligibility(msa_request_id=msa_request.pk, outcome="review")
 services.request_ask_for_info(
-    application_id=application.pk, actor=staff,
+    msa_request_id=msa_request.pk, actor=staff,
     question="Please send a photo of the label inside the panel door showing its amp rating.")
 """
 

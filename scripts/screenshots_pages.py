@@ -50,7 +50,7 @@ SAMPLE_REQUESTS = """
 from accounts.models import User
 from eligibility.models import ApprovedProduct
 from enrollment import decisions, services
-from enrollment.models import Application
+from enrollment.models import Request
 customer = User.objects.get(email="customer@example.com")
 staff = User.objects.get(email="staff@example.com")
 device = ApprovedProduct.objects.get(model_number="SAMPLE-CD-ISLANDDER")
@@ -63,15 +63,15 @@ answers = dict(
     backfeed_amps=40, device=device, meter_socket_form="2S", socket_ring_type="ring",
     comm_cable_in_liquidtight=False, energized_conductors=["solar_load_side_tap"],
     energized_in_liquidtight=True, esr_violation="none", waterproof_bag_commitment=True)
-booked = Application.objects.create(
+booked = Request.objects.create(
     status="awaiting_payment", service_account_number="8000000001", meter_number="M1000001",
     wizard_step="review", **answers)
-services.request_mark_paid(application_id=booked.pk)
-decisions.request_decide_approve(application_id=booked.pk, actor=staff)
-draft = Application.objects.create(
+services.request_mark_paid(msa_request_id=booked.pk)
+decisions.request_decide_approve(msa_request_id=booked.pk, actor=staff)
+draft = Request.objects.create(
     status="draft", service_account_number="8000000002", meter_number="M1000002",
     wizard_step="photos", **answers)
-print("SAMPLE-REQUESTS", booked.pk, draft.pk, Application.objects.get(pk=booked.pk).status)
+print("SAMPLE-REQUESTS", booked.pk, draft.pk, Request.objects.get(pk=booked.pk).status)
 """
 
 

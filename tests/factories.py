@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import ContractorCompany, User
 from eligibility.models import ApprovedProduct, MeterRecord
-from enrollment.models import Application, Status
+from enrollment.models import Request, Status
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -77,11 +77,11 @@ class MeterRecordFactory(factory.django.DjangoModelFactory):
     panel_rating_amps = 200
 
 
-class ApplicationFactory(factory.django.DjangoModelFactory):
+class MsaRequestFactory(factory.django.DjangoModelFactory):
     """A complete, eligible install request in draft."""
 
     class Meta:
-        model = Application
+        model = Request
 
     applicant = factory.SubFactory(UserFactory)
     filed_by = factory.SelfAttribute("applicant")

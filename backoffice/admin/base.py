@@ -13,10 +13,10 @@ class RequestAdminBase(WaiveRevisitFeeAdminMixin, ReadOnlyHistoryAdmin):
 
     def has_decide_permission(self, request, obj=None):
         return self.has_view_permission(request, obj) and request.user.has_perm(
-            "enrollment.decide_application"
+            "enrollment.decide_request"
         )
 
     def has_export_permission(self, request, obj=None):
         return self.has_view_permission(request, obj) and request.user.has_perm(
-            "enrollment.export_application"
+            "enrollment.export_request"
         )

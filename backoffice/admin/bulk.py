@@ -20,9 +20,9 @@ class BulkActionsMixin:
     )
     def approve_selected(self, request, queryset):
         ids = list(queryset.order_by("pk").values_list("pk", flat=True))
-        result = decisions.requests_bulk_approve(application_ids=ids, actor=request.user)
-        for application in result.approved:
-            self.log_change(request, application, _("Approved (bulk)"))
+        result = decisions.requests_bulk_approve(msa_request_ids=ids, actor=request.user)
+        for msa_request in result.approved:
+            self.log_change(request, msa_request, _("Approved (bulk)"))
         if result.approved:
             self.message_user(
                 request,
@@ -61,7 +61,7 @@ class BulkActionsMixin:
             form_class=forms.RejectForm,
             title=_("Reject requests"),
             decide=lambda pk, data: decisions.request_decide_reject(
-                application_id=pk,
+                msa_request_id=pk,
                 actor=request.user,
                 reason_code=data["reason_code"],
                 message=data["message"],
@@ -81,7 +81,7 @@ class BulkActionsMixin:
             form_class=forms.AskForInfoForm,
             title=_("Ask for information"),
             decide=lambda pk, data: decisions.request_decide_ask_for_info(
-                application_id=pk, actor=request.user, question=data["question"]
+                msa_request_id=pk, actor=request.user, question=data["question"]
             ),
             done=_("Question sent for %(reference)s."),
             already=_("%(reference)s is already waiting for an answer; nothing changed."),

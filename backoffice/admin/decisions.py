@@ -79,7 +79,7 @@ class DecisionPagesMixin:
             form_class=forms.ApproveForm,
             title=_("Approve request"),
             decide=lambda obj, data: decisions.request_decide_approve(
-                application_id=obj.pk, actor=request.user, note=data["note"]
+                msa_request_id=obj.pk, actor=request.user, note=data["note"]
             ),
             done=_("%(reference)s approved."),
             already=_("%(reference)s was already approved; nothing changed."),
@@ -92,7 +92,7 @@ class DecisionPagesMixin:
             form_class=forms.RejectForm,
             title=_("Reject request"),
             decide=lambda obj, data: decisions.request_decide_reject(
-                application_id=obj.pk,
+                msa_request_id=obj.pk,
                 actor=request.user,
                 reason_code=data["reason_code"],
                 message=data["message"],
@@ -108,7 +108,7 @@ class DecisionPagesMixin:
             form_class=forms.AskForInfoForm,
             title=_("Ask for information"),
             decide=lambda obj, data: decisions.request_decide_ask_for_info(
-                application_id=obj.pk, actor=request.user, question=data["question"]
+                msa_request_id=obj.pk, actor=request.user, question=data["question"]
             ),
             done=_("Question sent for %(reference)s."),
             already=_("%(reference)s is already waiting for an answer; nothing changed."),
@@ -121,7 +121,7 @@ class DecisionPagesMixin:
             form_class=forms.RerunEligibilityForm,
             title=_("Re-run the eligibility check"),
             decide=lambda obj, data: decisions.request_decide_rerun_eligibility(
-                application_id=obj.pk, actor=request.user
+                msa_request_id=obj.pk, actor=request.user
             ),
             done=_("Eligibility of %(reference)s checked again; see the results below."),
             already=_("%(reference)s: nothing changed."),
@@ -148,9 +148,9 @@ class DecisionPagesMixin:
         return self._render_decision_page(request, title=title, form=form, objects=[obj])
 
     def _report(self, request, decision, *, done, already, title):
-        reference = {"reference": decision.application.reference}
+        reference = {"reference": decision.msa_request.reference}
         if decision.changed:
-            self.log_change(request, decision.application, str(title))
+            self.log_change(request, decision.msa_request, str(title))
             self.message_user(request, done % reference, messages.SUCCESS)
         else:
             self.message_user(request, already % reference, messages.WARNING)
@@ -166,4 +166,4 @@ class DecisionPagesMixin:
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
             "changelist_url": reverse(self._url_name("changelist")),
         }
-        return TemplateResponse(request, "admin/enrollment/application/decision_form.html", context)
+        return TemplateResponse(request, "admin/enrollment/request/decision_form.html", context)

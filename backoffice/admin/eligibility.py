@@ -46,9 +46,9 @@ class EligibilityResultInline(admin.TabularInline):
 def rerun_eligibility(modeladmin, request, queryset) -> None:
     """Re-check each selected request under review and report what happened."""
     done, skipped = 0, 0
-    for application_id in queryset.filter(status=Status.UNDER_REVIEW).values_list("pk", flat=True):
+    for msa_request_id in queryset.filter(status=Status.UNDER_REVIEW).values_list("pk", flat=True):
         try:
-            eligibility_check_rerun(application_id=application_id, actor=request.user)
+            eligibility_check_rerun(msa_request_id=msa_request_id, actor=request.user)
             done += 1
         except TransitionError:
             skipped += 1

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enrollment.models import Application
+from enrollment.models import Request
 from payments.models import Payment, PaymentStatus
 from scheduling.selectors import SlaRisk, requests_sla, requests_with_sla_risk
 
@@ -33,7 +33,7 @@ class SlaRiskFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in (SlaRisk.AT_RISK, SlaRisk.OVERDUE):
             return queryset
-        ids = requests_with_sla_risk(applications=queryset, risks={self.value()})
+        ids = requests_with_sla_risk(msa_requests=queryset, risks={self.value()})
         return queryset.filter(pk__in=ids)
 
 
@@ -43,7 +43,7 @@ class SlaChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         page_ids = [obj.pk for obj in self.result_list]
-        rows = requests_sla(applications=Application.objects.filter(pk__in=page_ids))
+        rows = requests_sla(msa_requests=Request.objects.filter(pk__in=page_ids))
         for obj in self.result_list:
             obj.sla = rows.get(obj.pk)
 
@@ -57,7 +57,7 @@ class RequestQueueMixin:
     def annotate_paid(self, queryset):
         """Annotate ``is_paid``: the request's current site-visit fee is paid or waived."""
         settled = Payment.objects.filter(
-            application=OuterRef("pk"),
+            msa_request=OuterRef("pk"),
             status__in=[
                 PaymentStatus.SUCCEEDED,
                 PaymentStatus.PARTIALLY_REFUNDED,

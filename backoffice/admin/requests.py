@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enrollment.models import Application, EnergizedConductor
+from enrollment.models import EnergizedConductor, Request
 from payments.admin import PaymentInline
 
 from .base import RequestAdminBase
@@ -20,8 +20,8 @@ from .inlines import CustomerAuthorizationInline, RejectionInline, RequestEventI
 from .queue import DeviceTypeFilter, RequestQueueMixin, SlaRiskFilter
 
 
-@admin.register(Application)
-class ApplicationAdmin(
+@admin.register(Request)
+class RequestAdmin(
     RequestQueueMixin, DecisionPagesMixin, BulkActionsMixin, ExportMixin, RequestAdminBase
 ):
     """The request admin: the queue, the request page, decisions, bulk actions and exports.
@@ -30,8 +30,8 @@ class ApplicationAdmin(
     everyone, and every decision goes through ``enrollment.decisions`` → ``enrollment.services``.
     """
 
-    change_form_template = "admin/enrollment/application/change_form.html"
-    change_list_template = "admin/enrollment/application/change_list.html"
+    change_form_template = "admin/enrollment/request/change_form.html"
+    change_list_template = "admin/enrollment/request/change_list.html"
 
     list_display = [
         "reference_column",

@@ -10,13 +10,13 @@ register = template.Library()
 
 
 @register.inclusion_tag("scheduling/includes/visit_panel.html", takes_context=True)
-def visit_panel(context, application):
+def visit_panel(context, msa_request):
     """Render the customer's visit panel for a request (a fixed number of queries)."""
-    panel = selectors.request_panel(application=application)
+    panel = selectors.request_panel(msa_request=msa_request)
     return {
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
-        "application": application,
+        "msa_request": msa_request,
         "panel": panel,
         "pick_form": PickWindowForm(offers=panel.offers) if panel.offers else None,
         "preparation": preparation_reminder(),

@@ -132,22 +132,22 @@ class Staff(HttpUser):
 
     @task(4)
     def queue(self):
-        get_signed_in(self, "/admin/enrollment/application/")
+        get_signed_in(self, "/admin/enrollment/request/")
 
     @task(2)
     def queue_under_review(self):
         get_signed_in(
             self,
-            "/admin/enrollment/application/?status__exact=under_review",
-            "/admin/enrollment/application/?status",
+            "/admin/enrollment/request/?status__exact=under_review",
+            "/admin/enrollment/request/?status",
         )
 
     @task(1)
     def request_page(self):
         get_signed_in(
             self,
-            f"/admin/enrollment/application/{random.choice(REQUEST_IDS)}/change/",
-            "/admin/enrollment/application/<pk>/change/",
+            f"/admin/enrollment/request/{random.choice(REQUEST_IDS)}/change/",
+            "/admin/enrollment/request/<pk>/change/",
         )
 
 

@@ -15,8 +15,8 @@ from django.utils import timezone
 from accounts.demo import CUSTOMER_EMAIL
 from accounts.models import User
 from eligibility.models import ApprovedProduct
-from enrollment.models import Application, Status
-from tests.factories import ApplicationFactory
+from enrollment.models import Request, Status
+from tests.factories import MsaRequestFactory
 
 TOTAL = int(os.environ.get("LOAD_REQUESTS", "3000"))
 IDS_FILE = Path(os.environ.get("LOAD_IDS_FILE", "var/load/customer_requests.txt"))
@@ -35,7 +35,7 @@ now = timezone.now()
 
 def sample(applicant, status):
     submitted = now - timedelta(days=rng.randint(0, 60), minutes=rng.randint(0, 1440))
-    return ApplicationFactory.build(
+    return MsaRequestFactory.build(
         applicant=applicant,
         filed_by=applicant,
         customer_name=applicant.full_name,
@@ -50,7 +50,7 @@ SHOWN = [Status.UNDER_REVIEW, Status.SUBMITTED, Status.INFO_REQUESTED, Status.AP
 SHOWN += [Status.SCHEDULED]
 rows = [sample(demo_customer, SHOWN[n % len(SHOWN)]) for n in range(10)]
 rows += [sample(rng.choice(customers), rng.choice(STATES)) for _ in range(TOTAL - len(rows))]
-created = Application.objects.bulk_create(rows, batch_size=500)
+created = Request.objects.bulk_create(rows, batch_size=500)
 IDS_FILE.parent.mkdir(parents=True, exist_ok=True)
 IDS_FILE.write_text("\n".join(str(a.pk) for a in created[:10]) + "\n")
 print(f"load seed: {len(created)} requests, {len(customers)} sample customers")

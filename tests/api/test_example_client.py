@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from accounts import services as account_services
-from enrollment.models import Application, Status
+from enrollment.models import Request, Status
 from tests.enrollment.factories import pdf_bytes
 from tests.factories import ApprovedProductFactory, ContractorFactory, MeterRecordFactory
 
@@ -44,6 +44,6 @@ def test_the_example_client_files_signs_and_gets_a_checkout_link(
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "pay the $279.22 site-visit fee at" in result.stdout
-    application = Application.objects.get()
-    assert application.status == Status.AWAITING_PAYMENT
-    assert application.contractor_company == contractor.company
+    msa_request = Request.objects.get()
+    assert msa_request.status == Status.AWAITING_PAYMENT
+    assert msa_request.contractor_company == contractor.company

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from enrollment.api import StatusName
-from enrollment.models import Application, Status
-from tests.factories import ApplicationFactory, ContractorFactory
+from enrollment.models import Request, Status
+from tests.factories import ContractorFactory, MsaRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def get(client, url, token=None, **params):
 
 
 def filed_by(contractor, **fields):
-    return ApplicationFactory(filed_by=contractor, contractor_company=contractor.company, **fields)
+    return MsaRequestFactory(filed_by=contractor, contractor_company=contractor.company, **fields)
 
 
 def test_the_schema_knows_every_request_status():
@@ -40,7 +40,7 @@ def test_the_schema_knows_every_request_status():
 def test_a_contractor_lists_only_their_companys_requests(client, contractor, token):
     mine = filed_by(contractor)
     colleague = filed_by(ContractorFactory(company=contractor.company))
-    ApplicationFactory()  # a customer's own request
+    MsaRequestFactory()  # a customer's own request
     filed_by(ContractorFactory())  # another company's
 
     body = get(client, "/api/v1/requests", token).json()
@@ -61,12 +61,12 @@ def test_another_companys_request_is_a_404_with_the_error_shape(client, token):
 def test_one_request_in_full(client, contractor, token, staff_user):
     from enrollment import services
 
-    application = filed_by(contractor, status=Status.UNDER_REVIEW)
-    services.request_approve(application_id=application.pk, actor=staff_user)
+    msa_request = filed_by(contractor, status=Status.UNDER_REVIEW)
+    services.request_approve(msa_request_id=msa_request.pk, actor=staff_user)
 
-    body = get(client, f"/api/v1/requests/{application.pk}", token).json()
+    body = get(client, f"/api/v1/requests/{msa_request.pk}", token).json()
 
-    assert body["reference"] == application.reference
+    assert body["reference"] == msa_request.reference
     assert body["site_facts"]["panel_rating_amps"] == 200
     assert [e["to_status"] for e in body["timeline"]][-1] in ("approved", "scheduled")
 
@@ -89,8 +89,8 @@ def test_a_polling_client_sees_exactly_the_requests_changed_since_its_last_call(
     old = filed_by(contractor)
     changed = filed_by(contractor)
     last_call = timezone.now()
-    Application.objects.filter(pk=old.pk).update(updated_at=last_call - timedelta(minutes=5))
-    Application.objects.filter(pk=changed.pk).update(updated_at=last_call + timedelta(seconds=1))
+    Request.objects.filter(pk=old.pk).update(updated_at=last_call - timedelta(minutes=5))
+    Request.objects.filter(pk=changed.pk).update(updated_at=last_call + timedelta(seconds=1))
 
     body = get(client, "/api/v1/requests", token, updated_since=last_call.isoformat()).json()
 

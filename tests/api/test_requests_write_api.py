@@ -5,8 +5,8 @@ import json
 import pytest
 
 from accounts import services as account_services
-from enrollment.models import Application, Status
-from tests.factories import ApplicationFactory, ApprovedProductFactory, ContractorFactory
+from enrollment.models import Request, Status
+from tests.factories import ApprovedProductFactory, ContractorFactory, MsaRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +55,11 @@ def test_a_contractor_files_a_draft_from_site_facts(client, contractor, token):
     response = post(client, "/api/v1/requests", token, {**DRAFT, "device": device.pk})
 
     assert response.status_code == 201
-    application = Application.objects.get(pk=response.json()["id"])
-    assert application.status == Status.DRAFT
-    assert application.contractor_company == contractor.company
-    assert application.device == device
-    assert application.panel_rating_amps == 200
+    msa_request = Request.objects.get(pk=response.json()["id"])
+    assert msa_request.status == Status.DRAFT
+    assert msa_request.contractor_company == contractor.company
+    assert msa_request.device == device
+    assert msa_request.panel_rating_amps == 200
     assert response.json()["premises_address"] == "10 Garvey Ave, Rosemead, CA 91770"
 
 
@@ -69,7 +69,7 @@ def test_a_null_character_is_refused_with_the_field_named(client, token):
 
     assert response.status_code == 400
     assert "premises_street" in json.dumps(response.json())
-    assert Application.objects.count() == 0
+    assert Request.objects.count() == 0
 
 
 def test_the_account_holders_language_is_kept(client, token):
@@ -77,7 +77,7 @@ def test_the_account_holders_language_is_kept(client, token):
 
     assert response.status_code == 201
     assert response.json()["customer_language"] == "es"
-    assert Application.objects.get().customer_language == "es"
+    assert Request.objects.get().customer_language == "es"
 
 
 def test_a_retried_post_with_the_same_key_returns_the_first_result(client, token):
@@ -86,7 +86,7 @@ def test_a_retried_post_with_the_same_key_returns_the_first_result(client, token
 
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
-    assert Application.objects.count() == 1
+    assert Request.objects.count() == 1
 
 
 def test_the_same_key_for_another_request_is_refused(client, token):
@@ -96,7 +96,7 @@ def test_the_same_key_for_another_request_is_refused(client, token):
 
     assert response.status_code == 422
     assert response.json()["code"] == "idempotency_key_reused"
-    assert Application.objects.count() == 1
+    assert Request.objects.count() == 1
 
 
 def test_bad_site_facts_are_a_400_with_field_errors_and_nothing_is_created(client, token):
@@ -106,7 +106,7 @@ def test_bad_site_facts_are_a_400_with_field_errors_and_nothing_is_created(clien
 
     assert response.status_code == 400
     assert "panel_rating_amps" in response.json()["errors"]
-    assert not Application.objects.exists()
+    assert not Request.objects.exists()
 
 
 def test_an_unknown_device_is_a_400(client, token):
@@ -117,31 +117,31 @@ def test_an_unknown_device_is_a_400(client, token):
 
 
 def test_cancel_goes_through_the_lifecycle(client, contractor, token):
-    application = ApplicationFactory(filed_by=contractor, contractor_company=contractor.company)
-    theirs = ApplicationFactory()
+    msa_request = MsaRequestFactory(filed_by=contractor, contractor_company=contractor.company)
+    theirs = MsaRequestFactory()
 
-    response = post(client, f"/api/v1/requests/{application.pk}/cancel", token)
-    again = post(client, f"/api/v1/requests/{application.pk}/cancel", token)
+    response = post(client, f"/api/v1/requests/{msa_request.pk}/cancel", token)
+    again = post(client, f"/api/v1/requests/{msa_request.pk}/cancel", token)
 
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
     assert again.status_code == 200
-    assert application.events.filter(to_status=Status.CANCELLED).count() == 1
+    assert msa_request.events.filter(to_status=Status.CANCELLED).count() == 1
     assert post(client, f"/api/v1/requests/{theirs.pk}/cancel", token).status_code == 404
 
 
 def test_checkout_link_for_a_request_awaiting_its_fee(client, contractor, token):
-    application = ApplicationFactory(
+    msa_request = MsaRequestFactory(
         filed_by=contractor, contractor_company=contractor.company, status=Status.AWAITING_PAYMENT
     )
-    draft = ApplicationFactory(filed_by=contractor, contractor_company=contractor.company)
+    draft = MsaRequestFactory(filed_by=contractor, contractor_company=contractor.company)
 
-    first = post(client, f"/api/v1/requests/{application.pk}/checkout", token)
-    second = post(client, f"/api/v1/requests/{application.pk}/checkout", token)
+    first = post(client, f"/api/v1/requests/{msa_request.pk}/checkout", token)
+    second = post(client, f"/api/v1/requests/{msa_request.pk}/checkout", token)
 
     assert first.status_code == 200
     assert first.json()["url"] == second.json()["url"]
-    assert application.payments.count() == 1
+    assert msa_request.payments.count() == 1
     assert post(client, f"/api/v1/requests/{draft.pk}/checkout", token).status_code == 409
 
 
@@ -198,31 +198,31 @@ def test_the_whole_filing_through_the_api(client, contractor, token):
 def test_a_text_file_posing_as_a_pdf_is_refused(client, contractor, token):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    application = ApplicationFactory(filed_by=contractor, contractor_company=contractor.company)
+    msa_request = MsaRequestFactory(filed_by=contractor, contractor_company=contractor.company)
 
     response = client.post(
-        f"/api/v1/requests/{application.pk}/documents",
+        f"/api/v1/requests/{msa_request.pk}/documents",
         {"kind": "authorization_form", "file": SimpleUploadedFile("form.pdf", b"just text")},
         headers={"Authorization": f"Bearer {token}"},
     )
 
     assert response.status_code == 400
-    assert not application.documents.exists()
+    assert not msa_request.documents.exists()
 
 
 def test_signing_with_a_stale_agreement_hash_is_refused(client, contractor, token):
-    application = ApplicationFactory(filed_by=contractor, contractor_company=contractor.company)
+    msa_request = MsaRequestFactory(filed_by=contractor, contractor_company=contractor.company)
 
     response = post(
         client,
-        f"/api/v1/requests/{application.pk}/submit",
+        f"/api/v1/requests/{msa_request.pk}/submit",
         token,
         {"signer_name": "Carlos Contractor", "consent": True, "agreement_sha256": "0" * 64},
     )
 
     assert response.status_code == 400
-    application.refresh_from_db()
-    assert application.status == Status.DRAFT
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.DRAFT
 
 
 def test_a_contractor_asks_for_the_customers_signing_link(
@@ -230,16 +230,16 @@ def test_a_contractor_asks_for_the_customers_signing_link(
 ):
     from django.core import mail
 
-    application = ApplicationFactory(
+    msa_request = MsaRequestFactory(
         filed_by=contractor,
         contractor_company=contractor.company,
         customer_email="rosa@example.com",
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client, f"/api/v1/requests/{application.pk}/signing-link", token)
+        response = post(client, f"/api/v1/requests/{msa_request.pk}/signing-link", token)
 
     assert response.status_code == 200
     assert response.json()["sent_to"] == "rosa@example.com"
     assert any("rosa@example.com" in m.to for m in mail.outbox)
-    assert f"/requests/{application.pk}/authorize/" in mail.outbox[-1].body
+    assert f"/requests/{msa_request.pk}/authorize/" in mail.outbox[-1].body

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from accounts import services as account_services
-from tests.factories import ApplicationFactory, ApprovedProductFactory, ContractorFactory
+from tests.factories import ApprovedProductFactory, ContractorFactory, MsaRequestFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 FUZZ = settings(
@@ -29,7 +29,7 @@ def api_token(settings):
     settings.MSA_ELIGIBILITY_API_RATE = "100000/m"
     contractor = ContractorFactory()
     ApprovedProductFactory()
-    ApplicationFactory(filed_by=contractor, contractor_company=contractor.company)
+    MsaRequestFactory(filed_by=contractor, contractor_company=contractor.company)
     return account_services.api_token_create(user=contractor, name="fuzz")[1]
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts import roles
 from enrollment.models import EligibilityOutcome, Status
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories import MsaRequestFactory, UserFactory
 
 
 def ensure_staff_roles() -> None:
@@ -58,7 +58,7 @@ def make_request(
     submitted = status not in (Status.DRAFT, Status.AWAITING_PAYMENT)
     submitted_at = timezone.now() - datetime.timedelta(days=days_ago) if submitted else None
     checked = submitted and status != Status.SUBMITTED
-    return ApplicationFactory(
+    return MsaRequestFactory(
         status=status,
         submitted_at=submitted_at,
         eligibility_outcome=outcome if checked else "",

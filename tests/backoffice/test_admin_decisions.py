@@ -10,16 +10,16 @@ from tests.backoffice.conftest import make_request
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:enrollment_application_changelist")
+CHANGELIST = reverse("admin:enrollment_request_changelist")
 PAGES = {
-    "approve": ("admin:enrollment_application_approve", {"note": ""}, Status.APPROVED),
+    "approve": ("admin:enrollment_request_approve", {"note": ""}, Status.APPROVED),
     "reject": (
-        "admin:enrollment_application_reject",
+        "admin:enrollment_request_reject",
         {"reason_code": "INCOMPLETE", "message": "Please add the meter photo."},
         Status.REJECTED,
     ),
     "ask": (
-        "admin:enrollment_application_ask_info",
+        "admin:enrollment_request_ask_info",
         {"question": "Which socket form is printed on the meter?"},
         Status.INFO_REQUESTED,
     ),
@@ -32,36 +32,36 @@ def messages_of(response):
 
 @pytest.mark.parametrize("kind", PAGES)
 def test_request_page_decision_moves_the_request(kind, client, reviewer):
-    application = make_request(outcome=EligibilityOutcome.PASS)
+    msa_request = make_request(outcome=EligibilityOutcome.PASS)
     url_name, data, target = PAGES[kind]
     client.force_login(reviewer)
 
-    page = client.get(reverse(url_name, args=[application.pk]))
-    response = client.post(reverse(url_name, args=[application.pk]), data)
+    page = client.get(reverse(url_name, args=[msa_request.pk]))
+    response = client.post(reverse(url_name, args=[msa_request.pk]), data)
 
     assert page.status_code == 200
     assert response.status_code == 302
-    application.refresh_from_db()
-    assert application.status == target
+    msa_request.refresh_from_db()
+    assert msa_request.status == target
     assert messages_of(response)[0][0] == "success"
-    assert RequestEvent.objects.get(application=application).actor == reviewer
+    assert RequestEvent.objects.get(msa_request=msa_request).actor == reviewer
     # Django's own admin log (the "Recent actions" box) records it too.
-    assert LogEntry.objects.filter(object_id=str(application.pk), user=reviewer).exists()
+    assert LogEntry.objects.filter(object_id=str(msa_request.pk), user=reviewer).exists()
 
 
 @pytest.mark.parametrize("kind", PAGES)
 @pytest.mark.parametrize("state", [s for s in Status.values if s != Status.UNDER_REVIEW], ids=str)
 def test_request_page_decision_from_another_state_changes_nothing(kind, state, client, reviewer):
-    application = make_request(state)
+    msa_request = make_request(state)
     url_name, data, target = PAGES[kind]
     client.force_login(reviewer)
 
-    response = client.post(reverse(url_name, args=[application.pk]), data)
+    response = client.post(reverse(url_name, args=[msa_request.pk]), data)
 
     assert response.status_code == 302
-    application.refresh_from_db()
-    assert application.status == state
-    assert not RequestEvent.objects.filter(application=application).exists()
+    msa_request.refresh_from_db()
+    assert msa_request.status == state
+    assert not RequestEvent.objects.filter(msa_request=msa_request).exists()
     level, _text = messages_of(response)[0]
     # Already there: a warning that nothing changed; anywhere else: an error.
     assert level == ("warning" if state == target else "error")
@@ -69,7 +69,7 @@ def test_request_page_decision_from_another_state_changes_nothing(kind, state, c
 
 def test_reject_page_requires_reason_and_message(client, reviewer, under_review):
     client.force_login(reviewer)
-    url = reverse("admin:enrollment_application_reject", args=[under_review.pk])
+    url = reverse("admin:enrollment_request_reject", args=[under_review.pk])
 
     response = client.post(url, {"reason_code": "", "message": ""})
 
@@ -85,10 +85,10 @@ def test_request_page_shows_decision_buttons_only_when_a_decision_is_possible(
     approved = make_request(Status.APPROVED)
     client.force_login(reviewer)
 
-    open_page = client.get(reverse("admin:enrollment_application_change", args=[under_review.pk]))
-    closed_page = client.get(reverse("admin:enrollment_application_change", args=[approved.pk]))
+    open_page = client.get(reverse("admin:enrollment_request_change", args=[under_review.pk]))
+    closed_page = client.get(reverse("admin:enrollment_request_change", args=[approved.pk]))
 
-    approve_url = reverse("admin:enrollment_application_approve", args=[under_review.pk])
+    approve_url = reverse("admin:enrollment_request_approve", args=[under_review.pk])
     assert approve_url in open_page.content.decode()
     assert closed_page.context["decision_tools"] == []
 
@@ -131,7 +131,7 @@ def test_bulk_reject_action_asks_for_reason_then_rejects(client, reviewer):
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.status, second.status) == (Status.REJECTED, Status.APPROVED)
-    assert Rejection.objects.get().application == first
+    assert Rejection.objects.get().msa_request == first
     levels = [level for level, _text in messages_of(response)]
     assert levels == ["success", "error"]
 
@@ -156,12 +156,12 @@ def test_bulk_ask_for_info_action_sends_the_question(client, reviewer, under_rev
 
 def test_nobody_edits_or_deletes_a_request_in_admin(client, staff_user, under_review):
     client.force_login(staff_user)  # a superuser
-    url = reverse("admin:enrollment_application_change", args=[under_review.pk])
+    url = reverse("admin:enrollment_request_change", args=[under_review.pk])
 
     page = client.get(url)
     post = client.post(url, {"status": Status.APPROVED, "customer_name": "Changed"})
-    delete = client.get(reverse("admin:enrollment_application_delete", args=[under_review.pk]))
-    add = client.get(reverse("admin:enrollment_application_add"))
+    delete = client.get(reverse("admin:enrollment_request_delete", args=[under_review.pk]))
+    add = client.get(reverse("admin:enrollment_request_add"))
 
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
@@ -174,35 +174,35 @@ def test_nobody_edits_or_deletes_a_request_in_admin(client, staff_user, under_re
 
 def test_rerun_button_refreshes_the_results_of_a_corrected_request(client, reviewer):
     from enrollment.eligibility import eligibility_check_run
-    from enrollment.models import Application
+    from enrollment.models import Request
 
-    application = make_request(Status.SUBMITTED)
-    Application.objects.filter(pk=application.pk).update(panel_rating_amps=400)
-    eligibility_check_run(application_id=application.pk)
-    application.refresh_from_db()
-    assert application.eligibility_outcome == EligibilityOutcome.FAIL
-    Application.objects.filter(pk=application.pk).update(panel_rating_amps=200)
+    msa_request = make_request(Status.SUBMITTED)
+    Request.objects.filter(pk=msa_request.pk).update(panel_rating_amps=400)
+    eligibility_check_run(msa_request_id=msa_request.pk)
+    msa_request.refresh_from_db()
+    assert msa_request.eligibility_outcome == EligibilityOutcome.FAIL
+    Request.objects.filter(pk=msa_request.pk).update(panel_rating_amps=200)
     client.force_login(reviewer)
-    url = reverse("admin:enrollment_application_rerun", args=[application.pk])
+    url = reverse("admin:enrollment_request_rerun", args=[msa_request.pk])
 
     assert (
         "Re-run eligibility"
         in client.get(
-            reverse("admin:enrollment_application_change", args=[application.pk])
+            reverse("admin:enrollment_request_change", args=[msa_request.pk])
         ).content.decode()
     )
     response = client.post(url, {})
 
     assert response.status_code == 302
-    application.refresh_from_db()
-    assert application.eligibility_results.get(code="PANEL_MAX_200A").result == "pass"
-    assert RequestEvent.objects.filter(application=application, actor=reviewer).exists()
+    msa_request.refresh_from_db()
+    assert msa_request.eligibility_results.get(code="PANEL_MAX_200A").result == "pass"
+    assert RequestEvent.objects.filter(msa_request=msa_request, actor=reviewer).exists()
 
 
 def test_a_scheduler_cannot_rerun_eligibility(client, scheduler):
-    application = make_request(outcome=EligibilityOutcome.PASS)
+    msa_request = make_request(outcome=EligibilityOutcome.PASS)
     client.force_login(scheduler)
 
-    response = client.post(reverse("admin:enrollment_application_rerun", args=[application.pk]))
+    response = client.post(reverse("admin:enrollment_request_rerun", args=[msa_request.pk]))
 
     assert response.status_code == 403

@@ -44,12 +44,12 @@ def test_dashboard_figures(client, reviewer):
     week_start = datetime.date(2026, 11, 16)  # Monday
     with time_machine.travel(NOW - datetime.timedelta(days=10), tick=False):
         old = make_request(days_ago=4)
-        decisions.request_decide_approve(application_id=old.pk, actor=reviewer)  # 4 days
+        decisions.request_decide_approve(msa_request_id=old.pk, actor=reviewer)  # 4 days
     recent = make_request(days_ago=2, request_type="replacement")
-    decisions.request_decide_approve(application_id=recent.pk, actor=reviewer)  # 2 days
+    decisions.request_decide_approve(msa_request_id=recent.pk, actor=reviewer)  # 2 days
     rejected = make_request(days_ago=1)
     decisions.request_decide_reject(
-        application_id=rejected.pk, actor=reviewer, reason_code="DUPLICATE", message="Dup."
+        msa_request_id=rejected.pk, actor=reviewer, reason_code="DUPLICATE", message="Dup."
     )
     make_request(outcome=EligibilityOutcome.REVIEW, days_ago=0)
     make_request(Status.DRAFT)

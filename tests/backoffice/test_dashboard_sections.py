@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from payments.models import Payment
 from scheduling.models import Visit
-from tests.factories import ApplicationFactory
+from tests.factories import MsaRequestFactory
 from tests.payments.factories import PaymentFactory
 from tests.scheduling.factories import TechnicianFactory
 
@@ -22,7 +22,7 @@ def test_dashboard_shows_visits_by_reason_and_money(admin_client):
         [("completed", ""), ("failed", "NOT_LEFT_IN_BAG"), ("failed", "NOT_LEFT_IN_BAG")]
     ):
         Visit.objects.create(
-            application=ApplicationFactory(
+            msa_request=MsaRequestFactory(
                 status="completed" if state == "completed" else "visit_failed",
                 submitted_at=timezone.now() - datetime.timedelta(days=20),
             ),

@@ -17,18 +17,18 @@ OTHER_STATES = {
 }
 
 
-def decide(kind: str, application, actor):
+def decide(kind: str, msa_request, actor):
     if kind == "approve":
-        return decisions.request_decide_approve(application_id=application.pk, actor=actor)
+        return decisions.request_decide_approve(msa_request_id=msa_request.pk, actor=actor)
     if kind == "reject":
         return decisions.request_decide_reject(
-            application_id=application.pk,
+            msa_request_id=msa_request.pk,
             actor=actor,
             reason_code=RejectionReason.INELIGIBLE_SITE,
             message="Your panel is rated 400 A.",
         )
     return decisions.request_decide_ask_for_info(
-        application_id=application.pk, actor=actor, question="Please send a photo of the meter."
+        msa_request_id=msa_request.pk, actor=actor, question="Please send a photo of the meter."
     )
 
 
@@ -37,15 +37,15 @@ TARGET = {"approve": Status.APPROVED, "reject": Status.REJECTED, "ask": Status.I
 
 @pytest.mark.parametrize("kind", ["approve", "reject", "ask"])
 def test_decision_from_under_review_moves_the_request_once(kind, reviewer):
-    application = make_request(outcome=EligibilityOutcome.REVIEW if kind != "approve" else "pass")
+    msa_request = make_request(outcome=EligibilityOutcome.REVIEW if kind != "approve" else "pass")
 
-    first = decide(kind, application, reviewer)
-    second = decide(kind, application, reviewer)
+    first = decide(kind, msa_request, reviewer)
+    second = decide(kind, msa_request, reviewer)
 
-    application.refresh_from_db()
-    assert application.status == TARGET[kind]
+    msa_request.refresh_from_db()
+    assert msa_request.status == TARGET[kind]
     assert first.changed and not second.changed
-    events = RequestEvent.objects.filter(application=application)
+    events = RequestEvent.objects.filter(msa_request=msa_request)
     assert [(e.from_status, e.to_status, e.actor) for e in events] == [
         (Status.UNDER_REVIEW, TARGET[kind], reviewer)
     ]
@@ -55,48 +55,48 @@ def test_decision_from_under_review_moves_the_request_once(kind, reviewer):
     ("kind", "state"), [(k, s) for k, states in OTHER_STATES.items() for s in states]
 )
 def test_decision_from_a_wrong_state_is_refused_and_changes_nothing(kind, state, reviewer):
-    application = make_request(state)
+    msa_request = make_request(state)
 
     with pytest.raises(TransitionError):
-        decide(kind, application, reviewer)
+        decide(kind, msa_request, reviewer)
 
-    application.refresh_from_db()
-    assert application.status == state
-    assert not RequestEvent.objects.filter(application=application).exists()
+    msa_request.refresh_from_db()
+    assert msa_request.status == state
+    assert not RequestEvent.objects.filter(msa_request=msa_request).exists()
     assert not Rejection.objects.exists()
 
 
 def test_approving_a_request_that_failed_its_checks_is_refused(reviewer):
-    application = make_request(outcome=EligibilityOutcome.FAIL)
+    msa_request = make_request(outcome=EligibilityOutcome.FAIL)
 
     with pytest.raises(TransitionError):
-        decisions.request_decide_approve(application_id=application.pk, actor=reviewer)
+        decisions.request_decide_approve(msa_request_id=msa_request.pk, actor=reviewer)
 
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW
 
 
 def test_approving_a_request_that_needs_staff_review_is_allowed(reviewer):
-    application = make_request(outcome=EligibilityOutcome.REVIEW)
+    msa_request = make_request(outcome=EligibilityOutcome.REVIEW)
 
-    decisions.request_decide_approve(application_id=application.pk, actor=reviewer)
+    decisions.request_decide_approve(msa_request_id=msa_request.pk, actor=reviewer)
 
-    application.refresh_from_db()
-    assert application.status == Status.APPROVED
-    assert application.decided_at is not None
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.APPROVED
+    assert msa_request.decided_at is not None
 
 
 def test_rejection_keeps_reason_code_and_shows_the_customer_the_message(reviewer):
-    application = make_request()
+    msa_request = make_request()
 
     decisions.request_decide_reject(
-        application_id=application.pk,
+        msa_request_id=msa_request.pk,
         actor=reviewer,
         reason_code=RejectionReason.DEVICE_NOT_APPROVED,
         message="The adapter you chose serves installs only.",
     )
 
-    rejection = Rejection.objects.get(application=application)
+    rejection = Rejection.objects.get(msa_request=msa_request)
     assert rejection.reason_code == RejectionReason.DEVICE_NOT_APPROVED
     assert rejection.decided_by == reviewer
     assert rejection.event.to_status == Status.REJECTED
@@ -108,23 +108,23 @@ def test_rejection_keeps_reason_code_and_shows_the_customer_the_message(reviewer
     ("code", "message"), [("NOT_A_CODE", "Something"), (RejectionReason.OTHER, "   ")]
 )
 def test_rejection_needs_a_known_code_and_a_message(code, message, reviewer):
-    application = make_request()
+    msa_request = make_request()
 
     with pytest.raises(ValidationError):
         decisions.request_decide_reject(
-            application_id=application.pk, actor=reviewer, reason_code=code, message=message
+            msa_request_id=msa_request.pk, actor=reviewer, reason_code=code, message=message
         )
 
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW
 
 
 def test_asking_for_information_needs_a_question(reviewer):
-    application = make_request()
+    msa_request = make_request()
 
     with pytest.raises(ValidationError):
         decisions.request_decide_ask_for_info(
-            application_id=application.pk, actor=reviewer, question=""
+            msa_request_id=msa_request.pk, actor=reviewer, question=""
         )
 
 
@@ -136,7 +136,7 @@ def test_bulk_approve_approves_only_passed_requests_under_review(reviewer):
     already = make_request(Status.APPROVED)
 
     result = decisions.requests_bulk_approve(
-        application_ids=[a.pk for a in (passed, needs_review, failed, submitted, already)],
+        msa_request_ids=[a.pk for a in (passed, needs_review, failed, submitted, already)],
         actor=reviewer,
     )
 

@@ -12,7 +12,7 @@ from tests.backoffice.conftest import make_request
 
 pytestmark = pytest.mark.django_db
 
-EXPORT = reverse("admin:enrollment_application_export")
+EXPORT = reverse("admin:enrollment_request_export")
 
 
 def rows_of(response) -> list[dict]:
@@ -41,7 +41,7 @@ def test_export_honours_the_queue_filters_and_search(client, reviewer):
 def test_queue_links_the_export_with_its_current_filters(client, reviewer):
     client.force_login(reviewer)
 
-    response = client.get(reverse("admin:enrollment_application_changelist") + "?q=Ana")
+    response = client.get(reverse("admin:enrollment_request_changelist") + "?q=Ana")
 
     assert f"{EXPORT}?q=Ana".encode() in response.content
 
@@ -77,7 +77,7 @@ def test_export_selected_action(client, reviewer):
     client.force_login(reviewer)
 
     response = client.post(
-        reverse("admin:enrollment_application_changelist"),
+        reverse("admin:enrollment_request_changelist"),
         {"action": "export_selected", "_selected_action": [chosen.pk]},
     )
 

@@ -6,38 +6,38 @@ from django.urls import reverse
 
 from eligibility.models import ApprovedProduct
 from enrollment import services
-from enrollment.models import Application, RequestEvent, Status
+from enrollment.models import Request, RequestEvent, Status
 from tests.backoffice.conftest import make_request
-from tests.factories import ApplicationFactory, ApprovedProductFactory
+from tests.factories import ApprovedProductFactory, MsaRequestFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def history_of(application):
-    return list(application.history.order_by("history_date", "history_id"))
+def history_of(msa_request):
+    return list(msa_request.history.order_by("history_date", "history_id"))
 
 
 def test_each_kind_of_change_on_a_request_leaves_a_history_row(
     client, reviewer, django_capture_on_commit_callbacks
 ):
-    application = ApplicationFactory()  # created
-    services.request_sign_agreement(application_id=application.pk, actor=application.applicant)
+    msa_request = MsaRequestFactory()  # created
+    services.request_sign_agreement(msa_request_id=msa_request.pk, actor=msa_request.applicant)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_mark_paid(application_id=application.pk)  # queues the check
+        services.request_mark_paid(msa_request_id=msa_request.pk)  # queues the check
     client.force_login(reviewer)
     client.post(
-        reverse("admin:enrollment_application_ask_info", args=[application.pk]),
+        reverse("admin:enrollment_request_ask_info", args=[msa_request.pk]),
         {"question": "Photo?"},
     )
     services.request_answer_info(
-        application_id=application.pk, actor=application.applicant, answer="Attached."
+        msa_request_id=msa_request.pk, actor=msa_request.applicant, answer="Attached."
     )
     client.post(
-        reverse("admin:enrollment_application_reject", args=[application.pk]),
+        reverse("admin:enrollment_request_reject", args=[msa_request.pk]),
         {"reason_code": "OTHER", "message": "Not this time."},
     )
 
-    rows = history_of(application)
+    rows = history_of(msa_request)
     assert [(r.history_type, r.status) for r in rows] == [
         ("+", Status.DRAFT),
         ("~", Status.AWAITING_PAYMENT),
@@ -54,12 +54,12 @@ def test_each_kind_of_change_on_a_request_leaves_a_history_row(
 
 
 def test_approval_in_admin_leaves_a_history_row_with_the_reviewer(client, reviewer):
-    application = make_request()
+    msa_request = make_request()
     client.force_login(reviewer)
 
-    client.post(reverse("admin:enrollment_application_approve", args=[application.pk]), {})
+    client.post(reverse("admin:enrollment_request_approve", args=[msa_request.pk]), {})
 
-    latest = application.history.latest()
+    latest = msa_request.history.latest()
     assert (latest.status, latest.history_user) == (Status.APPROVED, reviewer)
 
 
@@ -82,11 +82,11 @@ def test_each_kind_of_change_on_an_apl_entry_leaves_a_history_row():
 
 
 def test_history_is_visible_in_admin(client, reviewer):
-    application = make_request()
-    services.request_approve(application_id=application.pk, actor=reviewer)
+    msa_request = make_request()
+    services.request_approve(msa_request_id=msa_request.pk, actor=reviewer)
     client.force_login(reviewer)
 
-    response = client.get(reverse("admin:enrollment_application_history", args=[application.pk]))
+    response = client.get(reverse("admin:enrollment_request_history", args=[msa_request.pk]))
 
     assert response.status_code == 200
     records = list(response.context["page_obj"].object_list)
@@ -95,13 +95,11 @@ def test_history_is_visible_in_admin(client, reviewer):
 
 
 def test_history_cannot_be_reverted_from_admin(client, staff_user):
-    application = make_request()
-    old = application.history.latest()
-    services.request_approve(application_id=application.pk, actor=staff_user)
+    msa_request = make_request()
+    old = msa_request.history.latest()
+    services.request_approve(msa_request_id=msa_request.pk, actor=staff_user)
     client.force_login(staff_user)  # even a superuser
-    url = reverse(
-        "admin:enrollment_application_simple_history", args=[application.pk, old.history_id]
-    )
+    url = reverse("admin:enrollment_request_simple_history", args=[msa_request.pk, old.history_id])
 
     page = client.get(url)
     revert = client.post(url, {})
@@ -109,20 +107,18 @@ def test_history_cannot_be_reverted_from_admin(client, staff_user):
     assert page.status_code == 200
     assert b'name="_save"' not in page.content
     assert revert.status_code == 403
-    application.refresh_from_db()
-    assert application.status == Status.APPROVED
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.APPROVED
 
 
-@pytest.mark.parametrize(
-    "model", [Application.history.model, ApprovedProduct.history.model], ids=str
-)
+@pytest.mark.parametrize("model", [Request.history.model, ApprovedProduct.history.model], ids=str)
 def test_history_models_have_no_admin_to_edit_them(model):
     assert model not in admin.site._registry
 
 
 def test_audit_rows_cannot_be_added_changed_or_deleted_in_admin(client, staff_user):
-    application = make_request()
-    services.request_approve(application_id=application.pk, actor=staff_user)
+    msa_request = make_request()
+    services.request_approve(msa_request_id=msa_request.pk, actor=staff_user)
     event = RequestEvent.objects.get()
     client.force_login(staff_user)
 
@@ -145,7 +141,7 @@ def test_audit_rows_cannot_be_added_changed_or_deleted_in_admin(client, staff_us
     assert event.note == "Approved."
 
 
-@pytest.mark.parametrize("model_name", ["requestevent", "rejection", "application"], ids=str)
+@pytest.mark.parametrize("model_name", ["requestevent", "rejection", "msa_request"], ids=str)
 def test_audit_admins_refuse_change_and_delete_permissions(model_name, rf, staff_user):
     from django.apps import apps
 
@@ -177,7 +173,7 @@ def test_payment_visit_and_apl_changes_are_kept_and_cannot_be_reverted(client, s
     from scheduling.models import Visit
 
     visit = Visit.objects.create(
-        application=make_request(Status.APPROVED),
+        msa_request=make_request(Status.APPROVED),
         technician=technician,
         window=technician.windows.first(),
         date="2026-12-01",

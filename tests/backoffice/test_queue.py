@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from enrollment.models import Application, EligibilityOutcome, Status
+from enrollment.models import EligibilityOutcome, Request, Status
 from tests.backoffice.conftest import make_request
 from tests.factories import (
     ApprovedProductFactory,
@@ -19,7 +19,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:enrollment_application_changelist")
+CHANGELIST = reverse("admin:enrollment_request_changelist")
 
 
 def bulk_requests(count: int, *, start: int) -> None:
@@ -28,8 +28,8 @@ def bulk_requests(count: int, *, start: int) -> None:
     customer = UserFactory()
     device = ApprovedProductFactory()
     now = timezone.now()
-    Application.objects.bulk_create(
-        Application(
+    Request.objects.bulk_create(
+        Request(
             applicant=customer,
             filed_by=filer,
             contractor_company=company,
@@ -125,40 +125,40 @@ def test_queue_filters_by_contractor_company(client, staff_user):
 
 
 def test_request_page_shows_everything_on_one_page(client, staff_user):
-    application = make_request(
+    msa_request = make_request(
         device_snapshot={"id": 1, "model_name": "Old name", "rated_current_amps": 200}
     )
     from enrollment import decisions
 
     decisions.request_decide_ask_for_info(
-        application_id=application.pk, actor=staff_user, question="Photo of the meter, please."
+        msa_request_id=msa_request.pk, actor=staff_user, question="Photo of the meter, please."
     )
     client.force_login(staff_user)
 
-    response = client.get(reverse("admin:enrollment_application_change", args=[application.pk]))
+    response = client.get(reverse("admin:enrollment_request_change", args=[msa_request.pk]))
 
     page = response.content.decode()
     assert response.status_code == 200
     for text in (
-        application.reference,
-        application.customer_name,
-        application.meter_number,
+        msa_request.reference,
+        msa_request.customer_name,
+        msa_request.meter_number,
         "Site facts",
         "Old name",
         "changed since",
         "Photo of the meter, please.",
         "Audit timeline",
-        reverse("admin:enrollment_application_history", args=[application.pk]),
+        reverse("admin:enrollment_request_history", args=[msa_request.pk]),
     ):
         assert text in page, text
 
 
 @pytest.mark.parametrize("state", Status.values)
 def test_request_page_opens_in_every_state(state, client, staff_user):
-    application = make_request(state, request_type="removal", device=None)
+    msa_request = make_request(state, request_type="removal", device=None)
     client.force_login(staff_user)
 
-    response = client.get(reverse("admin:enrollment_application_change", args=[application.pk]))
+    response = client.get(reverse("admin:enrollment_request_change", args=[msa_request.pk]))
 
     assert response.status_code == 200
     assert bool(response.context["decision_tools"]) == (state == Status.UNDER_REVIEW)
@@ -167,24 +167,24 @@ def test_request_page_opens_in_every_state(state, client, staff_user):
 def test_request_page_queries_do_not_grow_with_its_timeline(client, staff_user):
     from enrollment import services
 
-    application = make_request(Status.DRAFT)
+    msa_request = make_request(Status.DRAFT)
     client.force_login(staff_user)
-    url = reverse("admin:enrollment_application_change", args=[application.pk])
-    services.request_sign_agreement(application_id=application.pk, actor=staff_user)
+    url = reverse("admin:enrollment_request_change", args=[msa_request.pk])
+    services.request_sign_agreement(msa_request_id=msa_request.pk, actor=staff_user)
     with CaptureQueriesContext(connection) as short:
         client.get(url)
-    services.request_mark_paid(application_id=application.pk, actor=staff_user)
-    services.request_record_eligibility(application_id=application.pk, outcome="review")
+    services.request_mark_paid(msa_request_id=msa_request.pk, actor=staff_user)
+    services.request_record_eligibility(msa_request_id=msa_request.pk, outcome="review")
     for n in range(5):
         services.request_ask_for_info(
-            application_id=application.pk, actor=staff_user, question=f"Q{n}"
+            msa_request_id=msa_request.pk, actor=staff_user, question=f"Q{n}"
         )
         services.request_answer_info(
-            application_id=application.pk, actor=staff_user, answer=f"A{n}"
+            msa_request_id=msa_request.pk, actor=staff_user, answer=f"A{n}"
         )
 
     with CaptureQueriesContext(connection) as long:
         client.get(url)
 
-    assert application.events.count() == 13
+    assert msa_request.events.count() == 13
     assert len(long.captured_queries) == len(short.captured_queries)

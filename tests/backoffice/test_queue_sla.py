@@ -8,7 +8,7 @@ from django.utils import timezone
 from enrollment.models import RequestEvent, Status
 from scheduling.calendar import get_calendar
 from scheduling.selectors import SlaRisk, requests_sla, requests_with_sla_risk
-from tests.factories import ApplicationFactory
+from tests.factories import MsaRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def submitted_business_days_ago(n: int, **fields):
     while calendar.business_days_between(day, timezone.localdate()) < n:
         day = day.fromordinal(day.toordinal() - 1)
     moment = timezone.make_aware(datetime.combine(day, time(10)))
-    return ApplicationFactory(
+    return MsaRequestFactory(
         status=fields.pop("status", Status.UNDER_REVIEW), submitted_at=moment, **fields
     )
 
@@ -30,7 +30,7 @@ def test_risk_follows_business_days_left_before_the_target():
     late = submitted_business_days_ago(35)
     done = submitted_business_days_ago(35, status=Status.COMPLETED)
 
-    rows = requests_sla(applications=type(fresh).objects.all())
+    rows = requests_sla(msa_requests=type(fresh).objects.all())
 
     assert rows[fresh.pk].risk == SlaRisk.ON_TRACK
     assert rows[fresh.pk].age_business_days == 2
@@ -38,7 +38,7 @@ def test_risk_follows_business_days_left_before_the_target():
     assert rows[late.pk].risk == SlaRisk.OVERDUE
     assert done.pk not in rows
     at_risk = requests_with_sla_risk(
-        applications=type(fresh).objects.all(), risks={SlaRisk.AT_RISK}
+        msa_requests=type(fresh).objects.all(), risks={SlaRisk.AT_RISK}
     )
     assert at_risk == [close.pk]
 
@@ -47,12 +47,12 @@ def test_waiting_on_the_applicant_pauses_the_clock():
     paused = submitted_business_days_ago(35)
     asked = paused.submitted_at + (timezone.now() - paused.submitted_at) / 7
     RequestEvent.objects.create(
-        application=paused, from_status=Status.UNDER_REVIEW, to_status=Status.INFO_REQUESTED
+        msa_request=paused, from_status=Status.UNDER_REVIEW, to_status=Status.INFO_REQUESTED
     )
-    RequestEvent.objects.filter(application=paused).update(created_at=asked)
+    RequestEvent.objects.filter(msa_request=paused).update(created_at=asked)
     type(paused).objects.filter(pk=paused.pk).update(status=Status.INFO_REQUESTED)
 
-    row = requests_sla(applications=type(paused).objects.filter(pk=paused.pk))[paused.pk]
+    row = requests_sla(msa_requests=type(paused).objects.filter(pk=paused.pk))[paused.pk]
 
     assert row.risk == SlaRisk.ON_TRACK
 
@@ -61,8 +61,8 @@ def test_queue_shows_age_and_target_and_filters_overdue(admin_client):
     late = submitted_business_days_ago(35)
     fresh = submitted_business_days_ago(1)
 
-    html = admin_client.get("/admin/enrollment/application/").content.decode()
-    overdue = admin_client.get("/admin/enrollment/application/?sla=overdue").content.decode()
+    html = admin_client.get("/admin/enrollment/request/").content.decode()
+    overdue = admin_client.get("/admin/enrollment/request/?sla=overdue").content.decode()
 
     assert "sla-overdue" in html and "sla-on_track" in html
     assert late.reference in overdue

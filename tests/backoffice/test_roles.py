@@ -12,7 +12,7 @@ from tests.backoffice.conftest import make_request
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:enrollment_application_changelist")
+CHANGELIST = reverse("admin:enrollment_request_changelist")
 
 
 def offered_actions(user) -> set[str]:
@@ -42,15 +42,15 @@ def test_no_role_may_delete_anything_or_edit_requests(group):
     permissions = group_permissions(group)
 
     assert not [p for p in permissions if p.split(".")[1].startswith("delete_")]
-    assert "enrollment.change_application" not in permissions
-    assert "enrollment.view_application" in permissions
+    assert "enrollment.change_request" not in permissions
+    assert "enrollment.view_request" in permissions
 
 
 def test_only_reviewers_may_decide():
     deciders = {
         group.name
         for group in Group.objects.filter(
-            permissions__codename="decide_application",
+            permissions__codename="decide_request",
             permissions__content_type__app_label="enrollment",
         )
     }
@@ -58,38 +58,38 @@ def test_only_reviewers_may_decide():
 
 
 def test_reviewer_can_approve(client, reviewer):
-    application = make_request()
+    msa_request = make_request()
     client.force_login(reviewer)
 
     response = client.post(
-        reverse("admin:enrollment_application_approve", args=[application.pk]), {"note": ""}
+        reverse("admin:enrollment_request_approve", args=[msa_request.pk]), {"note": ""}
     )
 
     assert response.status_code == 302
-    application.refresh_from_db()
-    assert application.status == Status.APPROVED
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.APPROVED
     assert "approve_selected" in offered_actions(reviewer)
 
 
 @pytest.mark.parametrize("role", ["scheduler", "finance", "program_admin"])
 def test_other_roles_cannot_approve(role, client, request):
     user = request.getfixturevalue(role)
-    application = make_request()
+    msa_request = make_request()
     client.force_login(user)
 
-    page = client.get(reverse("admin:enrollment_application_approve", args=[application.pk]))
+    page = client.get(reverse("admin:enrollment_request_approve", args=[msa_request.pk]))
     post = client.post(
-        reverse("admin:enrollment_application_approve", args=[application.pk]), {"note": ""}
+        reverse("admin:enrollment_request_approve", args=[msa_request.pk]), {"note": ""}
     )
     action = client.post(
-        CHANGELIST, {"action": "approve_selected", "_selected_action": [application.pk]}
+        CHANGELIST, {"action": "approve_selected", "_selected_action": [msa_request.pk]}
     )
     queue = client.get(CHANGELIST)
 
     assert page.status_code == post.status_code == 403
     assert action.status_code in (200, 302)
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW
     assert queue.status_code == 200
     assert not {"approve_selected", "reject_selected", "ask_for_info_selected"} & offered_actions(
         user
@@ -113,7 +113,7 @@ def test_reviewer_cannot_refund(reviewer):
 def test_scheduler_cannot_export_personal_data(client, scheduler):
     client.force_login(scheduler)
 
-    response = client.get(reverse("admin:enrollment_application_export"))
+    response = client.get(reverse("admin:enrollment_request_export"))
 
     assert response.status_code == 403
     assert "export_selected" not in offered_actions(scheduler)
@@ -124,7 +124,7 @@ def test_program_admin_manages_the_approved_product_list_but_cannot_decide(progr
         ["eligibility.add_approvedproduct", "eligibility.change_approvedproduct"]
     )
     assert not program_admin.has_perm("eligibility.delete_approvedproduct")
-    assert not program_admin.has_perm("enrollment.decide_application")
+    assert not program_admin.has_perm("enrollment.decide_request")
 
 
 def test_staff_without_a_role_cannot_see_the_queue(client):
@@ -144,7 +144,7 @@ def test_staff_without_a_role_cannot_see_the_queue(client):
         ("Reviewer", "payments.refund_payment", False),
         ("Scheduler", "payments.refund_payment", False),
         ("Scheduler", "scheduling.change_visit", True),
-        ("Scheduler", "enrollment.decide_application", False),
+        ("Scheduler", "enrollment.decide_request", False),
         ("Program admin", "scheduling.add_utilityholiday", True),
         ("Reviewer", "scheduling.change_visit", False),
     ],

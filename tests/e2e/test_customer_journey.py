@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from accounts.demo import CUSTOMER_EMAIL, DEMO_PASSWORD, STAFF_EMAIL
 from accounts.models import User
 from enrollment.decisions import request_decide_ask_for_info
-from enrollment.models import Application, Status
+from enrollment.models import Request, Status
 from tests.e2e.conftest import checkpoint, label, panel_png
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -153,24 +153,24 @@ def test_a_customer_checks_applies_signs_pays_answers_staff_and_picks_a_window(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Pay the site-visit fee")
     checkpoint(page)
     page.get_by_role("button", name="Pay (demo)").click()
-    application = Application.objects.get(applicant__email=CUSTOMER_EMAIL)
+    msa_request = Request.objects.get(applicant__email=CUSTOMER_EMAIL)
     expect(page.get_by_text(re.compile("under review", re.I)).first).to_be_visible()
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW
-    assert application.eligibility_outcome
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW
+    assert msa_request.eligibility_outcome
     expect(page.get_by_role("heading", name="Eligibility, rule by rule")).to_be_visible()
     expect(page.get_by_text("Account and meter match our records")).to_be_visible()
     checkpoint(page)
     status_url = page.url
 
     page.goto("/requests/")
-    expect(page.get_by_role("link", name=re.compile(application.reference))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(msa_request.reference))).to_be_visible()
     checkpoint(page)
 
     # Staff ask for information; the customer answers on the status page.
     staff = User.objects.get(email=STAFF_EMAIL)
     request_decide_ask_for_info(
-        application_id=application.pk, actor=staff, question="Please send the panel's amp label."
+        msa_request_id=msa_request.pk, actor=staff, question="Please send the panel's amp label."
     )
     page.goto(status_url)
     expect(page.get_by_role("blockquote")).to_have_text("Please send the panel's amp label.")
@@ -178,13 +178,13 @@ def test_a_customer_checks_applies_signs_pays_answers_staff_and_picks_a_window(
     page.get_by_label(label("Your answer")).fill("The label reads 200 A; photo attached.")
     page.get_by_role("button", name="Send my answer").click()
     expect(page.get_by_text(re.compile("under review", re.I)).first).to_be_visible()
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW
 
     # Approved: the scheduler books a window; the customer picks another one on the status page.
     from enrollment.decisions import request_decide_approve
 
-    request_decide_approve(application_id=application.pk, actor=staff)
+    request_decide_approve(msa_request_id=msa_request.pk, actor=staff)
     page.goto(status_url)
     visit_panel = page.locator("#visit")
     expect(visit_panel).to_contain_text("Your visit:")
@@ -201,8 +201,8 @@ def test_a_customer_checks_applies_signs_pays_answers_staff_and_picks_a_window(
     day = ",".join(chosen_label.split(",")[:2]).strip()
     expect(booked).to_contain_text(day)
     checkpoint(page)
-    application.refresh_from_db()
-    assert application.status == Status.SCHEDULED
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.SCHEDULED
 
 
 FOCUSED = """() => {
@@ -241,5 +241,5 @@ def test_the_wizards_first_step_works_by_keyboard_alone(page, live_server, demo_
     chosen = page.locator("input[name=request_type]:checked").get_attribute("value")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Account and meter")
-    application = Application.objects.get(applicant__email=CUSTOMER_EMAIL)
-    assert application.request_type == chosen
+    msa_request = Request.objects.get(applicant__email=CUSTOMER_EMAIL)
+    assert msa_request.request_type == chosen

@@ -16,7 +16,7 @@ from enrollment import services
 from enrollment.models import Status
 from scheduling.models import Visit
 from tests.e2e.conftest import checkpoint, label
-from tests.factories import ApplicationFactory
+from tests.factories import MsaRequestFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -24,17 +24,17 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def request_under_review(demo_data):
     """The demo customer's install request, paid, checked by the eligibility task, under review."""
-    application = ApplicationFactory(
+    msa_request = MsaRequestFactory(
         applicant=User.objects.get(email=CUSTOMER_EMAIL),
         status=Status.AWAITING_PAYMENT,
         service_account_number="8000000001",
         meter_number="M1000001",
         device=ApprovedProduct.objects.get(model_number="SAMPLE-CD-ISLANDDER"),
     )
-    services.request_mark_paid(application_id=application.pk, note="Paid (demo provider).")
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW
-    return application
+    services.request_mark_paid(msa_request_id=msa_request.pk, note="Paid (demo provider).")
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW
+    return msa_request
 
 
 def log_in(page, email: str, next_url: str) -> None:
@@ -48,7 +48,7 @@ def log_in(page, email: str, next_url: str) -> None:
 def record_outcome(staff, visit: Visit, *, completed: bool, code: str = "") -> None:
     """Staff record a visit's outcome on the technician's route sheet."""
     staff.goto(f"/scheduling/technicians/{visit.technician_id}/days/{visit.date.isoformat()}/")
-    expect(staff.get_by_text(visit.application.reference).first).to_be_visible()
+    expect(staff.get_by_text(visit.msa_request.reference).first).to_be_visible()
     checkpoint(staff)
     form = staff.locator(f"form[action$='/visits/{visit.pk}/outcome/']")
     form.get_by_label("Outcome").select_option("1" if completed else "0")
@@ -61,12 +61,12 @@ def record_outcome(staff, visit: Visit, *, completed: bool, code: str = "") -> N
 def test_staff_approve_a_failed_visit_is_paid_for_and_rebooked_and_a_completed_visit_closes_it(
     page, new_context, live_server, request_under_review
 ):
-    application = request_under_review
-    status_url = f"/requests/{application.pk}/"
+    msa_request = request_under_review
+    status_url = f"/requests/{msa_request.pk}/"
     staff = new_context().new_page()
 
     # Staff approve from the request's page in admin; the scheduler books a visit on approval.
-    change_url = f"/admin/enrollment/application/{application.pk}/change/"
+    change_url = f"/admin/enrollment/request/{msa_request.pk}/change/"
     log_in(staff, STAFF_EMAIL, change_url)
     checkpoint(staff)
     staff.get_by_role("link", name="Approve", exact=True).click()
@@ -74,9 +74,9 @@ def test_staff_approve_a_failed_visit_is_paid_for_and_rebooked_and_a_completed_v
     checkpoint(staff)
     staff.get_by_role("button", name=re.compile("Approve")).click()
     expect(staff.locator(".messagelist")).to_be_visible()
-    application.refresh_from_db()
-    assert application.status == Status.SCHEDULED
-    first = Visit.objects.get(application=application, state=Visit.State.BOOKED)
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.SCHEDULED
+    first = Visit.objects.get(msa_request=msa_request, state=Visit.State.BOOKED)
 
     # The customer sees the booked visit.
     log_in(page, CUSTOMER_EMAIL, status_url)
@@ -87,8 +87,8 @@ def test_staff_approve_a_failed_visit_is_paid_for_and_rebooked_and_a_completed_v
     record_outcome(staff, first, completed=False, code="NOT_LEFT_IN_BAG")
     expect(staff.get_by_role("alert").or_(staff.get_by_role("status")).first).to_be_visible()
     checkpoint(staff)
-    application.refresh_from_db()
-    assert application.status == Status.VISIT_FAILED
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.VISIT_FAILED
 
     # The customer reads why, pays the revisit fee with the demo provider and is rebooked.
     page.goto(status_url)
@@ -101,22 +101,22 @@ def test_staff_approve_a_failed_visit_is_paid_for_and_rebooked_and_a_completed_v
     expect(page).to_have_url(re.compile(re.escape(status_url)))
     expect(page.locator("#visit")).to_contain_text("Your visit:")
     checkpoint(page)
-    application.refresh_from_db()
-    assert application.status == Status.SCHEDULED
-    second = Visit.objects.get(application=application, state=Visit.State.BOOKED)
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.SCHEDULED
+    second = Visit.objects.get(msa_request=msa_request, state=Visit.State.BOOKED)
     assert second.pk != first.pk
-    assert application.payments.filter(purpose="revisit", status="succeeded").count() == 1
+    assert msa_request.payments.filter(purpose="revisit", status="succeeded").count() == 1
 
     # The second visit is done: the request is closed and the customer sees it.
     record_outcome(staff, second, completed=True)
     checkpoint(staff)
-    application.refresh_from_db()
-    assert application.status == Status.COMPLETED
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.COMPLETED
     page.goto(status_url)
     expect(page.get_by_text(re.compile("Completed")).first).to_be_visible()
     checkpoint(page)
     page.goto("/requests/")
-    expect(page.get_by_role("row", name=re.compile(application.reference))).to_contain_text(
+    expect(page.get_by_role("row", name=re.compile(msa_request.reference))).to_contain_text(
         "Completed"
     )
     checkpoint(page)

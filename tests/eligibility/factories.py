@@ -2,18 +2,18 @@
 
 from eligibility.models import ApprovedProduct
 from enrollment.models import Status
-from tests.factories import ApplicationFactory, ApprovedProductFactory, MeterRecordFactory
+from tests.factories import ApprovedProductFactory, MeterRecordFactory, MsaRequestFactory
 
 
 def eligible_submitted_request(**overrides):
     """A submitted install request whose site, device and meter record all pass."""
-    application = ApplicationFactory(status=Status.SUBMITTED, **overrides)
+    msa_request = MsaRequestFactory(status=Status.SUBMITTED, **overrides)
     MeterRecordFactory(
-        service_account_number=application.service_account_number,
-        meter_number=application.meter_number,
-        panel_rating_amps=application.panel_rating_amps or 200,
+        service_account_number=msa_request.service_account_number,
+        meter_number=msa_request.meter_number,
+        panel_rating_amps=msa_request.panel_rating_amps or 200,
     )
-    return application
+    return msa_request
 
 
 class NonIsolatingProductFactory(ApprovedProductFactory):

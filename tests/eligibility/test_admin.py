@@ -75,8 +75,8 @@ def test_suspending_from_admin_dates_the_change_and_leaves_checked_requests_alon
     from tests.eligibility.factories import eligible_submitted_request
 
     product = ApprovedProduct.objects.get(manufacturer="Tesla")
-    application = eligible_submitted_request(device=product)
-    eligibility_check_run(application_id=application.pk)
+    msa_request = eligible_submitted_request(device=product)
+    eligibility_check_run(msa_request_id=msa_request.pk)
 
     response = staff_client.post(
         "/admin/eligibility/approvedproduct/",
@@ -89,8 +89,8 @@ def test_suspending_from_admin_dates_the_change_and_leaves_checked_requests_alon
     assert product.status == "suspended"
     assert product.status_changed_on == timezone.localdate()
     assert product.history.first().status == "suspended"
-    application.refresh_from_db()
-    assert application.device_snapshot["status"] == "active"
+    msa_request.refresh_from_db()
+    assert msa_request.device_snapshot["status"] == "active"
     assert b"Backup Switch" not in staff_client.get("/eligibility/approved-products/").content
 
 

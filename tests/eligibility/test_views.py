@@ -118,15 +118,15 @@ def test_blank_questionnaire_page_has_no_results_yet(client, sample_apl):
 
 
 def test_results_include_renders_a_requests_stored_results():
-    application = eligible_submitted_request(esr_violation="yes")
-    eligibility_check_run(application_id=application.pk)
-    application.refresh_from_db()
+    msa_request = eligible_submitted_request(esr_violation="yes")
+    eligibility_check_run(msa_request_id=msa_request.pk)
+    msa_request.refresh_from_db()
 
     html = render_to_string(
         "enrollment/includes/eligibility_results.html",
         {
-            "rules": application.eligibility_results.all(),
-            "outcome": application.eligibility_outcome,
+            "rules": msa_request.eligibility_results.all(),
+            "outcome": msa_request.eligibility_outcome,
         },
     )
 

@@ -6,7 +6,7 @@ import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from enrollment.models import Document
-from tests.factories import ApplicationFactory, MeterRecordFactory
+from tests.factories import MeterRecordFactory, MsaRequestFactory
 
 
 def png_bytes(size: tuple[int, int] = (8, 8)) -> bytes:
@@ -41,37 +41,37 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
 
 def eligible_draft(**fields):
     """A complete install draft whose account and meter are in the utility's records."""
-    application = ApplicationFactory(**fields)
+    msa_request = MsaRequestFactory(**fields)
     MeterRecordFactory(
-        service_account_number=application.service_account_number,
-        meter_number=application.meter_number,
+        service_account_number=msa_request.service_account_number,
+        meter_number=msa_request.meter_number,
     )
-    return application
+    return msa_request
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Document
 
-    application = factory.SubFactory(ApplicationFactory)
+    msa_request = factory.SubFactory(MsaRequestFactory)
     kind = Document.Kind.METER_PANEL_PHOTO
     file = factory.django.FileField(filename="0123abcd.png", data=png_bytes())
     original_name = "panel.png"
     content_type = "image/png"
     size = factory.LazyAttribute(lambda d: len(png_bytes()))
     sha256 = "0" * 64
-    uploaded_by = factory.SelfAttribute("application.applicant")
+    uploaded_by = factory.SelfAttribute("msa_request.applicant")
 
 
-def authorize(application, actor=None):
+def authorize(msa_request, actor=None):
     """Put the customer's authorization on file the upload way (through the service)."""
     from enrollment.authorizations import authorization_record_upload
 
     document = DocumentFactory(
-        application=application,
+        msa_request=msa_request,
         kind=Document.Kind.AUTHORIZATION_FORM,
         original_name="authorization.pdf",
         content_type="application/pdf",
-        uploaded_by=actor or application.filed_by,
+        uploaded_by=actor or msa_request.filed_by,
     )
-    return authorization_record_upload(document=document, actor=actor or application.filed_by)
+    return authorization_record_upload(document=document, actor=actor or msa_request.filed_by)

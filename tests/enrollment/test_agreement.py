@@ -16,12 +16,12 @@ from tests.factories import StaffFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def sign_url(application):
-    return reverse("enrollment:agreement_sign", kwargs={"pk": application.pk})
+def sign_url(msa_request):
+    return reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk})
 
 
-def shown_hash(client, application):
-    return client.get(sign_url(application)).context["form"].initial["shown_sha256"]
+def shown_hash(client, msa_request):
+    return client.get(sign_url(msa_request)).context["form"].initial["shown_sha256"]
 
 
 def test_the_current_agreement_is_seeded_and_covers_the_program():
@@ -43,13 +43,13 @@ def test_the_current_agreement_is_seeded_and_covers_the_program():
 
 
 def test_signing_stores_the_exact_text_its_hash_and_moves_the_request_to_payment(client, customer):
-    application = eligible_draft(applicant=customer, customer_name="Dana Q. Customer")
+    msa_request = eligible_draft(applicant=customer, customer_name="Dana Q. Customer")
     client.force_login(customer)
-    page = client.get(sign_url(application))
+    page = client.get(sign_url(msa_request))
     assert "$279.22" in page.context["text"]
 
     response = client.post(
-        sign_url(application),
+        sign_url(msa_request),
         {
             "signer_name": "  Dana   Q. Customer ",
             "consent": "on",
@@ -58,33 +58,33 @@ def test_signing_stores_the_exact_text_its_hash_and_moves_the_request_to_payment
         REMOTE_ADDR="203.0.113.9",
     )
 
-    assert response.url == application.get_absolute_url()
-    application.refresh_from_db()
-    assert application.status == Status.AWAITING_PAYMENT
-    assert application.device_snapshot["id"] == application.device_id
-    signature = AgreementSignature.objects.get(application=application)
+    assert response.url == msa_request.get_absolute_url()
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.AWAITING_PAYMENT
+    assert msa_request.device_snapshot["id"] == msa_request.device_id
+    signature = AgreementSignature.objects.get(msa_request=msa_request)
     assert signature.signer_name == "Dana Q. Customer"
     assert signature.signer == customer
     assert signature.ip_address == "203.0.113.9"
     assert signature.signed_text == page.context["text"]
     assert signature.text_sha256 == hashlib.sha256(page.context["text"].encode()).hexdigest()
-    assert application.events.filter(to_status=Status.AWAITING_PAYMENT).count() == 1
+    assert msa_request.events.filter(to_status=Status.AWAITING_PAYMENT).count() == 1
 
 
 def test_the_signed_pdf_is_a_real_pdf_with_the_signers_name_and_the_text_hash(client, customer):
-    application = eligible_draft(applicant=customer)
+    msa_request = eligible_draft(applicant=customer)
     client.force_login(customer)
     client.post(
-        sign_url(application),
+        sign_url(msa_request),
         {
             "signer_name": "Dana Customer",
             "consent": "on",
-            "shown_sha256": shown_hash(client, application),
+            "shown_sha256": shown_hash(client, msa_request),
         },
     )
     signature = AgreementSignature.objects.get()
 
-    response = client.get(reverse("enrollment:agreement_pdf", kwargs={"pk": application.pk}))
+    response = client.get(reverse("enrollment:agreement_pdf", kwargs={"pk": msa_request.pk}))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -94,22 +94,22 @@ def test_the_signed_pdf_is_a_real_pdf_with_the_signers_name_and_the_text_hash(cl
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "Dana Customer" in text
     assert signature.text_sha256 in text.replace("\n", "")
-    assert application.reference in text
+    assert msa_request.reference in text
 
 
 def test_staff_may_download_the_agreement_and_another_customer_gets_404(client, customer):
-    application = eligible_draft(applicant=customer)
+    msa_request = eligible_draft(applicant=customer)
     services.agreement_sign(
-        application_id=application.pk,
+        msa_request_id=msa_request.pk,
         actor=customer,
         signer_name="Dana Customer",
         consent=True,
         shown_sha256=selectors.text_sha256(
-            selectors.agreement_text(application=application, version=selectors.agreement_current())
+            selectors.agreement_text(msa_request=msa_request, version=selectors.agreement_current())
         ),
         ip_address=None,
     )
-    url = reverse("enrollment:agreement_pdf", kwargs={"pk": application.pk})
+    url = reverse("enrollment:agreement_pdf", kwargs={"pk": msa_request.pk})
 
     client.force_login(UserFactory())
     assert client.get(url).status_code == 404
@@ -118,30 +118,30 @@ def test_staff_may_download_the_agreement_and_another_customer_gets_404(client, 
 
 
 def test_no_consent_or_no_name_signs_nothing(client, customer):
-    application = eligible_draft(applicant=customer)
+    msa_request = eligible_draft(applicant=customer)
     client.force_login(customer)
-    digest = shown_hash(client, application)
+    digest = shown_hash(client, msa_request)
 
-    response = client.post(sign_url(application), {"signer_name": "Dana", "shown_sha256": digest})
+    response = client.post(sign_url(msa_request), {"signer_name": "Dana", "shown_sha256": digest})
     assert response.status_code == 200
     assert "Tick the box" in response.content.decode()
-    response = client.post(sign_url(application), {"consent": "on", "shown_sha256": digest})
+    response = client.post(sign_url(msa_request), {"consent": "on", "shown_sha256": digest})
     assert response.status_code == 200
 
-    application.refresh_from_db()
-    assert application.status == Status.DRAFT
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.DRAFT
     assert not AgreementSignature.objects.exists()
 
 
 def test_a_text_that_changed_since_it_was_shown_is_not_signed(client, customer):
-    application = eligible_draft(applicant=customer)
+    msa_request = eligible_draft(applicant=customer)
     client.force_login(customer)
-    digest = shown_hash(client, application)
-    application.premises_street = "1 Other St"
-    application.save()
+    digest = shown_hash(client, msa_request)
+    msa_request.premises_street = "1 Other St"
+    msa_request.save()
 
     response = client.post(
-        sign_url(application), {"signer_name": "Dana", "consent": "on", "shown_sha256": digest}
+        sign_url(msa_request), {"signer_name": "Dana", "consent": "on", "shown_sha256": digest}
     )
 
     assert response.status_code == 200
@@ -150,27 +150,27 @@ def test_a_text_that_changed_since_it_was_shown_is_not_signed(client, customer):
 
 
 def test_a_request_failing_the_pre_check_cannot_be_signed(customer):
-    application = eligible_draft(applicant=customer, esr_violation="yes")
-    text = selectors.agreement_text(application=application, version=selectors.agreement_current())
+    msa_request = eligible_draft(applicant=customer, esr_violation="yes")
+    text = selectors.agreement_text(msa_request=msa_request, version=selectors.agreement_current())
 
     with pytest.raises(ValidationError):
         services.agreement_sign(
-            application_id=application.pk,
+            msa_request_id=msa_request.pk,
             actor=customer,
             signer_name="Dana",
             consent=True,
             shown_sha256=selectors.text_sha256(text),
             ip_address=None,
         )
-    application.refresh_from_db()
-    assert application.status == Status.DRAFT
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.DRAFT
 
 
 def test_signing_twice_keeps_one_signature(customer):
-    application = eligible_draft(applicant=customer)
-    text = selectors.agreement_text(application=application, version=selectors.agreement_current())
+    msa_request = eligible_draft(applicant=customer)
+    text = selectors.agreement_text(msa_request=msa_request, version=selectors.agreement_current())
     kwargs = {
-        "application_id": application.pk,
+        "msa_request_id": msa_request.pk,
         "actor": customer,
         "signer_name": "Dana",
         "consent": True,
@@ -189,11 +189,11 @@ def test_signing_twice_keeps_one_signature(customer):
     "status", [s for s in Status.values if s not in ("draft", "awaiting_payment")]
 )
 def test_only_a_draft_can_be_signed(customer, status):
-    application = eligible_draft(applicant=customer, status=status)
+    msa_request = eligible_draft(applicant=customer, status=status)
 
     with pytest.raises(services.TransitionError):
         services.agreement_sign(
-            application_id=application.pk,
+            msa_request_id=msa_request.pk,
             actor=customer,
             signer_name="Dana",
             consent=True,
@@ -203,26 +203,26 @@ def test_only_a_draft_can_be_signed(customer, status):
 
 
 def test_opening_the_agreement_again_after_signing_goes_to_the_status_page(client, customer):
-    application = eligible_draft(applicant=customer, status=Status.AWAITING_PAYMENT)
+    msa_request = eligible_draft(applicant=customer, status=Status.AWAITING_PAYMENT)
     client.force_login(customer)
 
-    response = client.get(sign_url(application))
+    response = client.get(sign_url(msa_request))
 
-    assert response.url == application.get_absolute_url()
+    assert response.url == msa_request.get_absolute_url()
 
 
 def test_a_contractor_downloads_an_authorization_form_for_the_customer_to_sign(client):
-    from tests.factories import ApplicationFactory, ContractorFactory
+    from tests.factories import ContractorFactory, MsaRequestFactory
 
     contractor = ContractorFactory()
-    application = ApplicationFactory(
+    msa_request = MsaRequestFactory(
         applicant=None,
         filed_by=contractor,
         contractor_company=contractor.company,
         customer_name="Owner Person",
         customer_email="owner@example.com",
     )
-    url = reverse("enrollment:authorization_form_pdf", kwargs={"pk": application.pk})
+    url = reverse("enrollment:authorization_form_pdf", kwargs={"pk": msa_request.pk})
     client.force_login(contractor)
 
     response = client.get(url)

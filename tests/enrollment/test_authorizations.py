@@ -34,15 +34,15 @@ def contractor_draft(contractor, **fields):
     return eligible_draft(**{**defaults, **fields})
 
 
-def send_link(application, contractor, mailoutbox, capture):
+def send_link(msa_request, contractor, mailoutbox, capture):
     """Request a link as the contractor does; return the signing URL read from the email."""
     with capture(execute=True):
-        authorizations.authorization_link_send(application_id=application.pk, actor=contractor)
+        authorizations.authorization_link_send(msa_request_id=msa_request.pk, actor=contractor)
     return re.search(r"(/requests/\d+/authorize/[^\s/]+/)", mailoutbox[-1].body).group(1)
 
 
-def authorization_rule(application):
-    report = selectors.request_precheck(application)
+def authorization_rule(msa_request):
+    report = selectors.request_precheck(msa_request)
     return next(r.result for r in report.rules if r.code == "AUTHORIZATION_ON_FILE")
 
 
@@ -62,36 +62,36 @@ def sign(client, url, name="Dana Customer"):
 def test_the_customer_signs_through_the_emailed_link_without_an_account(
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = contractor_draft(contractor)
-    assert authorization_rule(application) == "fail"
+    msa_request = contractor_draft(contractor)
+    assert authorization_rule(msa_request) == "fail"
 
-    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
     email = mailoutbox[-1]
     assert email.to == ["dana@example.com"]
     assert contractor.company.name in email.subject
-    assert url.startswith(f"/requests/{application.pk}/authorize/")
+    assert url.startswith(f"/requests/{msa_request.pk}/authorize/")
 
     page = client.get(url)
     assert page.status_code == 200
     assert page["Cache-Control"] == "private, no-store"
     assert "Authorization Form" in page.context["text"]
-    assert application.premises_address in page.content.decode()
+    assert msa_request.premises_address in page.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = sign(client, url, name="  Dana   Customer ")
 
     assert response.status_code == 200
     assert "authorization is signed" in response.content.decode()
-    authorization = CustomerAuthorization.objects.get(application=application)
+    authorization = CustomerAuthorization.objects.get(msa_request=msa_request)
     assert authorization.method == "e_signature"
     assert authorization.signer_name == "Dana Customer"
     assert authorization.ip_address == "198.51.100.7"
     assert authorization.text_sha256 == selectors.text_sha256(authorization.signed_text)
     assert authorization.signer is None
     assert PdfReader(io.BytesIO(authorization.pdf.read())).pages
-    application.refresh_from_db()
-    assert selectors.request_authorization_on_file(application)
-    assert authorization_rule(application) == "pass"
+    msa_request.refresh_from_db()
+    assert selectors.request_authorization_on_file(msa_request)
+    assert authorization_rule(msa_request) == "pass"
     # The contractor, the designated primary contact, hears that it is signed.
     assert mailoutbox[-1].to == [contractor.email]
     assert "signed the authorization" in mailoutbox[-1].subject
@@ -100,8 +100,8 @@ def test_the_customer_signs_through_the_emailed_link_without_an_account(
 def test_only_the_sha256_of_the_token_is_stored(
     contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = contractor_draft(contractor)
-    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
     raw_token = url.rstrip("/").rsplit("/", 1)[1]
 
     link = AuthorizationLink.objects.get()
@@ -119,8 +119,8 @@ def assert_refused(response, words):
 def test_an_expired_link_is_refused_with_a_clear_page(
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = contractor_draft(contractor)
-    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
     AuthorizationLink.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
 
     assert_refused(client.get(url), "has expired")
@@ -132,8 +132,8 @@ def test_an_expired_link_is_refused_with_a_clear_page(
 def test_a_used_link_is_refused_the_second_time(
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = contractor_draft(contractor)
-    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
     page = client.get(url)
     data = {
         "signer_name": "Dana Customer",
@@ -150,14 +150,14 @@ def test_a_used_link_is_refused_the_second_time(
 def test_a_tampered_token_is_refused(
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = contractor_draft(contractor)
-    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
     token = url.rstrip("/").rsplit("/", 1)[1]
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
 
     for bad in (tampered, token[:-3], "x", token + "x"):
         url_bad = reverse(
-            "enrollment:authorization_link", kwargs={"pk": application.pk, "token": bad}
+            "enrollment:authorization_link", kwargs={"pk": msa_request.pk, "token": bad}
         )
         assert_refused(client.get(url_bad), "is not valid")
     assert not CustomerAuthorization.objects.exists()
@@ -186,9 +186,9 @@ def test_a_link_used_for_another_request_is_refused_without_a_hint(
 def test_a_new_link_withdraws_the_older_one(
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = contractor_draft(contractor)
-    first = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
-    second = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    msa_request = contractor_draft(contractor)
+    first = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    second = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
 
     assert_refused(client.get(first), "newer link")
     assert client.get(second).status_code == 200
@@ -197,8 +197,8 @@ def test_a_new_link_withdraws_the_older_one(
 def test_the_contractor_cannot_sign_for_the_customer(
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = contractor_draft(contractor)
-    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
     colleague = ContractorFactory(company=contractor.company)
     client.force_login(colleague)
 
@@ -210,33 +210,33 @@ def test_the_contractor_cannot_sign_for_the_customer(
 
 
 def test_only_the_filing_company_may_send_a_link_and_only_for_a_draft(contractor):
-    application = contractor_draft(contractor)
+    msa_request = contractor_draft(contractor)
     with pytest.raises(PermissionDenied):
         authorizations.authorization_link_send(
-            application_id=application.pk, actor=ContractorFactory()
+            msa_request_id=msa_request.pk, actor=ContractorFactory()
         )
-    application.status = Status.SUBMITTED
-    application.save()
+    msa_request.status = Status.SUBMITTED
+    msa_request.save()
     with pytest.raises(ValidationError):
-        authorizations.authorization_link_send(application_id=application.pk, actor=contractor)
+        authorizations.authorization_link_send(msa_request_id=msa_request.pk, actor=contractor)
 
 
 def test_the_contractor_requests_the_link_from_the_status_page(
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = contractor_draft(contractor)
+    msa_request = contractor_draft(contractor)
     client.force_login(contractor)
-    page = client.get(application.get_absolute_url())
+    page = client.get(msa_request.get_absolute_url())
     assert "Email the customer a signing link" in page.content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("enrollment:authorization_link_send", kwargs={"pk": application.pk})
+            reverse("enrollment:authorization_link_send", kwargs={"pk": msa_request.pk})
         )
 
     assert response.status_code == 302
     assert mailoutbox[-1].to == ["dana@example.com"]
-    page = client.get(application.get_absolute_url())
+    page = client.get(msa_request.get_absolute_url())
     assert "Signing link emailed to dana@example.com" in page.content.decode()
 
 
@@ -244,16 +244,16 @@ def test_signing_while_logged_in_with_the_verified_email_links_the_customer_acco
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
     customer = UserFactory(email="dana@example.com")
-    application = contractor_draft(contractor)
-    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
     client.force_login(customer)
 
     sign(client, url)
 
-    application.refresh_from_db()
-    assert application.applicant == customer
+    msa_request.refresh_from_db()
+    assert msa_request.applicant == customer
     assert CustomerAuthorization.objects.get().signer == customer
-    assert client.get(application.get_absolute_url()).status_code == 200
+    assert client.get(msa_request.get_absolute_url()).status_code == 200
 
 
 def test_an_unverified_account_with_the_same_email_is_not_linked(
@@ -263,54 +263,54 @@ def test_an_unverified_account_with_the_same_email_is_not_linked(
 
     squatter = UserFactory(email="dana@example.com")
     EmailAddress.objects.filter(user=squatter).update(verified=False)
-    application = contractor_draft(contractor)
-    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
 
     sign(client, url)
 
-    application.refresh_from_db()
-    assert application.applicant is None
+    msa_request.refresh_from_db()
+    assert msa_request.applicant is None
     client.force_login(squatter)
-    assert client.get(application.get_absolute_url()).status_code == 404
+    assert client.get(msa_request.get_absolute_url()).status_code == 404
 
 
 def test_verifying_the_email_later_links_the_contractors_requests(contractor):
     from allauth.account.models import EmailAddress
     from allauth.account.signals import email_confirmed
 
-    application = contractor_draft(contractor)
+    msa_request = contractor_draft(contractor)
     customer = UserFactory(email="dana@example.com")
     address = EmailAddress.objects.get(user=customer)
 
     email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
 
-    application.refresh_from_db()
-    assert application.applicant == customer
+    msa_request.refresh_from_db()
+    assert msa_request.applicant == customer
 
 
 def test_an_uploaded_form_is_recorded_as_the_authorization(client, contractor):
     from tests.enrollment.factories import pdf_bytes, upload
 
-    application = contractor_draft(contractor)
+    msa_request = contractor_draft(contractor)
     client.force_login(contractor)
     client.post(
-        reverse("enrollment:wizard_step", kwargs={"pk": application.pk, "step": "photos"}),
+        reverse("enrollment:wizard_step", kwargs={"pk": msa_request.pk, "step": "photos"}),
         {"authorization_form": upload("signed.pdf", pdf_bytes())},
     )
 
-    authorization = CustomerAuthorization.objects.get(application=application)
+    authorization = CustomerAuthorization.objects.get(msa_request=msa_request)
     assert authorization.method == "upload"
     assert authorization.document.kind == "authorization_form"
-    assert selectors.request_authorization_on_file(application)
+    assert selectors.request_authorization_on_file(msa_request)
 
     # Removing the file from the draft removes the authorization with it.
     client.post(
         reverse(
             "enrollment:document_delete",
-            kwargs={"pk": application.pk, "document_pk": authorization.document.pk},
+            kwargs={"pk": msa_request.pk, "document_pk": authorization.document.pk},
         )
     )
-    assert not selectors.request_authorization_on_file(application)
+    assert not selectors.request_authorization_on_file(msa_request)
 
 
 # --- revoking ---------------------------------------------------------------------------------
@@ -320,8 +320,8 @@ def test_the_customer_revokes_and_the_whole_company_loses_access(
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
     customer = UserFactory(email="dana@example.com")
-    application = contractor_draft(contractor, applicant=customer)
-    authorize(application)
+    msa_request = contractor_draft(contractor, applicant=customer)
+    authorize(msa_request)
     colleague = ContractorFactory(company=contractor.company)
     pending = send_link(
         contractor_draft(contractor, applicant=customer),
@@ -329,54 +329,54 @@ def test_the_customer_revokes_and_the_whole_company_loses_access(
         mailoutbox,
         django_capture_on_commit_callbacks,
     )
-    url = reverse("enrollment:authorization_revoke", kwargs={"pk": application.pk})
+    url = reverse("enrollment:authorization_revoke", kwargs={"pk": msa_request.pk})
     client.force_login(customer)
-    assert "Revoke the contractor" in client.get(application.get_absolute_url()).content.decode()
+    assert "Revoke the contractor" in client.get(msa_request.get_absolute_url()).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, {"confirm": "on"})
 
     assert response.status_code == 302
-    application.refresh_from_db()
-    assert application.authorization_revoked_at is not None
-    assert not selectors.request_authorization_on_file(application)
-    assert CustomerAuthorization.objects.get(application=application).revoked_by == customer
+    msa_request.refresh_from_db()
+    assert msa_request.authorization_revoked_at is not None
+    assert not selectors.request_authorization_on_file(msa_request)
+    assert CustomerAuthorization.objects.get(msa_request=msa_request).revoked_by == customer
     assert mailoutbox[-1].to == [contractor.email]
     assert "revoked" in mailoutbox[-1].subject
-    assert application.premises_address not in mailoutbox[-1].body
+    assert msa_request.premises_address not in mailoutbox[-1].body
     for member in (contractor, colleague):
         client.force_login(member)
-        assert client.get(application.get_absolute_url()).status_code == 404
+        assert client.get(msa_request.get_absolute_url()).status_code == 404
         dashboard = client.get(reverse("enrollment:company_requests")).content.decode()
-        assert application.reference not in dashboard
+        assert msa_request.reference not in dashboard
     # The other request of the same customer is untouched, and so is its open link.
     assert client.get(pending).status_code == 200
     # The customer still sees and owns the request.
     client.force_login(customer)
-    assert client.get(application.get_absolute_url()).status_code == 200
+    assert client.get(msa_request.get_absolute_url()).status_code == 200
 
 
 def test_revoking_withdraws_open_links_and_is_harmless_twice(
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
     customer = UserFactory(email="dana@example.com")
-    application = contractor_draft(contractor, applicant=customer)
-    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    msa_request = contractor_draft(contractor, applicant=customer)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
 
-    authorizations.authorization_revoke(application_id=application.pk, actor=customer)
-    first = application.__class__.objects.get(pk=application.pk).authorization_revoked_at
-    authorizations.authorization_revoke(application_id=application.pk, actor=customer)
+    authorizations.authorization_revoke(msa_request_id=msa_request.pk, actor=customer)
+    first = msa_request.__class__.objects.get(pk=msa_request.pk).authorization_revoked_at
+    authorizations.authorization_revoke(msa_request_id=msa_request.pk, actor=customer)
 
-    assert application.__class__.objects.get(pk=application.pk).authorization_revoked_at == first
+    assert msa_request.__class__.objects.get(pk=msa_request.pk).authorization_revoked_at == first
     assert_refused(client.get(url), "no longer works")
 
 
 def test_only_the_customer_may_revoke(contractor):
     customer = UserFactory()
-    application = contractor_draft(contractor, applicant=customer)
+    msa_request = contractor_draft(contractor, applicant=customer)
     for someone in (contractor, UserFactory()):
         with pytest.raises(PermissionDenied):
-            authorizations.authorization_revoke(application_id=application.pk, actor=someone)
+            authorizations.authorization_revoke(msa_request_id=msa_request.pk, actor=someone)
 
 
 def test_staff_read_authorizations_in_admin(
@@ -384,8 +384,8 @@ def test_staff_read_authorizations_in_admin(
 ):
     from tests.factories import StaffFactory
 
-    application = contractor_draft(contractor)
-    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
     sign(client, url)
     authorization = CustomerAuthorization.objects.get()
     client.force_login(StaffFactory())
@@ -394,7 +394,7 @@ def test_staff_read_authorizations_in_admin(
     detail = client.get(
         reverse("admin:enrollment_customerauthorization_change", args=[authorization.pk])
     )
-    request_page = client.get(reverse("admin:enrollment_application_change", args=[application.pk]))
+    request_page = client.get(reverse("admin:enrollment_request_change", args=[msa_request.pk]))
 
     assert listing.status_code == detail.status_code == request_page.status_code == 200
     assert authorization.text_sha256 in detail.content.decode()
@@ -403,12 +403,12 @@ def test_staff_read_authorizations_in_admin(
 
 def test_after_revoking_the_customer_can_finish_the_draft_alone(contractor):
     customer = UserFactory(email="dana@example.com")
-    application = contractor_draft(contractor, applicant=customer)
+    msa_request = contractor_draft(contractor, applicant=customer)
 
-    authorizations.authorization_revoke(application_id=application.pk, actor=customer)
-    application.refresh_from_db()
+    authorizations.authorization_revoke(msa_request_id=msa_request.pk, actor=customer)
+    msa_request.refresh_from_db()
 
-    assert authorization_rule(application) == "pass"
+    assert authorization_rule(msa_request) == "pass"
 
 
 def test_revoking_during_a_question_keeps_staffs_question_on_the_status_page(
@@ -418,14 +418,14 @@ def test_revoking_during_a_question_keeps_staffs_question_on_the_status_page(
     from tests.factories import StaffFactory
 
     customer = UserFactory(email="dana@example.com")
-    application = contractor_draft(contractor, applicant=customer, status=Status.UNDER_REVIEW)
+    msa_request = contractor_draft(contractor, applicant=customer, status=Status.UNDER_REVIEW)
     services.request_ask_for_info(
-        application_id=application.pk, actor=StaffFactory(), question="Is the panel 200 A?"
+        msa_request_id=msa_request.pk, actor=StaffFactory(), question="Is the panel 200 A?"
     )
-    authorizations.authorization_revoke(application_id=application.pk, actor=customer)
+    authorizations.authorization_revoke(msa_request_id=msa_request.pk, actor=customer)
     client.force_login(customer)
 
-    page = client.get(application.get_absolute_url())
+    page = client.get(msa_request.get_absolute_url())
 
     assert page.context["question"].note == "Is the panel 200 A?"
 
@@ -433,9 +433,9 @@ def test_revoking_during_a_question_keeps_staffs_question_on_the_status_page(
 def test_a_link_for_a_request_no_longer_in_draft_is_refused(
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = contractor_draft(contractor)
-    url = send_link(application, contractor, mailoutbox, django_capture_on_commit_callbacks)
-    application.__class__.objects.filter(pk=application.pk).update(status=Status.CANCELLED)
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    msa_request.__class__.objects.filter(pk=msa_request.pk).update(status=Status.CANCELLED)
 
     assert_refused(client.get(url), "no longer needs a signature")
 
@@ -446,18 +446,18 @@ def test_the_contractors_status_page_queries_do_not_grow_with_links_and_authoriz
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    application = contractor_draft(contractor)
-    authorizations.authorization_link_send(application_id=application.pk, actor=contractor)
-    authorize(application)
+    msa_request = contractor_draft(contractor)
+    authorizations.authorization_link_send(msa_request_id=msa_request.pk, actor=contractor)
+    authorize(msa_request)
     client.force_login(contractor)
-    url = application.get_absolute_url()
+    url = msa_request.get_absolute_url()
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         client.get(url)
 
     for _ in range(5):
-        authorizations.authorization_link_send(application_id=application.pk, actor=contractor)
-        authorize(application)
+        authorizations.authorization_link_send(msa_request_id=msa_request.pk, actor=contractor)
+        authorize(msa_request)
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert len(response.context["authorizations"]) == 6

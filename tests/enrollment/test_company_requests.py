@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from enrollment.models import Status
 from tests.enrollment.factories import authorize
-from tests.factories import ApplicationFactory, ContractorFactory, UserFactory
+from tests.factories import ContractorFactory, MsaRequestFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("enrollment:company_requests")
@@ -28,7 +28,7 @@ def filed(contractor, **fields):
         "customer_name": "Some Customer",
         "customer_email": "someone@example.com",
     }
-    return ApplicationFactory(**{**defaults, **fields})
+    return MsaRequestFactory(**{**defaults, **fields})
 
 
 def listed(response) -> list[str]:
@@ -47,7 +47,7 @@ def test_the_dashboard_lists_the_whole_companys_requests_and_nobody_elses(client
     mine = filed(contractor)
     theirs = filed(colleague)
     other_company = filed(ContractorFactory())
-    customers_own = ApplicationFactory()
+    customers_own = MsaRequestFactory()
     client.force_login(contractor)
 
     response = client.get(URL)
@@ -226,7 +226,7 @@ def test_a_revoked_request_leaves_the_dashboard_and_the_export(client, contracto
     customer = UserFactory()
     revoked = filed(contractor, applicant=customer, customer_name="Gone")
     filed(contractor, customer_name="Still here")
-    authorization_revoke(application_id=revoked.pk, actor=customer)
+    authorization_revoke(msa_request_id=revoked.pk, actor=customer)
     client.force_login(contractor)
 
     assert revoked.reference not in listed(client.get(URL))

@@ -6,7 +6,7 @@ from enrollment import services
 from enrollment.authorizations import authorization_revoke
 from enrollment.models import Status
 from enrollment.notifications import request_recipients
-from tests.factories import ApplicationFactory, ContractorFactory, StaffFactory, UserFactory
+from tests.factories import ContractorFactory, MsaRequestFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,14 +24,14 @@ def filed(contractor, **fields):
         "customer_name": "Dana Customer",
         "customer_email": "dana@example.com",
     }
-    return ApplicationFactory(**{**defaults, **fields})
+    return MsaRequestFactory(**{**defaults, **fields})
 
 
 def test_the_contractor_gets_everything_and_the_customer_the_key_emails(contractor):
-    application = filed(contractor)
+    msa_request = filed(contractor)
 
-    assert request_recipients(application, key=False) == ["casey@installer.example"]
-    assert request_recipients(application, key=True) == [
+    assert request_recipients(msa_request, key=False) == ["casey@installer.example"]
+    assert request_recipients(msa_request, key=True) == [
         "casey@installer.example",
         "dana@example.com",
     ]
@@ -39,48 +39,48 @@ def test_the_contractor_gets_everything_and_the_customer_the_key_emails(contract
 
 def test_after_revoking_only_the_customer_is_emailed(contractor):
     customer = UserFactory(email="dana@example.com")
-    application = filed(contractor, applicant=customer)
-    authorization_revoke(application_id=application.pk, actor=customer)
-    application.refresh_from_db()
+    msa_request = filed(contractor, applicant=customer)
+    authorization_revoke(msa_request_id=msa_request.pk, actor=customer)
+    msa_request.refresh_from_db()
 
-    assert request_recipients(application, key=False) == ["dana@example.com"]
-    assert request_recipients(application, key=True) == ["dana@example.com"]
+    assert request_recipients(msa_request, key=False) == ["dana@example.com"]
+    assert request_recipients(msa_request, key=True) == ["dana@example.com"]
 
 
 def test_when_the_filer_left_the_company_its_admins_are_the_contact(contractor):
     admin = ContractorFactory(company=contractor.company, is_company_admin=True)
-    application = filed(contractor)
+    msa_request = filed(contractor)
     contractor.is_active = False
     contractor.save()
-    application.refresh_from_db()
+    msa_request.refresh_from_db()
 
-    assert request_recipients(application, key=False) == [admin.email]
+    assert request_recipients(msa_request, key=False) == [admin.email]
 
 
 def test_a_customers_own_request_emails_the_customer(customer):
-    application = ApplicationFactory(applicant=customer)
+    msa_request = MsaRequestFactory(applicant=customer)
 
-    assert request_recipients(application, key=False) == [customer.email]
-    assert request_recipients(application, key=True) == [customer.email]
+    assert request_recipients(msa_request, key=False) == [customer.email]
+    assert request_recipients(msa_request, key=True) == [customer.email]
 
 
 def test_submitted_goes_to_both_and_a_question_only_to_the_contractor(
     contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = filed(contractor, status=Status.AWAITING_PAYMENT)
+    msa_request = filed(contractor, status=Status.AWAITING_PAYMENT)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_mark_paid(application_id=application.pk)
+        services.request_mark_paid(msa_request_id=msa_request.pk)
     submitted = next(m for m in mailoutbox if "We received" in m.subject)
     assert submitted.to == ["casey@installer.example", "dana@example.com"]
     # A contractor's email greets nobody by the customer's name.
     assert "Hello Dana" not in submitted.body
 
     mailoutbox.clear()
-    application.status = Status.UNDER_REVIEW
-    application.save()
+    msa_request.status = Status.UNDER_REVIEW
+    msa_request.save()
     with django_capture_on_commit_callbacks(execute=True):
         services.request_ask_for_info(
-            application_id=application.pk, actor=StaffFactory(), question="Panel rating?"
+            msa_request_id=msa_request.pk, actor=StaffFactory(), question="Panel rating?"
         )
     assert [m.to for m in mailoutbox] == [["casey@installer.example"]]
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from enrollment import services
 from enrollment.models import Document
 from tests.enrollment.factories import jpeg_bytes, pdf_bytes, png_bytes, upload
-from tests.factories import ApplicationFactory, ContractorFactory, StaffFactory, UserFactory
+from tests.factories import ContractorFactory, MsaRequestFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -15,19 +15,19 @@ PANEL = Document.Kind.METER_PANEL_PHOTO
 AUTHORIZATION = Document.Kind.AUTHORIZATION_FORM
 
 
-def store(application, name, content, kind=PANEL):
+def store(msa_request, name, content, kind=PANEL):
     return services.document_upload(
-        application_id=application.pk,
-        actor=application.applicant,
+        msa_request_id=msa_request.pk,
+        actor=msa_request.applicant,
         kind=kind,
         upload=upload(name, content),
     )
 
 
 def test_a_real_png_is_stored_under_a_random_name_with_its_hash(settings):
-    application = ApplicationFactory()
+    msa_request = MsaRequestFactory()
 
-    document = store(application, "../../etc/My panel<script>.png", png_bytes())
+    document = store(msa_request, "../../etc/My panel<script>.png", png_bytes())
 
     assert document.content_type == "image/png"
     assert document.size == len(png_bytes())
@@ -50,10 +50,10 @@ def test_a_real_png_is_stored_under_a_random_name_with_its_hash(settings):
     ],
 )
 def test_a_file_whose_content_is_not_what_is_allowed_is_refused(name, content, kind):
-    application = ApplicationFactory()
+    msa_request = MsaRequestFactory()
 
     with pytest.raises(ValidationError) as error:
-        store(application, name, content, kind)
+        store(msa_request, name, content, kind)
 
     assert error.value.code == "bad_type"
     assert "we check what is inside" in error.value.messages[0]
@@ -61,21 +61,21 @@ def test_a_file_whose_content_is_not_what_is_allowed_is_refused(name, content, k
 
 
 def test_real_jpeg_and_pdf_are_accepted_where_allowed():
-    application = ApplicationFactory()
+    msa_request = MsaRequestFactory()
 
-    assert store(application, "a.jpeg", jpeg_bytes()).content_type == "image/jpeg"
-    assert store(application, "auth.pdf", pdf_bytes(), AUTHORIZATION).content_type == (
+    assert store(msa_request, "a.jpeg", jpeg_bytes()).content_type == "image/jpeg"
+    assert store(msa_request, "auth.pdf", pdf_bytes(), AUTHORIZATION).content_type == (
         "application/pdf"
     )
 
 
 def test_an_oversized_file_is_refused_with_a_clear_message(settings):
     settings.MSA_UPLOAD_MAX_BYTES = 1024 * 1024
-    application = ApplicationFactory()
+    msa_request = MsaRequestFactory()
     big = png_bytes((1200, 1200)) + b"\0" * (1024 * 1024)
 
     with pytest.raises(ValidationError) as error:
-        store(application, "big.png", big)
+        store(msa_request, "big.png", big)
 
     assert error.value.code == "too_large"
     assert "at most 1 MB" in error.value.messages[0]
@@ -83,9 +83,9 @@ def test_an_oversized_file_is_refused_with_a_clear_message(settings):
 
 
 def test_the_owner_downloads_the_file_as_an_attachment(client):
-    application = ApplicationFactory()
-    document = store(application, "panel.png", png_bytes())
-    client.force_login(application.applicant)
+    msa_request = MsaRequestFactory()
+    document = store(msa_request, "panel.png", png_bytes())
+    client.force_login(msa_request.applicant)
 
     response = client.get(document.get_absolute_url())
 
@@ -97,16 +97,16 @@ def test_the_owner_downloads_the_file_as_an_attachment(client):
 
 
 def test_another_customer_gets_404_for_a_document(client):
-    application = ApplicationFactory()
-    document = store(application, "panel.png", png_bytes())
+    msa_request = MsaRequestFactory()
+    document = store(msa_request, "panel.png", png_bytes())
     client.force_login(UserFactory())
 
     assert client.get(document.get_absolute_url()).status_code == 404
 
 
 def test_a_document_id_under_another_request_is_404(client):
-    mine = ApplicationFactory()
-    theirs = store(ApplicationFactory(), "panel.png", png_bytes())
+    mine = MsaRequestFactory()
+    theirs = store(MsaRequestFactory(), "panel.png", png_bytes())
     client.force_login(mine.applicant)
 
     url = reverse("enrollment:document_download", kwargs={"pk": mine.pk, "document_pk": theirs.pk})
@@ -115,7 +115,7 @@ def test_a_document_id_under_another_request_is_404(client):
 
 def test_staff_and_the_filing_contractors_colleagues_may_download(client):
     contractor = ContractorFactory()
-    application = ApplicationFactory(
+    msa_request = MsaRequestFactory(
         applicant=None,
         filed_by=contractor,
         contractor_company=contractor.company,
@@ -123,7 +123,7 @@ def test_staff_and_the_filing_contractors_colleagues_may_download(client):
         customer_email="owner@example.com",
     )
     document = services.document_upload(
-        application_id=application.pk,
+        msa_request_id=msa_request.pk,
         actor=contractor,
         kind=AUTHORIZATION,
         upload=upload("auth.pdf", pdf_bytes()),
@@ -137,13 +137,13 @@ def test_staff_and_the_filing_contractors_colleagues_may_download(client):
 
 
 def test_a_photo_can_be_removed_from_a_draft(client):
-    application = ApplicationFactory()
-    document = store(application, "panel.png", png_bytes())
-    client.force_login(application.applicant)
+    msa_request = MsaRequestFactory()
+    document = store(msa_request, "panel.png", png_bytes())
+    client.force_login(msa_request.applicant)
 
     client.post(
         reverse(
-            "enrollment:document_delete", kwargs={"pk": application.pk, "document_pk": document.pk}
+            "enrollment:document_delete", kwargs={"pk": msa_request.pk, "document_pk": document.pk}
         )
     )
 
@@ -152,21 +152,21 @@ def test_a_photo_can_be_removed_from_a_draft(client):
 
 def test_a_request_holds_a_bounded_number_of_files(settings):
     settings.MSA_MAX_DOCUMENTS_PER_REQUEST = 2
-    application = ApplicationFactory()
-    store(application, "1.png", png_bytes())
-    store(application, "2.png", png_bytes())
+    msa_request = MsaRequestFactory()
+    store(msa_request, "1.png", png_bytes())
+    store(msa_request, "2.png", png_bytes())
 
     with pytest.raises(ValidationError):
-        store(application, "3.png", png_bytes())
+        store(msa_request, "3.png", png_bytes())
 
 
 def test_one_bad_file_in_a_batch_stores_none_of_them(settings):
-    application = ApplicationFactory()
+    msa_request = MsaRequestFactory()
 
     with pytest.raises(ValidationError):
         services.request_attach_documents(
-            application_id=application.pk,
-            actor=application.applicant,
+            msa_request_id=msa_request.pk,
+            actor=msa_request.applicant,
             uploads=[(PANEL, upload("ok.png", png_bytes())), (PANEL, upload("bad.png", b"text"))],
         )
 

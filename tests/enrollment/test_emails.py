@@ -4,7 +4,7 @@ import pytest
 
 from enrollment import services
 from enrollment.models import Status
-from tests.factories import ApplicationFactory, ContractorFactory, StaffFactory
+from tests.factories import ContractorFactory, MsaRequestFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,35 +19,35 @@ def staff():
     [
         (
             Status.AWAITING_PAYMENT,
-            lambda a, s: services.request_mark_paid(application_id=a.pk),
+            lambda a, s: services.request_mark_paid(msa_request_id=a.pk),
             "We received your MSA request",
             None,
         ),
         (
             Status.UNDER_REVIEW,
             lambda a, s: services.request_ask_for_info(
-                application_id=a.pk, actor=s, question="Is the panel 200 A?"
+                msa_request_id=a.pk, actor=s, question="Is the panel 200 A?"
             ),
             "We need more information",
             "Is the panel 200 A?",
         ),
         (
             Status.UNDER_REVIEW,
-            lambda a, s: services.request_approve(application_id=a.pk, actor=s),
+            lambda a, s: services.request_approve(msa_request_id=a.pk, actor=s),
             "is approved",
             None,
         ),
         (
             Status.UNDER_REVIEW,
             lambda a, s: services.request_reject(
-                application_id=a.pk, actor=s, reason="The meter is CT-rated."
+                msa_request_id=a.pk, actor=s, reason="The meter is CT-rated."
             ),
             "was not approved",
             "The meter is CT-rated.",
         ),
         (
             Status.APPROVED,
-            lambda a, s: services.request_cancel(application_id=a.pk, actor=a.applicant),
+            lambda a, s: services.request_cancel(msa_request_id=a.pk, actor=a.applicant),
             "is cancelled",
             None,
         ),
@@ -56,29 +56,29 @@ def staff():
 def test_each_step_emails_the_customer_in_text_and_html(
     staff, mailoutbox, django_capture_on_commit_callbacks, source, act, subject, quoted
 ):
-    application = ApplicationFactory(status=source)
+    msa_request = MsaRequestFactory(status=source)
 
     with django_capture_on_commit_callbacks(execute=True):
-        act(application, staff)
+        act(msa_request, staff)
 
     mails = [m for m in mailoutbox if subject in m.subject]
     assert len(mails) == 1
     mail = mails[0]
-    assert mail.to == [application.customer_email]
-    assert application.reference in mail.subject
-    assert application.get_absolute_url() in mail.body
+    assert mail.to == [msa_request.customer_email]
+    assert msa_request.reference in mail.subject
+    assert msa_request.get_absolute_url() in mail.body
     html = mail.alternatives[0][0]
-    assert application.get_absolute_url() in html
+    assert msa_request.get_absolute_url() in html
     if quoted:
         assert quoted in mail.body
         assert quoted in html
 
 
 def test_no_email_is_sent_when_the_transaction_rolls_back(staff, mailoutbox):
-    application = ApplicationFactory(status=Status.UNDER_REVIEW)
+    msa_request = MsaRequestFactory(status=Status.UNDER_REVIEW)
 
     # Without running on-commit callbacks (as in a rolled-back transaction) nothing is sent.
-    services.request_approve(application_id=application.pk, actor=staff)
+    services.request_approve(msa_request_id=msa_request.pk, actor=staff)
 
     assert mailoutbox == []
 
@@ -87,7 +87,7 @@ def test_a_contractor_filed_request_emails_only_the_contractor_about_a_non_key_s
     staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     contractor = ContractorFactory()
-    application = ApplicationFactory(
+    msa_request = MsaRequestFactory(
         applicant=None,
         filed_by=contractor,
         contractor_company=contractor.company,
@@ -97,7 +97,7 @@ def test_a_contractor_filed_request_emails_only_the_contractor_about_a_non_key_s
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_approve(application_id=application.pk, actor=staff)
+        services.request_approve(msa_request_id=msa_request.pk, actor=staff)
 
     # The contractor is the designated primary contact; approval is not one of the key emails.
     assert mailoutbox[0].to == [contractor.email]
@@ -106,16 +106,16 @@ def test_a_contractor_filed_request_emails_only_the_contractor_about_a_non_key_s
 def test_a_mail_failure_does_not_undo_or_break_the_step(
     staff, settings, mailoutbox, django_capture_on_commit_callbacks, monkeypatch, caplog
 ):
-    application = ApplicationFactory(status=Status.UNDER_REVIEW)
+    msa_request = MsaRequestFactory(status=Status.UNDER_REVIEW)
 
     def broken(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
     monkeypatch.setattr("enrollment.notifications.send_request_email", broken)
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_approve(application_id=application.pk, actor=staff)
+        services.request_approve(msa_request_id=msa_request.pk, actor=staff)
 
-    application.refresh_from_db()
-    assert application.status == Status.APPROVED
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.APPROVED
     assert "email approved for request" in caplog.text
-    assert application.customer_email not in caplog.text
+    assert msa_request.customer_email not in caplog.text

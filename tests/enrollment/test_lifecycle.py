@@ -4,8 +4,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from enrollment import services
-from enrollment.models import Application, RequestEvent, Status
-from tests.factories import ApplicationFactory, StaffFactory
+from enrollment.models import Request, RequestEvent, Status
+from tests.factories import MsaRequestFactory, StaffFactory
 
 # service name -> (kwargs builder, sources it is allowed from, target)
 STEPS = {
@@ -57,32 +57,32 @@ CASES = [(name, source) for name in STEPS for source in Status.values]
 def test_each_step_from_each_state(service, source, django_capture_on_commit_callbacks):
     staff = StaffFactory()
     kwargs_for, allowed, target = STEPS[service]
-    application = ApplicationFactory(status=source)
+    msa_request = MsaRequestFactory(status=source)
     call = getattr(services, service)
 
     if source in allowed or source == target:
         with django_capture_on_commit_callbacks(execute=False):
-            result = call(application_id=application.pk, **kwargs_for(staff))
+            result = call(msa_request_id=msa_request.pk, **kwargs_for(staff))
         assert result.status == target
-        application.refresh_from_db()
-        assert application.status == target
+        msa_request.refresh_from_db()
+        assert msa_request.status == target
         moved = source != target or service == "request_mark_scheduled"
-        assert RequestEvent.objects.filter(application=application).count() == int(moved)
+        assert RequestEvent.objects.filter(msa_request=msa_request).count() == int(moved)
     else:
         with pytest.raises(services.TransitionError):
-            call(application_id=application.pk, **kwargs_for(staff))
-        application.refresh_from_db()
-        assert application.status == source
-        assert not RequestEvent.objects.filter(application=application).exists()
+            call(msa_request_id=msa_request.pk, **kwargs_for(staff))
+        msa_request.refresh_from_db()
+        assert msa_request.status == source
+        assert not RequestEvent.objects.filter(msa_request=msa_request).exists()
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("completed", [True, False])
 def test_visit_outcome_moves_a_scheduled_request(completed, staff_user):
-    application = ApplicationFactory(status=Status.SCHEDULED)
+    msa_request = MsaRequestFactory(status=Status.SCHEDULED)
 
     result = services.request_record_visit_outcome(
-        application_id=application.pk, actor=staff_user, completed=completed
+        msa_request_id=msa_request.pk, actor=staff_user, completed=completed
     )
 
     assert result.status == (Status.COMPLETED if completed else Status.VISIT_FAILED)
@@ -90,22 +90,22 @@ def test_visit_outcome_moves_a_scheduled_request(completed, staff_user):
 
 @pytest.mark.django_db
 def test_visit_outcome_is_refused_before_a_visit_is_scheduled(staff_user):
-    application = ApplicationFactory(status=Status.APPROVED)
+    msa_request = MsaRequestFactory(status=Status.APPROVED)
 
     with pytest.raises(services.TransitionError):
         services.request_record_visit_outcome(
-            application_id=application.pk, actor=staff_user, completed=True
+            msa_request_id=msa_request.pk, actor=staff_user, completed=True
         )
 
 
 @pytest.mark.django_db
 def test_repeated_approval_is_harmless_and_audited_once(staff_user):
-    application = ApplicationFactory(status=Status.UNDER_REVIEW)
+    msa_request = MsaRequestFactory(status=Status.UNDER_REVIEW)
 
-    services.request_approve(application_id=application.pk, actor=staff_user)
-    services.request_approve(application_id=application.pk, actor=staff_user)
+    services.request_approve(msa_request_id=msa_request.pk, actor=staff_user)
+    services.request_approve(msa_request_id=msa_request.pk, actor=staff_user)
 
-    events = list(application.events.all())
+    events = list(msa_request.events.all())
     assert len(events) == 1
     assert (events[0].from_status, events[0].to_status) == (Status.UNDER_REVIEW, Status.APPROVED)
     assert events[0].actor == staff_user
@@ -115,27 +115,27 @@ def test_repeated_approval_is_harmless_and_audited_once(staff_user):
 def test_payment_stamps_submission_time_and_runs_the_eligibility_check(
     django_capture_on_commit_callbacks,
 ):
-    application = ApplicationFactory(status=Status.AWAITING_PAYMENT)
+    msa_request = MsaRequestFactory(status=Status.AWAITING_PAYMENT)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_mark_paid(application_id=application.pk)
+        services.request_mark_paid(msa_request_id=msa_request.pk)
 
-    application.refresh_from_db()
-    assert application.submitted_at is not None
-    assert application.status == Status.UNDER_REVIEW
-    assert application.eligibility_outcome
+    msa_request.refresh_from_db()
+    assert msa_request.submitted_at is not None
+    assert msa_request.status == Status.UNDER_REVIEW
+    assert msa_request.eligibility_outcome
 
 
 @pytest.mark.django_db
 def test_database_refuses_a_second_open_request_for_the_same_meter():
-    ApplicationFactory(status=Status.SUBMITTED, meter_number="M1234567")
+    MsaRequestFactory(status=Status.SUBMITTED, meter_number="M1234567")
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        ApplicationFactory(status=Status.APPROVED, meter_number="M1234567")
+        MsaRequestFactory(status=Status.APPROVED, meter_number="M1234567")
 
-    ApplicationFactory(status=Status.COMPLETED, meter_number="M1234567")
-    ApplicationFactory(status=Status.DRAFT, meter_number="M1234567")
-    assert Application.objects.filter(meter_number="M1234567").count() == 3
+    MsaRequestFactory(status=Status.COMPLETED, meter_number="M1234567")
+    MsaRequestFactory(status=Status.DRAFT, meter_number="M1234567")
+    assert Request.objects.filter(meter_number="M1234567").count() == 3
 
 
 # --- the enrollment services that act on drafts and open questions --------------------------
@@ -144,39 +144,39 @@ def test_database_refuses_a_second_open_request_for_the_same_meter():
 @pytest.mark.django_db
 @pytest.mark.parametrize("source", Status.values)
 def test_only_a_draft_can_be_edited(source):
-    application = ApplicationFactory(status=source, premises_city="Rosemead")
+    msa_request = MsaRequestFactory(status=source, premises_city="Rosemead")
 
     if source == Status.DRAFT:
         services.request_update_draft(
-            application_id=application.pk,
-            actor=application.applicant,
+            msa_request_id=msa_request.pk,
+            actor=msa_request.applicant,
             step="premises",
             data={"premises_city": "El Monte"},
         )
-        application.refresh_from_db()
-        assert application.premises_city == "El Monte"
-        assert application.wizard_step == "premises"
+        msa_request.refresh_from_db()
+        assert msa_request.premises_city == "El Monte"
+        assert msa_request.wizard_step == "premises"
     else:
         with pytest.raises(services.TransitionError):
             services.request_update_draft(
-                application_id=application.pk,
-                actor=application.applicant,
+                msa_request_id=msa_request.pk,
+                actor=msa_request.applicant,
                 step="premises",
                 data={"premises_city": "El Monte"},
             )
-        application.refresh_from_db()
-        assert application.premises_city == "Rosemead"
+        msa_request.refresh_from_db()
+        assert msa_request.premises_city == "Rosemead"
 
 
 @pytest.mark.django_db
 def test_a_draft_update_cannot_touch_the_status_or_outcomes():
-    application = ApplicationFactory()
+    msa_request = MsaRequestFactory()
 
     for field in ("status", "eligibility_outcome", "submitted_at", "applicant"):
         with pytest.raises(ValueError):
             services.request_update_draft(
-                application_id=application.pk,
-                actor=application.applicant,
+                msa_request_id=msa_request.pk,
+                actor=msa_request.applicant,
                 step="type",
                 data={field: "approved"},
             )
@@ -186,12 +186,12 @@ def test_a_draft_update_cannot_touch_the_status_or_outcomes():
 def test_a_draft_update_validates_the_utility_formats():
     from django.core.exceptions import ValidationError
 
-    application = ApplicationFactory()
+    msa_request = MsaRequestFactory()
 
     with pytest.raises(ValidationError):
         services.request_update_draft(
-            application_id=application.pk,
-            actor=application.applicant,
+            msa_request_id=msa_request.pk,
+            actor=msa_request.applicant,
             step="accounts",
             data={"service_account_number": "9123456789"},
         )
@@ -199,51 +199,51 @@ def test_a_draft_update_validates_the_utility_formats():
 
 @pytest.mark.django_db
 def test_creating_a_draft_records_who_started_it(customer):
-    application = services.request_create_draft(actor=customer, request_type="replacement")
+    msa_request = services.request_create_draft(actor=customer, request_type="replacement")
 
-    assert application.status == Status.DRAFT
-    assert application.customer_email == customer.email
-    event = application.events.get()
+    assert msa_request.status == Status.DRAFT
+    assert msa_request.customer_email == customer.email
+    event = msa_request.events.get()
     assert (event.from_status, event.to_status, event.actor) == ("", Status.DRAFT, customer)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("source", Status.values)
 def test_answering_a_question_is_only_possible_while_one_is_open(source, customer):
-    application = ApplicationFactory(status=source)
+    msa_request = MsaRequestFactory(status=source)
 
     if source == Status.INFO_REQUESTED:
         services.request_respond_to_info(
-            application_id=application.pk, actor=customer, answer="Yes, 200 A."
+            msa_request_id=msa_request.pk, actor=customer, answer="Yes, 200 A."
         )
-        application.refresh_from_db()
-        assert application.status == Status.UNDER_REVIEW
+        msa_request.refresh_from_db()
+        assert msa_request.status == Status.UNDER_REVIEW
     else:
         with pytest.raises(services.TransitionError):
             services.request_respond_to_info(
-                application_id=application.pk, actor=customer, answer="Yes, 200 A."
+                msa_request_id=msa_request.pk, actor=customer, answer="Yes, 200 A."
             )
-        application.refresh_from_db()
-        assert application.status == source
+        msa_request.refresh_from_db()
+        assert msa_request.status == source
 
 
 @pytest.mark.django_db
 def test_a_batch_of_approved_requests_is_scheduled_once_each_with_audit_and_history():
-    approved = [ApplicationFactory(status=Status.APPROVED) for _ in range(3)]
-    cancelled = ApplicationFactory(status=Status.CANCELLED)
+    approved = [MsaRequestFactory(status=Status.APPROVED) for _ in range(3)]
+    cancelled = MsaRequestFactory(status=Status.CANCELLED)
 
     moved = services.requests_mark_scheduled(
-        application_ids=[a.pk for a in approved] + [cancelled.pk], note="Booked."
+        msa_request_ids=[a.pk for a in approved] + [cancelled.pk], note="Booked."
     )
-    again = services.requests_mark_scheduled(application_ids=[a.pk for a in approved])
+    again = services.requests_mark_scheduled(msa_request_ids=[a.pk for a in approved])
 
     assert sorted(moved) == sorted(a.pk for a in approved)
     assert again == []
-    for application in approved:
-        application.refresh_from_db()
-        assert application.status == Status.SCHEDULED
-        assert application.events.get().to_status == Status.SCHEDULED
-        assert application.history.latest().status == Status.SCHEDULED
+    for msa_request in approved:
+        msa_request.refresh_from_db()
+        assert msa_request.status == Status.SCHEDULED
+        assert msa_request.events.get().to_status == Status.SCHEDULED
+        assert msa_request.history.latest().status == Status.SCHEDULED
     cancelled.refresh_from_db()
     assert cancelled.status == Status.CANCELLED
     assert not cancelled.events.exists()

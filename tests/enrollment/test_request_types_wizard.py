@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests.eligibility.program_cases import CASES, Case
-from tests.factories import ApplicationFactory, ApprovedProductFactory, MeterRecordFactory
+from tests.factories import ApprovedProductFactory, MeterRecordFactory, MsaRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def draft_for(case: Case, customer):
     facts = {
         k: v for k, v in case.facts.items() if k not in ("service_account_number", "meter_number")
     }
-    application = ApplicationFactory(
+    msa_request = MsaRequestFactory(
         applicant=customer,
         request_type=case.request_type,
         device=ApprovedProductFactory() if case.with_device else None,
@@ -30,20 +30,20 @@ def draft_for(case: Case, customer):
         **facts,
     )
     MeterRecordFactory(
-        service_account_number=application.service_account_number,
-        meter_number=application.meter_number,
-        **{name: getattr(application, name) for name in RECORD_FACTS},
+        service_account_number=msa_request.service_account_number,
+        meter_number=msa_request.meter_number,
+        **{name: getattr(msa_request, name) for name in RECORD_FACTS},
     )
-    return application
+    return msa_request
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_the_wizard_review_judges_each_request_type_by_its_own_rules(client, customer, case):
-    application = draft_for(case, customer)
+    msa_request = draft_for(case, customer)
     client.force_login(customer)
 
     response = client.get(
-        reverse("enrollment:wizard_step", kwargs={"pk": application.pk, "step": "review"})
+        reverse("enrollment:wizard_step", kwargs={"pk": msa_request.pk, "step": "review"})
     )
 
     report = response.context["report"]
@@ -59,11 +59,11 @@ def test_the_wizard_review_judges_each_request_type_by_its_own_rules(client, cus
 
 def test_a_removal_on_a_225A_panel_is_not_told_to_upgrade_the_panel(client, customer):
     case = next(c for c in CASES if c.id.startswith("removal_of_an_MSA_on_a_site_unfit"))
-    application = draft_for(case, customer)
+    msa_request = draft_for(case, customer)
     client.force_login(customer)
 
     html = client.get(
-        reverse("enrollment:wizard_step", kwargs={"pk": application.pk, "step": "review"})
+        reverse("enrollment:wizard_step", kwargs={"pk": msa_request.pk, "step": "review"})
     ).content.decode()
 
     assert "upgrade the panel" not in html
@@ -71,13 +71,13 @@ def test_a_removal_on_a_225A_panel_is_not_told_to_upgrade_the_panel(client, cust
 
 
 def test_the_existing_device_step_is_asked_only_when_something_is_at_the_meter(client, customer):
-    install = ApplicationFactory(applicant=customer, request_type="install")
-    replacement = ApplicationFactory(applicant=customer, request_type="replacement")
+    install = MsaRequestFactory(applicant=customer, request_type="install")
+    replacement = MsaRequestFactory(applicant=customer, request_type="replacement")
     client.force_login(customer)
 
-    def existing_step(application):
+    def existing_step(msa_request):
         return client.get(
-            reverse("enrollment:wizard_step", kwargs={"pk": application.pk, "step": "existing"})
+            reverse("enrollment:wizard_step", kwargs={"pk": msa_request.pk, "step": "existing"})
         )
 
     assert existing_step(install).status_code == 404
@@ -87,7 +87,7 @@ def test_the_existing_device_step_is_asked_only_when_something_is_at_the_meter(c
 
 
 def test_an_install_draft_forgets_a_device_described_while_it_was_a_removal(client, customer):
-    application = ApplicationFactory(
+    msa_request = MsaRequestFactory(
         applicant=customer,
         request_type="removal",
         device=None,
@@ -98,9 +98,9 @@ def test_an_install_draft_forgets_a_device_described_while_it_was_a_removal(clie
     client.force_login(customer)
 
     client.post(
-        reverse("enrollment:wizard_step", kwargs={"pk": application.pk, "step": "type"}),
+        reverse("enrollment:wizard_step", kwargs={"pk": msa_request.pk, "step": "type"}),
         {"request_type": "install"},
     )
 
-    application.refresh_from_db()
-    assert (application.existing_device_kind, application.existing_device_model) == ("", "")
+    msa_request.refresh_from_db()
+    assert (msa_request.existing_device_kind, msa_request.existing_device_model) == ("", "")

@@ -18,10 +18,10 @@ pytestmark = pytest.mark.django_db
 def sign_agreement(*, shown_sha256: str | None = None):
     """Sign the Customer Agreement as its customer; return the row and the text shown."""
     customer = UserFactory(email="dana@example.com", full_name="Dana Customer")
-    application = eligible_draft(applicant=customer, customer_name="Dana Customer")
-    shown = shown_text(application)
+    msa_request = eligible_draft(applicant=customer, customer_name="Dana Customer")
+    shown = shown_text(msa_request)
     row = services.agreement_sign(
-        application_id=application.pk,
+        msa_request_id=msa_request.pk,
         actor=customer,
         signer_name="Dana Customer",
         consent=True,
@@ -34,7 +34,7 @@ def sign_agreement(*, shown_sha256: str | None = None):
 def sign_authorization(*, shown_sha256: str | None = None):
     """Sign a contractor's authorization through the emailed link; return the row and the text."""
     contractor = ContractorFactory()
-    application = eligible_draft(
+    msa_request = eligible_draft(
         applicant=None,
         filed_by=contractor,
         contractor_company=contractor.company,
@@ -42,11 +42,11 @@ def sign_authorization(*, shown_sha256: str | None = None):
         customer_email="dana@example.com",
     )
     _, token = authorizations.authorization_link_send(
-        application_id=application.pk, actor=contractor
+        msa_request_id=msa_request.pk, actor=contractor
     )
-    shown = shown_text(application)
+    shown = shown_text(msa_request)
     row = authorizations.authorization_sign(
-        application_id=application.pk,
+        msa_request_id=msa_request.pk,
         raw_token=token,
         signer_name="Dana Customer",
         consent=True,
@@ -56,9 +56,9 @@ def sign_authorization(*, shown_sha256: str | None = None):
     return row, shown
 
 
-def shown_text(application) -> str:
-    """The exact text the signing page shows for ``application``."""
-    return selectors.agreement_text(application=application, version=selectors.agreement_current())
+def shown_text(msa_request) -> str:
+    """The exact text the signing page shows for ``msa_request``."""
+    return selectors.agreement_text(msa_request=msa_request, version=selectors.agreement_current())
 
 
 def pdf_words(row) -> str:
@@ -66,7 +66,7 @@ def pdf_words(row) -> str:
     pages = PdfReader(io.BytesIO(row.pdf.read())).pages
     words = "".join("".join(page.extract_text().split()) for page in pages)
     for number in range(1, len(pages) + 1):
-        words = words.replace(f"{row.application.reference}·page{number}of{len(pages)}", "")
+        words = words.replace(f"{row.msa_request.reference}·page{number}of{len(pages)}", "")
     return words
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from enrollment import services
 from enrollment.models import Status
 from tests.enrollment.factories import DocumentFactory
-from tests.factories import ApplicationFactory, StaffFactory
+from tests.factories import MsaRequestFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +22,12 @@ def queries_for(client, url) -> int:
 def test_my_requests_makes_the_same_number_of_queries_for_1_and_20_requests(
     client, customer, django_assert_num_queries
 ):
-    ApplicationFactory(applicant=customer)
+    MsaRequestFactory(applicant=customer)
     client.force_login(customer)
     url = reverse("enrollment:request_list")
     with_one = queries_for(client, url)
 
-    ApplicationFactory.create_batch(19, applicant=customer, status=Status.UNDER_REVIEW)
+    MsaRequestFactory.create_batch(19, applicant=customer, status=Status.UNDER_REVIEW)
     with django_assert_num_queries(with_one):
         response = client.get(url)
     assert len(response.context["page"].object_list) == 20
@@ -37,21 +37,21 @@ def test_the_status_page_makes_the_same_number_of_queries_for_1_and_20_events(
     client, customer, django_assert_num_queries
 ):
     staff = StaffFactory()
-    application = ApplicationFactory(applicant=customer, status=Status.UNDER_REVIEW)
-    services.request_ask_for_info(application_id=application.pk, actor=staff, question="Q0?")
-    DocumentFactory(application=application)
+    msa_request = MsaRequestFactory(applicant=customer, status=Status.UNDER_REVIEW)
+    services.request_ask_for_info(msa_request_id=msa_request.pk, actor=staff, question="Q0?")
+    DocumentFactory(msa_request=msa_request)
     client.force_login(customer)
-    url = application.get_absolute_url()
+    url = msa_request.get_absolute_url()
     with_one = queries_for(client, url)
 
     for number in range(1, 10):
-        services.request_answer_info(application_id=application.pk, actor=customer, answer="A")
+        services.request_answer_info(msa_request_id=msa_request.pk, actor=customer, answer="A")
         services.request_ask_for_info(
-            application_id=application.pk, actor=staff, question=f"Q{number}?"
+            msa_request_id=msa_request.pk, actor=staff, question=f"Q{number}?"
         )
-        DocumentFactory(application=application)
-    ApplicationFactory.create_batch(10, applicant=customer)
-    assert application.events.count() == 19
+        DocumentFactory(msa_request=msa_request)
+    MsaRequestFactory.create_batch(10, applicant=customer)
+    assert msa_request.events.count() == 19
     with django_assert_num_queries(with_one):
         response = client.get(url)
     assert "Q9?" in response.content.decode()
@@ -68,10 +68,10 @@ def test_the_status_page_makes_the_same_number_of_queries_for_1_and_20_events(
     ],
 )
 def test_the_status_page_says_what_the_customer_must_do(client, customer, status, must_do):
-    application = ApplicationFactory(applicant=customer, status=status)
+    msa_request = MsaRequestFactory(applicant=customer, status=status)
     client.force_login(customer)
 
-    html = client.get(application.get_absolute_url()).content.decode()
+    html = client.get(msa_request.get_absolute_url()).content.decode()
 
     assert "What happens next" in html
     assert must_do in html
@@ -79,13 +79,13 @@ def test_the_status_page_says_what_the_customer_must_do(client, customer, status
 
 def test_the_timeline_tells_every_step_in_plain_words_with_dates(client, customer):
     staff = StaffFactory()
-    application = ApplicationFactory(applicant=customer, status=Status.AWAITING_PAYMENT)
-    services.request_mark_paid(application_id=application.pk)
-    services.request_record_eligibility(application_id=application.pk, outcome="pass")
-    services.request_reject(application_id=application.pk, actor=staff, reason="Panel is 400 A.")
+    msa_request = MsaRequestFactory(applicant=customer, status=Status.AWAITING_PAYMENT)
+    services.request_mark_paid(msa_request_id=msa_request.pk)
+    services.request_record_eligibility(msa_request_id=msa_request.pk, outcome="pass")
+    services.request_reject(msa_request_id=msa_request.pk, actor=staff, reason="Panel is 400 A.")
     client.force_login(customer)
 
-    html = client.get(application.get_absolute_url()).content.decode()
+    html = client.get(msa_request.get_absolute_url()).content.decode()
 
     for words in (
         "Fee paid: your request was submitted",
@@ -102,69 +102,69 @@ def test_info_requested_shows_the_question_and_the_answer_returns_it_to_review(c
     from tests.enrollment.factories import png_bytes, upload
 
     staff = StaffFactory()
-    application = ApplicationFactory(applicant=customer, status=Status.UNDER_REVIEW)
+    msa_request = MsaRequestFactory(applicant=customer, status=Status.UNDER_REVIEW)
     services.request_ask_for_info(
-        application_id=application.pk, actor=staff, question="Please send a photo of the label."
+        msa_request_id=msa_request.pk, actor=staff, question="Please send a photo of the label."
     )
     client.force_login(customer)
-    html = client.get(application.get_absolute_url()).content.decode()
+    html = client.get(msa_request.get_absolute_url()).content.decode()
     assert "Please send a photo of the label." in html
     assert "Send my answer" in html
 
     response = client.post(
-        reverse("enrollment:info_answer", kwargs={"pk": application.pk}),
+        reverse("enrollment:info_answer", kwargs={"pk": msa_request.pk}),
         {"answer": "Here it is.", "attachment": upload("label.png", png_bytes())},
     )
 
-    assert response.url == application.get_absolute_url()
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW
-    assert application.events.last().note == "Here it is."
-    assert application.documents.get().kind == "info_response"
+    assert response.url == msa_request.get_absolute_url()
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW
+    assert msa_request.events.last().note == "Here it is."
+    assert msa_request.documents.get().kind == "info_response"
 
 
 def test_an_answer_with_a_bad_file_changes_nothing(client, customer):
     from tests.enrollment.factories import upload
 
     staff = StaffFactory()
-    application = ApplicationFactory(applicant=customer, status=Status.UNDER_REVIEW)
-    services.request_ask_for_info(application_id=application.pk, actor=staff, question="Photo?")
+    msa_request = MsaRequestFactory(applicant=customer, status=Status.UNDER_REVIEW)
+    services.request_ask_for_info(msa_request_id=msa_request.pk, actor=staff, question="Photo?")
     client.force_login(customer)
 
     client.post(
-        reverse("enrollment:info_answer", kwargs={"pk": application.pk}),
+        reverse("enrollment:info_answer", kwargs={"pk": msa_request.pk}),
         {"answer": "here", "attachment": upload("label.png", b"text, not an image")},
     )
 
-    application.refresh_from_db()
-    assert application.status == Status.INFO_REQUESTED
-    assert not application.documents.exists()
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.INFO_REQUESTED
+    assert not msa_request.documents.exists()
 
 
 def test_cancel_asks_for_confirmation_then_cancels(client, customer):
-    application = ApplicationFactory(applicant=customer, status=Status.UNDER_REVIEW)
+    msa_request = MsaRequestFactory(applicant=customer, status=Status.UNDER_REVIEW)
     client.force_login(customer)
-    url = reverse("enrollment:request_cancel", kwargs={"pk": application.pk})
+    url = reverse("enrollment:request_cancel", kwargs={"pk": msa_request.pk})
 
     page = client.get(url)
     assert "Yes, cancel the request" in page.content.decode()
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW
 
     client.post(url, {"reason": "Changed my mind."})
-    application.refresh_from_db()
-    assert application.status == Status.CANCELLED
-    assert application.events.last().note == "Changed my mind."
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.CANCELLED
+    assert msa_request.events.last().note == "Changed my mind."
 
 
 def test_a_scheduled_request_cannot_be_cancelled_here(client, customer):
-    application = ApplicationFactory(applicant=customer, status=Status.SCHEDULED)
+    msa_request = MsaRequestFactory(applicant=customer, status=Status.SCHEDULED)
     client.force_login(customer)
 
-    client.post(reverse("enrollment:request_cancel", kwargs={"pk": application.pk}))
+    client.post(reverse("enrollment:request_cancel", kwargs={"pk": msa_request.pk}))
 
-    application.refresh_from_db()
-    assert application.status == Status.SCHEDULED
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.SCHEDULED
 
 
 def test_home_and_my_requests_offer_a_new_request(client, customer):
@@ -177,11 +177,11 @@ def test_home_and_my_requests_offer_a_new_request(client, customer):
 
 def test_staff_see_the_status_page_without_the_customers_actions(client):
     staff = StaffFactory()
-    application = ApplicationFactory(status=Status.UNDER_REVIEW)
-    services.request_ask_for_info(application_id=application.pk, actor=staff, question="Label?")
+    msa_request = MsaRequestFactory(status=Status.UNDER_REVIEW)
+    services.request_ask_for_info(msa_request_id=msa_request.pk, actor=staff, question="Label?")
     client.force_login(staff)
 
-    html = client.get(application.get_absolute_url()).content.decode()
+    html = client.get(msa_request.get_absolute_url()).content.decode()
 
     assert "Label?" in html
     assert "Send my answer" not in html

@@ -1,23 +1,23 @@
-"""The application wizard: one topic per step, saved after every step, resumable."""
+"""The request wizard: one topic per step, saved after every step, resumable."""
 
 import pytest
 from django.urls import reverse
 
-from enrollment.models import Application, Status
+from enrollment.models import Request, Status
 from tests.enrollment.factories import eligible_draft, png_bytes, upload
 from tests.factories import (
-    ApplicationFactory,
     ApprovedProductFactory,
     ContractorFactory,
     MeterRecordFactory,
+    MsaRequestFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 
-def step_url(application, step):
-    return reverse("enrollment:wizard_step", kwargs={"pk": application.pk, "step": step})
+def step_url(msa_request, step):
+    return reverse("enrollment:wizard_step", kwargs={"pk": msa_request.pk, "step": step})
 
 
 ANSWERS = {
@@ -70,13 +70,13 @@ def test_new_request_creates_a_draft_and_emails_a_resume_link(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("enrollment:wizard_start"), {"request_type": "install"})
 
-    application = Application.objects.get()
-    assert application.status == Status.DRAFT
-    assert (application.filed_by, application.applicant) == (customer, customer)
-    assert response.url == step_url(application, "accounts")
+    msa_request = Request.objects.get()
+    assert msa_request.status == Status.DRAFT
+    assert (msa_request.filed_by, msa_request.applicant) == (customer, customer)
+    assert response.url == step_url(msa_request, "accounts")
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [customer.email]
-    assert f"/requests/{application.pk}/apply/" in mailoutbox[0].body
+    assert f"/requests/{msa_request.pk}/apply/" in mailoutbox[0].body
     assert mailoutbox[0].alternatives[0][1] == "text/html"
 
 
@@ -85,54 +85,54 @@ def test_a_customer_walks_every_step_to_a_passing_review(client, customer):
     MeterRecordFactory(service_account_number="8123456789", meter_number="M1234567")
     client.force_login(customer)
     client.post(reverse("enrollment:wizard_start"), {"request_type": "install"})
-    application = Application.objects.get()
+    msa_request = Request.objects.get()
     answers = {**ANSWERS, "device": {"device": str(device.pk)}}
     order = ["accounts", "safety", "premises", "meter", "wiring", "socket", "device"]
     order += ["preparation", "photos"]
 
     for index, step in enumerate(order):
-        page = client.get(step_url(application, step))
+        page = client.get(step_url(msa_request, step))
         assert page.status_code == 200
         assert f"Step {index + 2} of 11" in page.content.decode()
-        response = client.post(step_url(application, step), answers[step])
+        response = client.post(step_url(msa_request, step), answers[step])
         assert response.status_code == 302, (
             step,
             response.context and response.context["form"].errors,
         )
         following = order[index + 1] if index + 1 < len(order) else "review"
-        assert response.url == step_url(application, following)
+        assert response.url == step_url(msa_request, following)
 
-    application.refresh_from_db()
-    assert application.meter_number == "M1234567"
-    assert application.life_support is True
-    assert application.energized_conductors == ["solar_load_side_tap"]
-    assert application.comm_cable_in_liquidtight is None
-    assert application.device == device
-    review = client.get(step_url(application, "review"))
+    msa_request.refresh_from_db()
+    assert msa_request.meter_number == "M1234567"
+    assert msa_request.life_support is True
+    assert msa_request.energized_conductors == ["solar_load_side_tap"]
+    assert msa_request.comm_cable_in_liquidtight is None
+    assert msa_request.device == device
+    review = client.get(step_url(msa_request, "review"))
     html = review.content.decode()
     assert review.context["report"].outcome == "pass"
-    assert reverse("enrollment:agreement_sign", kwargs={"pk": application.pk}) in html
+    assert reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk}) in html
 
 
 def test_the_device_step_shows_the_devices_own_requirements(client, customer):
     ApprovedProductFactory(customer_requirements="Needs a ring-type meter socket.")
     ApprovedProductFactory(request_types=["removal"], model_name="Removal only")
-    application = ApplicationFactory(applicant=customer, device=None)
+    msa_request = MsaRequestFactory(applicant=customer, device=None)
     client.force_login(customer)
 
-    html = client.get(step_url(application, "device")).content.decode()
+    html = client.get(step_url(msa_request, "device")).content.decode()
 
     assert "Needs a ring-type meter socket." in html
     assert "Removal only" not in html
 
 
 def test_bad_input_keeps_what_was_typed_and_explains_each_field(client, customer):
-    application = ApplicationFactory(applicant=customer)
-    before = application.service_account_number
+    msa_request = MsaRequestFactory(applicant=customer)
+    before = msa_request.service_account_number
     client.force_login(customer)
 
     response = client.post(
-        step_url(application, "accounts"),
+        step_url(msa_request, "accounts"),
         {**ANSWERS["accounts"], "service_account_number": "12345", "customer_account_number": "7x"},
     )
 
@@ -143,16 +143,16 @@ def test_bad_input_keeps_what_was_typed_and_explains_each_field(client, customer
     assert 'value="Dana Customer"' in html
     assert "10 digits and starts with 8" in html
     assert "12 digits and starts with 7" in html
-    application.refresh_from_db()
-    assert application.service_account_number == before
+    msa_request.refresh_from_db()
+    assert msa_request.service_account_number == before
 
 
 def test_an_unanswered_question_is_an_error_not_a_crash(client, customer):
-    application = ApplicationFactory(applicant=customer)
+    msa_request = MsaRequestFactory(applicant=customer)
     client.force_login(customer)
 
     response = client.post(
-        step_url(application, "wiring"), {"energized_conductors": ["ev_charging_cable"]}
+        step_url(msa_request, "wiring"), {"energized_conductors": ["ev_charging_cable"]}
     )
 
     assert response.status_code == 200
@@ -162,137 +162,137 @@ def test_an_unanswered_question_is_an_error_not_a_crash(client, customer):
 
 
 def test_resume_opens_the_step_after_the_last_one_saved(client, customer):
-    application = ApplicationFactory(applicant=customer, wizard_step="premises")
+    msa_request = MsaRequestFactory(applicant=customer, wizard_step="premises")
     client.force_login(customer)
 
-    response = client.get(reverse("enrollment:wizard_resume", kwargs={"pk": application.pk}))
+    response = client.get(reverse("enrollment:wizard_resume", kwargs={"pk": msa_request.pk}))
 
-    assert response.url == step_url(application, "meter")
+    assert response.url == step_url(msa_request, "meter")
     # and the saved answers are there when the customer goes back
-    html = client.get(step_url(application, "premises")).content.decode()
+    html = client.get(step_url(msa_request, "premises")).content.decode()
     assert 'value="8631 Rush St"' in html
 
 
 def test_save_and_finish_later_keeps_the_draft_and_emails_a_resume_link(
     client, customer, mailoutbox, django_capture_on_commit_callbacks
 ):
-    application = ApplicationFactory(applicant=customer, premises_city="")
+    msa_request = MsaRequestFactory(applicant=customer, premises_city="")
     client.force_login(customer)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            step_url(application, "premises"), {**ANSWERS["premises"], "later": "1"}
+            step_url(msa_request, "premises"), {**ANSWERS["premises"], "later": "1"}
         )
 
     assert response.url == reverse("enrollment:request_list")
-    application.refresh_from_db()
-    assert application.premises_city == "Rosemead"
-    assert application.wizard_step == "premises"
-    resume = reverse("enrollment:wizard_resume", kwargs={"pk": application.pk})
+    msa_request.refresh_from_db()
+    assert msa_request.premises_city == "Rosemead"
+    assert msa_request.wizard_step == "premises"
+    resume = reverse("enrollment:wizard_resume", kwargs={"pk": msa_request.pk})
     assert resume in client.get(reverse("enrollment:request_list")).content.decode()
     assert len(mailoutbox) == 1
     assert resume in mailoutbox[0].body
 
 
 def test_back_saves_a_valid_step_and_returns_to_the_previous_one(client, customer):
-    application = ApplicationFactory(applicant=customer)
+    msa_request = MsaRequestFactory(applicant=customer)
     client.force_login(customer)
 
-    response = client.post(step_url(application, "safety"), {"life_support": "True", "back": "1"})
+    response = client.post(step_url(msa_request, "safety"), {"life_support": "True", "back": "1"})
 
-    assert response.url == step_url(application, "accounts")
-    application.refresh_from_db()
-    assert application.life_support is True
+    assert response.url == step_url(msa_request, "accounts")
+    msa_request.refresh_from_db()
+    assert msa_request.life_support is True
 
 
 def test_a_removal_skips_the_device_and_bag_steps(client, customer):
-    application = ApplicationFactory(applicant=customer, request_type="install")
+    msa_request = MsaRequestFactory(applicant=customer, request_type="install")
     client.force_login(customer)
-    client.post(step_url(application, "type"), {"request_type": "removal"})
-    application.refresh_from_db()
+    client.post(step_url(msa_request, "type"), {"request_type": "removal"})
+    msa_request.refresh_from_db()
 
-    response = client.post(step_url(application, "socket"), ANSWERS["socket"])
+    response = client.post(step_url(msa_request, "socket"), ANSWERS["socket"])
 
     # The device there now is asked instead of the device to install.
-    assert response.url == step_url(application, "existing")
-    response = client.post(step_url(application, "existing"), ANSWERS["existing"])
-    assert response.url == step_url(application, "photos")
-    assert client.get(step_url(application, "device")).status_code == 404
-    assert client.get(step_url(application, "preparation")).status_code == 404
-    application.refresh_from_db()
-    assert application.device is None
-    assert "Step 9 of 10" in client.get(step_url(application, "photos")).content.decode()
+    assert response.url == step_url(msa_request, "existing")
+    response = client.post(step_url(msa_request, "existing"), ANSWERS["existing"])
+    assert response.url == step_url(msa_request, "photos")
+    assert client.get(step_url(msa_request, "device")).status_code == 404
+    assert client.get(step_url(msa_request, "preparation")).status_code == 404
+    msa_request.refresh_from_db()
+    assert msa_request.device is None
+    assert "Step 9 of 10" in client.get(step_url(msa_request, "photos")).content.decode()
 
 
 def test_a_failed_rule_explains_the_fix_links_the_step_and_keeps_the_draft(client, customer):
-    application = eligible_draft(applicant=customer, panel_rating_amps=400)
+    msa_request = eligible_draft(applicant=customer, panel_rating_amps=400)
     client.force_login(customer)
 
-    response = client.get(step_url(application, "review"))
+    response = client.get(step_url(msa_request, "review"))
 
     html = response.content.decode()
     assert response.context["report"].outcome == "fail"
     assert response.context["can_sign"] is False
-    assert step_url(application, "meter") in html
+    assert step_url(msa_request, "meter") in html
     assert "Fix the answers above to continue" in html
-    application.refresh_from_db()
-    assert application.status == Status.DRAFT
-    assert application.panel_rating_amps == 400
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.DRAFT
+    assert msa_request.panel_rating_amps == 400
 
 
 def test_photos_step_stores_a_photo_and_refuses_a_fake_one(client, customer):
-    application = ApplicationFactory(applicant=customer)
+    msa_request = MsaRequestFactory(applicant=customer)
     client.force_login(customer)
 
     bad = client.post(
-        step_url(application, "photos"), {"photos": [upload("panel.jpg", b"<svg></svg>")]}
+        step_url(msa_request, "photos"), {"photos": [upload("panel.jpg", b"<svg></svg>")]}
     )
     assert bad.status_code == 200
     assert "is not a JPG / PNG file" in bad.content.decode()
-    assert not application.documents.exists()
+    assert not msa_request.documents.exists()
 
     good = client.post(
-        step_url(application, "photos"), {"photos": [upload("panel.png", png_bytes())]}
+        step_url(msa_request, "photos"), {"photos": [upload("panel.png", png_bytes())]}
     )
     assert good.status_code == 302
-    assert application.documents.get().original_name == "panel.png"
+    assert msa_request.documents.get().original_name == "panel.png"
 
 
 def test_a_contractor_files_for_a_customer_and_uploads_the_authorization(client):
     contractor = ContractorFactory()
     client.force_login(contractor)
     client.post(reverse("enrollment:wizard_start"), {"request_type": "install"})
-    application = Application.objects.get()
-    assert application.contractor_company == contractor.company
-    assert application.applicant is None
+    msa_request = Request.objects.get()
+    assert msa_request.contractor_company == contractor.company
+    assert msa_request.applicant is None
 
     response = client.post(
-        step_url(application, "accounts"),
+        step_url(msa_request, "accounts"),
         {**ANSWERS["accounts"], "customer_email": "owner@example.com"},
     )
     assert response.status_code == 302
     from tests.enrollment.factories import pdf_bytes
 
     client.post(
-        step_url(application, "photos"),
+        step_url(msa_request, "photos"),
         {"authorization_form": upload("auth.pdf", pdf_bytes())},
     )
-    assert application.documents.get().kind == "authorization_form"
+    assert msa_request.documents.get().kind == "authorization_form"
 
 
 def test_someone_elses_draft_is_a_404(client):
-    application = ApplicationFactory()
+    msa_request = MsaRequestFactory()
     client.force_login(UserFactory())
 
-    assert client.get(step_url(application, "accounts")).status_code == 404
-    assert client.post(step_url(application, "accounts"), ANSWERS["accounts"]).status_code == 404
+    assert client.get(step_url(msa_request, "accounts")).status_code == 404
+    assert client.post(step_url(msa_request, "accounts"), ANSWERS["accounts"]).status_code == 404
 
 
 def test_a_signed_request_can_no_longer_be_edited(client, customer):
-    application = ApplicationFactory(applicant=customer, status=Status.AWAITING_PAYMENT)
+    msa_request = MsaRequestFactory(applicant=customer, status=Status.AWAITING_PAYMENT)
     client.force_login(customer)
 
-    assert client.get(step_url(application, "accounts")).status_code == 404
+    assert client.get(step_url(msa_request, "accounts")).status_code == 404
 
 
 def test_an_unverified_contractor_company_cannot_file(client):
@@ -303,7 +303,7 @@ def test_an_unverified_contractor_company_cannot_file(client):
 
     assert response.status_code == 200
     assert "must be verified" in response.content.decode()
-    assert not Application.objects.exists()
+    assert not Request.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -314,10 +314,10 @@ def test_an_unverified_contractor_company_cannot_file(client):
     ],
 )
 def test_the_premises_must_be_a_california_address(client, customer, field, value, message):
-    application = ApplicationFactory(applicant=customer)
+    msa_request = MsaRequestFactory(applicant=customer)
     client.force_login(customer)
 
-    response = client.post(step_url(application, "premises"), {**ANSWERS["premises"], field: value})
+    response = client.post(step_url(msa_request, "premises"), {**ANSWERS["premises"], field: value})
 
     assert response.status_code == 200
     assert message in response.content.decode()

@@ -82,10 +82,10 @@ def test_money_and_dates_read_as_in_us_spanish():
 
 
 def test_a_check_run_in_english_reads_in_spanish_later(seeded_agreement):
-    application = eligible_draft(status=Status.SUBMITTED, panel_rating_amps=400)
+    msa_request = eligible_draft(status=Status.SUBMITTED, panel_rating_amps=400)
     with translation.override("en"):
-        eligibility_check_run(application_id=application.pk)
-    row = application.eligibility_results.get(code="PANEL_MAX_200A")
+        eligibility_check_run(msa_request_id=msa_request.pk)
+    row = msa_request.eligibility_results.get(code="PANEL_MAX_200A")
 
     assert "400 A" in row.message and "rated" in row.message  # staff read English
     with translation.override("es"):
@@ -97,7 +97,7 @@ def test_a_check_run_in_english_reads_in_spanish_later(seeded_agreement):
 
 def test_a_request_email_goes_to_each_reader_in_their_language(settings):
     contractor = ContractorFactory(email="casey@installer.example", preferred_language="en")
-    application = eligible_draft(
+    msa_request = eligible_draft(
         applicant=None,
         filed_by=contractor,
         contractor_company=contractor.company,
@@ -107,10 +107,10 @@ def test_a_request_email_goes_to_each_reader_in_their_language(settings):
     )
 
     send_request_email(
-        application=application,
+        msa_request=msa_request,
         to=["casey@installer.example", "dana@example.com"],
         template="enrollment/emails/approved",
-        context={"application": application, "note": "", "path": "/"},
+        context={"msa_request": msa_request, "note": "", "path": "/"},
     )
 
     by_reader = {message.to[0]: message for message in mail.outbox}
@@ -126,15 +126,15 @@ def test_a_rejection_written_in_english_reads_in_the_customers_language(
     from enrollment.decisions import request_decide_reject
     from tests.factories import StaffFactory
 
-    application = eligible_draft(status=Status.UNDER_REVIEW, customer_language="es")
+    msa_request = eligible_draft(status=Status.UNDER_REVIEW, customer_language="es")
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         request_decide_reject(
-            application_id=application.pk,
+            msa_request_id=msa_request.pk,
             actor=StaffFactory(),
             reason_code="INELIGIBLE_SITE",
             message="Panel 400 A.",
         )
-    event = application.events.get(to_status=Status.REJECTED)
+    event = msa_request.events.get(to_status=Status.REJECTED)
 
     assert event.note == "The site does not meet the program's requirements. Panel 400 A."
     with translation.override("es"):

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from accounts import roles
 from enrollment import authorizations
 from enrollment.decisions import request_decide_approve, request_decide_ask_for_info
-from enrollment.models import Application, Status
+from enrollment.models import Request, Status
 from scheduling.models import FailureCode, Visit
 from scheduling.services import schedule_approved_requests, visit_record_outcome
 from tests.backoffice.conftest import staff_in
@@ -92,18 +92,18 @@ def test_a_spanish_speaking_customer_reads_the_whole_journey_in_spanish(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("enrollment:wizard_start"), {"request_type": "install"})
-    application = Application.objects.get()
-    assert application.customer_language == "es"
+    msa_request = Request.objects.get()
+    assert msa_request.customer_language == "es"
     answers = {**ANSWERS, "device": {"device": str(device.pk)}}
     for step in STEPS:
-        spanish_page(client, step_url(application, step))
-        response = client.post(step_url(application, step), answers[step])
+        spanish_page(client, step_url(msa_request, step))
+        response = client.post(step_url(msa_request, step), answers[step])
         assert response.status_code == 302, step
-    spanish_page(client, step_url(application, "photos"))
-    client.post(step_url(application, "photos"), {})
-    spanish_page(client, step_url(application, "review"))
+    spanish_page(client, step_url(msa_request, "photos"))
+    client.post(step_url(msa_request, "photos"), {})
+    spanish_page(client, step_url(msa_request, "review"))
 
-    sign_url = reverse("enrollment:agreement_sign", kwargs={"pk": application.pk})
+    sign_url = reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk})
     page = spanish_page(client, sign_url)
     assert "Acuerdo del Cliente del Programa MSA" in page
     shown = client.get(sign_url).context["form"].initial["shown_sha256"]
@@ -111,44 +111,44 @@ def test_a_spanish_speaking_customer_reads_the_whole_journey_in_spanish(
         client.post(
             sign_url, {"signer_name": "Dana Cliente", "consent": "on", "shown_sha256": shown}
         )
-    signature = application.signatures.get()
+    signature = msa_request.signatures.get()
     assert signature.language == "es"
     assert "1. Para qué es este acuerdo" in signature.signed_text
     agreement = pdf_text(signature.pdf.read())
     assert "Firma electrónica" in agreement and "Electronic signature" not in agreement
 
-    spanish_page(client, application.get_absolute_url())
+    spanish_page(client, msa_request.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
-        start = client.post(reverse("payments:checkout_start", kwargs={"pk": application.pk}))
+        start = client.post(reverse("payments:checkout_start", kwargs={"pk": msa_request.pk}))
         spanish_page(client, start.url)
         client.post(start.url, {"action": "pay"}, follow=True)
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW
 
     # The check ran in the worker's language; the customer still reads it in Spanish.
-    page = spanish_page(client, application.get_absolute_url())
+    page = spanish_page(client, msa_request.get_absolute_url())
     assert "Medidor residencial autocontenido" in page
-    receipt = application.payments.get()
+    receipt = msa_request.payments.get()
     assert "Recibo" in pdf_text(
-        client.get(reverse("payments:receipt_download", args=[application.pk, receipt.pk])).content
+        client.get(reverse("payments:receipt_download", args=[msa_request.pk, receipt.pk])).content
     )
 
     reviewer = staff_in(roles.REVIEWER, "reviewer@example.com")
     with django_capture_on_commit_callbacks(execute=True):
         request_decide_ask_for_info(
-            application_id=application.pk, actor=reviewer, question="¿Puede enviar otra foto?"
+            msa_request_id=msa_request.pk, actor=reviewer, question="¿Puede enviar otra foto?"
         )
-    spanish_page(client, application.get_absolute_url())
+    spanish_page(client, msa_request.get_absolute_url())
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("enrollment:info_answer", kwargs={"pk": application.pk}),
+            reverse("enrollment:info_answer", kwargs={"pk": msa_request.pk}),
             {"answer": "Sí, la envío."},
         )
-        request_decide_approve(application_id=application.pk, actor=reviewer)
+        request_decide_approve(msa_request_id=msa_request.pk, actor=reviewer)
         schedule_approved_requests()
-    visit = Visit.objects.get(application=application)
-    spanish_page(client, application.get_absolute_url())
-    spanish_page(client, reverse("scheduling:request_visit", kwargs={"pk": application.pk}))
+    visit = Visit.objects.get(msa_request=msa_request)
+    spanish_page(client, msa_request.get_absolute_url())
+    spanish_page(client, reverse("scheduling:request_visit", kwargs={"pk": msa_request.pk}))
 
     with on_the_day(visit.date), django_capture_on_commit_callbacks(execute=True):
         visit_record_outcome(
@@ -157,7 +157,7 @@ def test_a_spanish_speaking_customer_reads_the_whole_journey_in_spanish(
             completed=False,
             failure_code=FailureCode.NOT_LEFT_IN_BAG,
         )
-    page = spanish_page(client, application.get_absolute_url())
+    page = spanish_page(client, msa_request.get_absolute_url())
     assert "bolsa impermeable" in page
 
     to_customer = [m for m in mail.outbox if "dana@example.com" in m.to]
@@ -172,7 +172,7 @@ def test_an_english_contractor_files_for_a_spanish_speaking_customer(
     """Each reads their own language: the contractor's pages and emails in English, the
     customer's signing link, signing page, authorization PDF and emails in Spanish."""
     contractor = ContractorFactory(email="casey@installer.example", preferred_language="en")
-    application = contractor_draft(contractor, customer_language="es")
+    msa_request = contractor_draft(contractor, customer_language="es")
     client.force_login(contractor)
     spanish_contractor = Client()
     spanish_contractor.force_login(contractor)
@@ -181,7 +181,7 @@ def test_an_english_contractor_files_for_a_spanish_speaking_customer(
         reverse("accounts:company"),
         reverse("enrollment:company_requests"),
         reverse("accounts:api_tokens"),
-        step_url(application, "accounts"),
+        step_url(msa_request, "accounts"),
     ]:
         spanish_page(spanish_contractor, url)
     contractor.refresh_from_db()
@@ -193,7 +193,7 @@ def test_an_english_contractor_files_for_a_spanish_speaking_customer(
     assert contractor.preferred_language == "en"
 
     with django_capture_on_commit_callbacks(execute=True):
-        authorizations.authorization_link_send(application_id=application.pk, actor=contractor)
+        authorizations.authorization_link_send(msa_request_id=msa_request.pk, actor=contractor)
     link_email = mailoutbox[-1]
     assert link_email.to == ["dana@example.com"]
     spanish_email(link_email)
@@ -207,7 +207,7 @@ def test_an_english_contractor_files_for_a_spanish_speaking_customer(
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         customer.post(path, {"signer_name": "Dana Cliente", "consent": "on", "shown_sha256": shown})
-    authorization = application.authorizations.get()
+    authorization = msa_request.authorizations.get()
     assert authorization.language == "es"
     assert "Firma electrónica del cliente" in pdf_text(authorization.pdf.read())
 

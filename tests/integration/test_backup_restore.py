@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from enrollment.models import Application, RequestEvent, Status
+from enrollment.models import Request, RequestEvent, Status
 from tests.conftest import require_service
-from tests.factories import ApplicationFactory, StaffFactory
+from tests.factories import MsaRequestFactory, StaffFactory
 from tests.integration.conftest import database_url_for_subprocess
 
 pytestmark = pytest.mark.integration
@@ -22,8 +22,8 @@ def test_backup_then_restore_into_an_empty_database_keeps_every_row(transactiona
         require_service("PostgreSQL", "backup needs PostgreSQL and pg_dump")
     from enrollment import services
 
-    application = ApplicationFactory(status=Status.UNDER_REVIEW)
-    services.request_approve(application_id=application.pk, actor=StaffFactory())
+    msa_request = MsaRequestFactory(status=Status.UNDER_REVIEW)
+    services.request_approve(msa_request_id=msa_request.pk, actor=StaffFactory())
     uploads = tmp_path / "private"
     (uploads / "documents").mkdir(parents=True)
     (uploads / "documents" / "panel.jpg").write_bytes(b"\xff\xd8\xff photo")
@@ -75,6 +75,6 @@ def test_backup_then_restore_into_an_empty_database_keeps_every_row(transactiona
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{restored_name}" WITH (FORCE)')
 
-    expected = f"{Application.objects.count()},{RequestEvent.objects.count()},approved"
+    expected = f"{Request.objects.count()},{RequestEvent.objects.count()},approved"
     assert counts == expected
     assert (tmp_path / "restored" / "documents" / "panel.jpg").read_bytes() == b"\xff\xd8\xff photo"

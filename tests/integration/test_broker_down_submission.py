@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from enrollment import tasks
-from enrollment.models import Application, EligibilityResult, RequestEvent, Status
+from enrollment.models import EligibilityResult, Request, RequestEvent, Status
 from payments.models import Payment
 from tests.eligibility.factories import eligible_submitted_request
 from tests.factories import UserFactory
@@ -41,14 +41,14 @@ def test_paying_while_redis_is_down_confirms_saves_and_is_checked_once_later(
     settings.PAYMENT_PROVIDER = "demo"
     settings.STRIPE_SECRET_KEY = ""
     customer = UserFactory()
-    application = eligible_submitted_request(applicant=customer)
-    Application.objects.filter(pk=application.pk).update(
+    msa_request = eligible_submitted_request(applicant=customer)
+    Request.objects.filter(pk=msa_request.pk).update(
         status=Status.AWAITING_PAYMENT, submitted_at=None
     )
     client.force_login(customer)
 
     with broker_down(broker):
-        start = client.post(reverse("payments:checkout_start", kwargs={"pk": application.pk}))
+        start = client.post(reverse("payments:checkout_start", kwargs={"pk": msa_request.pk}))
         paid = client.post(start.url, {"action": "pay"}, follow=True)
 
     # The customer sees the normal confirmation, not an error.
@@ -56,13 +56,13 @@ def test_paying_while_redis_is_down_confirms_saves_and_is_checked_once_later(
     assert "your payment of $279.22 is received" in paid.content.decode()
     assert "broker unavailable: eligibility check left for the periodic sweep" in caplog.text
     # The request and its payment are saved; the check is owed.
-    application.refresh_from_db()
-    assert application.status == Status.SUBMITTED
-    assert Payment.objects.get(application=application).status == Payment.Status.SUCCEEDED
-    assert not EligibilityResult.objects.filter(application=application).exists()
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.SUBMITTED
+    assert Payment.objects.get(msa_request=msa_request).status == Payment.Status.SUCCEEDED
+    assert not EligibilityResult.objects.filter(msa_request=msa_request).exists()
 
     # Redis is back: the request has waited past the sweep's grace period.
-    Application.objects.filter(pk=application.pk).update(
+    Request.objects.filter(pk=msa_request.pk).update(
         submitted_at=timezone.now() - tasks.SWEEP_GRACE - timedelta(minutes=1)
     )
     worker = start_worker(broker)
@@ -72,21 +72,19 @@ def test_paying_while_redis_is_down_confirms_saves_and_is_checked_once_later(
         # One task at a time, in order: once this marker is checked, both sweeps have run.
         marker = eligible_submitted_request()
         tasks.check_eligibility.delay(marker.pk)
-        wait_for(
-            lambda: Application.objects.filter(pk=marker.pk, status=Status.UNDER_REVIEW).exists()
-        )
+        wait_for(lambda: Request.objects.filter(pk=marker.pk, status=Status.UNDER_REVIEW).exists())
     finally:
         output = stop_worker(worker)
 
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW, output
-    assert application.eligibility_outcome == "pass"
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW, output
+    assert msa_request.eligibility_outcome == "pass"
     codes = list(
-        EligibilityResult.objects.filter(application=application).values_list("code", flat=True)
+        EligibilityResult.objects.filter(msa_request=msa_request).values_list("code", flat=True)
     )
     assert len(codes) == len(set(codes)) == 13
     assert (
-        RequestEvent.objects.filter(application=application, to_status=Status.UNDER_REVIEW).count()
+        RequestEvent.objects.filter(msa_request=msa_request, to_status=Status.UNDER_REVIEW).count()
         == 1
     )
-    assert Payment.objects.filter(application=application).count() == 1
+    assert Payment.objects.filter(msa_request=msa_request).count() == 1

@@ -2,8 +2,8 @@ import pytest
 from celery.result import EagerResult
 
 from enrollment import tasks
-from enrollment.models import Application, Status
-from tests.factories import ApplicationFactory
+from enrollment.models import Request, Status
+from tests.factories import MsaRequestFactory
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.integration
@@ -12,13 +12,13 @@ pytestmark = pytest.mark.integration
 def test_task_sent_through_redis_is_run_by_a_real_worker_and_lands_in_postgres(
     celery_worker_process,
 ):
-    application = ApplicationFactory(status=Status.SUBMITTED)
+    msa_request = MsaRequestFactory(status=Status.SUBMITTED)
 
-    result = tasks.check_eligibility.delay(application.pk)
+    result = tasks.check_eligibility.delay(msa_request.pk)
 
     assert not isinstance(result, EagerResult)
     status = wait_for(
-        lambda: Application.objects.filter(pk=application.pk, status=Status.UNDER_REVIEW).exists()
+        lambda: Request.objects.filter(pk=msa_request.pk, status=Status.UNDER_REVIEW).exists()
     )
     assert status
-    assert application.events.filter(to_status=Status.UNDER_REVIEW).count() == 1
+    assert msa_request.events.filter(to_status=Status.UNDER_REVIEW).count() == 1

@@ -4,22 +4,22 @@ import pytest
 from celery.result import EagerResult
 
 from enrollment import tasks
-from enrollment.models import Application, EligibilityResult, RequestEvent, Status
+from enrollment.models import EligibilityResult, Request, RequestEvent, Status
 from tests.eligibility.factories import eligible_submitted_request
 from tests.integration.conftest import wait_for
 
 pytestmark = pytest.mark.integration
 
 
-def snapshot(application_id: int):
-    application = Application.objects.get(pk=application_id)
+def snapshot(msa_request_id: int):
+    msa_request = Request.objects.get(pk=msa_request_id)
     return (
-        application.status,
-        application.eligibility_outcome,
-        application.eligibility_checked_at,
-        application.device_snapshot,
-        list(EligibilityResult.objects.filter(application_id=application_id).values()),
-        list(RequestEvent.objects.filter(application_id=application_id).values()),
+        msa_request.status,
+        msa_request.eligibility_outcome,
+        msa_request.eligibility_checked_at,
+        msa_request.device_snapshot,
+        list(EligibilityResult.objects.filter(msa_request_id=msa_request_id).values()),
+        list(RequestEvent.objects.filter(msa_request_id=msa_request_id).values()),
     )
 
 
@@ -35,17 +35,17 @@ def test_submitted_request_gets_its_results_from_a_real_worker_and_a_rerun_chang
     assert not isinstance(first, EagerResult)
     wait_for(
         lambda: (
-            Application.objects.filter(
+            Request.objects.filter(
                 pk__in=[eligible.pk, failing.pk], status=Status.UNDER_REVIEW
             ).count()
             == 2
         )
     )
-    assert EligibilityResult.objects.filter(application=eligible).count() == 13
-    assert Application.objects.get(pk=eligible.pk).eligibility_outcome == "pass"
-    assert Application.objects.get(pk=failing.pk).eligibility_outcome == "fail"
+    assert EligibilityResult.objects.filter(msa_request=eligible).count() == 13
+    assert Request.objects.get(pk=eligible.pk).eligibility_outcome == "pass"
+    assert Request.objects.get(pk=failing.pk).eligibility_outcome == "fail"
     assert (
-        EligibilityResult.objects.get(application=failing, code="PANEL_MAX_200A").result == "fail"
+        EligibilityResult.objects.get(msa_request=failing, code="PANEL_MAX_200A").result == "fail"
     )
     before = snapshot(eligible.pk)
 
@@ -54,8 +54,8 @@ def test_submitted_request_gets_its_results_from_a_real_worker_and_a_rerun_chang
     marker = eligible_submitted_request()
     tasks.check_eligibility.delay(marker.pk)
     # The worker runs one task at a time in order, so once the marker is done the repeats are.
-    wait_for(lambda: Application.objects.filter(pk=marker.pk, status=Status.UNDER_REVIEW).exists())
+    wait_for(lambda: Request.objects.filter(pk=marker.pk, status=Status.UNDER_REVIEW).exists())
 
     assert len(again) == 2
     assert snapshot(eligible.pk) == before
-    assert EligibilityResult.objects.filter(application=eligible).count() == 13
+    assert EligibilityResult.objects.filter(msa_request=eligible).count() == 13

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection, transaction
 
 from enrollment import tasks
-from enrollment.models import Application, EligibilityResult, RequestEvent, Status
+from enrollment.models import EligibilityResult, Request, RequestEvent, Status
 from tests.eligibility.factories import eligible_submitted_request
 from tests.integration.conftest import REDIS_URL, start_worker, stop_worker, wait_for
 
@@ -43,12 +43,12 @@ def forget_unacknowledged_messages() -> None:
 
 def test_a_check_killed_mid_task_is_redelivered_and_counts_once(transactional_db, broker):
     forget_unacknowledged_messages()
-    application = eligible_submitted_request()
+    msa_request = eligible_submitted_request()
     first = start_worker(broker, extra_env=SHORT_VISIBILITY)
     try:
         with transaction.atomic():
-            Application.objects.select_for_update().get(pk=application.pk)
-            tasks.check_eligibility.delay(application.pk)
+            Request.objects.select_for_update().get(pk=msa_request.pk)
+            tasks.check_eligibility.delay(msa_request.pk)
             # The worker took the message and blocks inside the check, on this row.
             wait_for(lambda: backends_waiting_on_a_lock() >= 1)
             first.send_signal(signal.SIGKILL)
@@ -60,31 +60,27 @@ def test_a_check_killed_mid_task_is_redelivered_and_counts_once(transactional_db
         first_output, _ = first.communicate()
 
     # The killed worker did nothing: its transaction died with it.
-    assert Application.objects.get(pk=application.pk).status == Status.SUBMITTED, first_output
-    assert not EligibilityResult.objects.filter(application=application).exists()
+    assert Request.objects.get(pk=msa_request.pk).status == Status.SUBMITTED, first_output
+    assert not EligibilityResult.objects.filter(msa_request=msa_request).exists()
 
     second = start_worker(broker, extra_env=SHORT_VISIBILITY)
     try:
         wait_for(
-            lambda: Application.objects.filter(
-                pk=application.pk, status=Status.UNDER_REVIEW
-            ).exists(),
+            lambda: Request.objects.filter(pk=msa_request.pk, status=Status.UNDER_REVIEW).exists(),
             timeout=60,
         )
         # Any second delivery would be handled before this marker (one task at a time, in order).
         marker = eligible_submitted_request()
         tasks.check_eligibility.delay(marker.pk)
-        wait_for(
-            lambda: Application.objects.filter(pk=marker.pk, status=Status.UNDER_REVIEW).exists()
-        )
+        wait_for(lambda: Request.objects.filter(pk=marker.pk, status=Status.UNDER_REVIEW).exists())
     finally:
         output = stop_worker(second)
 
-    results = EligibilityResult.objects.filter(application=application)
+    results = EligibilityResult.objects.filter(msa_request=msa_request)
     codes = list(results.values_list("code", flat=True))
     assert len(codes) == len(set(codes)) == 13, output
-    assert Application.objects.get(pk=application.pk).eligibility_outcome == "pass"
+    assert Request.objects.get(pk=msa_request.pk).eligibility_outcome == "pass"
     assert (
-        RequestEvent.objects.filter(application=application, to_status=Status.UNDER_REVIEW).count()
+        RequestEvent.objects.filter(msa_request=msa_request, to_status=Status.UNDER_REVIEW).count()
         == 1
     )

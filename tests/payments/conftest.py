@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from enrollment.models import Status
-from tests.factories import ApplicationFactory
+from tests.factories import MsaRequestFactory
 
 from .fake_stripe import FakeStripe
 
@@ -72,7 +72,7 @@ def post_event(client, event: dict, **sign_kwargs):
 @pytest.fixture
 def awaiting(customer):
     """A request by ``customer`` whose agreement is signed and whose fee is due."""
-    return ApplicationFactory(applicant=customer, status=Status.AWAITING_PAYMENT)
+    return MsaRequestFactory(applicant=customer, status=Status.AWAITING_PAYMENT)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import factory
 
 from enrollment.models import Status
 from payments.models import Payment
-from tests.factories import ApplicationFactory
+from tests.factories import MsaRequestFactory
 
 
 class PaymentFactory(factory.django.DjangoModelFactory):
@@ -13,7 +13,7 @@ class PaymentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Payment
 
-    application = factory.SubFactory(ApplicationFactory, status=Status.AWAITING_PAYMENT)
+    msa_request = factory.SubFactory(MsaRequestFactory, status=Status.AWAITING_PAYMENT)
     visit_number = 1
     purpose = Payment.Purpose.INITIAL
     amount_cents = 27922

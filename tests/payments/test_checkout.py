@@ -5,15 +5,15 @@ from django.urls import reverse
 
 from enrollment.models import Status
 from payments.models import Payment
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories import MsaRequestFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 SESSIONS = "/v1/checkout/sessions"
 
 
-def pay(client, application):
-    return client.post(reverse("payments:checkout_start", kwargs={"pk": application.pk}))
+def pay(client, msa_request):
+    return client.post(reverse("payments:checkout_start", kwargs={"pk": msa_request.pk}))
 
 
 def test_pay_redirects_to_a_stripe_session_for_27922_usd(fake_stripe, customer_client, awaiting):
@@ -110,7 +110,7 @@ def test_contractor_of_the_company_may_pay(fake_stripe, client):
     from tests.factories import ContractorFactory
 
     contractor = ContractorFactory()
-    application = ApplicationFactory(
+    msa_request = MsaRequestFactory(
         filed_by=contractor,
         contractor_company=contractor.company,
         status=Status.AWAITING_PAYMENT,
@@ -118,18 +118,18 @@ def test_contractor_of_the_company_may_pay(fake_stripe, client):
     colleague = ContractorFactory(company=contractor.company)
     client.force_login(colleague)
 
-    response = pay(client, application)
+    response = pay(client, msa_request)
 
     assert response.url.startswith("https://checkout.stripe.test/")
     assert Payment.objects.get().started_by == colleague
 
 
 def test_nothing_to_pay_on_a_submitted_request(fake_stripe, customer_client, customer):
-    application = ApplicationFactory(applicant=customer, status=Status.SUBMITTED)
+    msa_request = MsaRequestFactory(applicant=customer, status=Status.SUBMITTED)
 
-    response = pay(customer_client, application)
+    response = pay(customer_client, msa_request)
 
-    assert response.url == application.get_absolute_url()
+    assert response.url == msa_request.get_absolute_url()
     assert fake_stripe.requests == []
     assert Payment.objects.count() == 0
 

@@ -13,7 +13,7 @@ from payments.services import (
     payment_start_checkout,
 )
 from tests.conftest import require_service
-from tests.factories import ApplicationFactory
+from tests.factories import MsaRequestFactory
 
 from .conftest import make_event
 
@@ -52,8 +52,8 @@ def run_together(target, count: int = WORKERS) -> list:
 
 @pytest.mark.parametrize("round_", range(3))  # lock-order bugs show only now and then
 def test_concurrent_fulfilment_of_one_session_pays_once(fake_stripe, round_):
-    application = ApplicationFactory(status=Status.AWAITING_PAYMENT)
-    payment_start_checkout(application_id=application.pk, actor=application.applicant)
+    msa_request = MsaRequestFactory(status=Status.AWAITING_PAYMENT)
+    payment_start_checkout(msa_request_id=msa_request.pk, actor=msa_request.applicant)
     payment = Payment.objects.get()
     session = fake_stripe.complete(payment.checkout_session_id)
 
@@ -63,14 +63,14 @@ def test_concurrent_fulfilment_of_one_session_pays_once(fake_stripe, round_):
     payment.refresh_from_db()
     assert payment.status == Payment.Status.SUCCEEDED
     assert (
-        RequestEvent.objects.filter(application=application, to_status=Status.SUBMITTED).count()
+        RequestEvent.objects.filter(msa_request=msa_request, to_status=Status.SUBMITTED).count()
         == 1
     )
 
 
 def test_the_same_event_delivered_concurrently_is_stored_once(fake_stripe):
-    application = ApplicationFactory(status=Status.AWAITING_PAYMENT)
-    payment_start_checkout(application_id=application.pk, actor=application.applicant)
+    msa_request = MsaRequestFactory(status=Status.AWAITING_PAYMENT)
+    payment_start_checkout(msa_request_id=msa_request.pk, actor=msa_request.applicant)
     payment = Payment.objects.get()
     event = make_event(
         "checkout.session.completed", fake_stripe.complete(payment.checkout_session_id)
@@ -82,16 +82,16 @@ def test_the_same_event_delivered_concurrently_is_stored_once(fake_stripe):
     assert results.count(True) == 1
     assert StripeEvent.objects.count() == 1
     assert (
-        RequestEvent.objects.filter(application=application, to_status=Status.SUBMITTED).count()
+        RequestEvent.objects.filter(msa_request=msa_request, to_status=Status.SUBMITTED).count()
         == 1
     )
 
 
 def test_concurrent_pay_clicks_make_one_session(fake_stripe):
-    application = ApplicationFactory(status=Status.AWAITING_PAYMENT)
+    msa_request = MsaRequestFactory(status=Status.AWAITING_PAYMENT)
 
     results = run_together(
-        lambda: payment_start_checkout(application_id=application.pk, actor=application.applicant)
+        lambda: payment_start_checkout(msa_request_id=msa_request.pk, actor=msa_request.applicant)
     )
 
     assert not [r for r in results if isinstance(r, Exception)]

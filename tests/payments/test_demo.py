@@ -89,7 +89,7 @@ def test_demo_page_of_another_customer_is_404(demo_provider, client, awaiting):
     from payments.services import payment_start_checkout
     from tests.factories import UserFactory
 
-    payment_start_checkout(application_id=awaiting.pk, actor=awaiting.applicant)
+    payment_start_checkout(msa_request_id=awaiting.pk, actor=awaiting.applicant)
     client.force_login(UserFactory())
 
     url = reverse("payments:demo_checkout", kwargs={"payment_pk": Payment.objects.get().pk})

@@ -22,8 +22,8 @@ def started(fake_stripe, customer_client, awaiting):
     return Payment.objects.get()
 
 
-def success_url(application, session_id):
-    return reverse("payments:checkout_success", kwargs={"pk": application.pk}) + (
+def success_url(msa_request, session_id):
+    return reverse("payments:checkout_success", kwargs={"pk": msa_request.pk}) + (
         f"?session_id={session_id}"
     )
 
@@ -91,7 +91,7 @@ def test_webhook_and_success_page_together_fulfil_once(
         payment_fulfil_from_session(session=session, provider="stripe")
 
     assert (
-        RequestEvent.objects.filter(application=awaiting, to_status=Status.SUBMITTED).count() == 1
+        RequestEvent.objects.filter(msa_request=awaiting, to_status=Status.SUBMITTED).count() == 1
     )
     assert len(receipt_emails()) == 1
 
@@ -163,7 +163,7 @@ def test_paying_a_request_cancelled_meanwhile_keeps_the_payment_for_staff(
 ):
     from enrollment.services import request_cancel
 
-    request_cancel(application_id=awaiting.pk, actor=awaiting.applicant)
+    request_cancel(msa_request_id=awaiting.pk, actor=awaiting.applicant)
 
     payment = payment_fulfil_from_session(
         session=fake_stripe.complete(started.checkout_session_id), provider="stripe"
@@ -225,7 +225,7 @@ def test_a_second_paid_checkout_for_one_visit_is_kept_and_flagged_for_refund(
     # not be lost, nor may the request move twice.
     first = fake_stripe.complete(started.checkout_session_id)
     Payment.objects.filter(pk=started.pk).update(status=Payment.Status.EXPIRED)
-    payment_start_checkout(application_id=awaiting.pk, actor=awaiting.applicant)
+    payment_start_checkout(msa_request_id=awaiting.pk, actor=awaiting.applicant)
     second = Payment.objects.get(status=Payment.Status.PENDING)
     payment_fulfil_from_session(
         session=fake_stripe.complete(second.checkout_session_id), provider="stripe"
@@ -237,5 +237,5 @@ def test_a_second_paid_checkout_for_one_visit_is_kept_and_flagged_for_refund(
     assert late.refundable_cents == 27922
     assert late.has_receipt
     assert (
-        RequestEvent.objects.filter(application=awaiting, to_status=Status.SUBMITTED).count() == 1
+        RequestEvent.objects.filter(msa_request=awaiting, to_status=Status.SUBMITTED).count() == 1
     )

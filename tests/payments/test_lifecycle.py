@@ -49,7 +49,7 @@ def test_a_refunded_fee_cannot_become_pending_or_be_closed_again():
 
 def test_a_second_checkout_for_a_settled_visit_cannot_be_marked_paid():
     paid = PaymentFactory(status=Payment.Status.SUCCEEDED, payment_intent_id="pi_1")
-    second = PaymentFactory(application=paid.application, status=Payment.Status.EXPIRED)
+    second = PaymentFactory(msa_request=paid.msa_request, status=Payment.Status.EXPIRED)
 
     with pytest.raises(TransitionNotAllowed):
         second.mark_paid()

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from enrollment.models import Status
 from payments.models import Payment
-from tests.factories import ApplicationFactory, StaffFactory, UserFactory
+from tests.factories import MsaRequestFactory, StaffFactory, UserFactory
 
 from .factories import PaymentFactory
 
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def paid(customer):
-    application = ApplicationFactory(applicant=customer, status=Status.SUBMITTED)
+    msa_request = MsaRequestFactory(applicant=customer, status=Status.SUBMITTED)
     return PaymentFactory(
-        application=application,
+        msa_request=msa_request,
         status=Payment.Status.SUCCEEDED,
         checkout_session_id="cs_test_42",
         payment_intent_id="pi_test_42",
@@ -31,7 +31,7 @@ def paid(customer):
 def receipt_url(payment):
     return reverse(
         "payments:receipt_download",
-        kwargs={"pk": payment.application_id, "payment_pk": payment.pk},
+        kwargs={"pk": payment.msa_request_id, "payment_pk": payment.pk},
     )
 
 
@@ -43,7 +43,7 @@ def test_receipt_is_a_real_pdf_with_the_amount(customer_client, paid):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "$279.22" in text
     assert paid.receipt_number in text
-    assert paid.application.reference in text
+    assert paid.msa_request.reference in text
     assert "pi_test_42" in text
 
 
@@ -54,14 +54,14 @@ def test_receipt_of_another_customer_is_404(client, paid):
 
 
 def test_receipt_under_another_request_id_is_404(customer_client, customer, paid):
-    other = ApplicationFactory(applicant=customer, status=Status.SUBMITTED)
+    other = MsaRequestFactory(applicant=customer, status=Status.SUBMITTED)
     url = reverse("payments:receipt_download", kwargs={"pk": other.pk, "payment_pk": paid.pk})
 
     assert customer_client.get(url).status_code == 404
 
 
 def test_no_receipt_for_an_unpaid_payment(customer_client, customer, awaiting):
-    pending = PaymentFactory(application=awaiting)
+    pending = PaymentFactory(msa_request=awaiting)
 
     assert customer_client.get(receipt_url(pending)).status_code == 404
 
@@ -73,7 +73,7 @@ def test_staff_may_download_any_receipt(client, paid):
 
 
 def test_status_page_lists_payments_with_receipt_links(customer_client, paid):
-    page = customer_client.get(paid.application.get_absolute_url()).content.decode()
+    page = customer_client.get(paid.msa_request.get_absolute_url()).content.decode()
 
     assert receipt_url(paid) in page
     assert "$279.22" in page
@@ -89,12 +89,12 @@ def test_status_page_offers_pay_when_the_fee_is_due(customer_client, awaiting):
 
 
 def test_status_page_queries_do_not_grow_with_payments(customer_client, paid):
-    url = paid.application.get_absolute_url()
+    url = paid.msa_request.get_absolute_url()
     customer_client.get(url)
     with CaptureQueriesContext(connection) as one:
         customer_client.get(url)
     for status in (Payment.Status.EXPIRED, Payment.Status.FAILED, Payment.Status.EXPIRED):
-        PaymentFactory(application=paid.application, visit_number=1, status=status)
+        PaymentFactory(msa_request=paid.msa_request, visit_number=1, status=status)
 
     with CaptureQueriesContext(connection) as many:
         customer_client.get(url)
@@ -111,7 +111,7 @@ def test_receipt_task_run_twice_emails_once(paid):
     tasks.send_receipt.delay(paid.pk)
 
     [email] = mail.outbox
-    assert email.to == [paid.application.customer_email]
+    assert email.to == [paid.msa_request.customer_email]
     [(filename, content, mimetype)] = email.attachments
     assert mimetype == "application/pdf"
     assert filename == f"receipt-{paid.receipt_number}.pdf"

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def paid(fake_stripe, awaiting):
-    payment_start_checkout(application_id=awaiting.pk, actor=awaiting.applicant)
+    payment_start_checkout(msa_request_id=awaiting.pk, actor=awaiting.applicant)
     payment = Payment.objects.get()
     return payment_fulfil_from_session(
         session=fake_stripe.complete(payment.checkout_session_id), provider="stripe"
@@ -64,7 +64,7 @@ def test_staff_partial_refund_is_recorded_and_reaches_stripe(
     assert paid.amount_refunded_cents == 10000
     [email] = mail.outbox
     assert "$100.00" in email.body
-    assert paid.application.customer_email in email.to
+    assert paid.msa_request.customer_email in email.to
 
 
 def test_full_refund_then_no_more(client, finance, fake_stripe, paid):

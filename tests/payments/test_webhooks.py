@@ -42,7 +42,7 @@ def test_replayed_event_ten_times_records_one_payment(
     # The eligibility check queued after commit has run too.
     assert awaiting.status == Status.UNDER_REVIEW
     assert (
-        RequestEvent.objects.filter(application=awaiting, to_status=Status.SUBMITTED).count() == 1
+        RequestEvent.objects.filter(msa_request=awaiting, to_status=Status.SUBMITTED).count() == 1
     )
     assert len(receipt_emails()) == 1
     assert "$279.22" in receipt_emails()[0].body
@@ -60,7 +60,7 @@ def test_same_session_completed_under_two_event_ids_pays_once(
         post_event(client, make_event("checkout.session.async_payment_succeeded", session))
 
     assert (
-        RequestEvent.objects.filter(application=awaiting, to_status=Status.SUBMITTED).count() == 1
+        RequestEvent.objects.filter(msa_request=awaiting, to_status=Status.SUBMITTED).count() == 1
     )
     assert StripeEvent.objects.count() == 2
     assert len(receipt_emails()) == 1
@@ -85,7 +85,7 @@ def test_bad_signature_is_400_and_changes_nothing(client, fake_stripe, open_sess
     assert response.status_code == 400
     payment.refresh_from_db()
     assert payment.status == Payment.Status.PENDING
-    assert payment.application.status == Status.AWAITING_PAYMENT
+    assert payment.msa_request.status == Status.AWAITING_PAYMENT
     assert StripeEvent.objects.count() == 0
 
 
@@ -139,7 +139,7 @@ def test_completed_before_the_session_is_known_locally_finds_the_payment_by_meta
     # The session exists at Stripe but its id never reached our database (the create call's
     # answer was lost): the payment is found from the metadata we sent.
     payment = Payment.objects.create(
-        application=awaiting,
+        msa_request=awaiting,
         purpose=Payment.Purpose.INITIAL,
         amount_cents=27922,
         provider=Payment.Provider.STRIPE,

@@ -6,7 +6,7 @@ import time_machine
 from django.utils import timezone
 
 from enrollment.models import Status
-from tests.factories import ApplicationFactory
+from tests.factories import MsaRequestFactory
 
 # Monday before Thanksgiving 2026: the first bookable day (two business days on) is Wed Nov 25,
 # and the next business day after that is Mon Nov 30 (Thu and Fri are holidays in California).
@@ -30,7 +30,7 @@ def _scheduling_settings(settings):
 def approved_request(**fields):
     """An approved request submitted a week ago, in Rosemead unless told otherwise."""
     fields.setdefault("submitted_at", timezone.now() - datetime.timedelta(days=7))
-    return ApplicationFactory(status=Status.APPROVED, **fields)
+    return MsaRequestFactory(status=Status.APPROVED, **fields)
 
 
 def on_the_day(day: datetime.date):

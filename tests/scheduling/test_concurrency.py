@@ -79,11 +79,11 @@ def test_two_schedulers_at_once_never_book_past_capacity(settings, monkeypatch):
     assert sum(r.placed for r in results) == capacity
     assert results[0].conflicts + results[1].conflicts > 0  # the race really happened
     assert results[0].placed and results[1].placed
-    per_request = Counter(booked.values_list("application_id", flat=True))
+    per_request = Counter(booked.values_list("msa_request_id", flat=True))
     assert max(per_request.values()) == 1
     scheduled_events = Counter(
         RequestEvent.objects.filter(to_status=Status.SCHEDULED).values_list(
-            "application_id", flat=True
+            "msa_request_id", flat=True
         )
     )
     assert set(scheduled_events.values()) == {1}
@@ -104,7 +104,7 @@ def test_two_customers_racing_for_the_last_place_one_wins(settings):
     def book(i):
         barrier.wait(timeout=20)
         return services.visit_book(
-            application_id=(first, second)[i].pk, window_id=window.pk, day=day, notify=False
+            msa_request_id=(first, second)[i].pk, window_id=window.pk, day=day, notify=False
         )
 
     results, errors = run_in_threads(book, 2)

@@ -21,9 +21,9 @@ DAY = dt.date(2026, 12, 1)
 @pytest.fixture
 def visit():
     technician = TechnicianFactory(windows=[(8, 12, 1)])
-    application = approved_request()
+    msa_request = approved_request()
     return services.visit_book(
-        application_id=application.pk, window_id=technician.windows.get().pk, day=DAY
+        msa_request_id=msa_request.pk, window_id=technician.windows.get().pk, day=DAY
     )
 
 
@@ -83,7 +83,7 @@ def test_the_service_refuses_the_same_contradictions_whoever_calls_it(visit, sta
 
     visit.refresh_from_db()
     assert visit.state == Visit.State.BOOKED
-    assert visit.application.status == Status.SCHEDULED
+    assert visit.msa_request.status == Status.SCHEDULED
 
 
 def test_a_reason_chosen_on_the_route_sheet_never_saves_a_completed_visit(
@@ -124,5 +124,5 @@ def test_the_admin_outcome_page_names_the_request_not_a_row_id(client, visit, st
 
     html = client.get(reverse("admin:scheduling_visit_outcome", args=[visit.pk])).content.decode()
 
-    assert f"Outcome of the visit for {visit.application.reference}" in html
-    assert visit.application.reference.startswith("MSA-0")
+    assert f"Outcome of the visit for {visit.msa_request.reference}" in html
+    assert visit.msa_request.reference.startswith("MSA-0")

@@ -31,10 +31,10 @@ def test_every_approved_request_gets_one_visit_and_becomes_scheduled(
         result = services.schedule_approved_requests()
 
     assert result.placed == 5
-    for application in requests:
-        application.refresh_from_db()
-        assert application.status == Status.SCHEDULED
-        assert application.visits.filter(state=Visit.State.BOOKED).count() == 1
+    for msa_request in requests:
+        msa_request.refresh_from_db()
+        assert msa_request.status == Status.SCHEDULED
+        assert msa_request.visits.filter(state=Visit.State.BOOKED).count() == 1
     assert len(mailoutbox) == 5
     assert all(m.attachments[0][0] == "msa-visit.ics" for m in mailoutbox)
 
@@ -52,8 +52,8 @@ def test_windows_are_never_filled_past_capacity_and_the_rest_are_reported(settin
     assert all(count <= capacities[window] for (window, _day), count in per_window.items())
     reports = UnplaceableReport.objects.filter(reason=UnplaceableReport.Reason.NO_CAPACITY)
     assert reports.count() == 3
-    unplaced = {a.pk for a in requests} - set(booked().values_list("application_id", flat=True))
-    assert set(reports.values_list("application_id", flat=True)) == unplaced
+    unplaced = {a.pk for a in requests} - set(booked().values_list("msa_request_id", flat=True))
+    assert set(reports.values_list("msa_request_id", flat=True)) == unplaced
 
 
 def test_the_database_refuses_two_booked_visits_in_one_window_place():
@@ -61,7 +61,7 @@ def test_the_database_refuses_two_booked_visits_in_one_window_place():
     window = technician.windows.first()
     first, second = approved_request(), approved_request()
     Visit.objects.create(
-        application=first,
+        msa_request=first,
         technician=technician,
         window=window,
         date=dt.date(2026, 12, 1),
@@ -71,7 +71,7 @@ def test_the_database_refuses_two_booked_visits_in_one_window_place():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Visit.objects.create(
-            application=second,
+            msa_request=second,
             technician=technician,
             window=window,
             date=dt.date(2026, 12, 1),
@@ -167,7 +167,7 @@ def test_running_twice_books_nothing_twice_and_a_placed_request_loses_its_report
     tasks.schedule_approved_requests.delay()
 
     assert booked().count() == 2
-    assert {first.pk, second.pk} == set(booked().values_list("application_id", flat=True))
+    assert {first.pk, second.pk} == set(booked().values_list("msa_request_id", flat=True))
     assert not UnplaceableReport.objects.exists()
 
 
@@ -188,7 +188,7 @@ def test_a_days_route_is_ordered_and_windows_follow_the_route():
     assert starts == sorted(starts)
     # Alhambra (91801) is west of Rosemead, El Monte (91731) east: they are not visited
     # back-to-back in the middle of the day.
-    zips = [v.application.premises_zip for v in visits]
+    zips = [v.msa_request.premises_zip for v in visits]
     assert abs(zips.index("91801") - zips.index("91731")) != 1 or {zips[0], zips[-1]} == {
         "91801",
         "91731",
@@ -203,9 +203,9 @@ def test_a_report_goes_away_when_its_request_is_cancelled(settings, staff_user):
     approved_request()
     waiting = approved_request()
     services.schedule_approved_requests(notify=False)
-    assert UnplaceableReport.objects.filter(application=waiting).exists()
+    assert UnplaceableReport.objects.filter(msa_request=waiting).exists()
 
-    request_cancel(application_id=waiting.pk, actor=staff_user)
+    request_cancel(msa_request_id=waiting.pk, actor=staff_user)
     services.schedule_approved_requests(notify=False)
 
     assert not UnplaceableReport.objects.exists()

@@ -8,7 +8,7 @@ import pytest
 from enrollment.models import RequestEvent, Status
 from scheduling import selectors
 from scheduling.calendar import get_calendar
-from tests.factories import ApplicationFactory
+from tests.factories import MsaRequestFactory
 
 pytestmark = pytest.mark.django_db
 LA = ZoneInfo("America/Los_Angeles")
@@ -18,17 +18,17 @@ def at(day: int, month: int = 10) -> dt.datetime:
     return dt.datetime(2026, month, day, 10, tzinfo=LA)
 
 
-def event(application, from_status, to_status, when):
+def event(msa_request, from_status, to_status, when):
     row = RequestEvent.objects.create(
-        application=application, from_status=from_status, to_status=to_status
+        msa_request=msa_request, from_status=from_status, to_status=to_status
     )
     RequestEvent.objects.filter(pk=row.pk).update(created_at=when)
 
 
 def test_due_date_is_30_business_days_after_submission():
-    application = ApplicationFactory(status=Status.APPROVED, submitted_at=at(1))
+    msa_request = MsaRequestFactory(status=Status.APPROVED, submitted_at=at(1))
 
-    sla = selectors.request_sla(application=application)
+    sla = selectors.request_sla(msa_request=msa_request)
 
     # Oct 1 + 30 business days (Veterans Day, Nov 11, is skipped) = Nov 13.
     assert sla.due_date == dt.date(2026, 11, 13)
@@ -37,28 +37,28 @@ def test_due_date_is_30_business_days_after_submission():
 
 
 def test_the_clock_pauses_while_information_is_requested():
-    application = ApplicationFactory(status=Status.APPROVED, submitted_at=at(1))
-    event(application, Status.UNDER_REVIEW, Status.INFO_REQUESTED, at(5))
-    event(application, Status.INFO_REQUESTED, Status.UNDER_REVIEW, at(12))  # 5 business days
-    event(application, Status.UNDER_REVIEW, Status.APPROVED, at(13))
+    msa_request = MsaRequestFactory(status=Status.APPROVED, submitted_at=at(1))
+    event(msa_request, Status.UNDER_REVIEW, Status.INFO_REQUESTED, at(5))
+    event(msa_request, Status.INFO_REQUESTED, Status.UNDER_REVIEW, at(12))  # 5 business days
+    event(msa_request, Status.UNDER_REVIEW, Status.APPROVED, at(13))
 
-    sla = selectors.request_sla(application=application)
+    sla = selectors.request_sla(msa_request=msa_request)
     bulk = selectors.requests_due_dates(
-        applications=type(application).objects.filter(pk=application.pk),
+        msa_requests=type(msa_request).objects.filter(pk=msa_request.pk),
         calendar=get_calendar(),
         today=dt.date(2026, 11, 23),
     )
 
     assert sla.paused_business_days == 5
     assert sla.due_date == dt.date(2026, 11, 20)
-    assert bulk == {application.pk: sla.due_date}
+    assert bulk == {msa_request.pk: sla.due_date}
 
 
 def test_an_open_information_request_keeps_the_clock_paused():
-    application = ApplicationFactory(status=Status.INFO_REQUESTED, submitted_at=at(2, 11))
-    event(application, Status.UNDER_REVIEW, Status.INFO_REQUESTED, at(16, 11))
+    msa_request = MsaRequestFactory(status=Status.INFO_REQUESTED, submitted_at=at(2, 11))
+    event(msa_request, Status.UNDER_REVIEW, Status.INFO_REQUESTED, at(16, 11))
 
-    sla = selectors.request_sla(application=application)
+    sla = selectors.request_sla(msa_request=msa_request)
 
     assert sla.is_paused
     assert sla.paused_business_days == 5  # Nov 17-20 and Mon Nov 23

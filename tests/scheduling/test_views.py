@@ -26,9 +26,9 @@ def technician():
     return TechnicianFactory(windows=[(8, 12, 2), (12, 16, 2)])
 
 
-def book(application, technician, day=DAY, window=0):
+def book(msa_request, technician, day=DAY, window=0):
     return services.visit_book(
-        application_id=application.pk,
+        msa_request_id=msa_request.pk,
         window_id=technician.windows.order_by("starts_at")[window].pk,
         day=day,
         notify=False,
@@ -36,13 +36,13 @@ def book(application, technician, day=DAY, window=0):
 
 
 def test_customer_picks_an_offered_window_earliest_first(client, technician, mailoutbox):
-    application = approved_request()
-    client.force_login(application.applicant)
+    msa_request = approved_request()
+    client.force_login(msa_request.applicant)
 
-    page = client.get(reverse("scheduling:request_visit", args=[application.pk]))
+    page = client.get(reverse("scheduling:request_visit", args=[msa_request.pk]))
     offers = page.context["pick_form"].fields["offer"].choices
     response = client.post(
-        reverse("scheduling:visit_pick", args=[application.pk]), {"offer": offers[0][0]}
+        reverse("scheduling:visit_pick", args=[msa_request.pk]), {"offer": offers[0][0]}
     )
 
     assert page.status_code == 200
@@ -53,19 +53,19 @@ def test_customer_picks_an_offered_window_earliest_first(client, technician, mai
         f"{w.pk}:2026-11-25" for w in technician.windows.order_by("starts_at")
     ]
     assert response.status_code == 302
-    visit = application.visits.get(state=Visit.State.BOOKED)
+    visit = msa_request.visits.get(state=Visit.State.BOOKED)
     assert (visit.date, visit.source) == (dt.date(2026, 11, 25), Visit.Source.CUSTOMER)
-    application.refresh_from_db()
-    assert application.status == Status.SCHEDULED
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.SCHEDULED
 
 
 def test_a_window_that_was_not_offered_cannot_be_picked(client, technician):
-    application = approved_request()
-    client.force_login(application.applicant)
+    msa_request = approved_request()
+    client.force_login(msa_request.applicant)
     window = technician.windows.first()
 
     client.post(
-        reverse("scheduling:visit_pick", args=[application.pk]),
+        reverse("scheduling:visit_pick", args=[msa_request.pk]),
         {"offer": f"{window.pk}:2026-11-27"},  # the day after Thanksgiving
     )
 
@@ -73,37 +73,37 @@ def test_a_window_that_was_not_offered_cannot_be_picked(client, technician):
 
 
 def test_customer_cancels_their_visit_from_the_page(client, technician):
-    application = approved_request()
-    book(application, technician)
-    client.force_login(application.applicant)
+    msa_request = approved_request()
+    book(msa_request, technician)
+    client.force_login(msa_request.applicant)
 
-    response = client.post(reverse("scheduling:visit_cancel", args=[application.pk]))
+    response = client.post(reverse("scheduling:visit_cancel", args=[msa_request.pk]))
 
     assert response.status_code == 302
-    application.refresh_from_db()
-    assert application.status == Status.APPROVED
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.APPROVED
     assert not Visit.objects.filter(state=Visit.State.BOOKED).exists()
 
 
 @pytest.mark.parametrize("name", ["request_visit", "visit_pick", "visit_cancel"])
 def test_another_customers_request_is_a_404(client, technician, name):
-    application = approved_request()
-    book(application, technician)
+    msa_request = approved_request()
+    book(msa_request, technician)
     client.force_login(UserFactory())
 
     method = client.get if name == "request_visit" else client.post
-    response = method(reverse(f"scheduling:{name}", args=[application.pk]), {"offer": "1:x"})
+    response = method(reverse(f"scheduling:{name}", args=[msa_request.pk]), {"offer": "1:x"})
 
     assert response.status_code == 404
-    assert application.visits.get().state == Visit.State.BOOKED
+    assert msa_request.visits.get().state == Visit.State.BOOKED
 
 
 @pytest.mark.parametrize("who", ["customer", "anonymous"])
 def test_staff_pages_are_a_404_for_everyone_else(client, technician, who):
-    application = approved_request()
-    visit = book(application, technician)
+    msa_request = approved_request()
+    visit = book(msa_request, technician)
     if who == "customer":
-        client.force_login(application.applicant)
+        client.force_login(msa_request.applicant)
     urls = [
         reverse("scheduling:route_sheet", args=[technician.pk, DAY.isoformat()]),
         reverse("scheduling:work_order_pdf", args=[visit.pk]),
@@ -118,8 +118,8 @@ def test_staff_pages_are_a_404_for_everyone_else(client, technician, who):
 
 
 def test_work_order_is_a_real_pdf_with_the_address(client, technician, staff_user):
-    application = approved_request(premises_street="8631 Rush St", life_support=True)
-    visit = book(application, technician)
+    msa_request = approved_request(premises_street="8631 Rush St", life_support=True)
+    visit = book(msa_request, technician)
     client.force_login(staff_user)
 
     response = client.get(reverse("scheduling:work_order_pdf", args=[visit.pk]))
@@ -127,13 +127,13 @@ def test_work_order_is_a_real_pdf_with_the_address(client, technician, staff_use
     assert response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "8631 Rush St" in text
-    assert application.reference in text
+    assert msa_request.reference in text
     assert "Life-support" in text
 
 
 def test_route_sheet_records_a_failed_outcome(client, technician, staff_user):
-    application = approved_request()
-    visit = book(application, technician)
+    msa_request = approved_request()
+    visit = book(msa_request, technician)
     client.force_login(staff_user)
 
     sheet = client.get(reverse("scheduling:route_sheet", args=[technician.pk, DAY.isoformat()]))
@@ -143,17 +143,17 @@ def test_route_sheet_records_a_failed_outcome(client, technician, staff_user):
             {"completed": "0", "failure_code": "SOCKET_INCOMPATIBLE", "note": "Ringless socket."},
         )
 
-    assert application.premises_street in sheet.content.decode()
+    assert msa_request.premises_street in sheet.content.decode()
     assert response.status_code == 302
     visit.refresh_from_db()
-    application.refresh_from_db()
+    msa_request.refresh_from_db()
     assert (visit.state, visit.failure_code) == (Visit.State.FAILED, "SOCKET_INCOMPATIBLE")
-    assert application.status == Status.VISIT_FAILED
+    assert msa_request.status == Status.VISIT_FAILED
 
 
 def test_status_panel_explains_a_failed_visit(technician, staff_user, rf):
-    application = approved_request()
-    visit = book(application, technician)
+    msa_request = approved_request()
+    visit = book(msa_request, technician)
     with on_the_day(visit.date):
         services.visit_record_outcome(
             visit_id=visit.pk,
@@ -162,10 +162,10 @@ def test_status_panel_explains_a_failed_visit(technician, staff_user, rf):
             failure_code="BACKFEED_EXCEEDS_RATING",
             notify=False,
         )
-    application.refresh_from_db()
+    msa_request.refresh_from_db()
 
     html = Template('{% include "scheduling/request_panel.html" %}').render(
-        Context({"application": application, "request": rf.get("/")})
+        Context({"msa_request": msa_request, "request": rf.get("/")})
     )
 
     assert "back-feed exceeds the rated load" in html
@@ -199,14 +199,14 @@ def test_route_sheet_and_board_take_the_same_queries_for_more_visits(client, tec
 
 
 def test_status_panel_takes_the_same_queries_with_more_technicians(technician, rf):
-    application = approved_request()
-    book(application, technician)
-    application.refresh_from_db()
+    msa_request = approved_request()
+    book(msa_request, technician)
+    msa_request.refresh_from_db()
     template = Template('{% include "scheduling/request_panel.html" %}')
 
     def render():
         with CaptureQueriesContext(connection) as ctx:
-            html = template.render(Context({"application": application, "request": rf.get("/")}))
+            html = template.render(Context({"msa_request": msa_request, "request": rf.get("/")}))
         assert "Your visit" in html
         return len(ctx.captured_queries)
 
@@ -222,15 +222,15 @@ def test_staff_book_and_move_through_the_admin_under_the_same_capacity(client, t
     first, second, third = approved_request(), approved_request(), approved_request()
     url = reverse("admin:scheduling_visit_assign")
 
-    for application in (first, second, third):
-        client.post(url, {"application": application.pk, "window": window.pk, "day": "2026-12-01"})
+    for msa_request in (first, second, third):
+        client.post(url, {"msa_request": msa_request.pk, "window": window.pk, "day": "2026-12-01"})
 
     assert Visit.objects.filter(window=window, date=DAY, state="booked").count() == 2
     assert not third.visits.exists()
-    response = client.post(url, {"application": third.pk, "window": window.pk, "day": "2026-12-01"})
+    response = client.post(url, {"msa_request": third.pk, "window": window.pk, "day": "2026-12-01"})
     assert "full" in response.content.decode()
-    client.post(url, {"application": first.pk, "window": window.pk, "day": "2026-12-02"})
-    client.post(url, {"application": third.pk, "window": window.pk, "day": "2026-12-01"})
+    client.post(url, {"msa_request": first.pk, "window": window.pk, "day": "2026-12-02"})
+    client.post(url, {"msa_request": third.pk, "window": window.pk, "day": "2026-12-01"})
     assert third.visits.get().date == DAY
     assert first.visits.get(state="booked").date == dt.date(2026, 12, 2)
 
@@ -284,23 +284,23 @@ def test_staff_add_a_technician_with_a_territory_and_get_the_default_windows(cli
 def test_a_customer_cannot_cancel_on_the_day_of_the_visit(client, technician):
     import time_machine
 
-    application = approved_request()
-    book(application, technician)
-    client.force_login(application.applicant)
+    msa_request = approved_request()
+    book(msa_request, technician)
+    client.force_login(msa_request.applicant)
 
     with time_machine.travel(dt.datetime(2026, 12, 1, 16, 0, tzinfo=dt.UTC), tick=False):
-        client.post(reverse("scheduling:visit_cancel", args=[application.pk]))
+        client.post(reverse("scheduling:visit_cancel", args=[msa_request.pk]))
 
-    assert application.visits.get().state == Visit.State.BOOKED
+    assert msa_request.visits.get().state == Visit.State.BOOKED
 
 
 def test_offers_come_from_the_technician_based_nearest_the_premises():
     far = TechnicianFactory(home_zip="93001", windows=[(8, 12, 1)])
     near = TechnicianFactory(home_zip="91770", windows=[(8, 12, 1)])
-    application = approved_request(premises_zip="91770")
+    msa_request = approved_request(premises_zip="91770")
     from scheduling import selectors
 
-    offers = selectors.offered_windows(application=application)
+    offers = selectors.offered_windows(msa_request=msa_request)
 
     assert far.pk < near.pk
     assert {o.technician_id for o in offers} == {near.pk}

@@ -22,9 +22,9 @@ def technician():
 
 @pytest.fixture
 def completed_visit(technician, staff_user):
-    application = approved_request()
+    msa_request = approved_request()
     visit = services.visit_book(
-        application_id=application.pk,
+        msa_request_id=msa_request.pk,
         window_id=technician.windows.first().pk,
         day=DAY,
         notify=False,
@@ -47,8 +47,8 @@ def test_a_completed_visit_cannot_be_recorded_as_failed_afterwards(completed_vis
     completed_visit.refresh_from_db()
     assert completed_visit.state == Visit.State.COMPLETED
     assert completed_visit.failure_code == ""
-    completed_visit.application.refresh_from_db()
-    assert completed_visit.application.status == Status.COMPLETED
+    completed_visit.msa_request.refresh_from_db()
+    assert completed_visit.msa_request.status == Status.COMPLETED
 
 
 def test_cancelling_a_completed_visit_leaves_it_completed(completed_visit, staff_user):
@@ -59,8 +59,8 @@ def test_cancelling_a_completed_visit_leaves_it_completed(completed_visit, staff
     completed_visit.refresh_from_db()
     assert completed_visit.state == Visit.State.COMPLETED
     assert completed_visit.cancelled_by_customer is False
-    completed_visit.application.refresh_from_db()
-    assert completed_visit.application.status == Status.COMPLETED
+    completed_visit.msa_request.refresh_from_db()
+    assert completed_visit.msa_request.status == Status.COMPLETED
 
 
 def test_a_completed_visit_cannot_go_back_to_booked(completed_visit):
@@ -76,10 +76,10 @@ def test_a_completed_visit_cannot_go_back_to_booked(completed_visit):
 
 
 def test_a_visit_moved_to_another_window_cannot_have_an_outcome(technician, staff_user):
-    application = approved_request()
+    msa_request = approved_request()
     first, second = technician.windows.order_by("starts_at")
-    old = services.visit_book(application_id=application.pk, window_id=first.pk, day=DAY)
-    services.visit_book(application_id=application.pk, window_id=second.pk, day=DAY)
+    old = services.visit_book(msa_request_id=msa_request.pk, window_id=first.pk, day=DAY)
+    services.visit_book(msa_request_id=msa_request.pk, window_id=second.pk, day=DAY)
 
     with pytest.raises(services.SchedulingError):
         services.visit_record_outcome(

@@ -22,29 +22,29 @@ pytestmark = pytest.mark.django_db
 )
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(name, status, data):
     user = UserFactory()
-    application = make_request(status, applicant=user)
+    msa_request = make_request(status, applicant=user)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(user)
 
-    response = browser.post(reverse(name, kwargs={"pk": application.pk}), data)
+    response = browser.post(reverse(name, kwargs={"pk": msa_request.pk}), data)
 
     assert response.status_code == 403
     assert b"CSRF" in response.content
-    application.refresh_from_db()
-    assert application.status == status
-    assert not application.payments.exists()
+    msa_request.refresh_from_db()
+    assert msa_request.status == status
+    assert not msa_request.payments.exists()
 
 
 def test_staff_decisions_need_the_csrf_token(staff_user):
-    application = make_request(Status.UNDER_REVIEW)
+    msa_request = make_request(Status.UNDER_REVIEW)
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(staff_user)
 
     response = browser.post(
-        reverse("admin:enrollment_application_approve", args=[application.pk]), {"note": ""}
+        reverse("admin:enrollment_request_approve", args=[msa_request.pk]), {"note": ""}
     )
 
     assert response.status_code == 403
     assert b"CSRF" in response.content
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW

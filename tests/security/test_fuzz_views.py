@@ -16,7 +16,7 @@ from enrollment import wizard
 from enrollment.models import Status
 from payments.models import Payment
 from tests.backoffice.conftest import make_request, staff_in
-from tests.factories import ApplicationFactory, UserFactory
+from tests.factories import MsaRequestFactory, UserFactory
 from tests.payments.conftest import WEBHOOK_SECRET, make_event, sign
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def customer_client(client):
 
 
 def draft_of(user, **fields):
-    return ApplicationFactory(applicant=user, status=Status.DRAFT, **fields)
+    return MsaRequestFactory(applicant=user, status=Status.DRAFT, **fields)
 
 
 WIZARD_STEPS = [step for step in wizard.STEPS if step.form_class is not None]
@@ -60,8 +60,8 @@ WIZARD_STEPS = [step for step in wizard.STEPS if step.form_class is not None]
 @FUZZ
 @given(data=st.data())
 def test_wizard_steps_never_crash(customer_client, step, data):
-    application = draft_of(customer_client.user)
-    url = reverse("enrollment:wizard_step", kwargs={"pk": application.pk, "step": step.slug})
+    msa_request = draft_of(customer_client.user)
+    url = reverse("enrollment:wizard_step", kwargs={"pk": msa_request.pk, "step": step.slug})
 
     response = customer_client.post(url, data.draw(payload(form_fields(step.form_class))))
 
@@ -81,11 +81,11 @@ def test_starting_a_request_never_crashes(customer_client, data):
 @FUZZ
 @given(data=st.data())
 def test_agreement_signing_never_crashes(customer_client, data):
-    application = draft_of(customer_client.user)
+    msa_request = draft_of(customer_client.user)
     fields = ["signer_name", "consent", "shown_sha256"]
 
     response = customer_client.post(
-        reverse("enrollment:agreement_sign", kwargs={"pk": application.pk}),
+        reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk}),
         data.draw(payload(fields)),
     )
 
@@ -99,10 +99,10 @@ def test_agreement_signing_never_crashes(customer_client, data):
 @FUZZ
 @given(data=st.data())
 def test_answer_and_cancel_never_crash(customer_client, name, state, data):
-    application = make_request(state, applicant=customer_client.user)
+    msa_request = make_request(state, applicant=customer_client.user)
 
     response = customer_client.post(
-        reverse(f"enrollment:{name}", kwargs={"pk": application.pk}),
+        reverse(f"enrollment:{name}", kwargs={"pk": msa_request.pk}),
         data.draw(payload(["answer", "attachment", "reason"])),
     )
 
@@ -258,8 +258,8 @@ def test_correctly_signed_but_malformed_events_never_crash(client, webhook_secre
 def test_the_demo_checkout_never_crashes(customer_client, settings, data):
     settings.PAYMENT_PROVIDER = "demo"
     settings.STRIPE_SECRET_KEY = ""
-    application = make_request(Status.AWAITING_PAYMENT, applicant=customer_client.user)
-    start = customer_client.post(reverse("payments:checkout_start", kwargs={"pk": application.pk}))
+    msa_request = make_request(Status.AWAITING_PAYMENT, applicant=customer_client.user)
+    start = customer_client.post(reverse("payments:checkout_start", kwargs={"pk": msa_request.pk}))
 
     response = customer_client.post(start.url, data.draw(payload(["action"])))
 
@@ -282,8 +282,8 @@ def test_staff_decision_forms_never_crash(client, decision, data):
 
     reviewer = staff_in(roles.REVIEWER, "fuzz-reviewer@example.com")
     client.force_login(reviewer)
-    application = make_request(Status.UNDER_REVIEW)
-    url = reverse(f"admin:enrollment_application_{decision}", args=[application.pk])
+    msa_request = make_request(Status.UNDER_REVIEW)
+    url = reverse(f"admin:enrollment_request_{decision}", args=[msa_request.pk])
 
     response = client.post(url, data.draw(payload([*DECISIONS[decision], "apply"])))
 

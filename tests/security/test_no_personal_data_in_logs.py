@@ -12,7 +12,7 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts import roles
-from enrollment.models import Application, Status
+from enrollment.models import Request, Status
 from tests.backoffice.conftest import staff_in
 from tests.enrollment.test_wizard import ANSWERS, step_url
 from tests.factories import ApprovedProductFactory, MeterRecordFactory
@@ -54,7 +54,7 @@ def test_a_whole_journey_logs_no_personal_data(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("enrollment:wizard_start"), {"request_type": "install"})
-    application = Application.objects.get(applicant__email=EMAIL)
+    msa_request = Request.objects.get(applicant__email=EMAIL)
     answers = {
         **ANSWERS,
         "accounts": {
@@ -68,30 +68,30 @@ def test_a_whole_journey_logs_no_personal_data(
         "device": {"device": str(device.pk)},
     }
     for step in ["accounts", "safety", "premises", "meter", "wiring", "socket", "device"]:
-        response = client.post(step_url(application, step), answers[step])
+        response = client.post(step_url(msa_request, step), answers[step])
         assert response.status_code == 302, step
-    client.post(step_url(application, "preparation"), answers["preparation"])
-    client.post(step_url(application, "photos"), {})
-    sign_url = reverse("enrollment:agreement_sign", kwargs={"pk": application.pk})
+    client.post(step_url(msa_request, "preparation"), answers["preparation"])
+    client.post(step_url(msa_request, "photos"), {})
+    sign_url = reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk})
     shown = client.get(sign_url).context["form"].initial["shown_sha256"]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             sign_url, {"signer_name": "Priya Private", "consent": "on", "shown_sha256": shown}
         )
 
-        start = client.post(reverse("payments:checkout_start", kwargs={"pk": application.pk}))
+        start = client.post(reverse("payments:checkout_start", kwargs={"pk": msa_request.pk}))
         client.post(start.url, {"action": "pay"}, follow=True)
 
-    application.refresh_from_db()
-    assert application.status == Status.UNDER_REVIEW
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.UNDER_REVIEW
 
     client.force_login(staff_in(roles.REVIEWER, "reviewer@example.com"))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("admin:enrollment_application_approve", args=[application.pk]), {"note": ""}
+            reverse("admin:enrollment_request_approve", args=[msa_request.pk]), {"note": ""}
         )
-    application.refresh_from_db()
-    assert application.status in (Status.APPROVED, Status.SCHEDULED)
+    msa_request.refresh_from_db()
+    assert msa_request.status in (Status.APPROVED, Status.SCHEDULED)
 
     messages = [record.getMessage() for record in caplog.records]
     assert messages, "the journey logged nothing: the test would prove nothing"

@@ -13,9 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from enrollment.models import Status
 from tests.factories import (
-    ApplicationFactory,
     ContractorCompanyFactory,
     ContractorFactory,
+    MsaRequestFactory,
     StaffFactory,
     UserFactory,
 )
@@ -38,7 +38,7 @@ class World:
     """One request filed by a contractor for a customer, and everyone else around it."""
 
     users: dict
-    application: object
+    msa_request: object
     objects: dict
 
     def login(self, client, role: str) -> None:
@@ -48,7 +48,7 @@ class World:
     def revoke(self) -> None:
         from enrollment.authorizations import authorization_revoke
 
-        authorization_revoke(application_id=self.application.pk, actor=self.users["owner"])
+        authorization_revoke(msa_request_id=self.msa_request.pk, actor=self.users["owner"])
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def world(db):
     company = ContractorCompanyFactory()
     contractor = ContractorFactory(company=company, is_company_admin=True)
     owner = UserFactory()
-    application = ApplicationFactory(
+    msa_request = MsaRequestFactory(
         applicant=owner,
         filed_by=contractor,
         contractor_company=company,
@@ -76,7 +76,7 @@ def world(db):
             "anonymous": None,
             "staff": StaffFactory(),
         },
-        application=application,
+        msa_request=msa_request,
         objects={"api_token": token},
     )
 
@@ -99,14 +99,14 @@ VIEWERS = frozenset({"owner", "contractor", "staff"})
 
 
 def _request_pk(world):
-    return {"pk": world.application.pk}
+    return {"pk": world.msa_request.pk}
 
 
 def _with_document(world):
     from tests.enrollment.factories import DocumentFactory
 
-    document = DocumentFactory(application=world.application)
-    return {"pk": world.application.pk, "document_pk": document.pk}
+    document = DocumentFactory(msa_request=world.msa_request)
+    return {"pk": world.msa_request.pk, "document_pk": document.pk}
 
 
 def _with_signed_agreement(world):
@@ -118,7 +118,7 @@ def _with_signed_agreement(world):
     from tests.enrollment.factories import pdf_bytes
 
     AgreementSignature.objects.create(
-        application=world.application,
+        msa_request=world.msa_request,
         version=agreement_current(),
         signer_name="Owner Person",
         signer=world.users["owner"],
@@ -136,19 +136,19 @@ def _with_booked_visit(world):
     from scheduling.models import Visit
     from tests.scheduling.factories import TechnicianFactory
 
-    type(world.application).objects.filter(pk=world.application.pk).update(status=Status.APPROVED)
-    world.application.refresh_from_db()
+    type(world.msa_request).objects.filter(pk=world.msa_request.pk).update(status=Status.APPROVED)
+    world.msa_request.refresh_from_db()
     technician = TechnicianFactory()
-    offer = scheduling_selectors.offered_windows(application=world.application)[0]
+    offer = scheduling_selectors.offered_windows(msa_request=world.msa_request)[0]
     visit = scheduling_services.visit_book(
-        application_id=world.application.pk,
+        msa_request_id=world.msa_request.pk,
         window_id=offer.window_id,
         day=offer.day,
         actor=world.users["staff"],
         source=Visit.Source.STAFF,
     )
     return {
-        "pk": world.application.pk,
+        "pk": world.msa_request.pk,
         "visit_id": visit.pk,
         "technician_id": technician.pk,
         "day": offer.day.isoformat(),
@@ -159,8 +159,8 @@ def _with_payment(provider="stripe", status="succeeded"):
     def build(world):
         from tests.payments.factories import PaymentFactory
 
-        payment = PaymentFactory(application=world.application, provider=provider, status=status)
-        return {"pk": world.application.pk, "payment_pk": payment.pk}
+        payment = PaymentFactory(msa_request=world.msa_request, provider=provider, status=status)
+        return {"pk": world.msa_request.pk, "payment_pk": payment.pk}
 
     return build
 
@@ -173,9 +173,9 @@ def _with_signing_link(world):
     from enrollment.authorizations import authorization_link_send
 
     _link, raw_token = authorization_link_send(
-        application_id=world.application.pk, actor=world.users["contractor"]
+        msa_request_id=world.msa_request.pk, actor=world.users["contractor"]
     )
-    return {"pk": world.application.pk, "token": raw_token}
+    return {"pk": world.msa_request.pk, "token": raw_token}
 
 
 def _with_signed_authorization(world):
@@ -187,8 +187,8 @@ def _with_signed_authorization(world):
     from tests.enrollment.factories import pdf_bytes
 
     authorization = CustomerAuthorization.objects.create(
-        application=world.application,
-        company=world.application.contractor_company,
+        msa_request=world.msa_request,
+        company=world.msa_request.contractor_company,
         method="e_signature",
         version=agreement_current(),
         signer_name="Owner Person",
@@ -198,7 +198,7 @@ def _with_signed_authorization(world):
         signed_at=timezone.now(),
         pdf=ContentFile(pdf_bytes(), name="authorization.pdf"),
     )
-    return {"pk": world.application.pk, "authorization_pk": authorization.pk}
+    return {"pk": world.msa_request.pk, "authorization_pk": authorization.pk}
 
 
 # Anyone holding the emailed link may read and sign (it is the customer's bearer link); a link
@@ -210,7 +210,7 @@ COVERED = {
     "enrollment:request_detail": Case(_request_pk, VIEWERS),
     "enrollment:wizard_resume": Case(_request_pk, APPLICANT_SIDE, status=Status.DRAFT),
     "enrollment:wizard_step": Case(
-        lambda w: {"pk": w.application.pk, "step": "type"}, APPLICANT_SIDE, status=Status.DRAFT
+        lambda w: {"pk": w.msa_request.pk, "step": "type"}, APPLICANT_SIDE, status=Status.DRAFT
     ),
     "enrollment:agreement_sign": Case(_request_pk, APPLICANT_SIDE, status=Status.DRAFT),
     "enrollment:agreement_pdf": Case(_with_signed_agreement, VIEWERS),
@@ -288,7 +288,7 @@ def test_every_parametrised_url_is_covered():
 def test_who_may_open_what(client, world, name, role):
     case = COVERED[name]
     if case.status is not None:
-        type(world.application).objects.filter(pk=world.application.pk).update(status=case.status)
+        type(world.msa_request).objects.filter(pk=world.msa_request.pk).update(status=case.status)
     kwargs = case.kwargs(world)
     if role == "revoked_contractor":
         world.revoke()
@@ -314,7 +314,7 @@ def test_company_dashboard_and_export_list_only_what_the_role_may_see(client, wo
     if role == "revoked_contractor":
         world.revoke()
     world.login(client, role)
-    reference = world.application.reference
+    reference = world.msa_request.reference
 
     page = client.get(reverse("enrollment:company_requests"))
     export = client.get(reverse("enrollment:company_requests_export"))

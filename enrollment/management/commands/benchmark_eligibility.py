@@ -25,7 +25,7 @@ from django.db import connection, transaction
 
 from accounts.models import User
 from eligibility.models import ApprovedProduct, MeterRecord
-from enrollment.models import Application, Status
+from enrollment.models import Request, Status
 from enrollment.services import request_mark_paid
 
 
@@ -68,19 +68,19 @@ class Command(BaseCommand):
         self.stdout.write(f"created {n} requests (run {run}); submitting...")
 
         started = time.monotonic()
-        for application_id in ids:
-            request_mark_paid(application_id=application_id)
+        for msa_request_id in ids:
+            request_mark_paid(msa_request_id=msa_request_id)
         submitted = time.monotonic()
 
         deadline = started + timeout
-        pending = Application.objects.filter(pk__in=ids, status=Status.SUBMITTED)
+        pending = Request.objects.filter(pk__in=ids, status=Status.SUBMITTED)
         while (left := pending.count()) and time.monotonic() < deadline:
             time.sleep(0.2)
         finished = time.monotonic()
         if left:
             raise CommandError(f"{left} of {n} checks not done within {timeout:.0f} s")
 
-        rows = Application.objects.filter(pk__in=ids).values_list(
+        rows = Request.objects.filter(pk__in=ids).values_list(
             "submitted_at", "eligibility_checked_at", "eligibility_outcome"
         )
         latencies = [(checked - sent).total_seconds() for sent, checked, _ in rows]
@@ -137,8 +137,8 @@ class Command(BaseCommand):
                 )
                 for account, meter in zip(accounts, meters, strict=True)
             )
-            created = Application.objects.bulk_create(
-                Application(
+            created = Request.objects.bulk_create(
+                Request(
                     applicant=user,
                     filed_by=user,
                     customer_name="Benchmark",
@@ -168,7 +168,7 @@ class Command(BaseCommand):
             self.stdout.write(f"kept the benchmark's rows (run {run}).")
             return
         with transaction.atomic():
-            Application.objects.filter(meter_number__startswith=f"BENCH{run}").delete()
+            Request.objects.filter(meter_number__startswith=f"BENCH{run}").delete()
             MeterRecord.objects.filter(meter_number__startswith=f"BENCH{run}").delete()
             ApprovedProduct.objects.filter(model_number=f"BENCH-{run}").delete()
             User.objects.filter(email=f"benchmark-{run}@example.invalid").delete()

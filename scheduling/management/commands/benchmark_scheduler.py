@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from enrollment.models import Application, Status
+from enrollment.models import Request, Status
 from scheduling import selectors, services
 from scheduling.calendar import get_calendar
 from scheduling.geo import haversine_km, zip_centroids
@@ -117,11 +117,11 @@ class Command(BaseCommand):
             calendar.nth_business_day_after(today - timedelta(days=40), i) for i in range(0, 40)
         ]
         past = [d for d in past if d <= today][-26:]
-        applications = []
+        msa_requests = []
         for i in range(n_req):
             submitted = rng.choice(past)
-            applications.append(
-                Application(
+            msa_requests.append(
+                Request(
                     filed_by=user,
                     applicant=user,
                     customer_name="Benchmark customer",
@@ -136,7 +136,7 @@ class Command(BaseCommand):
                     + timedelta(hours=9, minutes=i % 480),
                 )
             )
-        Application.objects.bulk_create(applications, batch_size=2000)
+        Request.objects.bulk_create(msa_requests, batch_size=2000)
         self.stdout.write(
             f"territory: {len(zips)} ZIP centroids, {n_tech} technicians x 8 visits/day, "
             f"{n_req} approved requests (setup {time.perf_counter() - setup_started:.1f} s); "
@@ -145,9 +145,9 @@ class Command(BaseCommand):
 
         # The same inputs the service plans from, for the pure planner and the baseline.
         inputs = services._load_inputs(today=today)
-        waiting = Application.objects.filter(status=Status.APPROVED)
+        waiting = Request.objects.filter(status=Status.APPROVED)
         due = selectors.requests_due_dates(
-            applications=waiting, calendar=inputs.calendar, today=today
+            msa_requests=waiting, calendar=inputs.calendar, today=today
         )
         requests = [
             PlanRequest(
@@ -242,18 +242,18 @@ class Command(BaseCommand):
         routes: dict = defaultdict(list)
         for visit in (
             Visit.objects.filter(state=Visit.State.BOOKED, technician_id__in=homes)
-            .select_related("application")
+            .select_related("msa_request")
             .order_by("technician_id", "date", "window__starts_at", "route_order")
         ):
             plan.assignments.append(
                 Assignment(
-                    request_id=visit.application_id,
+                    request_id=visit.msa_request_id,
                     technician_id=visit.technician_id,
                     day=visit.date,
                     within_target=visit.within_target,
                 )
             )
-            point = zip_centroids()[visit.application.premises_zip]
+            point = zip_centroids()[visit.msa_request.premises_zip]
             routes[(visit.technician_id, visit.date)].append((point.lat, point.lon))
         plan.routes = dict(routes)
         return plan_figures(plan=plan, technicians=inputs.technicians, free=inputs.free)

@@ -30,6 +30,8 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/dashboard/", admin.site.admin_view(dashboard), name="admin_dashboard"),
+    path("admin/enrollment/application/", views.old_request_admin),
+    path("admin/enrollment/application/<path:rest>", views.old_request_admin),
     path("admin/", admin.site.urls),
     path("scheduling/", include("scheduling.urls")),
 ]

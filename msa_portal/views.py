@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -53,3 +53,13 @@ def loadtest_ping(request):
     if not settings.LOADTEST_ENABLED:
         raise Http404
     return HttpResponse("pong", content_type="text/plain")
+
+
+def old_request_admin(request, rest: str = ""):
+    """Send a bookmark of the request admin's old address (the model was called Application).
+
+    ``/admin/enrollment/application/<rest>`` → ``/admin/enrollment/request/<rest>``, query kept.
+    """
+    query = request.META.get("QUERY_STRING", "")
+    target = f"/admin/enrollment/request/{rest}" + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(target)

@@ -141,7 +141,7 @@ def test_audit_rows_cannot_be_added_changed_or_deleted_in_admin(client, staff_us
     assert event.note == "Approved."
 
 
-@pytest.mark.parametrize("model_name", ["requestevent", "rejection", "msa_request"], ids=str)
+@pytest.mark.parametrize("model_name", ["requestevent", "rejection", "request"], ids=str)
 def test_audit_admins_refuse_change_and_delete_permissions(model_name, rf, staff_user):
     from django.apps import apps
 

@@ -11,13 +11,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 from ninja.throttling import AnonRateThrottle
-from pydantic import BeforeValidator, ConfigDict, field_validator
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, field_validator
 from pydantic import Field as Bounds
+from pydantic_core import PydanticCustomError
 
 from common.api import ErrorOut
 
 from .models import ApprovedProduct
 from .rules import SiteFacts
+from .rules.engine import normalise_account_number, normalise_socket_form, normalise_voltage
 from .selectors import check_site_facts
 
 Result = Literal["pass", "fail", "review"]
@@ -30,8 +32,37 @@ def _integral(value):
     return value
 
 
+def _refuse(message: str):
+    # A plain sentence in the 400's field errors, not pydantic's "Value error, …" prefix.
+    raise PydanticCustomError("invalid", message)
+
+
+def _voltage(value: str) -> str:
+    value = normalise_voltage(value)
+    if not all(part.isdigit() for part in value.split("/")):
+        _refuse(gettext('Write the service voltage as on the panel label, such as "120/240".'))
+    return value
+
+
+def _socket_form(value: str) -> str:
+    value = normalise_socket_form(value)
+    if not value:
+        _refuse(gettext('Write the meter socket form as on the meter, such as "2S".'))
+    return value
+
+
 # Bounds first, then the number's normalisation, so the schema states them as minimum/maximum.
 Amps = Annotated[Annotated[int, Bounds(ge=0, le=10_000)], BeforeValidator(_integral)]
+# A panel rated 0 A does not exist: refused, with the schema saying so (minimum 1).
+PanelAmps = Annotated[Annotated[int, Bounds(ge=1, le=10_000)], BeforeValidator(_integral)]
+# People type "240/120", "120-240 V" or " 2s ": accepted and written the program's way.
+Voltage = Annotated[str, Bounds(max_length=16), AfterValidator(_voltage)]
+SocketForm = Annotated[str, Bounds(max_length=10), AfterValidator(_socket_form)]
+# Account numbers as printed on bills, with spaces or dashes between the digit groups.
+ServiceAccount = Annotated[
+    Annotated[str, Bounds(pattern=r"^8[0-9 -]*$", max_length=20)],
+    AfterValidator(normalise_account_number),
+]
 DeviceId = Annotated[Annotated[int, Bounds(ge=1, le=2**31 - 1)], BeforeValidator(_integral)]
 
 
@@ -67,13 +98,19 @@ class SiteFactsIn(Schema):
     meter_self_contained: bool | None = None
     service_phase: Annotated[Literal[1, 3], BeforeValidator(_integral)] | None = None
     service_wires: Annotated[Literal[2, 3, 4], BeforeValidator(_integral)] | None = None
-    service_voltage: str | None = Field(None, max_length=10, examples=["120/240"])
-    panel_rating_amps: Amps | None = None
+    service_voltage: Voltage | None = Field(
+        None,
+        examples=["120/240"],
+        description='Written one way on the way in: "240/120" and "120-240V" are "120/240".',
+    )
+    panel_rating_amps: PanelAmps | None = None
     backfeed_amps: Amps | None = None
     device: DeviceId | None = Field(
         None, description="Approved Product List id; null for a removal"
     )
-    meter_socket_form: str | None = Field(None, max_length=10, examples=["2S"])
+    meter_socket_form: SocketForm | None = Field(
+        None, examples=["2S"], description='Case and spaces do not matter: " 2s " is "2S".'
+    )
     socket_ring_type: Literal["ring", "ringless", "unknown"] | None = None
     comm_cable_in_liquidtight: bool | None = Field(
         None, description="null when there is no communication cable"
@@ -84,8 +121,31 @@ class SiteFactsIn(Schema):
     energized_in_liquidtight: bool | None = None
     esr_violation: Literal["none", "yes", "unknown"] | None = None
     waterproof_bag_commitment: bool | None = None
-    service_account_number: str | None = Field(None, pattern=r"^8\d{9}$")
+    service_account_number: ServiceAccount | None = Field(
+        None,
+        description="10 digits starting with 8; spaces and dashes between them are dropped.",
+        examples=["8000000001"],
+    )
     meter_number: str | None = Field(None, max_length=20)
+    existing_device_kind: Literal["gma", "msa"] | None = Field(
+        None, description="Removal and replacement: what is at the meter now, a GMA or an MSA."
+    )
+    existing_device_manufacturer: str | None = Field(
+        None, max_length=120, description="Removal and replacement: the maker of that device."
+    )
+    existing_device_model: str | None = Field(
+        None, max_length=160, description="Removal and replacement: its model."
+    )
+    existing_device_isolating: bool | None = Field(
+        None, description="Removal and replacement: whether it is an isolating adapter."
+    )
+
+    @field_validator("service_account_number")
+    @classmethod
+    def _ten_digits(cls, value: str | None) -> str | None:
+        if value is not None and not (len(value) == 10 and value.isdigit()):
+            _refuse(gettext("The service account number has 10 digits and starts with 8."))
+        return value
 
 
 class RuleOut(Schema):
@@ -94,9 +154,27 @@ class RuleOut(Schema):
     message: str
 
 
+class PendingRuleOut(Schema):
+    code: str
+    result: Literal["pending"]
+    message: str
+
+
 class ReportOut(Schema):
-    outcome: Result
-    rules: list[RuleOut]
+    outcome: Result = Field(
+        description=(
+            "Over the rules in `rules`. The public pre-check's `pass` means the site meets every "
+            "program rule for the request type; the checks in `pending` follow when you file."
+        )
+    )
+    rules: list[RuleOut] = Field(description="The rules that apply to the request type.")
+    pending: list[PendingRuleOut] = Field(
+        default_factory=list,
+        description=(
+            "Rules that read the utility's records (meter record, other open requests): checked "
+            "when the request is filed, never by the public pre-check."
+        ),
+    )
 
 
 router = Router(tags=["eligibility"])
@@ -109,7 +187,12 @@ router = Router(tags=["eligibility"])
     summary="Check site facts against the program rules",
 )
 def check(request: HttpRequest, facts: SiteFactsIn):
-    """Run every program rule on the facts given; unknown facts answer `review`."""
+    """Run the program rules for the request type on the facts given.
+
+    Which rules apply: install, removal (of an MSA or a GMA) and replacement (GMA → MSA) each
+    have their own set (docs/eligibility-rules.md); without `request_type` the install rules run.
+    Unknown facts answer `review`, saying what is needed.
+    """
     return check_site_facts(SiteFacts.from_dict(facts.model_dump())).as_dict()
 
 

@@ -191,6 +191,9 @@ def create_request(request: HttpRequest, payload: DraftIn):
             "esr_violation",
             "service_account_number",
             "meter_number",
+            "existing_device_kind",
+            "existing_device_manufacturer",
+            "existing_device_model",
         ):
             if data.get(name) is None and name in data:
                 data[name] = ""

@@ -11,7 +11,14 @@ from accounts.models import phone_validator
 from common.forms import UNKNOWN, YesNoField
 from eligibility.models import RequestType
 
-from .models import EnergizedConductor, EsrViolation, Request, SocketRingType, Status
+from .models import (
+    EnergizedConductor,
+    EsrViolation,
+    ExistingDeviceKind,
+    Request,
+    SocketRingType,
+    Status,
+)
 from .selectors import devices_for
 
 
@@ -321,6 +328,56 @@ class SocketForm(StepForm):
     class Meta:
         model = Request
         fields = ["meter_socket_form", "socket_ring_type", "esr_violation"]
+
+
+class ExistingDeviceForm(StepForm):
+    """Removal and replacement: what the technician will take out of the meter socket."""
+
+    existing_device_kind = forms.ChoiceField(
+        label=_("What is fitted between your meter and its socket now?"),
+        choices=ExistingDeviceKind.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A generation meter adapter (GMA) or a meter socket adapter (MSA). The label on the "
+            "adapter, or the contractor who fitted it, can tell you."
+        ),
+    )
+    existing_device_manufacturer = forms.CharField(
+        label=_("Maker"), max_length=120, help_text=_("As printed on the adapter's label.")
+    )
+    existing_device_model = forms.CharField(
+        label=_("Model"), max_length=160, help_text=_("As printed on the adapter's label.")
+    )
+    existing_device_isolating = YesNoField(
+        label=_("Is it an isolating adapter?"),
+        help_text=_(
+            "An isolating adapter can disconnect your home from the grid and switch to backup "
+            "power, such as a battery."
+        ),
+        unknown=_("I don't know"),
+    )
+
+    class Meta:
+        model = Request
+        fields = [
+            "existing_device_kind",
+            "existing_device_manufacturer",
+            "existing_device_model",
+            "existing_device_isolating",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "I don't know" is only a remembered answer once the step was saved before.
+        saved = self.instance.existing_device_kind and not self.is_bound
+        if saved and self.instance.existing_device_isolating is None:
+            self.initial["existing_device_isolating"] = "none"
+
+    def clean_existing_device_manufacturer(self):
+        return " ".join(self.cleaned_data["existing_device_manufacturer"].split())
+
+    def clean_existing_device_model(self):
+        return " ".join(self.cleaned_data["existing_device_model"].split())
 
 
 class DeviceForm(StepForm):

@@ -61,7 +61,10 @@ NEXT_STEPS = {
     Status.COMPLETED: (_("Your request is complete."), ""),
     Status.VISIT_FAILED: (
         _("The visit could not be finished; the reason is in the timeline."),
-        _("Fix what the technician found, then pay the fee for a new visit."),
+        _(
+            "Fix what the technician found, then pay the fee for a new visit; or, if it cannot "
+            "be fixed, cancel the request."
+        ),
     ),
     Status.REJECTED: (
         _("This request is closed. The reasons are in the timeline."),

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
@@ -54,6 +55,9 @@ CANCELLABLE_STATUSES = [
     Status.UNDER_REVIEW,
     Status.INFO_REQUESTED,
     Status.APPROVED,
+    # After a failed visit the customer may give up rather than pay for a revisit (a panel over
+    # 200 A may never be fixed): cancelling frees the meter for a new request.
+    Status.VISIT_FAILED,
 ]
 
 
@@ -73,6 +77,13 @@ class EligibilityOutcome(models.TextChoices):
     PASS = "pass", _("Pass")
     FAIL = "fail", _("Fail")
     REVIEW = "review", _("Needs staff review")
+
+
+class ExistingDeviceKind(models.TextChoices):
+    """What is at the meter now, for a removal or a replacement."""
+
+    GMA = "gma", _("Generation meter adapter (GMA)")
+    MSA = "msa", _("Meter socket adapter (MSA)")
 
 
 class EnergizedConductor(models.TextChoices):
@@ -206,6 +217,19 @@ class Request(models.Model):
     waterproof_bag_commitment = models.BooleanField(
         _("will leave the MSA bagged by the meter"), default=False
     )
+    # What is at the meter now (removal and replacement): the technician needs it before the trip.
+    existing_device_kind = models.CharField(
+        _("device at the meter now"), max_length=3, choices=ExistingDeviceKind, blank=True
+    )
+    existing_device_manufacturer = models.CharField(
+        _("maker of the device at the meter now"), max_length=120, blank=True
+    )
+    existing_device_model = models.CharField(
+        _("model of the device at the meter now"), max_length=160, blank=True
+    )
+    existing_device_isolating = models.BooleanField(
+        _("the device at the meter now is isolating"), null=True, blank=True
+    )
 
     # Outcome of the authoritative eligibility check (rule rows live in EligibilityResult).
     eligibility_outcome = models.CharField(
@@ -265,6 +289,28 @@ class Request(models.Model):
         return self.request_type in (RequestType.INSTALL, RequestType.REPLACEMENT)
 
     @property
+    def has_existing_device(self) -> bool:
+        """A removal or a replacement: there is a device at the meter now to describe."""
+        return self.request_type in (RequestType.REMOVAL, RequestType.REPLACEMENT)
+
+    @property
+    def existing_device_display(self) -> str:
+        """The device at the meter now in a line for staff and the technician ("" if untold)."""
+        if not self.existing_device_kind:
+            return ""
+        isolating = {
+            True: gettext("isolating"),
+            False: gettext("non-isolating"),
+            None: gettext("isolating or not unknown"),
+        }[self.existing_device_isolating]
+        maker_model = " ".join(
+            p for p in (self.existing_device_manufacturer, self.existing_device_model) if p
+        )
+        return " · ".join(
+            p for p in (self.get_existing_device_kind_display(), maker_model, isolating) if p
+        )
+
+    @property
     def premises_address(self) -> str:
         street = " ".join(p for p in (self.premises_street, self.premises_unit) if p)
         return ", ".join(
@@ -294,6 +340,10 @@ class Request(models.Model):
             "waterproof_bag_commitment": self.waterproof_bag_commitment,
             "service_account_number": self.service_account_number,
             "meter_number": self.meter_number,
+            "existing_device_kind": self.existing_device_kind or None,
+            "existing_device_manufacturer": self.existing_device_manufacturer or None,
+            "existing_device_model": self.existing_device_model or None,
+            "existing_device_isolating": self.existing_device_isolating,
         }
 
     # Lifecycle (DESIGN.md §3). Call these only through enrollment.services.
@@ -347,7 +397,7 @@ class Request(models.Model):
 
     @transition(field=status, source=CANCELLABLE_STATUSES, target=Status.CANCELLED)
     def cancel(self) -> None:
-        """The customer (or their contractor) cancelled before a visit was scheduled."""
+        """The customer (or their contractor) cancelled before a visit, or after a failed one."""
 
 
 class RequestEvent(models.Model):

@@ -315,7 +315,7 @@ def request_record_visit_outcome(
 
 
 def request_cancel(*, msa_request_id: int, actor, reason: str = "") -> Request:
-    """Cancel a request before a visit is scheduled."""
+    """Cancel a request before a visit is scheduled, or after a visit that failed."""
     return _transition(
         msa_request_id=msa_request_id,
         step="cancel",
@@ -360,7 +360,17 @@ DRAFT_FIELDS = frozenset(
         "energized_in_liquidtight",
         "esr_violation",
         "waterproof_bag_commitment",
+        "existing_device_kind",
+        "existing_device_manufacturer",
+        "existing_device_model",
+        "existing_device_isolating",
     }
+)
+EXISTING_DEVICE_FIELDS = (
+    "existing_device_kind",
+    "existing_device_manufacturer",
+    "existing_device_model",
+    "existing_device_isolating",
 )
 
 
@@ -424,8 +434,21 @@ def request_update_draft(
             # A removal takes no device (and no bagging promise); drop any chosen earlier.
             msa_request.device = None
             msa_request.waterproof_bag_commitment = False
+        if not msa_request.has_existing_device:
+            # An install has nothing at the meter to describe; drop what a removal draft said.
+            msa_request.existing_device_kind = ""
+            msa_request.existing_device_manufacturer = ""
+            msa_request.existing_device_model = ""
+            msa_request.existing_device_isolating = None
         msa_request.wizard_step = step
-        changed = [*data, "device", "waterproof_bag_commitment", "wizard_step", "updated_at"]
+        changed = [
+            *data,
+            *EXISTING_DEVICE_FIELDS,
+            "device",
+            "waterproof_bag_commitment",
+            "wizard_step",
+            "updated_at",
+        ]
         msa_request.full_clean(validate_constraints=False)
         msa_request.save(update_fields=sorted(set(changed)))
         if send_resume_link:

@@ -15,8 +15,12 @@ class Step:
     form_class: type | None
     template: str = "enrollment/wizard/step.html"
     device_only: bool = False
+    # Asked only when there is a device at the meter now (a removal or a replacement).
+    existing_only: bool = False
 
     def applies_to(self, msa_request: Request) -> bool:
+        if self.existing_only and not msa_request.has_existing_device:
+            return False
         return msa_request.needs_device or not self.device_only
 
 
@@ -28,6 +32,7 @@ STEPS = [
     Step("meter", _("Meter and service"), forms.MeterForm),
     Step("wiring", _("Generation and wiring"), forms.WiringForm),
     Step("socket", _("Meter socket and panel"), forms.SocketForm),
+    Step("existing", _("At your meter now"), forms.ExistingDeviceForm, existing_only=True),
     Step("device", _("Your device"), forms.DeviceForm, "enrollment/wizard/device.html", True),
     Step("preparation", _("Getting ready"), forms.PreparationForm, device_only=True),
     Step("photos", _("Photos"), forms.PhotosForm, "enrollment/wizard/photos.html"),
@@ -45,6 +50,7 @@ RULE_STEPS = {
     "ENERGIZED_IN_LIQUIDTIGHT": "wiring",
     "DEVICE_APPROVED": "device",
     "DEVICE_REQUIREMENTS": "device",
+    "EXISTING_DEVICE_DESCRIBED": "existing",
     "NO_ESR_VIOLATION": "socket",
     "WATERPROOF_BAG": "preparation",
     "AUTHORIZATION_ON_FILE": "photos",

@@ -14,6 +14,12 @@ admin.site.login = views.admin_login
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("program/", views.ProgramView.as_view(), name="program"),
+    path("before-the-visit/", views.BeforeVisitView.as_view(), name="before_visit"),
+    path(
+        "contractors/checklist/",
+        views.ContractorChecklistView.as_view(),
+        name="contractor_checklist",
+    ),
     path("healthz/", views.healthz, name="healthz"),
     path("loadtest/ping/", views.loadtest_ping, name="loadtest_ping"),
     path("accounts/", include("allauth.urls")),

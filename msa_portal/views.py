@@ -17,6 +17,18 @@ class ProgramView(TemplateView):
     template_name = "pages/program.html"
 
 
+class BeforeVisitView(TemplateView):
+    """Why visits fail, what to do about each, and the lock-ring removal contact."""
+
+    template_name = "pages/before_visit.html"
+
+
+class ContractorChecklistView(TemplateView):
+    """The printable pre-application checklist for contractors (the program's vendor checklist)."""
+
+    template_name = "pages/contractor_checklist.html"
+
+
 @require_GET
 @never_cache
 def healthz(request):

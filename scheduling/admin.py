@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from common.admin import ReadOnlyAdminMixin
 from common.history_admin import ReadOnlyHistoryAdmin
 
 from . import selectors, services, tasks
+from .calendar import default_closures, get_calendar
 from .forms import AssignVisitForm, OutcomeForm
 from .geo import zip_centroids
 from .models import AppointmentWindow, Technician, TimeOff, UnplaceableReport, UtilityHoliday, Visit
@@ -90,8 +92,25 @@ class TechnicianAdmin(admin.ModelAdmin):
 
 @admin.register(UtilityHoliday)
 class UtilityHolidayAdmin(admin.ModelAdmin):
-    list_display = ["date", "name"]
+    """Staff's changes to the default closures, with the resulting closures shown above them."""
+
+    list_display = ["date", "name", "closed"]
+    list_filter = ["closed"]
     date_hierarchy = "date"
+    change_list_template = "admin/scheduling/utilityholiday/change_list.html"
+
+    def changelist_view(self, request, extra_context=None):
+        calendar = get_calendar()
+        year = timezone.localdate().year
+        names = {}
+        for y in range(year, year + 3):
+            names.update(default_closures(y))
+        staff_names = dict(UtilityHoliday.objects.values_list("date", "name"))
+        closures = [
+            (y, [(d, staff_names.get(d) or names.get(d, "")) for d in calendar.closures(y)])
+            for y in range(year, year + 3)
+        ]
+        return super().changelist_view(request, {**(extra_context or {}), "closures": closures})
 
 
 @admin.action(description=gettext_lazy("Run the scheduler again now"), permissions=["view"])
@@ -116,7 +135,9 @@ class UnplaceableReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.action(description=gettext_lazy("Mark completed"), permissions=["change"])
 def mark_completed(modeladmin, request, queryset):
     done = 0
-    for visit in queryset.filter(state=Visit.State.BOOKED):
+    # A visit still to come cannot be done yet.
+    due = queryset.filter(state=Visit.State.BOOKED, date__lte=timezone.localdate())
+    for visit in due:
         services.visit_record_outcome(visit_id=visit.pk, actor=request.user, completed=True)
         done += 1
     modeladmin.message_user(request, _("%(count)d visit(s) marked completed.") % {"count": done})
@@ -263,7 +284,7 @@ class VisitAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         visit = get_object_or_404(Visit.objects.select_related("msa_request"), pk=visit_id)
-        form = OutcomeForm(request.POST or None)
+        form = OutcomeForm(request.POST or None, visit=visit)
         if request.method == "POST" and form.is_valid():
             try:
                 services.visit_record_outcome(
@@ -276,7 +297,12 @@ class VisitAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
                 return redirect("admin:scheduling_visit_change", visit.pk)
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Outcome of visit %(visit)s") % {"visit": visit},
+            # The request's reference, as staff and customers know it, not a row id.
+            "title": _("Outcome of the visit for %(reference)s on %(day)s")
+            % {
+                "reference": visit.msa_request.reference,
+                "day": date_format(visit.date, "DATE_FORMAT"),
+            },
             "form": form,
             "opts": self.model._meta,
         }

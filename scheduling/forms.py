@@ -1,6 +1,7 @@
 from datetime import date
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -37,12 +38,19 @@ class PickWindowForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
-    """What the technician found: done, or not done and why."""
+    """What the technician found: done, or not done and why.
+
+    Nothing is pre-chosen and nothing may contradict itself: a reason means the visit was not
+    completed, "Other" needs a note the customer can read, and nothing is recorded before the
+    visit's day (in the utility's time zone). ``visit`` (when given) is the visit recorded.
+    """
 
     completed = forms.TypedChoiceField(
         label=_("Outcome"),
-        choices=[("1", _("Completed")), ("0", _("Not completed"))],
+        choices=[("", "---------"), ("1", _("Completed")), ("0", _("Not completed"))],
         coerce=lambda value: value == "1",
+        empty_value=None,
+        error_messages={"required": _("Choose whether the visit was completed.")},
     )
     failure_code = forms.ChoiceField(
         label=_("Reason (when not completed)"),
@@ -54,10 +62,39 @@ class OutcomeForm(forms.Form):
     )
     utility_fault = forms.BooleanField(label=_("The utility's fault (no new fee)"), required=False)
 
+    def __init__(self, *args, visit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.visit = visit
+
     def clean(self):
         data = super().clean()
-        if data.get("completed") is False and not data.get("failure_code"):
+        completed, code = data.get("completed"), data.get("failure_code")
+        if completed is False and not code:
             self.add_error("failure_code", _("Choose why the visit could not be completed."))
+        if completed and code:
+            self.add_error(
+                "completed",
+                _(
+                    'You chose a reason the visit failed: choose "Not completed", or clear the '
+                    "reason if the work was done."
+                ),
+            )
+        if completed and data.get("utility_fault"):
+            self.add_error(
+                "utility_fault",
+                _("Only a visit that was not completed can be the utility's fault."),
+            )
+        if code == FailureCode.OTHER and not (data.get("note") or "").strip():
+            self.add_error(
+                "note",
+                _('Say what happened: with "Other" the note is what the customer reads.'),
+            )
+        if self.visit is not None and self.visit.date > timezone.localdate():
+            self.add_error(
+                None,
+                _("This visit is on %(day)s: its outcome can be recorded from that day on.")
+                % {"day": date_format(self.visit.date, "DATE_FORMAT")},
+            )
         return data
 
 

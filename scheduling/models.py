@@ -102,10 +102,18 @@ class TimeOff(models.Model):
 
 
 class UtilityHoliday(models.Model):
-    """A day the utility closes beyond the US and California holidays (added by staff)."""
+    """Staff's change to the default closures: a day closed, or a default holiday worked."""
 
     date = models.DateField(_("date"), unique=True)
     name = models.CharField(_("name"), max_length=120)
+    closed = models.BooleanField(
+        _("closed"),
+        default=True,
+        help_text=_(
+            "Untick to keep the utility open on one of the default holidays; business-day "
+            "counts then include that day."
+        ),
+    )
 
     class Meta:
         verbose_name = _("utility holiday")

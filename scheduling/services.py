@@ -450,11 +450,25 @@ def visit_record_outcome(
     """Record a visit's outcome and move the request to completed or visit_failed."""
     if not completed and failure_code not in FailureCode.values:
         raise SchedulingError(_("Choose why the visit could not be completed."))
+    # An outcome that contradicts itself would tell the customer the wrong thing.
+    if completed and (failure_code or utility_fault):
+        raise SchedulingError(_("A completed visit has no failure reason and no fault."))
+    if failure_code == FailureCode.OTHER and not note.strip():
+        raise SchedulingError(
+            _('Say what happened: with "Other" the note is what the customer reads.')
+        )
     with transaction.atomic():
         visit = _lock_visit(visit_id)
         target = Visit.State.COMPLETED if completed else Visit.State.FAILED
         if visit.state == target:
             return visit
+        if visit.state != Visit.State.BOOKED:
+            raise SchedulingError(_("Only a booked visit can have an outcome recorded."))
+        if visit.date > timezone.localdate():
+            raise SchedulingError(
+                _("This visit is on %(day)s: its outcome can be recorded from that day on.")
+                % {"day": date_format(visit.date, "DATE_FORMAT")}
+            )
         visit.failure_code = "" if completed else failure_code
         step = visit.complete if completed else visit.fail
         try:

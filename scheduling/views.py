@@ -102,7 +102,7 @@ def visit_outcome(request, visit_id: int):
     """Staff: record a visit's outcome from the route sheet."""
     _staff_or_404(request.user, "scheduling.change_visit")
     visit = get_object_or_404(Visit, pk=visit_id)
-    form = OutcomeForm(request.POST)
+    form = OutcomeForm(request.POST, visit=visit)
     if form.is_valid():
         try:
             services.visit_record_outcome(
@@ -118,7 +118,9 @@ def visit_outcome(request, visit_id: int):
         else:
             messages.success(request, _("Outcome recorded."))
     else:
-        messages.error(request, _("Choose why the visit could not be completed."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
     return redirect(
         "scheduling:route_sheet", technician_id=visit.technician_id, day=visit.date.isoformat()
     )

@@ -151,6 +151,8 @@ class RequestAdmin(
                     "device",
                     "device_requirements",
                     "device_snapshot_display",
+                    ("existing_device_kind", "existing_device_isolating"),
+                    ("existing_device_manufacturer", "existing_device_model"),
                 ]
             },
         ),

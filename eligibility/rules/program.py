@@ -8,17 +8,17 @@ English, with their parameters apart, until someone reads them in their own lang
 from common.i18n import Message as _  # makemessages collects _("…")
 from common.i18n import MessageList
 
-from .engine import CheckContext, Outcome, SiteFacts, rule
+from .engine import CheckContext, Outcome, SiteFacts, normalise_socket_form, normalise_voltage, rule
 
-PASS, FAIL, REVIEW = Outcome.PASS, Outcome.FAIL, Outcome.REVIEW
+PASS, FAIL, REVIEW, PENDING = Outcome.PASS, Outcome.FAIL, Outcome.REVIEW, Outcome.PENDING
 MAX_PANEL_AMPS = 200
 PROGRAM_VOLTAGE = "120/240"
-NOT_FOR_REMOVAL = _("Does not apply to a removal.")
+# Which rules run for which request type is the table ``engine.APPLIES_TO``: a rule below is
+# only asked about the request types it applies to.
 
 
 def _voltage(value: str) -> str:
-    """Normalise a nominal voltage as people type it: " 120/240V " and "120/240 v" → "120/240"."""
-    return str(value).strip().upper().removesuffix("V").replace(" ", "")
+    return normalise_voltage(str(value))
 
 
 @rule("METER_SELF_CONTAINED", title=_("Residential self-contained meter"))
@@ -64,6 +64,11 @@ def service_single_phase_240(facts: SiteFacts, context: CheckContext):
 def panel_max_200a(facts: SiteFacts, context: CheckContext):
     if facts.panel_rating_amps is None:
         return REVIEW, _("We need your service panel's rating in amps (printed on its label).")
+    if facts.panel_rating_amps <= 0:
+        return REVIEW, _(
+            "A service panel rated %(amps)s A is not possible: we need the rating printed on the "
+            "panel's label or its main breaker."
+        ) % {"amps": facts.panel_rating_amps}
     if facts.panel_rating_amps > MAX_PANEL_AMPS:
         return FAIL, _(
             "Your service panel is rated %(amps)s A; the program serves panels rated 200 A or less."
@@ -80,6 +85,11 @@ def backfeed_within_rating(facts: SiteFacts, context: CheckContext):
             "We need the total back-feed of your generating systems (solar, battery) in amps, "
             "and your panel's rating. Enter 0 if you have none."
         )
+    if facts.backfeed_amps < 0 or facts.panel_rating_amps <= 0:
+        return REVIEW, _(
+            "Back-feed cannot be negative and a panel's rating is more than 0 A: we need the "
+            "back-feed in amps (0 if you have none) and the panel's rating."
+        )
     if facts.backfeed_amps > facts.panel_rating_amps:
         return FAIL, _(
             "Your generating systems feed back %(backfeed)s A, more than your panel's %(panel)s A "
@@ -93,8 +103,6 @@ def backfeed_within_rating(facts: SiteFacts, context: CheckContext):
 
 @rule("COMM_CABLE_NOT_IN_LIQUIDTIGHT", title=_("Communication cables not in liquid-tight conduit"))
 def comm_cable_not_in_liquidtight(facts: SiteFacts, context: CheckContext):
-    if facts.request_type == "removal":
-        return PASS, NOT_FOR_REMOVAL
     device = context.device
     if device is None:
         return REVIEW, _(
@@ -133,10 +141,10 @@ def energized_in_liquidtight(facts: SiteFacts, context: CheckContext):
 
 @rule("DEVICE_APPROVED", title=_("Device on the Approved Product List"))
 def device_approved(facts: SiteFacts, context: CheckContext):
-    if facts.request_type == "removal":
-        return PASS, NOT_FOR_REMOVAL
     if facts.device is None:
-        return FAIL, _("Choose your MSA from the Approved Product List.")
+        return REVIEW, _(
+            "We need to know which MSA from the Approved Product List you will have installed."
+        )
     device = context.device
     if device is None:
         return FAIL, _("The chosen device is not on the Approved Product List.")
@@ -157,8 +165,6 @@ def device_approved(facts: SiteFacts, context: CheckContext):
 
 @rule("DEVICE_REQUIREMENTS", title=_("Device requirements met at this site"))
 def device_requirements(facts: SiteFacts, context: CheckContext):
-    if facts.request_type == "removal":
-        return PASS, NOT_FOR_REMOVAL
     device = context.device
     if device is None:
         return REVIEW, _(
@@ -169,7 +175,9 @@ def device_requirements(facts: SiteFacts, context: CheckContext):
     if forms:
         if facts.meter_socket_form is None:
             unknown.append(_("your meter socket's form"))
-        elif facts.meter_socket_form.upper() not in [f.upper() for f in forms]:
+        elif normalise_socket_form(facts.meter_socket_form) not in [
+            normalise_socket_form(f) for f in forms
+        ]:
             problems.append(
                 _("it fits socket forms %(forms)s, not %(form)s")
                 % {"forms": ", ".join(forms), "form": facts.meter_socket_form}
@@ -211,8 +219,46 @@ def device_requirements(facts: SiteFacts, context: CheckContext):
     }
 
 
+@rule("EXISTING_DEVICE_DESCRIBED", title=_("The device at the meter now is described"))
+def existing_device_described(facts: SiteFacts, context: CheckContext):
+    # Removal and replacement only (engine.APPLIES_TO): the technician needs to know what to
+    # take out before driving to the site.
+    kind = facts.existing_device_kind
+    if kind not in ("gma", "msa"):
+        return REVIEW, _(
+            "We need to know what is at your meter now: a generation meter adapter (GMA) or a "
+            "meter socket adapter (MSA)."
+        )
+    if facts.request_type == "replacement" and kind == "msa":
+        return REVIEW, _(
+            "A replacement swaps a GMA for an MSA, but you told us an MSA is at the meter now. "
+            "Staff will confirm with you whether a removal is what you need."
+        )
+    missing = []
+    if not facts.existing_device_manufacturer:
+        missing.append(_("its maker"))
+    if not facts.existing_device_model:
+        missing.append(_("its model"))
+    if kind == "msa" and facts.existing_device_isolating is None:
+        missing.append(_("whether it is an isolating adapter"))
+    if missing:
+        return REVIEW, _(
+            "We need to know more about the device at your meter now: %(missing)s."
+        ) % {"missing": MessageList(tuple(missing), _(", "))}
+    return PASS, _("The device at the meter now: %(kind)s, %(maker)s %(model)s.") % {
+        "kind": _("GMA") if kind == "gma" else _("MSA"),
+        "maker": facts.existing_device_manufacturer,
+        "model": facts.existing_device_model,
+    }
+
+
 @rule("NO_ESR_VIOLATION", title=_("No Electric Service Requirement violation"))
 def no_esr_violation(facts: SiteFacts, context: CheckContext):
+    if facts.esr_violation == "yes" and facts.request_type == "removal":
+        return FAIL, _(
+            "The meter panel has an Electric Service Requirement violation. It must be corrected "
+            "before the technician can pull the meter to remove the adapter."
+        )
     if facts.esr_violation == "yes":
         return FAIL, _(
             "The meter panel has an Electric Service Requirement violation. It must be corrected "
@@ -228,8 +274,6 @@ def no_esr_violation(facts: SiteFacts, context: CheckContext):
 
 @rule("WATERPROOF_BAG", title=_("MSA left in a waterproof bag by the meter"))
 def waterproof_bag(facts: SiteFacts, context: CheckContext):
-    if facts.request_type == "removal":
-        return PASS, NOT_FOR_REMOVAL
     if facts.waterproof_bag_commitment is None:
         return REVIEW, _(
             "Tell us you will leave the MSA next to the meter panel in a clearly visible "
@@ -256,10 +300,11 @@ def authorization_on_file(facts: SiteFacts, context: CheckContext):
 
 @rule("METER_RECORD_MATCH", title=_("Account and meter match our records"))
 def meter_record_match(facts: SiteFacts, context: CheckContext):
+    if not context.meter_lookup_done:
+        # The public pre-check never looks records up (it would reveal who has an account).
+        return PENDING, _("Checked against the utility's meter records after you apply.")
     if not facts.service_account_number or not facts.meter_number:
         return REVIEW, _("We need the service account number and the meter number.")
-    if not context.meter_lookup_done:
-        return REVIEW, _("Checked against the utility's meter records after you apply.")
     record = context.meter_record
     if record is None:
         return FAIL, _(
@@ -286,8 +331,13 @@ def meter_record_match(facts: SiteFacts, context: CheckContext):
 
 @rule("NO_OPEN_DUPLICATE", title=_("No other open request for this meter"))
 def no_open_duplicate(facts: SiteFacts, context: CheckContext):
+    if not context.meter_lookup_done:
+        return PENDING, _("Checked for other open requests on this meter after you apply.")
     if context.open_duplicate is None:
-        return REVIEW, _("Checked for other open requests on this meter after you apply.")
+        return REVIEW, _(
+            "We need the service account number or the meter number to look for other open "
+            "requests on this meter."
+        )
     if context.open_duplicate:
         return FAIL, _(
             "There is already an open request for this service account or meter. Follow that one "

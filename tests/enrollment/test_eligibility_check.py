@@ -188,7 +188,13 @@ def test_admin_action_reruns_requests_under_review_and_skips_others(rf, staff_us
 
 def test_removal_request_passes_without_a_device():
     msa_request = eligible_submitted_request(
-        request_type="removal", device=None, waterproof_bag_commitment=False
+        request_type="removal",
+        device=None,
+        waterproof_bag_commitment=False,
+        existing_device_kind="msa",
+        existing_device_manufacturer="Sample Maker",
+        existing_device_model="Isolator",
+        existing_device_isolating=True,
     )
 
     eligibility_check_run(msa_request_id=msa_request.pk)

@@ -44,6 +44,7 @@ STEPS = {
             Status.UNDER_REVIEW,
             Status.INFO_REQUESTED,
             Status.APPROVED,
+            Status.VISIT_FAILED,  # the customer gives up instead of paying for a revisit
         },
         Status.CANCELLED,
     ),

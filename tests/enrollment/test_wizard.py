@@ -54,6 +54,12 @@ ANSWERS = {
     },
     "socket": {"meter_socket_form": "2S", "socket_ring_type": "ring", "esr_violation": "none"},
     "preparation": {"waterproof_bag_commitment": "on"},
+    "existing": {
+        "existing_device_kind": "gma",
+        "existing_device_manufacturer": "Sample Maker",
+        "existing_device_model": "GMA-1",
+        "existing_device_isolating": "False",
+    },
     "photos": {},
 }
 
@@ -209,12 +215,15 @@ def test_a_removal_skips_the_device_and_bag_steps(client, customer):
 
     response = client.post(step_url(msa_request, "socket"), ANSWERS["socket"])
 
+    # The device there now is asked instead of the device to install.
+    assert response.url == step_url(msa_request, "existing")
+    response = client.post(step_url(msa_request, "existing"), ANSWERS["existing"])
     assert response.url == step_url(msa_request, "photos")
     assert client.get(step_url(msa_request, "device")).status_code == 404
     assert client.get(step_url(msa_request, "preparation")).status_code == 404
     msa_request.refresh_from_db()
     assert msa_request.device is None
-    assert "Step 8 of 9" in client.get(step_url(msa_request, "photos")).content.decode()
+    assert "Step 9 of 10" in client.get(step_url(msa_request, "photos")).content.decode()
 
 
 def test_a_failed_rule_explains_the_fix_links_the_step_and_keeps_the_draft(client, customer):

@@ -30,6 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.i18n.spanish import english_leftovers, html_leftovers
+from tests.scheduling.conftest import on_the_day
 from tests.scheduling.factories import TechnicianFactory
 
 pytestmark = pytest.mark.django_db
@@ -149,7 +150,7 @@ def test_a_spanish_speaking_customer_reads_the_whole_journey_in_spanish(
     spanish_page(client, msa_request.get_absolute_url())
     spanish_page(client, reverse("scheduling:request_visit", kwargs={"pk": msa_request.pk}))
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_the_day(visit.date), django_capture_on_commit_callbacks(execute=True):
         visit_record_outcome(
             visit_id=visit.pk,
             actor=reviewer,

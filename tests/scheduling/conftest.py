@@ -31,3 +31,9 @@ def approved_request(**fields):
     """An approved request submitted a week ago, in Rosemead unless told otherwise."""
     fields.setdefault("submitted_at", timezone.now() - datetime.timedelta(days=7))
     return MsaRequestFactory(status=Status.APPROVED, **fields)
+
+
+def on_the_day(day: datetime.date):
+    """Travel to mid-morning of ``day`` in the utility's time zone (outcomes wait for the day)."""
+    moment = datetime.datetime.combine(day, datetime.time(10), ZoneInfo("America/Los_Angeles"))
+    return time_machine.travel(moment, tick=False)

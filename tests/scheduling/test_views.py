@@ -14,7 +14,7 @@ from enrollment.models import Status
 from scheduling import services
 from scheduling.models import Visit
 from tests.factories import StaffFactory, UserFactory
-from tests.scheduling.conftest import approved_request
+from tests.scheduling.conftest import approved_request, on_the_day
 from tests.scheduling.factories import TechnicianFactory
 
 pytestmark = pytest.mark.django_db
@@ -137,10 +137,11 @@ def test_route_sheet_records_a_failed_outcome(client, technician, staff_user):
     client.force_login(staff_user)
 
     sheet = client.get(reverse("scheduling:route_sheet", args=[technician.pk, DAY.isoformat()]))
-    response = client.post(
-        reverse("scheduling:visit_outcome", args=[visit.pk]),
-        {"completed": "0", "failure_code": "SOCKET_INCOMPATIBLE", "note": "Ringless socket."},
-    )
+    with on_the_day(DAY):
+        response = client.post(
+            reverse("scheduling:visit_outcome", args=[visit.pk]),
+            {"completed": "0", "failure_code": "SOCKET_INCOMPATIBLE", "note": "Ringless socket."},
+        )
 
     assert msa_request.premises_street in sheet.content.decode()
     assert response.status_code == 302
@@ -153,13 +154,14 @@ def test_route_sheet_records_a_failed_outcome(client, technician, staff_user):
 def test_status_panel_explains_a_failed_visit(technician, staff_user, rf):
     msa_request = approved_request()
     visit = book(msa_request, technician)
-    services.visit_record_outcome(
-        visit_id=visit.pk,
-        actor=staff_user,
-        completed=False,
-        failure_code="BACKFEED_EXCEEDS_RATING",
-        notify=False,
-    )
+    with on_the_day(visit.date):
+        services.visit_record_outcome(
+            visit_id=visit.pk,
+            actor=staff_user,
+            completed=False,
+            failure_code="BACKFEED_EXCEEDS_RATING",
+            notify=False,
+        )
     msa_request.refresh_from_db()
 
     html = Template('{% include "scheduling/request_panel.html" %}').render(

@@ -8,7 +8,7 @@ from django_fsm import TransitionNotAllowed
 from enrollment.models import Status
 from scheduling import services
 from scheduling.models import FailureCode, Visit
-from tests.scheduling.conftest import approved_request
+from tests.scheduling.conftest import approved_request, on_the_day
 from tests.scheduling.factories import TechnicianFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +29,10 @@ def completed_visit(technician, staff_user):
         day=DAY,
         notify=False,
     )
-    return services.visit_record_outcome(
-        visit_id=visit.pk, actor=staff_user, completed=True, notify=False
-    )
+    with on_the_day(DAY):
+        return services.visit_record_outcome(
+            visit_id=visit.pk, actor=staff_user, completed=True, notify=False
+        )
 
 
 def test_a_completed_visit_cannot_be_recorded_as_failed_afterwards(completed_visit, staff_user):

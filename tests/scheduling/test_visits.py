@@ -8,7 +8,7 @@ from icalendar import Calendar
 from enrollment.models import RequestEvent, Status
 from scheduling import services
 from scheduling.models import FailureCode, Visit
-from tests.scheduling.conftest import approved_request
+from tests.scheduling.conftest import approved_request, on_the_day
 from tests.scheduling.factories import TechnicianFactory, TimeOffFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +143,7 @@ def test_failed_visit_moves_the_request_and_tells_the_customer_in_plain_words(
         msa_request_id=msa_request.pk, window_id=morning(technician).pk, day=DAY
     )
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_the_day(DAY), django_capture_on_commit_callbacks(execute=True):
         services.visit_record_outcome(
             visit_id=visit.pk,
             actor=staff_user,
@@ -177,7 +177,7 @@ def test_completed_visit_closes_the_request(
         msa_request_id=msa_request.pk, window_id=morning(technician).pk, day=DAY
     )
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_the_day(DAY), django_capture_on_commit_callbacks(execute=True):
         services.visit_record_outcome(visit_id=visit.pk, actor=staff_user, completed=True)
         services.visit_record_outcome(visit_id=visit.pk, actor=staff_user, completed=True)
 
@@ -260,13 +260,15 @@ def test_payments_can_ask_whether_the_revisit_is_free(technician, staff_user, ut
     )
     assert not revisit_is_free(msa_request_id=msa_request.pk)
 
-    services.visit_record_outcome(
-        visit_id=visit.pk,
-        actor=staff_user,
-        completed=False,
-        failure_code=FailureCode.OTHER,
-        utility_fault=utility_fault,
-        notify=False,
-    )
+    with on_the_day(DAY):
+        services.visit_record_outcome(
+            visit_id=visit.pk,
+            actor=staff_user,
+            completed=False,
+            failure_code=FailureCode.OTHER,
+            note="Technician called away.",
+            utility_fault=utility_fault,
+            notify=False,
+        )
 
     assert revisit_is_free(msa_request_id=msa_request.pk) is utility_fault

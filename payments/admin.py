@@ -15,9 +15,9 @@ from enrollment.models import Request
 
 from .errors import PaymentError, ProviderUnavailable
 from .forms import RefundForm, WaiveFeeForm, dollars_to_cents
-from .models import Payment, Refund, StripeEvent
+from .models import Dispute, Payment, Refund, StripeEvent
 from .selectors import requests_with_revisit_fee_due
-from .services import payment_refund, payment_waive_revisit_fee
+from .services import payment_clear_attention, payment_refund, payment_waive_revisit_fee
 
 PAYMENT_FIELDS = [
     "msa_request",
@@ -27,6 +27,8 @@ PAYMENT_FIELDS = [
     "currency",
     "provider",
     "status",
+    "attention",
+    "attention_note",
     "amount_refunded_cents",
     "checkout_session_id",
     "payment_intent_id",
@@ -45,11 +47,45 @@ class RefundInline(admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ["created_at", "amount_cents", "reason", "staff_user", "status", "provider_refund_id"]
+    fields = [
+        "created_at",
+        "amount_cents",
+        "origin",
+        "reason",
+        "staff_user",
+        "status",
+        "provider_refund_id",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False
+
+
+class DisputeInline(admin.TabularInline):
+    model = Dispute
+    extra = 0
+    can_delete = False
+    fields = ["provider_dispute_id", "amount_cents", "reason", "status", "evidence_due_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """One list of payments waiting for a person; the admin home page links to it."""
+
+    title = gettext_lazy("needs attention")
+    parameter_name = "needs_attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Needs attention"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(attention="")
+        return queryset
 
 
 class PaymentInline(admin.TabularInline):
@@ -81,18 +117,19 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
         "visit_number",
         "amount",
         "status",
+        "attention",
         "provider",
         "paid_at",
         "created_at",
     ]
-    list_filter = ["status", "purpose", "provider"]
+    list_filter = [NeedsAttentionFilter, "attention", "status", "purpose", "provider"]
     search_fields = ["=checkout_session_id", "=payment_intent_id", "=msa_request__id"]
     list_select_related = ["msa_request"]
     date_hierarchy = "created_at"
     fields = [*PAYMENT_FIELDS, "refund_link"]
     readonly_fields = fields
-    inlines = [RefundInline]
-    actions = ["refund_payment"]
+    inlines = [RefundInline, DisputeInline]
+    actions = ["refund_payment", "clear_attention"]
     change_list_template = "payments/admin/payment_change_list.html"
 
     @admin.display(description=gettext_lazy("amount"), ordering="amount_cents")
@@ -127,6 +164,15 @@ class PaymentAdmin(ReadOnlyHistoryAdmin):
             self.message_user(request, _("Choose exactly one payment to refund."), messages.WARNING)
             return None
         return redirect("admin:payments_payment_refund", payment_pk=queryset.get().pk)
+
+    @admin.action(
+        description=gettext_lazy("Mark as dealt with (off the needs-attention list)"),
+        permissions=["refund"],
+    )
+    def clear_attention(self, request, queryset):
+        for payment_id in queryset.exclude(attention="").values_list("pk", flat=True):
+            payment_clear_attention(payment_id=payment_id, staff_user=request.user)
+        self.message_user(request, _("Taken off the needs-attention list."), messages.SUCCESS)
 
     def get_urls(self):
         return [
@@ -257,15 +303,52 @@ class WaiveRevisitFeeAdminMixin:
         return redirect("admin:payments_payment_waive", msa_request_pk=queryset.get().pk)
 
 
+@admin.register(Dispute)
+class DisputeAdmin(admin.ModelAdmin):
+    list_display = [
+        "provider_dispute_id",
+        "payment",
+        "amount_cents",
+        "reason",
+        "status",
+        "evidence_due_by",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["payment"]
+    search_fields = ["=provider_dispute_id", "=payment__msa_request__id"]
+    readonly_fields = [
+        "payment",
+        "provider_dispute_id",
+        "amount_cents",
+        "reason",
+        "status",
+        "evidence_due_by",
+        "staff_alerted_at",
+        "created_at",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Refund)
 class RefundAdmin(admin.ModelAdmin):
-    list_display = ["payment", "amount_cents", "status", "staff_user", "created_at"]
-    list_filter = ["status"]
+    list_display = ["payment", "amount_cents", "origin", "status", "staff_user", "created_at"]
+    list_filter = ["status", "origin"]
     list_select_related = ["payment", "staff_user"]
     search_fields = ["=provider_refund_id", "=payment__msa_request__id"]
     readonly_fields = [
         "payment",
         "amount_cents",
+        "origin",
         "reason",
         "staff_user",
         "provider_refund_id",

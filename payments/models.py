@@ -367,6 +367,10 @@ class Refund(models.Model):
     amount_cents = models.PositiveIntegerField(_("amount (cents)"))
     origin = models.CharField(_("made by"), max_length=10, choices=Origin, default=Origin.PORTAL)
     key = models.CharField(_("idempotency key"), max_length=32, default=new_key, editable=False)
+    # False while our own call for this refund has not had Stripe's answer: a retry of the
+    # same amount reuses the key (Stripe answers with the same refund), even if a webhook
+    # recorded the refund in between.
+    provider_answered = models.BooleanField(_("Stripe answered our call"), default=True)
     reason = models.TextField(_("reason"), blank=True)
     staff_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -45,7 +45,13 @@ class StripeProvider:
         return stripe_client.expire_checkout_session(session_id=session_id)
 
     def create_refund(
-        self, *, payment: Payment, amount_cents: int, idempotency_key: str, origin: str
+        self,
+        *,
+        payment: Payment,
+        amount_cents: int,
+        idempotency_key: str,
+        origin: str,
+        refund_key: str,
     ) -> dict:
         return stripe_client.create_refund(
             idempotency_key=idempotency_key,
@@ -55,6 +61,7 @@ class StripeProvider:
                 "request_id": str(payment.msa_request_id),
                 "payment_id": str(payment.pk),
                 "origin": origin,
+                "refund_key": refund_key,
             },
         )
 
@@ -89,7 +96,13 @@ class DemoProvider:
         return {"id": session_id, "object": "checkout.session", "status": "expired"}
 
     def create_refund(
-        self, *, payment: Payment, amount_cents: int, idempotency_key: str, origin: str
+        self,
+        *,
+        payment: Payment,
+        amount_cents: int,
+        idempotency_key: str,
+        origin: str,
+        refund_key: str,
     ) -> dict:
         return {
             "id": f"re_demo_{uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key).hex[:16]}",
@@ -97,7 +110,7 @@ class DemoProvider:
             "amount": amount_cents,
             "payment_intent": payment.payment_intent_id,
             "status": "succeeded",
-            "metadata": {"payment_id": str(payment.pk), "origin": origin},
+            "metadata": {"payment_id": str(payment.pk), "origin": origin, "refund_key": refund_key},
         }
 
     def list_refunds(self, *, payment: Payment) -> list[dict]:

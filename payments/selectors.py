@@ -123,9 +123,7 @@ def money_figures(*, today: date) -> MoneyFigures:
 
     paid = Payment.objects.filter(status__in=Payment.PAID_STATUSES)
     refunds = Refund.objects.filter(status__in=Refund.COUNTED)
-    disputes = open_disputes().aggregate(
-        count=Count("pk"), cents=Coalesce(Sum("amount_cents"), 0)
-    )
+    disputes = open_disputes().aggregate(count=Count("pk"), cents=Coalesce(Sum("amount_cents"), 0))
     return MoneyFigures(
         collected_week_cents=since(paid, "paid_at", week_start),
         collected_year_cents=since(paid, "paid_at", year_start),

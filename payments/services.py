@@ -730,6 +730,7 @@ def payment_refund(
             amount_cents=amount_cents,
             idempotency_key=payment.idempotency_key("refund", attempt.key),
             origin=origin,
+            refund_key=attempt.key,
         )
     except ProviderUnavailable as exc:
         if exc.answered:
@@ -740,6 +741,7 @@ def payment_refund(
     refund = payment_record_refund(
         refund={"payment_intent": payment.payment_intent_id, **result, "metadata": metadata}
     )
+    Refund.objects.filter(pk=refund.pk).update(provider_answered=True)
     logger.info("refund %s recorded on payment %s", refund.pk, payment_id)
     return refund
 
@@ -750,8 +752,12 @@ def _refund_attempt(
 ) -> Refund:
     """Write (or find, for a retry of the same amount) the unconfirmed refund attempt."""
     payment = Payment.objects.select_for_update().get(pk=payment_id)
-    unconfirmed = payment.refunds.filter(status=Refund.Status.UNCONFIRMED, provider_refund_id="")
-    retry = unconfirmed.filter(amount_cents=amount_cents).first()
+    retry = payment.refunds.filter(
+        origin=origin,
+        provider_answered=False,
+        amount_cents=amount_cents,
+        created_at__gte=timezone.now() - ORPHAN_AFTER,  # Stripe keeps a key 24 hours
+    ).first()
     if retry is not None:
         return retry
     if not 0 < amount_cents <= payment.refundable_cents:
@@ -766,6 +772,7 @@ def _refund_attempt(
         staff_user=staff_user,
         origin=origin,
         status=Refund.Status.UNCONFIRMED,
+        provider_answered=False,
     )
 
 

@@ -184,8 +184,10 @@ class FakeStripe:
             if session is None:
                 return 404, {"error": {"type": "invalid_request_error", "message": "No such"}}
             return 200, session
-        if method == "POST" and path.startswith("/v1/checkout/sessions/") and path.endswith(
-            "/expire"
+        if (
+            method == "POST"
+            and path.startswith("/v1/checkout/sessions/")
+            and path.endswith("/expire")
         ):
             session = self.sessions.get(path.split("/")[-2])
             if session is None or session["status"] != "open":

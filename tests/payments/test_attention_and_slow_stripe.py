@@ -5,6 +5,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from msa_portal.settings import base as base_settings
 from payments.models import Payment
 from payments.services import payment_start_checkout
 
@@ -32,15 +33,16 @@ def test_mismatched_payment_is_listed_for_staff_and_counted_on_the_admin_home(
 def test_a_hanging_stripe_answers_the_customer_within_a_few_seconds(
     fake_stripe, customer_client, awaiting, settings
 ):
-    settings.PAYMENTS_STRIPE_TIMEOUT_SECONDS = 1
-    fake_stripe.hang_next = [3]
+    # The installation's own default, not the fixture's short test timeout.
+    settings.PAYMENTS_STRIPE_TIMEOUT_SECONDS = base_settings.PAYMENTS_STRIPE_TIMEOUT_SECONDS
+    fake_stripe.hang_next = [7]
 
     started = time.monotonic()
     response = customer_client.post(reverse("payments:checkout_start", kwargs={"pk": awaiting.pk}))
 
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 6
     assert response.url == awaiting.get_absolute_url()
-    fake_stripe.wait_idle()
+    fake_stripe.wait_idle(timeout=8)
 
 
 def test_second_click_while_the_first_is_in_flight_reuses_the_key(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from eligibility.models import ApprovedProduct
 from eligibility.rules import Report, SiteFacts
@@ -20,6 +21,7 @@ from .models import (
     EligibilityResult,
     Request,
     RequestEvent,
+    Status,
 )
 from .permissions import requests_visible_to
 
@@ -135,3 +137,25 @@ def agreement_text(*, msa_request: Request, version: AgreementVersion) -> str:
 def text_sha256(text: str) -> str:
     """The SHA-256 (hex) of a text's UTF-8 bytes: what a signature records."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# The note of the step that sends a request back to scheduling after a visit failed on the
+# utility's side; ``revisit_is_free`` recognises the step by it.
+FREE_REVISIT_NOTE = gettext_noop(
+    "The visit failed on the utility's side: the next visit is free, no new fee is due."
+)
+
+
+def revisit_is_free(*, msa_request_id: int) -> bool:
+    """Return whether the request's latest failed visit was the utility's (no new fee is due).
+
+    Read from the audit history, so payments (which may not import scheduling) can ask it.
+    """
+    note_data = (
+        RequestEvent.objects.filter(msa_request_id=msa_request_id)
+        .filter(Q(to_status=Status.VISIT_FAILED) | Q(from_status=Status.VISIT_FAILED))
+        .order_by("-created_at", "-pk")
+        .values_list("note_data", flat=True)
+        .first()
+    )
+    return bool(note_data) and note_data.get("text") == FREE_REVISIT_NOTE

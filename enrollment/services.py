@@ -32,7 +32,7 @@ from .models import (
     Status,
 )
 from .notifications import notify_applicant
-from .selectors import agreement_current, agreement_text, request_precheck
+from .selectors import FREE_REVISIT_NOTE, agreement_current, agreement_text, request_precheck
 
 logger = logging.getLogger(__name__)
 
@@ -302,16 +302,37 @@ def request_mark_unscheduled(
 
 
 def request_record_visit_outcome(
-    *, msa_request_id: int, actor, completed: bool, note: "Message | str" = ""
+    *,
+    msa_request_id: int,
+    actor,
+    completed: bool,
+    note: "Message | str" = "",
+    utility_fault: bool = False,
 ) -> Request:
-    """Close a request whose visit is done, or mark the visit failed."""
-    return _transition(
-        msa_request_id=msa_request_id,
-        step="complete_visit" if completed else "fail_visit",
-        target=Status.COMPLETED if completed else Status.VISIT_FAILED,
-        actor=actor,
-        note=note,
-    )
+    """Close a request whose visit is done, or mark the visit failed.
+
+    A visit that failed on the utility's side is not the customer's visit to pay for (the
+    program charges per site visit the customer asks for): the request goes straight back to
+    the scheduler with no new fee (DESIGN.md §3, visit_failed → approved).
+    """
+    with transaction.atomic():
+        msa_request = _transition(
+            msa_request_id=msa_request_id,
+            step="complete_visit" if completed else "fail_visit",
+            target=Status.COMPLETED if completed else Status.VISIT_FAILED,
+            actor=actor,
+            note=note,
+        )
+        if utility_fault and not completed and msa_request.status == Status.VISIT_FAILED:
+            msa_request = _transition(
+                msa_request_id=msa_request_id,
+                step="reopen_for_revisit",
+                target=Status.APPROVED,
+                actor=actor,
+                note=Message(FREE_REVISIT_NOTE),
+                on_commit=_schedule(),
+            )
+    return msa_request
 
 
 def request_cancel(*, msa_request_id: int, actor, reason: str = "") -> Request:

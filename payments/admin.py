@@ -16,9 +16,9 @@ from enrollment.models import Request
 
 from .errors import PaymentError, ProviderUnavailable
 from .forms import RefundForm, WaiveFeeForm, dollars_to_cents
-from .models import Payment, Refund, StripeEvent
+from .models import Dispute, Payment, Refund, StripeEvent
 from .selectors import requests_with_revisit_fee_due
-from .services import payment_refund, payment_waive_revisit_fee
+from .services import payment_clear_attention, payment_refund, payment_waive_revisit_fee
 
 PAYMENT_FIELDS = [
     "msa_request",
@@ -28,6 +28,8 @@ PAYMENT_FIELDS = [
     "currency",
     "provider",
     "status",
+    "attention",
+    "attention_note",
     "amount_refunded_cents",
     "checkout_session_id",
     "payment_intent_id",
@@ -46,9 +48,40 @@ class RefundInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Refund
     extra = 0
     can_delete = False
-    fields = ["created_at", "amount_cents", "reason", "staff_user", "status", "provider_refund_id"]
+    fields = [
+        "created_at",
+        "amount_cents",
+        "origin",
+        "reason",
+        "staff_user",
+        "status",
+        "provider_refund_id",
+    ]
     readonly_fields = fields
     still_allowed = ("change", "delete")
+
+
+class DisputeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = Dispute
+    extra = 0
+    can_delete = False
+    fields = ["provider_dispute_id", "amount_cents", "reason", "status", "evidence_due_by"]
+    readonly_fields = fields
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    """One list of payments waiting for a person; the admin home page links to it."""
+
+    title = gettext_lazy("needs attention")
+    parameter_name = "needs_attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Needs attention"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(attention="")
+        return queryset
 
 
 class PaymentInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -71,18 +104,19 @@ class PaymentAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
         "visit_number",
         "amount",
         "status",
+        "attention",
         "provider",
         "paid_at",
         "created_at",
     ]
-    list_filter = ["status", "purpose", "provider"]
+    list_filter = [NeedsAttentionFilter, "attention", "status", "purpose", "provider"]
     search_fields = ["=checkout_session_id", "=payment_intent_id", "=msa_request__id"]
     list_select_related = ["msa_request"]
     date_hierarchy = "created_at"
     fields = [*PAYMENT_FIELDS, "refund_link"]
     readonly_fields = fields
-    inlines = [RefundInline]
-    actions = ["refund_payment"]
+    inlines = [RefundInline, DisputeInline]
+    actions = ["refund_payment", "clear_attention"]
     change_list_template = "payments/admin/payment_change_list.html"
 
     @admin.display(description=gettext_lazy("amount"), ordering="amount_cents")
@@ -108,6 +142,15 @@ class PaymentAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
             self.message_user(request, _("Choose exactly one payment to refund."), messages.WARNING)
             return None
         return redirect("admin:payments_payment_refund", payment_pk=queryset.get().pk)
+
+    @admin.action(
+        description=gettext_lazy("Mark as dealt with (off the needs-attention list)"),
+        permissions=["refund"],
+    )
+    def clear_attention(self, request, queryset):
+        for payment_id in queryset.exclude(attention="").values_list("pk", flat=True):
+            payment_clear_attention(payment_id=payment_id, staff_user=request.user)
+        self.message_user(request, _("Taken off the needs-attention list."), messages.SUCCESS)
 
     def get_urls(self):
         return [
@@ -238,15 +281,43 @@ class WaiveRevisitFeeAdminMixin:
         return redirect("admin:payments_payment_waive", msa_request_pk=queryset.get().pk)
 
 
+@admin.register(Dispute)
+class DisputeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = [
+        "provider_dispute_id",
+        "payment",
+        "amount_cents",
+        "reason",
+        "status",
+        "evidence_due_by",
+        "created_at",
+    ]
+    list_filter = ["status"]
+    list_select_related = ["payment"]
+    search_fields = ["=provider_dispute_id", "=payment__msa_request__id"]
+    readonly_fields = [
+        "payment",
+        "provider_dispute_id",
+        "amount_cents",
+        "reason",
+        "status",
+        "evidence_due_by",
+        "staff_alerted_at",
+        "created_at",
+        "updated_at",
+    ]
+
+
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["payment", "amount_cents", "status", "staff_user", "created_at"]
-    list_filter = ["status"]
+    list_display = ["payment", "amount_cents", "origin", "status", "staff_user", "created_at"]
+    list_filter = ["status", "origin"]
     list_select_related = ["payment", "staff_user"]
     search_fields = ["=provider_refund_id", "=payment__msa_request__id"]
     readonly_fields = [
         "payment",
         "amount_cents",
+        "origin",
         "reason",
         "staff_user",
         "provider_refund_id",

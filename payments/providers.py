@@ -41,13 +41,32 @@ class StripeProvider:
     def retrieve_session(self, *, payment: Payment) -> dict:
         return stripe_client.retrieve_checkout_session(session_id=payment.checkout_session_id)
 
-    def create_refund(self, *, payment: Payment, amount_cents: int, idempotency_key: str) -> dict:
+    def expire_session(self, *, session_id: str) -> dict:
+        return stripe_client.expire_checkout_session(session_id=session_id)
+
+    def create_refund(
+        self,
+        *,
+        payment: Payment,
+        amount_cents: int,
+        idempotency_key: str,
+        origin: str,
+        refund_key: str,
+    ) -> dict:
         return stripe_client.create_refund(
             idempotency_key=idempotency_key,
             payment_intent_id=payment.payment_intent_id,
             amount_cents=amount_cents,
-            metadata={"request_id": str(payment.msa_request_id), "payment_id": str(payment.pk)},
+            metadata={
+                "request_id": str(payment.msa_request_id),
+                "payment_id": str(payment.pk),
+                "origin": origin,
+                "refund_key": refund_key,
+            },
         )
+
+    def list_refunds(self, *, payment: Payment) -> list[dict]:
+        return stripe_client.list_refunds_for(payment_intent_id=payment.payment_intent_id)
 
 
 class DemoProvider:
@@ -73,14 +92,29 @@ class DemoProvider:
             status, paid = "open", "unpaid"
         return {"id": payment.checkout_session_id, **self._state(payment, status, paid)}
 
-    def create_refund(self, *, payment: Payment, amount_cents: int, idempotency_key: str) -> dict:
+    def expire_session(self, *, session_id: str) -> dict:
+        return {"id": session_id, "object": "checkout.session", "status": "expired"}
+
+    def create_refund(
+        self,
+        *,
+        payment: Payment,
+        amount_cents: int,
+        idempotency_key: str,
+        origin: str,
+        refund_key: str,
+    ) -> dict:
         return {
             "id": f"re_demo_{uuid.uuid5(uuid.NAMESPACE_URL, idempotency_key).hex[:16]}",
             "object": "refund",
             "amount": amount_cents,
             "payment_intent": payment.payment_intent_id,
             "status": "succeeded",
+            "metadata": {"payment_id": str(payment.pk), "origin": origin, "refund_key": refund_key},
         }
+
+    def list_refunds(self, *, payment: Payment) -> list[dict]:
+        return []
 
     def completed_session(self, *, payment: Payment, paid: bool) -> dict:
         """The session as it stands once the demo page's "pay" (or "fail") was pressed."""

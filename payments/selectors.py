@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce
 
 from enrollment.models import Request, RequestEvent, Status
+from enrollment.selectors import revisit_is_free
 
-from .models import Payment, Refund
+from .models import Dispute, Payment, Refund
 
 
 def failed_visit_count(*, msa_request: Request) -> int:
@@ -20,10 +21,16 @@ def failed_visit_count(*, msa_request: Request) -> int:
 
 
 def fee_due(*, msa_request: Request) -> tuple[str, int] | None:
-    """Return ``(purpose, visit_number)`` of the fee the request's state asks for, or None."""
+    """Return ``(purpose, visit_number)`` of the fee the request's state asks for, or None.
+
+    The program charges $279.22 per site visit, paid at submission; a failed visit needs a new
+    fee, unless it failed on the utility's side (``revisit_is_free``): then none is due.
+    """
     if msa_request.status == Status.AWAITING_PAYMENT:
         return Payment.Purpose.INITIAL, 1
-    if msa_request.status == Status.VISIT_FAILED:
+    if msa_request.status == Status.VISIT_FAILED and not revisit_is_free(
+        msa_request_id=msa_request.pk
+    ):
         return Payment.Purpose.REVISIT, failed_visit_count(msa_request=msa_request) + 1
     return None
 
@@ -61,8 +68,15 @@ def payment_panel_for(*, msa_request: Request) -> dict:
                     open_payment = payment
                 else:
                     due_settled = True
+    free_revisit = msa_request.status in (
+        Status.APPROVED,
+        Status.SCHEDULED,
+        Status.VISIT_FAILED,
+    ) and revisit_is_free(msa_request_id=msa_request.pk)
     return {
         "fee_cents": settings.MSA_VISIT_FEE_CENTS,
+        "free_revisit": free_revisit,
+        "disputed": any(p.status == Payment.Status.DISPUTED for p in payments),
         "due_purpose": due[0] if due else None,
         "can_pay": due is not None and not due_settled,
         "open_payment": open_payment,
@@ -78,10 +92,27 @@ class MoneyFigures:
     refunded_week_cents: int
     refunded_year_cents: int
     fees_paid_year: int
+    open_disputes: int = 0
+    open_disputes_cents: int = 0
+    needing_attention: int = 0
+
+
+def payments_needing_attention():
+    """Payments a person must look at (mismatch, duplicate, dispute, failed refund)."""
+    return Payment.objects.exclude(attention="").order_by("updated_at", "pk")
+
+
+def open_disputes():
+    """Disputes Stripe has not closed yet, oldest first."""
+    return Dispute.objects.exclude(status__in=Dispute.CLOSED).order_by("created_at", "pk")
 
 
 def money_figures(*, today: date) -> MoneyFigures:
-    """Site-visit fees collected and refunds made this week and this year (four queries)."""
+    """Fees collected, refunds made (sums of refund rows, cents), open disputes (six queries).
+
+    A refund counts when Stripe has it pending or succeeded, as Stripe's own
+    ``amount_refunded`` does, whichever path made it (portal, automatic, Stripe Dashboard).
+    """
     week_start = today - timedelta(days=today.weekday())
     year_start = today.replace(month=1, day=1)
 
@@ -91,11 +122,15 @@ def money_figures(*, today: date) -> MoneyFigures:
         )["total"]
 
     paid = Payment.objects.filter(status__in=Payment.PAID_STATUSES)
-    refunds = Refund.objects.filter(status=Refund.Status.SUCCEEDED)
+    refunds = Refund.objects.filter(status__in=Refund.COUNTED)
+    disputes = open_disputes().aggregate(count=Count("pk"), cents=Coalesce(Sum("amount_cents"), 0))
     return MoneyFigures(
         collected_week_cents=since(paid, "paid_at", week_start),
         collected_year_cents=since(paid, "paid_at", year_start),
         refunded_week_cents=since(refunds, "created_at", week_start),
         refunded_year_cents=since(refunds, "created_at", year_start),
         fees_paid_year=paid.filter(paid_at__date__gte=year_start).count(),
+        open_disputes=disputes["count"],
+        open_disputes_cents=disputes["cents"],
+        needing_attention=payments_needing_attention().count(),
     )

@@ -6,6 +6,7 @@ error becomes ``ProviderUnavailable`` or ``InvalidWebhook``, so callers never se
 
 import json
 import logging
+import time
 
 import stripe
 from django.conf import settings
@@ -25,13 +26,49 @@ def _client() -> stripe.StripeClient:
     return stripe.StripeClient(settings.STRIPE_SECRET_KEY, **options)
 
 
+# Stripe answers 409 ``idempotency_key_in_use`` while another request with the same key is
+# still running (docs.stripe.com/error-codes#idempotency-key-in-use): wait and ask again.
+IN_USE_PAUSE_SECONDS = 0.25
+
+
+def _key_in_use(exc: stripe.StripeError) -> bool:
+    return exc.http_status == 409 or getattr(exc, "code", None) == "idempotency_key_in_use"
+
+
 def _call(operation: str, function, *args, **kwargs) -> dict:
+    """Run one SDK call within ``PAYMENTS_STRIPE_TIMEOUT_SECONDS`` and return a plain dict.
+
+    A "key in use" answer is retried with the same key until the deadline (a new key would
+    create a second object); it then counts as unanswered, like a timeout, so the caller keeps
+    the key. Raises ``ProviderUnavailable``; ``answered`` is True only for a final error answer.
+    """
+    deadline = time.monotonic() + settings.PAYMENTS_STRIPE_TIMEOUT_SECONDS
+    while True:
+        try:
+            return function(*args, **kwargs).to_dict()
+        except stripe.StripeError as exc:
+            in_use = _key_in_use(exc)
+            if in_use and time.monotonic() + IN_USE_PAUSE_SECONDS < deadline:
+                time.sleep(IN_USE_PAUSE_SECONDS)
+                continue
+            logger.warning("stripe %s failed: %s", operation, type(exc).__name__)
+            answered = not (in_use or isinstance(exc, stripe.APIConnectionError))
+            raise ProviderUnavailable(operation, answered=answered) from exc
+
+
+def _list(operation: str, resource, params: dict, limit: int) -> list[dict]:
+    """Every object of a Stripe list call (following its pages), at most ``limit``."""
     try:
-        return function(*args, **kwargs).to_dict()
+        page = resource.list(params={**params, "limit": 100})
+        found = []
+        for item in page.auto_paging_iter():
+            found.append(item.to_dict())
+            if len(found) >= limit:
+                break
+        return found
     except stripe.StripeError as exc:
         logger.warning("stripe %s failed: %s", operation, type(exc).__name__)
-        answered = not isinstance(exc, stripe.APIConnectionError)
-        raise ProviderUnavailable(operation, answered=answered) from exc
+        raise ProviderUnavailable(operation, answered=True) from exc
 
 
 def create_checkout_session(
@@ -79,10 +116,38 @@ def retrieve_checkout_session(*, session_id: str) -> dict:
     return _call("checkout.sessions.retrieve", _client().v1.checkout.sessions.retrieve, session_id)
 
 
+def expire_checkout_session(*, session_id: str) -> dict:
+    """Expire an open Checkout Session so it can no longer be paid; return it as Stripe has it.
+
+    Stripe refuses (an answered ``ProviderUnavailable``) when the session is no longer open.
+    """
+    return _call("checkout.sessions.expire", _client().v1.checkout.sessions.expire, session_id)
+
+
+def list_recent(kind: str, *, created_after: int, limit: int = 1000) -> list[dict]:
+    """Return Stripe's ``kind`` objects created since a Unix time, newest first.
+
+    ``kind`` is ``sessions``, ``payment_intents``, ``refunds`` or ``disputes``.
+    """
+    v1 = _client().v1
+    resource = {
+        "sessions": v1.checkout.sessions,
+        "payment_intents": v1.payment_intents,
+        "refunds": v1.refunds,
+        "disputes": v1.disputes,
+    }[kind]
+    return _list(f"{kind}.list", resource, {"created": {"gte": created_after}}, limit)
+
+
+def list_refunds_for(*, payment_intent_id: str) -> list[dict]:
+    """Return every refund Stripe holds for one payment intent."""
+    return _list("refunds.list", _client().v1.refunds, {"payment_intent": payment_intent_id}, 100)
+
+
 def create_refund(
     *, idempotency_key: str, payment_intent_id: str, amount_cents: int, metadata: dict[str, str]
 ) -> dict:
-    """Refund part or all of a payment; the same key returns the same refund."""
+    """Refund part or all of a payment (cents); the same key returns the same refund."""
     return _call(
         "refunds.create",
         _client().v1.refunds.create,

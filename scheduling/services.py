@@ -485,6 +485,7 @@ def visit_record_outcome(
             actor=actor,
             completed=completed,
             note=note or (FailureCode(failure_code).label if failure_code else ""),
+            utility_fault=visit.utility_fault,
         )
         if notify:
             kind = "completed" if completed else "failed"

@@ -301,7 +301,10 @@ CELERY_BEAT_SCHEDULE["enrollment-sweep-unchecked"] = {
 # --- payments ---
 # A checkout still pending after this long is settled from Stripe's answer by reconciliation.
 PAYMENTS_RECONCILE_AFTER_MINUTES = env.int("PAYMENTS_RECONCILE_AFTER_MINUTES", default=30)
-PAYMENTS_STRIPE_TIMEOUT_SECONDS = env.float("PAYMENTS_STRIPE_TIMEOUT_SECONDS", default=20.0)
+# A Stripe call never keeps a customer waiting longer than this (the Pay button).
+PAYMENTS_STRIPE_TIMEOUT_SECONDS = env.float("PAYMENTS_STRIPE_TIMEOUT_SECONDS", default=4.0)
+# How far back reconciliation compares Stripe's objects with the ledger.
+PAYMENTS_RECONCILE_WINDOW_HOURS = env.int("PAYMENTS_RECONCILE_WINDOW_HOURS", default=72)
 CELERY_BEAT_SCHEDULE["payments-reconcile"] = {
     "task": "payments.tasks.reconcile_payments",
     "schedule": 600.0,

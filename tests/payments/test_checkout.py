@@ -31,7 +31,7 @@ def test_pay_redirects_to_a_stripe_session_for_27922_usd(fake_stripe, customer_c
     payment = Payment.objects.get()
     assert create.params["metadata[request_id]"] == str(awaiting.pk)
     assert create.params["metadata[payment_id]"] == str(payment.pk)
-    assert create.headers["idempotency-key"] == f"checkout-{payment.pk}"
+    assert create.headers["idempotency-key"] == f"checkout-{payment.key}"
     assert create.headers["authorization"] == "Bearer sk_test_fake"
     assert f"/payments/requests/{awaiting.pk}/paid/?session_id=" in create.params["success_url"]
     assert create.params["cancel_url"].endswith(f"/payments/requests/{awaiting.pk}/cancelled/")
@@ -71,7 +71,7 @@ def test_stripe_500_shows_a_message_and_a_retry_makes_one_session(
     assert retry.url.startswith("https://checkout.stripe.test/")
     payment = Payment.objects.get()
     keys = [c.headers["idempotency-key"] for c in fake_stripe.calls("POST", SESSIONS)]
-    assert keys == [f"checkout-{payment.pk}", f"checkout-{payment.pk}-retry1"]
+    assert keys == [f"checkout-{payment.key}", f"checkout-{payment.key}-retry1"]
     assert len(fake_stripe.sessions) == 1
     assert retry.url.endswith(payment.checkout_session_id)
 
@@ -86,6 +86,7 @@ def test_timeout_then_retry_returns_the_session_stripe_already_made(
     assert response.url == awaiting.get_absolute_url()
     assert len(fake_stripe.sessions) == 1  # made at Stripe, unknown to us
     assert Payment.objects.get().checkout_session_id == ""
+    fake_stripe.wait_idle()
 
     retry = pay(customer_client, awaiting)
 

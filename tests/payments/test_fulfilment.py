@@ -174,7 +174,7 @@ def test_paying_a_request_cancelled_meanwhile_keeps_the_payment_for_staff(
     assert awaiting.status == Status.CANCELLED
 
 
-def test_checkout_near_its_expiry_is_reused_while_stripe_keeps_it_open(
+def test_checkout_near_its_expiry_is_expired_at_stripe_before_a_new_one(
     fake_stripe, customer_client, awaiting, started
 ):
     with time_machine.travel(started.session_expires_at - timedelta(minutes=1)):
@@ -182,8 +182,11 @@ def test_checkout_near_its_expiry_is_reused_while_stripe_keeps_it_open(
             reverse("payments:checkout_start", kwargs={"pk": awaiting.pk})
         )
 
-    assert response.url.endswith(started.checkout_session_id)
-    assert len(fake_stripe.sessions) == 1
+    started.refresh_from_db()
+    assert started.status == Payment.Status.EXPIRED
+    assert fake_stripe.sessions[started.checkout_session_id]["status"] == "expired"
+    [open_id] = fake_stripe.open_sessions()
+    assert response.url.endswith(open_id)
 
 
 def test_checkout_stripe_expired_is_replaced_by_a_new_one(

@@ -67,15 +67,15 @@ def test_a_fee_with_money_still_kept_cannot_be_marked_refunded():
 
 def test_a_fee_paid_twice_stays_flagged_until_refunded_in_full():
     duplicate = PaymentFactory(status=Payment.Status.DUPLICATE, payment_intent_id="pi_dup")
-    charge = {"id": "ch_dup", "payment_intent": "pi_dup", "amount_refunded": 10000}
+    refund = {"id": "re_1", "payment_intent": "pi_dup", "amount": 10000, "status": "succeeded"}
 
-    payment_handle_event(event=make_event("charge.refunded", charge), provider="stripe")
+    payment_handle_event(event=make_event("refund.created", refund), provider="stripe")
     duplicate.refresh_from_db()
     assert duplicate.status == Payment.Status.DUPLICATE
     assert duplicate.amount_refunded_cents == 10000
 
-    charge["amount_refunded"] = 27922
-    payment_handle_event(event=make_event("charge.refunded", charge), provider="stripe")
+    rest = {**refund, "id": "re_2", "amount": 17922}
+    payment_handle_event(event=make_event("refund.created", rest), provider="stripe")
     duplicate.refresh_from_db()
     assert duplicate.status == Payment.Status.REFUNDED
 

@@ -52,7 +52,7 @@ def test_staff_partial_refund_is_recorded_and_reaches_stripe(
     [call] = fake_stripe.calls("POST", "/v1/refunds")
     assert call.params["amount"] == "10000"
     assert call.params["payment_intent"] == paid.payment_intent_id
-    assert call.headers["idempotency-key"] == f"refund-{paid.pk}-1-10000"
+    assert call.headers["idempotency-key"] == f"refund-{paid.key}-{Refund.objects.get().key}"
     refund = Refund.objects.get()
     assert refund.staff_user == finance
     assert refund.reason == "Visit shortened by the utility"
@@ -109,6 +109,7 @@ def test_refund_retried_after_a_timeout_reaches_stripe_once(client, finance, fak
     fake_stripe.hang_next = [2]  # Stripe refunds, but its answer comes after we gave up
 
     first = client.post(refund_url(paid), {"amount": "279.22", "reason": "Duplicate"})
+    fake_stripe.wait_idle()
     client.post(refund_url(paid), {"amount": "279.22", "reason": "Duplicate"})
 
     assert "nothing is recorded yet" in first.content.decode()

@@ -253,19 +253,17 @@ def test_session_of_another_currency_is_not_fulfilled(client, fake_stripe, open_
     assert payment.status == Payment.Status.PENDING
 
 
-def test_refund_made_in_the_stripe_dashboard_is_followed(client, fake_stripe, open_session):
+def test_refund_made_in_the_stripe_dashboard_is_followed(
+    client, fake_stripe, open_session, django_capture_on_commit_callbacks
+):
     payment, session_id = open_session
     session = fake_stripe.complete(session_id)
     post_event(client, make_event("checkout.session.completed", session))
-    charge = {
-        "id": "ch_1",
-        "object": "charge",
-        "payment_intent": session["payment_intent"],
-        "amount": 27922,
-        "amount_refunded": 10000,
-    }
+    fake_stripe.dashboard_refund(session["payment_intent"], 10000)
+    charge = fake_stripe.charge(session["payment_intent"])
 
-    post_event(client, make_event("charge.refunded", charge))
+    with django_capture_on_commit_callbacks(execute=True):
+        post_event(client, make_event("charge.refunded", charge))
     post_event(client, make_event("charge.refunded", {**charge, "amount_refunded": 5000}))
 
     payment.refresh_from_db()

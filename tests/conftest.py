@@ -22,6 +22,24 @@ def require_service(name: str, reason: str) -> None:
     pytest.skip(f"{name} not available: {reason}")
 
 
+def _flushes_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    fixtures = getattr(item, "fixturenames", ())
+    return transactional or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the tests that flush the database (browser, worker, concurrency) after all others.
+
+    pytest-django orders them last, but pytest's own regrouping of parametrized tests can undo
+    that order afterwards; a flush would then empty the rows the migrations load (the Customer
+    Agreement) under the tests that follow.
+    """
+    items.sort(key=_flushes_the_database)
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Throttle counters and cached values never leak from one test into the next."""

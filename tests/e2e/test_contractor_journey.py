@@ -50,6 +50,12 @@ STEPS = [
         "socket_ring_type": ("radio", "ring"),
         "esr_violation": ("radio", "none"),
     },
+    {
+        "existing_device_kind": ("radio", "gma"),
+        "existing_device_manufacturer": ("text", "Sample Maker"),
+        "existing_device_model": ("text", "GMA-200"),
+        "existing_device_isolating": ("radio", "False"),
+    },
 ]
 
 

@@ -4,9 +4,12 @@ Staff and the customer each have their own browser context; every page either of
 checked with axe-core and at 360 px wide (``checkpoint``).
 """
 
+import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from accounts.demo import CUSTOMER_EMAIL, DEMO_PASSWORD, STAFF_EMAIL
@@ -46,7 +49,17 @@ def log_in(page, email: str, next_url: str) -> None:
 
 
 def record_outcome(staff, visit: Visit, *, completed: bool, code: str = "") -> None:
-    """Staff record a visit's outcome on the technician's route sheet."""
+    """Staff record a visit's outcome on the technician's route sheet, on the visit's day.
+
+    An outcome waits for its day; the live server runs in this process, so the clock travels
+    for both.
+    """
+    day = dt.datetime.combine(visit.date, dt.time(10), ZoneInfo("America/Los_Angeles"))
+    with time_machine.travel(day, tick=True):
+        _record_outcome(staff, visit, completed=completed, code=code)
+
+
+def _record_outcome(staff, visit: Visit, *, completed: bool, code: str) -> None:
     staff.goto(f"/scheduling/technicians/{visit.technician_id}/days/{visit.date.isoformat()}/")
     expect(staff.get_by_text(visit.msa_request.reference).first).to_be_visible()
     checkpoint(staff)

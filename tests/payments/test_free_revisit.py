@@ -13,7 +13,7 @@ from payments.models import Payment
 from scheduling import services as scheduling
 from scheduling.models import FailureCode
 from tests.factories import ContractorFactory
-from tests.scheduling.conftest import approved_request
+from tests.scheduling.conftest import approved_request, on_the_day
 from tests.scheduling.factories import TechnicianFactory
 
 from .factories import PaymentFactory
@@ -36,7 +36,7 @@ def failed_on_our_side(staff_user, django_capture_on_commit_callbacks):
         today=DAY - dt.timedelta(days=14),
     )
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with on_the_day(DAY), django_capture_on_commit_callbacks(execute=True):
         scheduling.visit_record_outcome(
             visit_id=visit.pk,
             actor=staff_user,

@@ -19,6 +19,7 @@ from pydantic import field_validator
 
 from accounts.api_auth import ApiTokenAuth, TokenRateThrottle, idempotent
 from common.api import ErrorOut, error_body
+from common.client_ip import client_ip
 from eligibility.api import SiteFactsIn, refuse_null_characters
 
 from . import services
@@ -292,7 +293,7 @@ def submit(request: HttpRequest, request_id: int, payload: SubmitIn):
                 signer_name=payload.signer_name,
                 consent=payload.consent,
                 shown_sha256=payload.agreement_sha256,
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         except ValidationError as exc:
             return 400, error_body(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.client_ip import client_ip
 from common.pdf import render_pdf
 
 from . import authorizations, forms, selectors, services, wizard
@@ -267,11 +268,6 @@ def _refuse_signature(form, error: ValidationError, *, shown: str) -> None:
     form.data["shown_sha256"] = shown
 
 
-def _client_ip(request) -> str | None:
-    # REMOTE_ADDR only: behind the proxy, SECURE_PROXY / a trusted middleware sets it right.
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_sign(request, pk: int):
@@ -294,7 +290,7 @@ def agreement_sign(request, pk: int):
                 signer_name=form.cleaned_data["signer_name"],
                 consent=form.cleaned_data["consent"],
                 shown_sha256=form.cleaned_data["shown_sha256"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
             )
         except ValidationError as error:
             _refuse_signature(form, error, shown=shown)
@@ -510,7 +506,7 @@ def authorization_link(request, pk: int, token: str):
                 signer_name=form.cleaned_data["signer_name"],
                 consent=form.cleaned_data["consent"],
                 shown_sha256=form.cleaned_data["shown_sha256"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 user=request.user,
             )
         except authorizations.LinkRefused as refused:

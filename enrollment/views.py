@@ -373,7 +373,9 @@ def document_download(request, pk: int, document_pk: int):
     if document is None:
         raise Http404("No such document.")
     return _private_file(
-        document.file, filename=document.original_name, content_type=document.content_type
+        document.file,
+        filename=services.document_download_name(document),
+        content_type=document.content_type,
     )
 
 

@@ -164,13 +164,24 @@ PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_STORAGE_ROOT, "base_url": None},
+        "OPTIONS": {
+            "location": PRIVATE_STORAGE_ROOT,
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Private files (uploads, signed PDFs) are readable by the application's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12_582_912
 MSA_UPLOAD_MAX_BYTES = env.int("MSA_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# An image is decoded at upload only up to this many pixels (a 48-megapixel phone photo fits);
+# a small file that decodes to a huge bitmap (a decompression bomb) is refused.
+MSA_UPLOAD_MAX_PIXELS = env.int("MSA_UPLOAD_MAX_PIXELS", default=50_000_000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

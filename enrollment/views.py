@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -33,7 +34,26 @@ def request_list(request):
         # A contractor's list is the company's dashboard, with its filters and export.
         return redirect("enrollment:company_requests")
     page = Paginator(request_list_for(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "enrollment/request_list.html", {"page": page})
+    awaiting = authorizations.requests_awaiting_confirmation(request.user)
+    return render(request, "enrollment/request_list.html", {"page": page, "awaiting": awaiting})
+
+
+@login_required
+@require_POST
+def request_confirm(request, pk: int):
+    """The signed-in customer confirms a contractor's request for their address as theirs."""
+    try:
+        msa_request = authorizations.request_confirm_customer(msa_request_id=pk, user=request.user)
+    except (PermissionDenied, Request.DoesNotExist):
+        raise Http404("No such request.") from None
+    messages.success(
+        request,
+        _(
+            "The request is in your account. You can revoke the contractor's authorization "
+            "at any time."
+        ),
+    )
+    return redirect(msa_request)
 
 
 @login_required
@@ -473,7 +493,22 @@ _REFUSALS = {
     ),
     "expired": _lazy("This signing link has expired. Ask your contractor to send a new one."),
     "closed": _lazy("This request no longer needs a signature through this link."),
+    "other_account": _lazy(
+        "This signing link was sent to the address of another portal account. Sign out, open "
+        "the link again and sign in with the account that received the email."
+    ),
 }
+
+
+def _link_refused(request, reason: str):
+    return _no_store(
+        render(
+            request,
+            "enrollment/authorization/link_refused.html",
+            {"reason": _REFUSALS[reason]},
+            status=404,
+        )
+    )
 
 
 def _no_store(response):
@@ -484,17 +519,19 @@ def _no_store(response):
 
 @require_http_methods(["GET", "POST"])
 def authorization_link(request, pk: int, token: str):
-    """The customer's signing page behind the emailed link: no login, the agreement only."""
+    """The customer's signing page behind the emailed link: the agreement only.
+
+    No login, unless the link went to the address of an existing account: then that account
+    signs in first (issue 17), and its signature confirms the request into the account.
+    """
     check = authorizations.authorization_link_check(msa_request_id=pk, raw_token=token)
     if not check.ok:
-        return _no_store(
-            render(
-                request,
-                "enrollment/authorization/link_refused.html",
-                {"reason": _REFUSALS[check.refusal]},
-                status=404,
-            )
-        )
+        return _link_refused(request, check.refusal)
+    account = authorizations.account_for_email(check.link.email)
+    if account is not None and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if account is not None and request.user.pk != account.pk:
+        return _link_refused(request, "other_account")
     msa_request = check.link.msa_request
     version = selectors.agreement_current()
     text = selectors.agreement_text(msa_request=msa_request, version=version)
@@ -512,14 +549,7 @@ def authorization_link(request, pk: int, token: str):
                 user=request.user,
             )
         except authorizations.LinkRefused as refused:
-            return _no_store(
-                render(
-                    request,
-                    "enrollment/authorization/link_refused.html",
-                    {"reason": _REFUSALS[refused.reason]},
-                    status=404,
-                )
-            )
+            return _link_refused(request, refused.reason)
         except ValidationError as error:
             _refuse_signature(form, error, shown=shown)
         else:

@@ -163,6 +163,32 @@ def agreement_text(*, msa_request: Request, version: AgreementVersion) -> str:
     )
 
 
+def request_customer_signature(msa_request: Request) -> CustomerAuthorization | None:
+    """The customer's online signature of the agreement as it reads now, or None.
+
+    Through the emailed link the customer signs the Customer Agreement itself (with its
+    Authorization section): when that signature is active, of the filing company, and covers
+    the current version's text for this request in the language it was signed in, the account
+    holder has signed and nobody is asked to sign again (issue 17). A changed draft or a new
+    version changes the text, and the signature stops counting (STYLE.md).
+    """
+    if not msa_request.contractor_company_id or msa_request.authorization_revoked_at:
+        return None
+    version = agreement_current()
+    signatures = msa_request.authorizations.filter(
+        method=AuthorizationMethod.E_SIGNATURE,
+        revoked_at__isnull=True,
+        company_id=msa_request.contractor_company_id,
+        version=version,
+    ).order_by("-signed_at", "-pk")
+    for signature in signatures:
+        with translation.override(signature.language or "en"):
+            text = agreement_text(msa_request=msa_request, version=version)
+        if text_sha256(text) == signature.text_sha256:
+            return signature
+    return None
+
+
 def text_sha256(text: str) -> str:
     """The SHA-256 (hex) of a text's UTF-8 bytes: what a signature records."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -26,6 +26,7 @@ from . import signing
 from .authorizations import authorization_record_upload
 from .models import (
     AgreementSignature,
+    CustomerAuthorization,
     Document,
     EligibilityOutcome,
     Request,
@@ -33,7 +34,12 @@ from .models import (
     Status,
 )
 from .notifications import notify_applicant
-from .selectors import agreement_current, agreement_text, request_precheck
+from .selectors import (
+    agreement_current,
+    agreement_text,
+    request_customer_signature,
+    request_precheck,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -638,6 +644,57 @@ def request_respond_to_info(*, msa_request_id: int, actor, answer: str, upload=N
 
 
 # --- the Customer Agreement ----------------------------------------------------------------
+
+
+def agreement_submit_signed_by_customer(*, msa_request_id: int, actor) -> CustomerAuthorization:
+    """Move a contractor's draft the customer signed through the emailed link on to payment.
+
+    The account holder signs the Customer Agreement once (issue 17): the customer's online
+    signature (``selectors.request_customer_signature``) is the request's signature, and the
+    contractor who submits is recorded under their own name in a separate audit row, never as
+    a signer. Raises ``ValidationError`` when no customer signature covers the text as it reads
+    now or the pre-check fails, ``TransitionError`` when the request is past the draft.
+    """
+    with transaction.atomic():
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        signature = request_customer_signature(msa_request)
+        if msa_request.status == Status.AWAITING_PAYMENT and signature is not None:
+            return signature  # a double click submits once
+        if msa_request.status != Status.DRAFT:
+            raise TransitionError(_("Only a draft request can be signed."))
+        if signature is None:
+            raise ValidationError(
+                _("The customer has not signed the agreement as it reads now: send a new link.")
+            )
+        if request_precheck(msa_request).failed:
+            raise ValidationError(
+                _("The pre-check found problems to fix before you can sign. Go back to the review.")
+            )
+        if msa_request.device_id is not None:
+            msa_request.device_snapshot = msa_request.device.snapshot()
+            msa_request.save(update_fields=["device_snapshot", "updated_at"])
+        _transition(
+            msa_request_id=msa_request.pk,
+            step="sign_agreement",
+            target=Status.AWAITING_PAYMENT,
+            actor=None,  # the signer is the customer, who may have no account
+            note=Message(
+                gettext_noop("Customer Agreement signed by the customer, %(name)s, online.")
+            )
+            % {"name": signature.signer_name},
+        )
+        RequestEvent.objects.create(
+            msa_request=msa_request,
+            from_status=Status.AWAITING_PAYMENT,
+            to_status=Status.AWAITING_PAYMENT,
+            actor=actor,
+            **RequestEvent.note_values(
+                Message(gettext_noop("Submitted for the customer by %(name)s, %(company)s."))
+                % {"name": actor.get_full_name(), "company": msa_request.contractor_company.name}
+            ),
+        )
+    logger.info("request %s: submitted on the customer's online signature", msa_request.pk)
+    return signature
 
 
 def agreement_sign(

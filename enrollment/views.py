@@ -56,6 +56,19 @@ def request_confirm(request, pk: int):
     return redirect(msa_request)
 
 
+def _timeline_label(event, user) -> str:
+    """The timeline's words for ``event``: "You signed" only for the person who signed."""
+    if event.from_status == event.to_status:
+        # A note on the request (an authorization signed, a submission for the customer), not
+        # a move: the state's words would claim something that did not happen then.
+        return _("Note")
+    if event.to_status == Status.AWAITING_PAYMENT and (
+        event.actor_id is None or event.actor_id != user.pk
+    ):
+        return _("The Customer Agreement was signed")
+    return TIMELINE[event.to_status]
+
+
 @login_required
 def request_detail(request, pk: int):
     msa_request = get_request_for_user_or_404(
@@ -76,7 +89,9 @@ def request_detail(request, pk: int):
     asking = msa_request.status == Status.INFO_REQUESTED and applicant_side
     context = {
         "msa_request": msa_request,
-        "timeline": [(TIMELINE[e.to_status], e) for e in events if e.to_status != Status.DRAFT],
+        "timeline": [
+            (_timeline_label(e, request.user), e) for e in events if e.to_status != Status.DRAFT
+        ],
         "next_step": next_step,
         "must_do": must_do,
         "question": question if asking else None,
@@ -295,6 +310,9 @@ def agreement_sign(request, pk: int):
     if msa_request.status != Status.DRAFT:
         # Signed already (a second click, the back button): the status page says what is next.
         return redirect(msa_request)
+    customer_signature = selectors.request_customer_signature(msa_request)
+    if customer_signature is not None:
+        return _agreement_signed_by_customer(request, msa_request, customer_signature)
     version = selectors.agreement_current()
     text = selectors.agreement_text(msa_request=msa_request, version=version)
     shown = selectors.text_sha256(text)
@@ -333,6 +351,35 @@ def agreement_sign(request, pk: int):
             "text": text,
             "form": form,
             "total": len(steps) + 1,
+            "review_url": _step_url(msa_request, "review"),
+        },
+    )
+
+
+def _agreement_signed_by_customer(request, msa_request: Request, signature):
+    """The contractor's last step when the customer signed online: submit, sign nothing."""
+    if request.method == "POST":
+        try:
+            services.agreement_submit_signed_by_customer(
+                msa_request_id=msa_request.pk, actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Submitted on the customer's signature. The site-visit fee is due next."),
+            )
+        return redirect(msa_request)
+    return render(
+        request,
+        "enrollment/agreement/signed_by_customer.html",
+        {
+            "msa_request": msa_request,
+            "signature": signature,
+            "total": len(wizard.steps_for(msa_request)) + 1,
             "review_url": _step_url(msa_request, "review"),
         },
     )

@@ -546,3 +546,72 @@ def test_the_contractors_status_page_queries_do_not_grow_with_links_and_authoriz
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert len(response.context["authorizations"]) == 6
+
+
+# --- the account holder signs once (issue 17) ---------------------------------------------------
+
+
+def test_after_the_customer_signs_through_the_link_the_contractor_is_not_asked_to_sign(
+    client, contractor, mailoutbox, django_capture_on_commit_callbacks
+):
+    from enrollment.models import AgreementSignature
+
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    sign(client, url, name="Dana Customer")
+    client.force_login(contractor)
+    agreement = reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk})
+
+    page = client.get(agreement)
+
+    body = page.content.decode()
+    assert "The customer signed the Customer Agreement" in body
+    assert 'name="signer_name"' not in body
+    # Whatever name the contractor types, nothing is signed in it.
+    response = client.post(agreement, {"signer_name": "Anyone At All", "consent": "on"})
+    assert response.status_code == 302
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.AWAITING_PAYMENT
+    assert not AgreementSignature.objects.filter(msa_request=msa_request).exists()
+    status_page = client.get(msa_request.get_absolute_url()).content.decode()
+    assert "You signed the Customer Agreement" not in status_page
+    assert "Anyone At All" not in status_page
+    assert "signed by the customer, Dana Customer" in status_page
+    assert f"Submitted for the customer by {contractor.full_name}" in status_page
+
+
+def test_through_the_api_the_contractor_submits_on_the_customers_signature(
+    client, contractor, mailoutbox, django_capture_on_commit_callbacks
+):
+    from accounts import services as account_services
+    from enrollment.models import AgreementSignature
+
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    sign(client, url, name="Dana Customer")
+    _token, raw = account_services.api_token_create(user=contractor, name="CRM")
+
+    response = client.post(
+        f"/api/v1/requests/{msa_request.pk}/submit",
+        {"signer_name": "Anyone At All", "consent": True},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "awaiting_payment"
+    assert not AgreementSignature.objects.filter(msa_request=msa_request).exists()
+
+
+def test_a_draft_changed_after_the_customer_signed_needs_a_new_signature(
+    client, contractor, mailoutbox, django_capture_on_commit_callbacks
+):
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    sign(client, url)
+    assert selectors.request_customer_signature(msa_request) is not None
+
+    type(msa_request).objects.filter(pk=msa_request.pk).update(premises_street="1 Other Way")
+    msa_request.refresh_from_db()
+
+    assert selectors.request_customer_signature(msa_request) is None

@@ -16,6 +16,7 @@ from pydantic import Field as Bounds
 from pydantic_core import PydanticCustomError
 
 from common.api import ErrorOut
+from common.client_ip import client_ip
 
 from .models import ApprovedProduct
 from .rules import SiteFacts
@@ -70,6 +71,10 @@ class PreCheckThrottle(AnonRateThrottle):
     """Per client address, at ``MSA_ELIGIBILITY_API_RATE`` (read per request, not at import)."""
 
     scope = "eligibility_check"
+
+    def get_ident(self, request: HttpRequest) -> str | None:
+        """The client's address behind ``TRUSTED_PROXY_COUNT`` proxies (``common.client_ip``)."""
+        return client_ip(request)
 
     def __init__(self):
         super().__init__(rate="30/m")

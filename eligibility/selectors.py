@@ -42,6 +42,7 @@ def check_site_facts(
     lookup_meter: bool = False,
     filed_by_contractor: bool = False,
     authorization_on_file: bool = False,
+    authorization_in_review: bool = False,
     open_duplicate: bool | None = None,
     device: dict | None = None,
 ) -> Report:
@@ -62,6 +63,7 @@ def check_site_facts(
         else None,
         filed_by_contractor=filed_by_contractor,
         authorization_on_file=authorization_on_file,
+        authorization_in_review=authorization_in_review,
         open_duplicate=open_duplicate,
     )
     return evaluate(facts, context)

@@ -3,11 +3,15 @@
 The request admin itself is in ``backoffice.admin`` (it composes payments and scheduling).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from common.admin import ReadOnlyAdminMixin
 
-from .models import CustomerAuthorization, Rejection, RequestEvent
+from .authorizations import authorization_accept
+from .models import AuthorizationMethod, CustomerAuthorization, Rejection, RequestEvent
 
 
 @admin.register(RequestEvent)
@@ -38,8 +42,21 @@ class RejectionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class CustomerAuthorizationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Customers' authorizations of contractors: read-only evidence, written by the services."""
 
-    list_display = ["signed_at", "msa_request", "company", "method", "signer_name", "revoked_at"]
-    list_filter = ["method", ("revoked_at", admin.EmptyFieldListFilter)]
+    list_display = [
+        "signed_at",
+        "msa_request",
+        "company",
+        "method",
+        "signer_name",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = [
+        "method",
+        ("accepted_at", admin.EmptyFieldListFilter),
+        ("revoked_at", admin.EmptyFieldListFilter),
+    ]
+    actions = ["accept_uploaded_forms"]
     list_select_related = ["msa_request", "company"]
     search_fields = ["=msa_request__id", "company__name", "signer_name"]
     date_hierarchy = "signed_at"
@@ -58,7 +75,35 @@ class CustomerAuthorizationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "signed_text",
         "pdf",
         "recorded_by",
+        "accepted_at",
+        "accepted_by",
         "revoked_at",
         "revoked_by",
     ]
     readonly_fields = fields
+
+    def has_decide_permission(self, request) -> bool:
+        return request.user.has_perm("enrollment.decide_request")
+
+    @admin.action(
+        permissions=["decide"], description=_("Accept the uploaded forms (after reading them)")
+    )
+    def accept_uploaded_forms(self, request, queryset):
+        """Staff read each uploaded form; accepting puts the authorization on file."""
+        accepted = 0
+        for authorization in queryset.filter(method=AuthorizationMethod.UPLOAD):
+            try:
+                authorization_accept(authorization_id=authorization.pk, actor=request.user)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), level=messages.WARNING)
+            else:
+                accepted += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d uploaded form accepted.",
+                "%(count)d uploaded forms accepted.",
+                accepted,
+            )
+            % {"count": accepted},
+        )

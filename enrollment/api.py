@@ -19,6 +19,7 @@ from pydantic import field_validator
 
 from accounts.api_auth import ApiTokenAuth, TokenRateThrottle, idempotent
 from common.api import ErrorOut, error_body
+from common.client_ip import client_ip
 from eligibility.api import SiteFactsIn, refuse_null_characters
 
 from . import services
@@ -29,6 +30,7 @@ from .selectors import (
     agreement_current,
     agreement_text,
     devices_for,
+    request_customer_signature,
     request_detail_queryset,
     text_sha256,
 )
@@ -250,10 +252,16 @@ class AgreementOut(Schema):
 
 
 class SubmitIn(Schema):
+    """The signature of the Customer Agreement; empty when the customer signed it online.
+
+    When the customer signed through the emailed link, nobody signs again (issue 17): the
+    fields are ignored and the request moves on on the customer's signature.
+    """
+
     _no_null_characters = field_validator("*")(refuse_null_characters)
-    signer_name: str = Field(..., min_length=2, max_length=200)
-    consent: bool
-    agreement_sha256: str = Field(..., pattern=r"^[0-9a-f]{64}$")
+    signer_name: str = Field("", max_length=200)
+    consent: bool = False
+    agreement_sha256: str = Field("", pattern=r"^([0-9a-f]{64})?$")
 
 
 class DocumentOut(Schema):
@@ -289,13 +297,18 @@ def submit(request: HttpRequest, request_id: int, payload: SubmitIn):
 
     def answer() -> tuple[int, dict]:
         try:
+            if request_customer_signature(msa_request) is not None:
+                services.agreement_submit_signed_by_customer(
+                    msa_request_id=msa_request.pk, actor=request.user
+                )
+                return 200, _out(msa_request)
             services.agreement_sign(
                 msa_request_id=msa_request.pk,
                 actor=request.user,
                 signer_name=payload.signer_name,
                 consent=payload.consent,
                 shown_sha256=payload.agreement_sha256,
-                ip_address=request.META.get("REMOTE_ADDR"),
+                ip_address=client_ip(request),
             )
         except ValidationError as exc:
             return 400, error_body(

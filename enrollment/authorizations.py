@@ -16,11 +16,13 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.models import User
 from common.emails import send_templated_email
 from common.i18n import Message
 
@@ -56,47 +58,81 @@ def _event(msa_request: Request, *, actor, note: Message) -> None:
     )
 
 
-def request_link_customer_account(*, msa_request: Request) -> Request:
-    """Attach the customer's portal account to a contractor's request, by verified email only.
-
-    Only an account whose address matches the request's customer email and is VERIFIED is
-    linked, so nobody can claim a request by signing up with someone else's address.
-    """
-    if msa_request.applicant_id or not msa_request.customer_email:
-        return msa_request
-    match = (
-        EmailAddress.objects.filter(
-            email__iexact=msa_request.customer_email,
-            verified=True,
-            user__is_active=True,
-            user__role="customer",
+def _verified_emails(user) -> set[str]:
+    return {
+        email.lower()
+        for email in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
         )
-        .values_list("user_id", flat=True)
-        .first()
+    }
+
+
+def account_for_email(email: str):
+    """Return the active portal account whose address is ``email`` (any case), or None."""
+    if not email:
+        return None
+    return User.objects.filter(email__iexact=email, is_active=True).first()
+
+
+def requests_awaiting_confirmation(user) -> QuerySet[Request]:
+    """Contractors' requests filed for ``user``'s verified address that they have not confirmed.
+
+    Shown on the customer's requests page with who filed them; nothing in them is theirs until
+    they confirm (``request_confirm_customer``).
+    """
+    if not (getattr(user, "is_authenticated", False) and user.is_active and user.is_customer):
+        return Request.objects.none()
+    emails = _verified_emails(user)
+    if not emails:
+        return Request.objects.none()
+    match = Q()
+    for email in emails:
+        match |= Q(customer_email__iexact=email)
+    return (
+        Request.objects.filter(
+            match,
+            applicant__isnull=True,
+            contractor_company__isnull=False,
+            authorization_revoked_at__isnull=True,
+        )
+        .select_related("contractor_company")
+        .order_by("-created_at")
     )
-    if match is not None:
-        Request.objects.filter(pk=msa_request.pk, applicant__isnull=True).update(applicant_id=match)
-        msa_request.applicant_id = match
-        logger.info("request %s: linked to the customer's account", msa_request.pk)
+
+
+def request_confirm_customer(*, msa_request_id: int, user) -> Request:
+    """Attach a contractor's request to the signed-in customer's account, at their word.
+
+    The only way a request joins a customer's account (issue 17): the customer, signed in,
+    confirms it — on their requests page, or by signing the emailed link while signed in. The
+    account's address must be verified and equal the request's customer email; an uploaded
+    form or a typed address never links anyone. Raises ``PermissionDenied`` otherwise; a
+    second confirmation changes nothing.
+    """
+    with transaction.atomic():
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        if msa_request.applicant_id is not None and msa_request.applicant_id == user.pk:
+            return msa_request
+        if not requests_awaiting_confirmation(user).filter(pk=msa_request.pk).exists():
+            raise PermissionDenied
+        msa_request.applicant = user
+        msa_request.save(update_fields=["applicant", "updated_at"])
+        _event(
+            msa_request,
+            actor=user,
+            note=Message(gettext_noop("The customer confirmed this request in their account.")),
+        )
+    logger.info("request %s: confirmed by the customer's account", msa_request.pk)
     return msa_request
 
 
-def requests_link_to_verified_account(*, user, email: str) -> int:
-    """Give a customer who just verified ``email`` the contractors' requests filed for it."""
-    if not (user.is_active and user.role == "customer" and email):
-        return 0
-    linked = Request.objects.filter(
-        applicant__isnull=True,
-        contractor_company__isnull=False,
-        customer_email__iexact=email,
-    ).update(applicant=user)
-    if linked:
-        logger.info("user %s: %s contractor request(s) linked", user.pk, linked)
-    return linked
-
-
 def authorization_record_upload(*, document: Document, actor) -> CustomerAuthorization | None:
-    """Record an uploaded, signed Authorization Form as the customer's authorization."""
+    """Record an uploaded Authorization Form as a claim for staff to verify.
+
+    It counts as the customer's authorization only once staff accept it
+    (``authorization_accept``); until then the rule AUTHORIZATION_ON_FILE reads "review". It
+    never attaches the request to anyone's account (issue 17: a blank PDF is not a signature).
+    """
     msa_request = document.msa_request
     if document.kind != Document.Kind.AUTHORIZATION_FORM or not msa_request.contractor_company_id:
         return None
@@ -111,10 +147,43 @@ def authorization_record_upload(*, document: Document, actor) -> CustomerAuthori
         recorded_by=actor,
     )
     _event(
-        msa_request, actor=actor, note=Message(gettext_noop("Signed Authorization Form uploaded."))
+        msa_request,
+        actor=actor,
+        note=Message(gettext_noop("Authorization Form uploaded; staff will check it.")),
     )
-    request_link_customer_account(msa_request=msa_request)
     logger.info("request %s: authorization %s uploaded", msa_request.pk, authorization.pk)
+    return authorization
+
+
+def authorization_accept(*, authorization_id: int, actor) -> CustomerAuthorization:
+    """Accept an uploaded Authorization Form after reading it (staff who decide requests only).
+
+    Raises ``PermissionDenied`` without ``enrollment.decide_request``, ``ValidationError`` for
+    a revoked or online-signed authorization; accepting twice changes nothing.
+    """
+    if not (getattr(actor, "is_staff", False) and actor.has_perm("enrollment.decide_request")):
+        raise PermissionDenied
+    with transaction.atomic():
+        authorization = (
+            CustomerAuthorization.objects.select_for_update()
+            .select_related("msa_request")
+            .get(pk=authorization_id)
+        )
+        if authorization.accepted_at is not None:
+            return authorization
+        if authorization.method != AuthorizationMethod.UPLOAD or not authorization.is_active:
+            raise ValidationError(_("Only an active uploaded form can be accepted."))
+        authorization.accepted_at = timezone.now()
+        authorization.accepted_by = actor
+        authorization.save(update_fields=["accepted_at", "accepted_by"])
+        _event(
+            authorization.msa_request,
+            actor=actor,
+            note=Message(
+                gettext_noop("Staff checked and accepted the uploaded Authorization Form.")
+            ),
+        )
+    logger.info("authorization %s accepted", authorization.pk)
     return authorization
 
 
@@ -253,6 +322,10 @@ def authorization_sign(
         link = check.link
         msa_request = Request.objects.select_for_update().get(pk=link.msa_request_id)
         signed_in = getattr(user, "is_authenticated", False)
+        account = account_for_email(link.email)
+        if account is not None and not (signed_in and user.pk == account.pk):
+            # The address belongs to an account: that account signs, signed in.
+            raise LinkRefused("other_account")
         if signed_in and user.company_id and user.company_id == msa_request.contractor_company_id:
             raise ValidationError(
                 _("The customer signs this authorization themselves, not the contractor.")
@@ -282,7 +355,13 @@ def authorization_sign(
             actor=None,
             note=Message(gettext_noop("The customer signed the authorization online.")),
         )
-        request_link_customer_account(msa_request=msa_request)
+        # Signing while signed in, from the emailed link, is the customer's confirmation.
+        if (
+            signed_in
+            and msa_request.applicant_id is None
+            and requests_awaiting_confirmation(user).filter(pk=msa_request.pk).exists()
+        ):
+            request_confirm_customer(msa_request_id=msa_request.pk, user=user)
         transaction.on_commit(
             lambda: _notify_contractor(msa_request_id=msa_request.pk, event="authorization_signed")
         )
@@ -291,7 +370,8 @@ def authorization_sign(
 
 
 class LinkRefused(Exception):
-    """The signing link cannot be used (``reason``: invalid, used, withdrawn, expired, closed)."""
+    """The signing link cannot be used (``reason``: invalid, used, withdrawn, expired, closed,
+    other_account — the address belongs to an account that is not the one signed in)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)

@@ -14,6 +14,7 @@ from common import csvexport
 
 from .models import CustomerAuthorization, Request
 from .permissions import requests_of_company
+from .selectors import AUTHORIZATION_COUNTS
 
 # ?sort= value -> ordering; "-" in front of the value sorts descending.
 SORTS = {
@@ -62,7 +63,7 @@ def company_requests(
             match |= Q(pk=int(reference.group(1)))
         requests = requests.filter(match)
     active = CustomerAuthorization.objects.filter(
-        msa_request=OuterRef("pk"), revoked_at__isnull=True
+        AUTHORIZATION_COUNTS, msa_request=OuterRef("pk"), revoked_at__isnull=True
     )
     _sort, ordering = sort_ordering(sort)
     return requests.annotate(authorization_on_file=Exists(active)).order_by(*ordering)

@@ -697,6 +697,17 @@ class CustomerAuthorization(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # An uploaded form is a claim until staff have looked at it (DESIGN.md §4): it counts as the
+    # authorization only once accepted. An electronic signature is its own evidence.
+    accepted_at = models.DateTimeField(_("accepted by staff at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -733,6 +744,18 @@ class CustomerAuthorization(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    @property
+    def counts(self) -> bool:
+        """Whether this authorization is on file: active, and signed online or accepted by staff."""
+        return self.is_active and (
+            self.method == AuthorizationMethod.E_SIGNATURE or self.accepted_at is not None
+        )
+
+    @property
+    def awaits_review(self) -> bool:
+        """An active uploaded form that staff have not accepted yet."""
+        return self.is_active and self.method == AuthorizationMethod.UPLOAD and not self.accepted_at
 
 
 class AuthorizationLink(models.Model):

@@ -13,16 +13,31 @@ def _is_active_user(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def _applicant_side(user) -> Q:
-    """The requests a user files or owns: their own, or their company's as its contractor.
+def _current_company_id(user) -> int | None:
+    """The company ``user`` acts for today: a contractor's present company, else None.
 
-    The contractor's side holds only while the customer has not revoked the authorization; a
-    contractor's draft before any authorization is on file is the company's to see.
+    Read from the user row loaded for this request (session or API token), never from who filed:
+    a contractor who moved, was removed from the company or lost the contractor role acts for no
+    company's requests any more (STYLE.md "Access follows current membership"; issue 17).
     """
-    contractor_side = Q(filed_by=user)
-    if user.company_id:
-        contractor_side |= Q(contractor_company_id=user.company_id)
-    return Q(applicant=user) | (contractor_side & Q(authorization_revoked_at__isnull=True))
+    if getattr(user, "role", None) != "contractor":
+        return None
+    return user.company_id
+
+
+def _applicant_side(user) -> Q:
+    """The requests a user owns or acts for: their own, or their current company's.
+
+    A customer's own request is theirs (``applicant``; and a customer's own draft, filed by them
+    with no company, before any account link). A contractor's side is their current company's
+    requests, the filer's included, and holds only while the customer has not revoked the
+    authorization. Having filed a request gives no access by itself.
+    """
+    side = Q(applicant=user) | Q(filed_by=user, contractor_company__isnull=True)
+    company_id = _current_company_id(user)
+    if company_id:
+        side |= Q(contractor_company_id=company_id, authorization_revoked_at__isnull=True)
+    return side
 
 
 def requests_visible_to(user, queryset: QuerySet[Request] | None = None):
@@ -49,11 +64,12 @@ def acts_for_request(user, msa_request: Request) -> bool:
         return False
     if msa_request.applicant_id == user.pk:
         return True
+    if msa_request.contractor_company_id is None:
+        return msa_request.filed_by_id == user.pk
     if msa_request.authorization_revoked_at is not None:
         return False
-    return msa_request.filed_by_id == user.pk or bool(
-        user.company_id and msa_request.contractor_company_id == user.company_id
-    )
+    company_id = _current_company_id(user)
+    return bool(company_id and msa_request.contractor_company_id == company_id)
 
 
 def requests_owned_by(user, queryset: QuerySet[Request] | None = None):
@@ -67,11 +83,10 @@ def requests_owned_by(user, queryset: QuerySet[Request] | None = None):
 def requests_of_company(user, queryset: QuerySet[Request] | None = None):
     """Return the requests of ``user``'s contractor company that they may see (the dashboard)."""
     queryset = Request.objects.all() if queryset is None else queryset
-    if not (_is_active_user(user) and user.company_id):
+    company_id = _current_company_id(user)
+    if not (_is_active_user(user) and company_id):
         return queryset.none()
-    return queryset.filter(
-        contractor_company_id=user.company_id, authorization_revoked_at__isnull=True
-    )
+    return queryset.filter(contractor_company_id=company_id, authorization_revoked_at__isnull=True)
 
 
 def can_view_request(user, msa_request: Request) -> bool:

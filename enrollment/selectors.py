@@ -3,7 +3,7 @@
 import hashlib
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
@@ -16,6 +16,7 @@ from .models import (
     OPEN_STATUSES,
     AgreementSignature,
     AgreementVersion,
+    AuthorizationMethod,
     CustomerAuthorization,
     Document,
     EligibilityResult,
@@ -80,13 +81,41 @@ def request_has_open_duplicate(msa_request: Request) -> bool | None:
     )
 
 
-def request_authorization_on_file(msa_request: Request) -> bool:
-    """Whether the customer's authorization of the filing contractor is on file and not revoked."""
+AUTHORIZATION_COUNTS = Q(method=AuthorizationMethod.E_SIGNATURE) | Q(accepted_at__isnull=False)
+
+
+def request_authorization_state(msa_request: Request) -> str:
+    """Where the customer's authorization of the filing company stands, in one query.
+
+    ``"on_file"``: an active authorization signed online, or an uploaded form staff accepted;
+    ``"review"``: only uploaded forms staff have not looked at yet (a document is a claim until
+    a person verifies it: STYLE.md, DESIGN.md §4); ``"missing"``: none, or revoked.
+    """
     if msa_request.authorization_revoked_at is not None:
-        return False
-    return msa_request.authorizations.filter(
+        return "missing"
+    active = msa_request.authorizations.filter(
         revoked_at__isnull=True, company_id=msa_request.contractor_company_id
-    ).exists()
+    )
+    states = set(active.annotate(counts=_counts()).values_list("counts", flat=True))
+    if True in states:
+        return "on_file"
+    return "review" if states else "missing"
+
+
+def _counts() -> Case:
+    return Case(
+        When(AUTHORIZATION_COUNTS, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def request_authorization_on_file(msa_request: Request) -> bool:
+    """Whether the customer's authorization of the filing contractor is on file and not revoked.
+
+    An uploaded form counts only once staff accepted it (``request_authorization_state``).
+    """
+    return request_authorization_state(msa_request) == "on_file"
 
 
 def request_precheck(msa_request: Request, *, device: dict | None = None) -> Report:
@@ -94,13 +123,15 @@ def request_precheck(msa_request: Request, *, device: dict | None = None) -> Rep
 
     ``device`` is the APL snapshot to judge against; by default the entry as it stands now.
     """
+    authorization = request_authorization_state(msa_request)
     return check_site_facts(
         SiteFacts.from_dict(msa_request.site_facts()),
         lookup_meter=True,
         # Once the customer revoked the contractor, the request is the customer's own.
         filed_by_contractor=msa_request.contractor_company_id is not None
         and msa_request.authorization_revoked_at is None,
-        authorization_on_file=request_authorization_on_file(msa_request),
+        authorization_on_file=authorization == "on_file",
+        authorization_in_review=authorization == "review",
         open_duplicate=request_has_open_duplicate(msa_request),
         device=device,
     )
@@ -132,6 +163,32 @@ def agreement_text(*, msa_request: Request, version: AgreementVersion) -> str:
         ).strip()
         + "\n"
     )
+
+
+def request_customer_signature(msa_request: Request) -> CustomerAuthorization | None:
+    """The customer's online signature of the agreement as it reads now, or None.
+
+    Through the emailed link the customer signs the Customer Agreement itself (with its
+    Authorization section): when that signature is active, of the filing company, and covers
+    the current version's text for this request in the language it was signed in, the account
+    holder has signed and nobody is asked to sign again (issue 17). A changed draft or a new
+    version changes the text, and the signature stops counting (STYLE.md).
+    """
+    if not msa_request.contractor_company_id or msa_request.authorization_revoked_at:
+        return None
+    version = agreement_current()
+    signatures = msa_request.authorizations.filter(
+        method=AuthorizationMethod.E_SIGNATURE,
+        revoked_at__isnull=True,
+        company_id=msa_request.contractor_company_id,
+        version=version,
+    ).order_by("-signed_at", "-pk")
+    for signature in signatures:
+        with translation.override(signature.language or "en"):
+            text = agreement_text(msa_request=msa_request, version=version)
+        if text_sha256(text) == signature.text_sha256:
+            return signature
+    return None
 
 
 def text_sha256(text: str) -> str:

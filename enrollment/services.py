@@ -4,6 +4,7 @@ import hashlib
 import logging
 import re
 import uuid
+import warnings
 from collections.abc import Callable
 from pathlib import PurePath
 
@@ -25,6 +26,7 @@ from . import signing
 from .authorizations import authorization_record_upload
 from .models import (
     AgreementSignature,
+    CustomerAuthorization,
     Document,
     EligibilityOutcome,
     Request,
@@ -32,7 +34,13 @@ from .models import (
     Status,
 )
 from .notifications import notify_applicant
-from .selectors import FREE_REVISIT_NOTE, agreement_current, agreement_text, request_precheck
+from .selectors import (
+    FREE_REVISIT_NOTE,
+    agreement_current,
+    agreement_text,
+    request_customer_signature,
+    request_precheck,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -496,17 +504,53 @@ def _display_name(name: str, extension: str) -> str:
     return base[-120:]
 
 
+def document_download_name(document: Document) -> str:
+    """The file name a stored document downloads under, its extension from its checked type."""
+    extension = {**_IMAGE_TYPES, **_PDF_TYPES}.get(document.content_type, "bin")
+    return document_display_name(document.original_name, extension)
+
+
+def document_display_name(name: str, extension: str) -> str:
+    """The name a stored file is shown and downloaded under: ``name``, ending in ``extension``.
+
+    ``extension`` is the one of the type read from the content (``ALLOWED_TYPES``), so a PNG
+    uploaded as ``x.html`` is offered as ``x.png``, never as a page a browser would run.
+    """
+    stem = PurePath(_display_name(name, extension)).stem.strip(" .") or "upload"
+    return f"{stem[: 119 - len(extension)]}.{extension}"
+
+
+class _TooManyPixels(Exception):
+    """The image's header announces more pixels than ``MSA_UPLOAD_MAX_PIXELS``."""
+
+
 def _is_real(content_type: str, upload) -> bool:
-    """Open the file with a real parser: a matching magic number alone is not enough."""
+    """Open the file with a real parser: a matching magic number alone is not enough.
+
+    An image is checked (``verify``) and then fully decoded (``load``), so a truncated or
+    corrupt bitmap is refused; before decoding, an image announcing more than
+    ``MSA_UPLOAD_MAX_PIXELS`` pixels raises ``_TooManyPixels`` (a few kilobytes of PNG can
+    decode to gigabytes).
+    """
     upload.seek(0)
     try:
         if content_type == "application/pdf":
             from pypdf import PdfReader
 
             return len(PdfReader(upload).pages) > 0
-        with Image.open(upload) as image:
-            image.verify()
+        with warnings.catch_warnings():
+            # Pillow's own bomb guard (Image.MAX_IMAGE_PIXELS) warns, then raises: both refuse.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                if image.width * image.height > settings.MSA_UPLOAD_MAX_PIXELS:
+                    raise _TooManyPixels
+                image.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
         return True
+    except (_TooManyPixels, Image.DecompressionBombWarning, Image.DecompressionBombError):
+        raise _TooManyPixels from None
     except Exception:  # any parser error means "not a real file of that type"
         return False
     finally:
@@ -514,7 +558,12 @@ def _is_real(content_type: str, upload) -> bool:
 
 
 def document_check(*, upload, kind: str) -> tuple[str, str]:
-    """Return ``(content_type, extension)`` read from the file's content, else raise."""
+    """Return ``(content_type, extension)`` read from the file's content, else raise.
+
+    ``ValidationError`` codes: ``too_large`` (over ``MSA_UPLOAD_MAX_BYTES``), ``empty``,
+    ``bad_type`` (the content is not one of ``ALLOWED_TYPES[kind]``, or does not parse),
+    ``too_many_pixels`` (an image over ``MSA_UPLOAD_MAX_PIXELS``).
+    """
     allowed = ALLOWED_TYPES[kind]
     limit = settings.MSA_UPLOAD_MAX_BYTES
     if upload.size > limit:
@@ -530,7 +579,18 @@ def document_check(*, upload, kind: str) -> tuple[str, str]:
     upload.seek(0)
     content_type = guessed.mime if guessed else ""
     wanted = " / ".join(sorted({ext.upper() for ext in allowed.values()}))
-    if content_type not in allowed or not _is_real(content_type, upload):
+    try:
+        real = content_type in allowed and _is_real(content_type, upload)
+    except _TooManyPixels:
+        raise ValidationError(
+            _("%(name)s has too many pixels: images may be at most %(limit)s megapixels.")
+            % {
+                "name": _display_name(upload.name, "file"),
+                "limit": settings.MSA_UPLOAD_MAX_PIXELS // 1_000_000,
+            },
+            code="too_many_pixels",
+        ) from None
+    if not real:
         raise ValidationError(
             _("%(name)s is not a %(types)s file (we check what is inside, not the name).")
             % {"name": _display_name(upload.name, "file"), "types": wanted},
@@ -540,30 +600,37 @@ def document_check(*, upload, kind: str) -> tuple[str, str]:
 
 
 def document_upload(*, msa_request_id: int, actor, kind: str, upload) -> Document:
-    """Check an uploaded file by its content and store it privately under a random name."""
+    """Check an uploaded file by its content and store it privately under a random name.
+
+    The count cap (``MSA_MAX_DOCUMENTS_PER_REQUEST``) is read under the request's row lock, so
+    uploads racing to the same request wait for each other and never pass it together.
+    Raises ``ValidationError`` (``document_check``'s codes, or ``too_many``). The display name
+    keeps the uploader's name but takes the extension of the checked type.
+    """
     content_type, extension = document_check(upload=upload, kind=kind)
-    msa_request = Request.objects.get(pk=msa_request_id)
-    if msa_request.documents.count() >= settings.MSA_MAX_DOCUMENTS_PER_REQUEST:
-        raise ValidationError(
-            _("A request can hold at most %(count)s files.")
-            % {"count": settings.MSA_MAX_DOCUMENTS_PER_REQUEST},
-            code="too_many",
-        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    document = Document(
-        msa_request=msa_request,
-        kind=kind,
-        original_name=_display_name(upload.name, extension),
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-    )
-    document.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
-    document.save()
+    with transaction.atomic():
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        if msa_request.documents.count() >= settings.MSA_MAX_DOCUMENTS_PER_REQUEST:
+            raise ValidationError(
+                _("A request can hold at most %(count)s files.")
+                % {"count": settings.MSA_MAX_DOCUMENTS_PER_REQUEST},
+                code="too_many",
+            )
+        document = Document(
+            msa_request=msa_request,
+            kind=kind,
+            original_name=document_display_name(upload.name, extension),
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            uploaded_by=actor,
+        )
+        document.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+        document.save()
     logger.info("request %s: document %s stored (%s)", msa_request.pk, document.pk, kind)
     return document
 
@@ -622,6 +689,57 @@ def request_respond_to_info(*, msa_request_id: int, actor, answer: str, upload=N
 
 
 # --- the Customer Agreement ----------------------------------------------------------------
+
+
+def agreement_submit_signed_by_customer(*, msa_request_id: int, actor) -> CustomerAuthorization:
+    """Move a contractor's draft the customer signed through the emailed link on to payment.
+
+    The account holder signs the Customer Agreement once (issue 17): the customer's online
+    signature (``selectors.request_customer_signature``) is the request's signature, and the
+    contractor who submits is recorded under their own name in a separate audit row, never as
+    a signer. Raises ``ValidationError`` when no customer signature covers the text as it reads
+    now or the pre-check fails, ``TransitionError`` when the request is past the draft.
+    """
+    with transaction.atomic():
+        msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
+        signature = request_customer_signature(msa_request)
+        if msa_request.status == Status.AWAITING_PAYMENT and signature is not None:
+            return signature  # a double click submits once
+        if msa_request.status != Status.DRAFT:
+            raise TransitionError(_("Only a draft request can be signed."))
+        if signature is None:
+            raise ValidationError(
+                _("The customer has not signed the agreement as it reads now: send a new link.")
+            )
+        if request_precheck(msa_request).failed:
+            raise ValidationError(
+                _("The pre-check found problems to fix before you can sign. Go back to the review.")
+            )
+        if msa_request.device_id is not None:
+            msa_request.device_snapshot = msa_request.device.snapshot()
+            msa_request.save(update_fields=["device_snapshot", "updated_at"])
+        _transition(
+            msa_request_id=msa_request.pk,
+            step="sign_agreement",
+            target=Status.AWAITING_PAYMENT,
+            actor=None,  # the signer is the customer, who may have no account
+            note=Message(
+                gettext_noop("Customer Agreement signed by the customer, %(name)s, online.")
+            )
+            % {"name": signature.signer_name},
+        )
+        RequestEvent.objects.create(
+            msa_request=msa_request,
+            from_status=Status.AWAITING_PAYMENT,
+            to_status=Status.AWAITING_PAYMENT,
+            actor=actor,
+            **RequestEvent.note_values(
+                Message(gettext_noop("Submitted for the customer by %(name)s, %(company)s."))
+                % {"name": actor.get_full_name(), "company": msa_request.contractor_company.name}
+            ),
+        )
+    logger.info("request %s: submitted on the customer's online signature", msa_request.pk)
+    return signature
 
 
 def agreement_sign(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("company/", views.company_requests, name="company_requests"),
     path("company/export.csv", views.company_requests_export, name="company_requests_export"),
     path("<int:pk>/", views.request_detail, name="request_detail"),
+    path("<int:pk>/confirm/", views.request_confirm, name="request_confirm"),
     path("<int:pk>/apply/", views.wizard_resume, name="wizard_resume"),
     path("<int:pk>/apply/<slug:step>/", views.wizard_step, name="wizard_step"),
     path("<int:pk>/agreement/", views.agreement_sign, name="agreement_sign"),

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.client_ip import client_ip
 from common.pdf import render_pdf
 
 from . import authorizations, forms, selectors, services, wizard
@@ -32,7 +34,39 @@ def request_list(request):
         # A contractor's list is the company's dashboard, with its filters and export.
         return redirect("enrollment:company_requests")
     page = Paginator(request_list_for(request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "enrollment/request_list.html", {"page": page})
+    awaiting = authorizations.requests_awaiting_confirmation(request.user)
+    return render(request, "enrollment/request_list.html", {"page": page, "awaiting": awaiting})
+
+
+@login_required
+@require_POST
+def request_confirm(request, pk: int):
+    """The signed-in customer confirms a contractor's request for their address as theirs."""
+    try:
+        msa_request = authorizations.request_confirm_customer(msa_request_id=pk, user=request.user)
+    except (PermissionDenied, Request.DoesNotExist):
+        raise Http404("No such request.") from None
+    messages.success(
+        request,
+        _(
+            "The request is in your account. You can revoke the contractor's authorization "
+            "at any time."
+        ),
+    )
+    return redirect(msa_request)
+
+
+def _timeline_label(event, user) -> str:
+    """The timeline's words for ``event``: "You signed" only for the person who signed."""
+    if event.from_status == event.to_status:
+        # A note on the request (an authorization signed, a submission for the customer), not
+        # a move: the state's words would claim something that did not happen then.
+        return _("Note")
+    if event.to_status == Status.AWAITING_PAYMENT and (
+        event.actor_id is None or event.actor_id != user.pk
+    ):
+        return _("The Customer Agreement was signed")
+    return TIMELINE[event.to_status]
 
 
 @login_required
@@ -55,7 +89,9 @@ def request_detail(request, pk: int):
     asking = msa_request.status == Status.INFO_REQUESTED and applicant_side
     context = {
         "msa_request": msa_request,
-        "timeline": [(TIMELINE[e.to_status], e) for e in events if e.to_status != Status.DRAFT],
+        "timeline": [
+            (_timeline_label(e, request.user), e) for e in events if e.to_status != Status.DRAFT
+        ],
         "next_step": next_step,
         "must_do": must_do,
         "question": question if asking else None,
@@ -271,11 +307,6 @@ def _refuse_signature(form, error: ValidationError, *, shown: str) -> None:
     form.data["shown_sha256"] = shown
 
 
-def _client_ip(request) -> str | None:
-    # REMOTE_ADDR only: behind the proxy, SECURE_PROXY / a trusted middleware sets it right.
-    return request.META.get("REMOTE_ADDR") or None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def agreement_sign(request, pk: int):
@@ -283,6 +314,9 @@ def agreement_sign(request, pk: int):
     if msa_request.status != Status.DRAFT:
         # Signed already (a second click, the back button): the status page says what is next.
         return redirect(msa_request)
+    customer_signature = selectors.request_customer_signature(msa_request)
+    if customer_signature is not None:
+        return _agreement_signed_by_customer(request, msa_request, customer_signature)
     version = selectors.agreement_current()
     text = selectors.agreement_text(msa_request=msa_request, version=version)
     shown = selectors.text_sha256(text)
@@ -298,7 +332,7 @@ def agreement_sign(request, pk: int):
                 signer_name=form.cleaned_data["signer_name"],
                 consent=form.cleaned_data["consent"],
                 shown_sha256=form.cleaned_data["shown_sha256"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
             )
         except ValidationError as error:
             _refuse_signature(form, error, shown=shown)
@@ -321,6 +355,35 @@ def agreement_sign(request, pk: int):
             "text": text,
             "form": form,
             "total": len(steps) + 1,
+            "review_url": _step_url(msa_request, "review"),
+        },
+    )
+
+
+def _agreement_signed_by_customer(request, msa_request: Request, signature):
+    """The contractor's last step when the customer signed online: submit, sign nothing."""
+    if request.method == "POST":
+        try:
+            services.agreement_submit_signed_by_customer(
+                msa_request_id=msa_request.pk, actor=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except services.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Submitted on the customer's signature. The site-visit fee is due next."),
+            )
+        return redirect(msa_request)
+    return render(
+        request,
+        "enrollment/agreement/signed_by_customer.html",
+        {
+            "msa_request": msa_request,
+            "signature": signature,
+            "total": len(wizard.steps_for(msa_request)) + 1,
             "review_url": _step_url(msa_request, "review"),
         },
     )
@@ -381,7 +444,9 @@ def document_download(request, pk: int, document_pk: int):
     if document is None:
         raise Http404("No such document.")
     return _private_file(
-        document.file, filename=document.original_name, content_type=document.content_type
+        document.file,
+        filename=services.document_download_name(document),
+        content_type=document.content_type,
     )
 
 
@@ -479,7 +544,22 @@ _REFUSALS = {
     ),
     "expired": _lazy("This signing link has expired. Ask your contractor to send a new one."),
     "closed": _lazy("This request no longer needs a signature through this link."),
+    "other_account": _lazy(
+        "This signing link was sent to the address of another portal account. Sign out, open "
+        "the link again and sign in with the account that received the email."
+    ),
 }
+
+
+def _link_refused(request, reason: str):
+    return _no_store(
+        render(
+            request,
+            "enrollment/authorization/link_refused.html",
+            {"reason": _REFUSALS[reason]},
+            status=404,
+        )
+    )
 
 
 def _no_store(response):
@@ -490,17 +570,19 @@ def _no_store(response):
 
 @require_http_methods(["GET", "POST"])
 def authorization_link(request, pk: int, token: str):
-    """The customer's signing page behind the emailed link: no login, the agreement only."""
+    """The customer's signing page behind the emailed link: the agreement only.
+
+    No login, unless the link went to the address of an existing account: then that account
+    signs in first (issue 17), and its signature confirms the request into the account.
+    """
     check = authorizations.authorization_link_check(msa_request_id=pk, raw_token=token)
     if not check.ok:
-        return _no_store(
-            render(
-                request,
-                "enrollment/authorization/link_refused.html",
-                {"reason": _REFUSALS[check.refusal]},
-                status=404,
-            )
-        )
+        return _link_refused(request, check.refusal)
+    account = authorizations.account_for_email(check.link.email)
+    if account is not None and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if account is not None and request.user.pk != account.pk:
+        return _link_refused(request, "other_account")
     msa_request = check.link.msa_request
     version = selectors.agreement_current()
     text = selectors.agreement_text(msa_request=msa_request, version=version)
@@ -514,18 +596,11 @@ def authorization_link(request, pk: int, token: str):
                 signer_name=form.cleaned_data["signer_name"],
                 consent=form.cleaned_data["consent"],
                 shown_sha256=form.cleaned_data["shown_sha256"],
-                ip_address=_client_ip(request),
+                ip_address=client_ip(request),
                 user=request.user,
             )
         except authorizations.LinkRefused as refused:
-            return _no_store(
-                render(
-                    request,
-                    "enrollment/authorization/link_refused.html",
-                    {"reason": _REFUSALS[refused.reason]},
-                    status=404,
-                )
-            )
+            return _link_refused(request, refused.reason)
         except ValidationError as error:
             _refuse_signature(form, error, shown=shown)
         else:

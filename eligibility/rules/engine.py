@@ -170,6 +170,8 @@ class CheckContext:
     meter_record: dict | None = None
     filed_by_contractor: bool = False
     authorization_on_file: bool = False
+    # Only an uploaded form staff have not accepted yet is on file: the rule reads "review".
+    authorization_in_review: bool = False
     open_duplicate: bool | None = None
 
 

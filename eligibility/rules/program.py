@@ -291,11 +291,14 @@ def waterproof_bag(facts: SiteFacts, context: CheckContext):
 def authorization_on_file(facts: SiteFacts, context: CheckContext):
     if not context.filed_by_contractor:
         return PASS, _("Filed by the customer.")
-    if not context.authorization_on_file:
-        return FAIL, _(
-            "A contractor filed this request: the customer's signed authorization must be on file."
-        )
-    return PASS, _("The customer's signed authorization is on file.")
+    if context.authorization_on_file:
+        return PASS, _("The customer's signed authorization is on file.")
+    if context.authorization_in_review:
+        # DESIGN.md §4: an uploaded form is a document staff verify; until then, "review".
+        return REVIEW, _("The uploaded Authorization Form waits for staff to check it.")
+    return FAIL, _(
+        "A contractor filed this request: the customer's signed authorization must be on file."
+    )
 
 
 @rule("METER_RECORD_MATCH", title=_("Account and meter match our records"))

@@ -131,7 +131,18 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MSA Portal] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = env("ACCOUNT_DEFAULT_HTTP_PROTOCOL", default="http")
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# Failed logins: per client address; per address and account (one address guessing one
+# customer's password is slowed, the customer from elsewhere still signs in); and a per-account
+# ceiling above what one address can reach (60 an hour), for guessing spread over many addresses.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "20/5m/ip,5/5m/key",
+    "login_failed_account": env("ACCOUNT_LOGIN_FAILED_ACCOUNT_RATE", default="100/h/key"),
+}
+# How many reverse proxies in front of the application append to X-Forwarded-For. The client's
+# address (login limits, API throttles, signatures) is read by common.client_ip from it: 0 (no
+# proxy) reads REMOTE_ADDR alone; behind one TLS proxy, 1. Production defaults to 1.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 
 LANGUAGE_CODE = "en-us"
 # Each language is named in itself, so a reader finds theirs whatever the page's language.
@@ -153,13 +164,24 @@ PRIVATE_STORAGE_ROOT = Path(env("PRIVATE_STORAGE_ROOT", default=str(BASE_DIR / "
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_STORAGE_ROOT, "base_url": None},
+        "OPTIONS": {
+            "location": PRIVATE_STORAGE_ROOT,
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Private files (uploads, signed PDFs) are readable by the application's own user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12_582_912
 MSA_UPLOAD_MAX_BYTES = env.int("MSA_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# An image is decoded at upload only up to this many pixels (a 48-megapixel phone photo fits);
+# a small file that decodes to a huge bitmap (a decompression bomb) is refused.
+MSA_UPLOAD_MAX_PIXELS = env.int("MSA_UPLOAD_MAX_PIXELS", default=50_000_000)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -259,8 +281,6 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 INSTALLED_APPS += ["import_export", "ninja"]  # ninja: API docs served from local static files
 # Public pre-check API (POST /api/v1/eligibility/check): requests per client address.
 MSA_ELIGIBILITY_API_RATE = env("MSA_ELIGIBILITY_API_RATE", default="30/m")
-# The client address the API throttles by: 0 trusts REMOTE_ADDR only; behind one proxy, 1.
-NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
 
 # --- scheduling ---
 # Appointment windows a new technician gets: (start, end, visits).

@@ -63,9 +63,25 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     uploaded_by = factory.SelfAttribute("msa_request.applicant")
 
 
-def authorize(msa_request, actor=None):
-    """Put the customer's authorization on file the upload way (through the service)."""
-    from enrollment.authorizations import authorization_record_upload
+def reviewer():
+    """A staff member in the Reviewer group (who may accept uploaded forms)."""
+    from django.contrib.auth.models import Group
+
+    from accounts import roles
+    from tests.factories import StaffFactory
+
+    user = StaffFactory()
+    user.groups.add(Group.objects.get(name=roles.REVIEWER))
+    return user
+
+
+def authorize(msa_request, actor=None, *, accepted: bool = True):
+    """Put the customer's authorization on file the upload way (through the services).
+
+    The form is uploaded by the contractor and, unless ``accepted`` is False, accepted by a
+    reviewer: an uploaded form alone is only a claim.
+    """
+    from enrollment.authorizations import authorization_accept, authorization_record_upload
 
     document = DocumentFactory(
         msa_request=msa_request,
@@ -74,4 +90,9 @@ def authorize(msa_request, actor=None):
         content_type="application/pdf",
         uploaded_by=actor or msa_request.filed_by,
     )
-    return authorization_record_upload(document=document, actor=actor or msa_request.filed_by)
+    authorization = authorization_record_upload(
+        document=document, actor=actor or msa_request.filed_by
+    )
+    if accepted and authorization is not None:
+        authorization = authorization_accept(authorization_id=authorization.pk, actor=reviewer())
+    return authorization

@@ -256,7 +256,7 @@ def test_signing_while_logged_in_with_the_verified_email_links_the_customer_acco
     assert client.get(msa_request.get_absolute_url()).status_code == 200
 
 
-def test_an_unverified_account_with_the_same_email_is_not_linked(
+def test_a_link_to_the_address_of_an_account_asks_that_account_to_sign_in(
     client, contractor, mailoutbox, django_capture_on_commit_callbacks
 ):
     from allauth.account.models import EmailAddress
@@ -266,51 +266,137 @@ def test_an_unverified_account_with_the_same_email_is_not_linked(
     msa_request = contractor_draft(contractor)
     url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
 
+    # Holding the link is not enough: the account behind the address signs in first.
+    page = client.get(url)
+    assert page.status_code == 302
+    assert page.url.startswith(reverse("account_login"))
+    posted = client.post(url, {"signer_name": "X Y", "consent": "on", "shown_sha256": "x"})
+    assert posted.status_code == 302
+    with pytest.raises(authorizations.LinkRefused):
+        authorizations.authorization_sign(
+            msa_request_id=msa_request.pk,
+            raw_token=url.rstrip("/").rsplit("/", 1)[1],
+            signer_name="X Y",
+            consent=True,
+            shown_sha256="x",
+            ip_address=None,
+        )
+    someone_else = UserFactory()
+    client.force_login(someone_else)
+    assert_refused(client.get(url), "another portal account")
+    assert not CustomerAuthorization.objects.exists()
+
+    # The account itself signs; an unverified address still joins nothing to it.
+    client.force_login(squatter)
     sign(client, url)
 
     msa_request.refresh_from_db()
+    assert CustomerAuthorization.objects.get().signer == squatter
     assert msa_request.applicant is None
-    client.force_login(squatter)
     assert client.get(msa_request.get_absolute_url()).status_code == 404
 
 
-def test_verifying_the_email_later_links_the_contractors_requests(contractor):
+def test_verifying_the_email_later_offers_the_request_for_confirmation_only(client, contractor):
     from allauth.account.models import EmailAddress
     from allauth.account.signals import email_confirmed
 
     msa_request = contractor_draft(contractor)
+    authorize(msa_request)
     customer = UserFactory(email="dana@example.com")
     address = EmailAddress.objects.get(user=customer)
 
     email_confirmed.send(sender=EmailAddress, request=None, email_address=address)
 
     msa_request.refresh_from_db()
+    assert msa_request.applicant is None
+    client.force_login(customer)
+    assert client.get(msa_request.get_absolute_url()).status_code == 404
+    listing = client.get(reverse("enrollment:request_list")).content.decode()
+    assert msa_request.reference in listing
+    assert contractor.company.name in listing
+    assert msa_request.premises_address not in listing  # nothing of it until they confirm
+
+    response = client.post(reverse("enrollment:request_confirm", kwargs={"pk": msa_request.pk}))
+
+    assert response.status_code == 302
+    msa_request.refresh_from_db()
     assert msa_request.applicant == customer
+    page = client.get(msa_request.get_absolute_url()).content.decode()
+    assert "Revoke the contractor" in page
+    listing = client.get(reverse("enrollment:request_list")).content.decode()
+    assert contractor.company.name in listing
 
 
-def test_an_uploaded_form_is_recorded_as_the_authorization(client, contractor):
-    from tests.enrollment.factories import pdf_bytes, upload
+def test_nobody_else_can_confirm_a_request_into_their_account(client, contractor):
+    from allauth.account.models import EmailAddress
 
     msa_request = contractor_draft(contractor)
-    client.force_login(contractor)
-    client.post(
-        reverse("enrollment:wizard_step", kwargs={"pk": msa_request.pk, "step": "photos"}),
-        {"authorization_form": upload("signed.pdf", pdf_bytes())},
+    stranger = UserFactory(email="stranger@example.com")
+    unverified = UserFactory(email="dana@example.com")
+    EmailAddress.objects.filter(user=unverified).update(verified=False)
+    url = reverse("enrollment:request_confirm", kwargs={"pk": msa_request.pk})
+
+    for someone in (stranger, unverified, ContractorFactory(company=contractor.company)):
+        client.force_login(someone)
+        assert client.post(url).status_code == 404
+
+    msa_request.refresh_from_db()
+    assert msa_request.applicant is None
+
+
+def test_a_blank_pdf_uploaded_through_the_api_is_a_claim_not_an_authorization(client, contractor):
+    """Issue 17: a contractor attached a blank page as the customer's signed form."""
+    from accounts import services as account_services
+    from tests.enrollment.factories import pdf_bytes
+
+    customer = UserFactory(email="dana@example.com")  # an existing, verified customer
+    _token, raw = account_services.api_token_create(user=contractor, name="CRM")
+    msa_request = contractor_draft(contractor)
+
+    response = client.post(
+        f"/api/v1/requests/{msa_request.pk}/documents",
+        {"kind": "authorization_form", "file": upload_pdf(pdf_bytes())},
+        headers={"Authorization": f"Bearer {raw}"},
     )
 
-    authorization = CustomerAuthorization.objects.get(msa_request=msa_request)
-    assert authorization.method == "upload"
-    assert authorization.document.kind == "authorization_form"
-    assert selectors.request_authorization_on_file(msa_request)
-
-    # Removing the file from the draft removes the authorization with it.
-    client.post(
-        reverse(
-            "enrollment:document_delete",
-            kwargs={"pk": msa_request.pk, "document_pk": authorization.document.pk},
-        )
-    )
+    assert response.status_code == 201
+    msa_request.refresh_from_db()
+    assert msa_request.applicant is None  # never attached to the customer's account
     assert not selectors.request_authorization_on_file(msa_request)
+    assert authorization_rule(msa_request) == "review"
+    client.force_login(customer)
+    assert client.get(msa_request.get_absolute_url()).status_code == 404
+
+
+def upload_pdf(content):
+    from tests.enrollment.factories import upload
+
+    return upload("signed.pdf", content)
+
+
+def test_staff_accept_an_uploaded_form_in_admin(client, contractor):
+    from tests.enrollment.factories import reviewer
+    from tests.factories import StaffFactory
+
+    msa_request = contractor_draft(contractor)
+    authorization = authorize(msa_request, accepted=False)
+    changelist = reverse("admin:enrollment_customerauthorization_changelist")
+    action = {"action": "accept_uploaded_forms", "_selected_action": [authorization.pk]}
+
+    client.force_login(StaffFactory(is_superuser=False))  # staff without the reviewer's role
+    client.post(changelist, action)
+    authorization.refresh_from_db()
+    assert authorization.accepted_at is None
+
+    staff = reviewer()
+    client.force_login(staff)
+    client.post(changelist, action)
+
+    authorization.refresh_from_db()
+    assert authorization.accepted_by == staff
+    assert authorization_rule(msa_request) == "pass"
+    with pytest.raises(PermissionDenied):
+        authorizations.authorization_accept(authorization_id=authorization.pk, actor=contractor)
 
 
 # --- revoking ---------------------------------------------------------------------------------
@@ -349,11 +435,10 @@ def test_the_customer_revokes_and_the_whole_company_loses_access(
         assert client.get(msa_request.get_absolute_url()).status_code == 404
         dashboard = client.get(reverse("enrollment:company_requests")).content.decode()
         assert msa_request.reference not in dashboard
-    # The other request of the same customer is untouched, and so is its open link.
-    assert client.get(pending).status_code == 200
-    # The customer still sees and owns the request.
+    # The customer still sees and owns the request; their other request's open link still works.
     client.force_login(customer)
     assert client.get(msa_request.get_absolute_url()).status_code == 200
+    assert client.get(pending).status_code == 200
 
 
 def test_revoking_withdraws_open_links_and_is_harmless_twice(
@@ -461,3 +546,72 @@ def test_the_contractors_status_page_queries_do_not_grow_with_links_and_authoriz
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(url)
     assert len(response.context["authorizations"]) == 6
+
+
+# --- the account holder signs once (issue 17) ---------------------------------------------------
+
+
+def test_after_the_customer_signs_through_the_link_the_contractor_is_not_asked_to_sign(
+    client, contractor, mailoutbox, django_capture_on_commit_callbacks
+):
+    from enrollment.models import AgreementSignature
+
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    sign(client, url, name="Dana Customer")
+    client.force_login(contractor)
+    agreement = reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk})
+
+    page = client.get(agreement)
+
+    body = page.content.decode()
+    assert "The customer signed the Customer Agreement" in body
+    assert 'name="signer_name"' not in body
+    # Whatever name the contractor types, nothing is signed in it.
+    response = client.post(agreement, {"signer_name": "Anyone At All", "consent": "on"})
+    assert response.status_code == 302
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.AWAITING_PAYMENT
+    assert not AgreementSignature.objects.filter(msa_request=msa_request).exists()
+    status_page = client.get(msa_request.get_absolute_url()).content.decode()
+    assert "You signed the Customer Agreement" not in status_page
+    assert "Anyone At All" not in status_page
+    assert "signed by the customer, Dana Customer" in status_page
+    assert f"Submitted for the customer by {contractor.full_name}" in status_page
+
+
+def test_through_the_api_the_contractor_submits_on_the_customers_signature(
+    client, contractor, mailoutbox, django_capture_on_commit_callbacks
+):
+    from accounts import services as account_services
+    from enrollment.models import AgreementSignature
+
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    sign(client, url, name="Dana Customer")
+    _token, raw = account_services.api_token_create(user=contractor, name="CRM")
+
+    response = client.post(
+        f"/api/v1/requests/{msa_request.pk}/submit",
+        {"signer_name": "Anyone At All", "consent": True},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "awaiting_payment"
+    assert not AgreementSignature.objects.filter(msa_request=msa_request).exists()
+
+
+def test_a_draft_changed_after_the_customer_signed_needs_a_new_signature(
+    client, contractor, mailoutbox, django_capture_on_commit_callbacks
+):
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
+    sign(client, url)
+    assert selectors.request_customer_signature(msa_request) is not None
+
+    type(msa_request).objects.filter(pk=msa_request.pk).update(premises_street="1 Other Way")
+    msa_request.refresh_from_db()
+
+    assert selectors.request_customer_signature(msa_request) is None

@@ -173,3 +173,57 @@ def test_one_bad_file_in_a_batch_stores_none_of_them(settings):
     assert not Document.objects.exists()
     stored = settings.PRIVATE_STORAGE_ROOT / "documents"
     assert not stored.exists() or not any(p.is_file() for p in stored.rglob("*"))
+
+
+# --- issue 17: names, pixels, file modes ------------------------------------------------------
+
+
+def test_a_png_uploaded_as_html_downloads_as_png(client):
+    msa_request = MsaRequestFactory()
+    document = store(msa_request, "x.html", png_bytes())
+    # A row stored before the fix keeps its old name; the download still follows the type.
+    Document.objects.filter(pk=document.pk).update(original_name="old.html")
+    client.force_login(msa_request.applicant)
+
+    response = client.get(document.get_absolute_url())
+
+    assert document.original_name == "x.png"
+    assert response["Content-Disposition"] == 'attachment; filename="old.png"'
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded():
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (12000, 12000)).save(buffer, format="PNG")  # ~20 KB on disk, 144 megapixels
+    msa_request = MsaRequestFactory()
+
+    with pytest.raises(ValidationError) as error:
+        store(msa_request, "bomb.png", buffer.getvalue())
+
+    assert error.value.code == "too_many_pixels"
+    assert not Document.objects.exists()
+
+
+def test_an_image_whose_pixels_do_not_decode_is_refused():
+    whole = png_bytes((64, 64))
+    truncated = whole[: len(whole) - 40]  # the header checks out; the pixel data is cut short
+    msa_request = MsaRequestFactory()
+
+    with pytest.raises(ValidationError) as error:
+        store(msa_request, "cut.png", truncated)
+
+    assert error.value.code == "bad_type"
+
+
+def test_private_files_are_readable_by_the_owner_only(settings):
+    import stat
+
+    msa_request = MsaRequestFactory()
+    document = store(msa_request, "panel.png", png_bytes())
+
+    mode = stat.S_IMODE((settings.PRIVATE_STORAGE_ROOT / document.file.name).stat().st_mode)
+
+    assert mode == 0o600

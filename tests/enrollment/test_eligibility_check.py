@@ -280,16 +280,23 @@ def test_first_check_snapshots_the_list_as_it_stands_at_submission():
     assert results_of(msa_request)["DEVICE_APPROVED"] == "pass"
 
 
-def test_an_uploaded_authorization_form_counts_as_on_file():
+def test_an_uploaded_authorization_form_is_for_review_until_staff_accept_it():
+    from enrollment.authorizations import authorization_accept
     from enrollment.models import Document
-    from tests.enrollment.factories import DocumentFactory
+    from tests.enrollment.factories import DocumentFactory, reviewer
 
     msa_request = eligible_submitted_request(contractor_company=ContractorCompanyFactory())
     DocumentFactory(msa_request=msa_request, kind=Document.Kind.METER_PANEL_PHOTO)
     assert not request_authorization_on_file(msa_request)
 
     document = DocumentFactory(msa_request=msa_request, kind=Document.Kind.AUTHORIZATION_FORM)
-    authorization_record_upload(document=document, actor=msa_request.filed_by)
+    authorization = authorization_record_upload(document=document, actor=msa_request.filed_by)
+    eligibility_check_run(msa_request_id=msa_request.pk)
+
+    assert not request_authorization_on_file(msa_request)
+    assert results_of(msa_request)["AUTHORIZATION_ON_FILE"] == "review"
+
+    authorization_accept(authorization_id=authorization.pk, actor=reviewer())
 
     assert request_authorization_on_file(msa_request)
 

@@ -201,9 +201,10 @@ def _with_signed_authorization(world):
     return {"pk": world.msa_request.pk, "authorization_pk": authorization.pk}
 
 
-# Anyone holding the emailed link may read and sign (it is the customer's bearer link); a link
-# stops working when the customer revokes the authorization.
-LINK_HOLDERS = frozenset(set(ROLES) - {"revoked_contractor"})
+# The world's link goes to the address of the owner's account: that account signs, signed in
+# (anonymous is sent to the sign-in page, not refused); everyone else is refused (issue 17). A
+# link stops working when the customer revokes the authorization.
+LINK_HOLDERS = frozenset({"owner", "anonymous"})
 
 # url name -> Case. "allowed" roles must NOT get a 404; everyone else must.
 COVERED = {
@@ -247,6 +248,9 @@ COVERED = {
     ),
     "enrollment:authorization_link": Case(_with_signing_link, LINK_HOLDERS, status=Status.DRAFT),
     "enrollment:authorization_revoke": Case(_request_pk, frozenset({"owner"})),
+    # Only the account whose verified address the request names confirms it (the owner already
+    # has: a repeat changes nothing).
+    "enrollment:request_confirm": Case(_request_pk, frozenset({"owner"}), method="post"),
     "enrollment:authorization_pdf": Case(_with_signed_authorization, VIEWERS),
     # The contractor's own account pages: a revoked authorization concerns one request, not them.
     "accounts:api_token_revoke": Case(

@@ -1,6 +1,8 @@
 """A real Celery worker on the real Redis, against the real test database (PostgreSQL)."""
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -127,3 +129,56 @@ def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1):
             return value
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout} s")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateRedis:
+    """A ``redis-server`` of the test's own on a free port, so stopping it harms nobody else."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(lambda: _redis_answers(self.url), timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """Start a private Redis; the test may stop and restart it (same port)."""
+    if shutil.which("redis-server") is None:
+        require_service("redis-server", "the redis-server program is not installed")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()

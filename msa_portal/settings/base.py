@@ -169,6 +169,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Pages hand email to a Celery task (common/mail.py); the task sends with the backend EMAIL_URL
+# names, giving up on a silent mail server after EMAIL_TIMEOUT seconds and retrying later.
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "common.mail.TaskEmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MSA Portal <msa-program@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -54,7 +54,7 @@ def email_deliver(*, raw: str, from_email: str, recipients: list[str]) -> None:
 def _queue(payload: dict) -> None:
     from .tasks import deliver_email  # local: tasks.py imports this module
 
-    if task_send(deliver_email.s(**payload), what="email"):
+    if task_send(deliver_email.s(**payload), what="email sent from the web process instead"):
         return
     # The broker is down too: rather a page slowed by at most EMAIL_TIMEOUT than a lost email.
     try:

@@ -11,7 +11,7 @@ BROKER_ERRORS = (BrokerUnavailable, ConnectionError, OSError)
 
 
 def task_send(signature, *, what: str) -> bool:
-    """Send ``signature``; if the broker is down, log a line naming ``what`` and return False.
+    """Send ``signature``; if the broker is down, log ``what`` happened instead and return False.
 
     The caller decides what a lost send means: a periodic sweep redoing the work from the
     database, or a message to the user that it did not start.
@@ -19,6 +19,6 @@ def task_send(signature, *, what: str) -> bool:
     try:
         signature.delay()
     except BROKER_ERRORS:
-        logger.warning("broker unavailable: %s not sent", what)
+        logger.warning("broker unavailable: %s", what)
         return False
     return True

@@ -98,7 +98,7 @@ class UtilityHolidayAdmin(admin.ModelAdmin):
 def run_scheduler(modeladmin, request, queryset):
     # The whole queue is planned together: placing only the selected rows could take places
     # from older requests.
-    if task_send(tasks.schedule_approved_requests.s(), what="scheduler run (admin)"):
+    if task_send(tasks.schedule_approved_requests.s(), what="scheduler run (admin) not sent"):
         modeladmin.message_user(
             request, _("The scheduler is running; reload this page in a moment.")
         )

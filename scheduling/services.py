@@ -307,7 +307,7 @@ def _notify_booked(visit_ids: list[int]) -> None:
     from . import tasks  # local: tasks.py imports these services (the one circle)
 
     for visit_id in visit_ids:
-        task_send(tasks.send_visit_email.s(visit_id, "booked"), what="visit email")
+        task_send(tasks.send_visit_email.s(visit_id, "booked"), what="visit email not sent")
 
 
 # --- one visit at a time: customers and staff --------------------------------------------
@@ -517,4 +517,4 @@ def visits_send_reminders(*, today: date | None = None) -> int:
 def _send(visit_id: int, kind: str) -> None:
     from . import tasks  # local: tasks.py imports these services (the one circle)
 
-    task_send(tasks.send_visit_email.s(visit_id, kind), what="visit email")
+    task_send(tasks.send_visit_email.s(visit_id, kind), what="visit email not sent")

@@ -285,6 +285,12 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "scheduling.tasks.schedule_approved_requests",
             "schedule": 15 * 60,
         },
+        # Picks up approvals whose scheduler run was lost while the broker was down: one
+        # cheap query a minute, the scheduler itself only when something waits.
+        "scheduling-sweep-never-scheduled": {
+            "task": "scheduling.tasks.sweep_never_scheduled",
+            "schedule": 60,
+        },
         "scheduling-send-visit-reminders": {
             "task": "scheduling.tasks.send_visit_reminders",
             "schedule": 60 * 60,
@@ -301,9 +307,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Recovery within about a minute of the broker returning: one indexed query a minute.
 CELERY_BEAT_SCHEDULE["enrollment-sweep-unchecked"] = {
     "task": "enrollment.tasks.sweep_unchecked_requests",
-    "schedule": 300.0,
+    "schedule": 60.0,
 }
 
 # --- payments ---

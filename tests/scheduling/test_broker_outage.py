@@ -1,11 +1,14 @@
 """Staff and customers keep working while the task broker (Redis) is down."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from scheduling import services
+from enrollment.models import Request
+from scheduling import services, tasks
 from scheduling.models import UnplaceableReport
 from tests.factories import StaffFactory
 from tests.scheduling.conftest import approved_request
@@ -69,3 +72,30 @@ def test_booking_a_visit_while_the_broker_is_down_keeps_the_booking(
     msa_request.refresh_from_db()
     assert msa_request.visits.filter(state="booked").exists()
     assert "broker unavailable: visit email not sent" in caplog.text
+
+
+def test_the_sweep_books_an_approval_whose_scheduler_run_was_lost():
+    TechnicianFactory(windows=[(8, 12, 2)])
+    lost = approved_request()
+    fresh = approved_request()  # approved just now: its own run may still be on its way
+    Request.objects.filter(pk=lost.pk).update(
+        updated_at=timezone.now() - tasks.SWEEP_GRACE - timedelta(seconds=1)
+    )
+
+    assert tasks.sweep_never_scheduled() == 1
+    assert lost.visits.filter(state="booked").exists()
+    assert fresh.visits.filter(state="booked").exists()
+    # The scheduler plans the whole queue at once, so the fresh one is placed too; a second
+    # sweep finds nothing left and runs nothing.
+    assert tasks.sweep_never_scheduled() == 0
+
+
+def test_the_sweep_leaves_unplaceable_and_fresh_approvals_to_the_periodic_run(settings):
+    settings.SCHEDULING_HORIZON_BUSINESS_DAYS = 1
+    TechnicianFactory(windows=[(8, 12, 1)])
+    approved_request(), approved_request()
+    services.schedule_approved_requests(notify=False)  # one placed, one reported unplaceable
+    Request.objects.update(updated_at=timezone.now() - timedelta(hours=1))
+    approved_request()  # approved just now: its own run is still on its way
+
+    assert tasks.sweep_never_scheduled() == 0

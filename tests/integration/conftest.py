@@ -182,3 +182,59 @@ def private_redis(tmp_path):
     server.start()
     yield server
     server.stop()
+
+
+# The S3-compatible server (moto in server mode) that .ci/run starts for the storage tests.
+S3_ENDPOINT = os.environ.get("TEST_S3_ENDPOINT_URL", "http://127.0.0.1:5055")
+S3_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+def _s3_answers(url: str) -> bool:
+    import urllib.error
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(url, timeout=2)  # noqa: S310  (a local test endpoint)
+    except urllib.error.HTTPError:
+        return True  # it answered, if only to refuse an unsigned request
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def s3_bucket(settings):
+    """A fresh bucket on the local S3 server, made the private storage of this test."""
+    import uuid
+
+    import boto3
+
+    if not _s3_answers(S3_ENDPOINT):
+        require_service("S3 (moto_server)", f"nothing answers at {S3_ENDPOINT}")
+    name = f"msa-test-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=S3_ENDPOINT,
+        region_name="us-east-1",
+        aws_access_key_id=S3_KEYS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=S3_KEYS["AWS_SECRET_ACCESS_KEY"],
+    )
+    client.create_bucket(Bucket=name)
+    storages = dict(settings.STORAGES)
+    storages["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": name,
+            "endpoint_url": S3_ENDPOINT,
+            "region_name": "us-east-1",
+            "access_key": S3_KEYS["AWS_ACCESS_KEY_ID"],
+            "secret_key": S3_KEYS["AWS_SECRET_ACCESS_KEY"],
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+    settings.STORAGES = storages
+    yield {"name": name, "client": client, "endpoint": S3_ENDPOINT}
+    for item in client.list_objects_v2(Bucket=name).get("Contents", []):
+        client.delete_object(Bucket=name, Key=item["Key"])
+    client.delete_bucket(Bucket=name)

@@ -124,8 +124,9 @@ def test_a_page_queues_email_for_the_worker_instead_of_sending_it(
 
     settings.EMAIL_BACKEND = "common.mail.TaskEmailBackend"
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Read app.conf before changing settings: its first read takes them as they are.
     saved = (app.conf.broker_url, app.conf.task_always_eager)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.broker_url, app.conf.task_always_eager = "memory://", False
     app._pool = None
     app.amqp._producer_pool = None

@@ -27,8 +27,9 @@ def on_private_redis(settings, private_redis):
         }
     }
     settings.ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
-    settings.CELERY_TASK_ALWAYS_EAGER = False
+    # Read app.conf before changing settings: its first read takes them as they are.
     saved = (app.conf.broker_url, app.conf.task_always_eager)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
     app.conf.broker_url, app.conf.task_always_eager = private_redis.url, False
     app._pool = None
     app.amqp._producer_pool = None

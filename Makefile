@@ -2,14 +2,16 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.lock | cut -c1-12)
+# Two locks: requirements.lock is what production runs (the image installs only it);
+# requirements-dev.lock adds the tools and test libraries, and is what a clone installs.
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 
 .PHONY: run test install lint format migrate seed worker beat vendor-bootstrap lock clean load messages
 
-$(STAMP): requirements.lock
+$(STAMP): requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
-	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-dev.lock
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
@@ -56,9 +58,11 @@ worker: install
 beat: install
 	$(PY) -m celery -A msa_portal beat --loglevel=INFO
 
-## Re-pin every dependency after editing pyproject.toml.
+## Re-pin after editing pyproject.toml: the runtime lock, then the dev lock (runtime + dev extra).
 lock: install
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --python-version 3.11 -q -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --python-version 3.11 -q \
+		-o requirements-dev.lock
 
 ## Refresh the vendored Bootstrap from the npm registry (the portal never loads it from a CDN).
 vendor-bootstrap:

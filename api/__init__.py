@@ -3,11 +3,16 @@
 Each app has its own router (``eligibility.api``, ``enrollment.api``, ``payments.api``); this
 package, above them all, assembles them. Errors share one shape across routers:
 ``{"code": ..., "message": ..., "errors": {field: [messages]}}``; malformed input is a 400
-(not ninja's default 422), too many requests a 429.
+(not ninja's default 422), too many requests a 429, an outage (database or task broker) a 503
+with ``Retry-After``, and any other failure a 500, all in that shape.
 """
 
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+from kombu.exceptions import OperationalError as BrokerUnavailable
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -15,6 +20,8 @@ from common.api import error_body
 from eligibility.api import router as eligibility_router
 from enrollment.api import router as requests_router
 from payments.api import router as payments_router
+
+logger = logging.getLogger(__name__)
 
 api = NinjaAPI(
     title="MSA Portal API",
@@ -91,6 +98,42 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(
         request, error_body(code="not_found", message=_("No such resource.")), status=404
+    )
+
+
+def _database_down() -> bool:
+    """Whether the database fails a trivial query right now."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return True
+    return False
+
+
+@api.exception_handler(Exception)
+def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Outages answer 503 with a hint to retry; anything else is our fault, logged with its trace.
+    # A query that fails while the response is validated (a lazy queryset) reaches here wrapped
+    # in pydantic's error, its cause lost: so ask the database itself before blaming the code.
+    outage = OperationalError | InterfaceError | BrokerUnavailable
+    if isinstance(exc, outage) or _database_down():
+        logger.error("api: service unavailable: %s", type(exc).__name__)
+        response = api.create_response(
+            request,
+            error_body(
+                code="unavailable",
+                message=_("The portal is briefly unavailable"),
+            ),
+            status=503,
+        )
+        response["Retry-After"] = "30"
+        return response
+    logger.exception("api: unexpected error")
+    return api.create_response(
+        request,
+        error_body(code="error", message=_("Something went wrong on our side.")),
+        status=500,
     )
 
 

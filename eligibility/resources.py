@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from common.csvexport import csv_safe
+
 from .models import ApprovedProduct, MeterRecord, RequestType
 
 SERVICE_ACCOUNT_RE = re.compile(r"^8\d{9}$")
@@ -104,7 +106,15 @@ def whole_number(name: str) -> fields.Field:
     return fields.Field(attribute=name, column_name=name, widget=WholeNumberWidget())
 
 
-class ApprovedProductResource(resources.ModelResource):
+class SpreadsheetSafeResource(resources.ModelResource):
+    """Exports text a spreadsheet will not run as a formula (a name starting with ``=``...)."""
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        return csv_safe(value) if isinstance(value, str) else value
+
+
+class ApprovedProductResource(SpreadsheetSafeResource):
     rated_current_amps = whole_number("rated_current_amps")
     max_panel_rating_amps = whole_number("max_panel_rating_amps")
     max_backfeed_amps = whole_number("max_backfeed_amps")
@@ -171,7 +181,7 @@ class ApprovedProductResource(resources.ModelResource):
         super().validate_instance(instance, errors, validate_unique)
 
 
-class MeterRecordResource(resources.ModelResource):
+class MeterRecordResource(SpreadsheetSafeResource):
     service_phase = whole_number("service_phase")
     service_wires = whole_number("service_wires")
     panel_rating_amps = whole_number("panel_rating_amps")

@@ -13,7 +13,8 @@ from datetime import timedelta
 from celery import current_app, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerUnavailable
+
+from common.queue import task_send
 
 from . import eligibility
 from .models import Request, Status
@@ -21,18 +22,13 @@ from .models import Request, Status
 logger = logging.getLogger(__name__)
 SCHEDULER_TASK = "scheduling.tasks.schedule_approved_requests"
 # How long a submitted request may wait for its check before the sweep runs it itself.
-SWEEP_GRACE = timedelta(minutes=2)
+SWEEP_GRACE = timedelta(seconds=30)
 SWEEP_BATCH = 200
 
 
 def _send(signature, *, what: str) -> bool:
     """Send a task; if the broker is down, log it and leave the work to the periodic sweep."""
-    try:
-        signature.delay()
-    except (BrokerUnavailable, ConnectionError, OSError):
-        logger.warning("broker unavailable: %s left for the periodic sweep", what)
-        return False
-    return True
+    return task_send(signature, what=f"{what} left for the periodic sweep")
 
 
 def send_eligibility_check(msa_request_id: int) -> bool:

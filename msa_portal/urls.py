@@ -10,6 +10,8 @@ admin.site.site_header = "MSA Program — staff"
 admin.site.site_title = "MSA Portal admin"
 admin.site.index_title = "Program administration"
 admin.site.login = views.admin_login
+handler404 = views.page_not_found
+handler500 = views.server_error
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -2,9 +2,14 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
+
+from common.api import error_body
+from common.middleware import API_PREFIX
 
 from .health import run_checks
 
@@ -63,3 +68,21 @@ def old_request_admin(request, rest: str = ""):
     query = request.META.get("QUERY_STRING", "")
     target = f"/admin/enrollment/request/{rest}" + (f"?{query}" if query else "")
     return HttpResponsePermanentRedirect(target)
+
+
+def page_not_found(request, exception):
+    """A 404: the API's JSON error under /api/, the site's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(
+            error_body(code="not_found", message=_("No such resource.")), status=404
+        )
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """A 500 that reached Django: the API's JSON error under /api/, the site's page elsewhere."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(
+            error_body(code="error", message=_("Something went wrong on our side.")), status=500
+        )
+    return defaults.server_error(request)

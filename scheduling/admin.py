@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from common.admin import ReadOnlyAdminMixin
 from common.history_admin import ReadOnlyHistoryAdmin
+from common.queue import task_send
 
 from . import selectors, services, tasks
 from .calendar import default_closures, get_calendar
@@ -117,8 +118,20 @@ class UtilityHolidayAdmin(admin.ModelAdmin):
 def run_scheduler(modeladmin, request, queryset):
     # The whole queue is planned together: placing only the selected rows could take places
     # from older requests.
-    tasks.schedule_approved_requests.delay()
-    modeladmin.message_user(request, _("The scheduler is running; reload this page in a moment."))
+    if task_send(tasks.schedule_approved_requests.s(), what="scheduler run (admin) not sent"):
+        modeladmin.message_user(
+            request, _("The scheduler is running; reload this page in a moment.")
+        )
+    else:
+        # The periodic run still places them once the task queue is back.
+        modeladmin.message_user(
+            request,
+            _(
+                "The task queue is unavailable, so the scheduler did not start; it runs by "
+                "itself within about a minute of the queue coming back."
+            ),
+            level=messages.WARNING,
+        )
 
 
 @admin.register(UnplaceableReport)

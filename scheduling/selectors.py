@@ -388,3 +388,17 @@ def visit_figures(*, today: date) -> VisitFigures:
         at_risk=risks.count(SlaRisk.AT_RISK),
         overdue=risks.count(SlaRisk.OVERDUE),
     )
+
+
+def requests_never_scheduled(*, approved_before: datetime) -> QuerySet[Request]:
+    """Approved requests the scheduler has never looked at: no visit, no unplaceable report.
+
+    The scheduler run sent at approval was lost (the broker was down); anything it did see has
+    a visit or a report, so this stays empty between outages and a sweep costs one query.
+    """
+    return Request.objects.filter(
+        status=Status.APPROVED,
+        updated_at__lt=approved_before,
+        visits__isnull=True,
+        unplaceable_report__isnull=True,
+    )

@@ -25,6 +25,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 from simple_history.utils import bulk_create_with_history
 
 from common.i18n import Message
+from common.queue import task_send
 from enrollment.models import Request, Status
 from enrollment.services import (
     request_mark_scheduled,
@@ -306,7 +307,7 @@ def _notify_booked(visit_ids: list[int]) -> None:
     from . import tasks  # local: tasks.py imports these services (the one circle)
 
     for visit_id in visit_ids:
-        tasks.send_visit_email.delay(visit_id, "booked")
+        task_send(tasks.send_visit_email.s(visit_id, "booked"), what="visit email not sent")
 
 
 # --- one visit at a time: customers and staff --------------------------------------------
@@ -531,4 +532,4 @@ def visits_send_reminders(*, today: date | None = None) -> int:
 def _send(visit_id: int, kind: str) -> None:
     from . import tasks  # local: tasks.py imports these services (the one circle)
 
-    tasks.send_visit_email.delay(visit_id, kind)
+    task_send(tasks.send_visit_email.s(visit_id, kind), what="visit email not sent")

@@ -1,12 +1,16 @@
 """Celery tasks for scheduling: thin wrappers over services, safe to run twice."""
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.utils import timezone
 
-from . import notifications, services
+from . import notifications, selectors, services
 
 logger = logging.getLogger(__name__)
+# How long an approval's own scheduler run may take to arrive before the sweep stands in.
+SWEEP_GRACE = timedelta(seconds=30)
 
 
 @shared_task(acks_late=True)
@@ -17,8 +21,20 @@ def schedule_approved_requests() -> dict:
 
 
 @shared_task(acks_late=True)
+def sweep_never_scheduled() -> int:
+    """Run the scheduler for approvals whose own run was lost to a broker outage (beat, 1 min)."""
+    waiting = selectors.requests_never_scheduled(
+        approved_before=timezone.now() - SWEEP_GRACE
+    ).count()
+    if waiting:
+        logger.info("sweep: %d approved request(s) never scheduled; running the scheduler", waiting)
+        services.schedule_approved_requests()
+    return waiting
+
+
+@shared_task(acks_late=True)
 def send_visit_reminders() -> int:
-    """Send the two-business-day reminders that are due (beat, daily)."""
+    """Send the two-business-day reminders that are due (beat, hourly; each is sent once)."""
     return services.visits_send_reminders()
 
 

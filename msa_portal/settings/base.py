@@ -96,10 +96,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
+    # Fails open: while Redis is down, pages and logins keep working without rate limits
+    # (common/cache.py), and a dead Redis costs a page at most the short timeouts below.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
 else:
@@ -173,6 +176,27 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# With a bucket, private files go to S3-compatible object storage (AWS S3, MinIO, Ceph...), so
+# every web server and worker sees the same files; without one, the folder above. Either way
+# they are private: downloads go through the permission-checking views, never a public URL.
+PRIVATE_STORAGE_BUCKET = env("PRIVATE_STORAGE_BUCKET", default="")
+if PRIVATE_STORAGE_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIVATE_STORAGE_BUCKET,
+            "location": env("PRIVATE_STORAGE_PREFIX", default=""),
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
+            "region_name": env("AWS_S3_REGION_NAME", default=None),
+            # Unset: boto3 finds credentials itself (instance role, ~/.aws, AWS_* variables).
+            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Private files (uploads, signed PDFs) are readable by the application's own user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
@@ -188,6 +212,11 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# Pages hand email to a Celery task (common/mail.py); the task sends with the backend EMAIL_URL
+# names, giving up on a silent mail server after EMAIL_TIMEOUT seconds and retrying later.
+EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
+EMAIL_BACKEND = "common.mail.TaskEmailBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="MSA Portal <msa-program@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -297,6 +326,12 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "scheduling.tasks.schedule_approved_requests",
             "schedule": 15 * 60,
         },
+        # Picks up approvals whose scheduler run was lost while the broker was down: one
+        # cheap query a minute, the scheduler itself only when something waits.
+        "scheduling-sweep-never-scheduled": {
+            "task": "scheduling.tasks.sweep_never_scheduled",
+            "schedule": 60,
+        },
         "scheduling-send-visit-reminders": {
             "task": "scheduling.tasks.send_visit_reminders",
             "schedule": 60 * 60,
@@ -313,9 +348,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Recovery within about a minute of the broker returning: one indexed query a minute.
 CELERY_BEAT_SCHEDULE["enrollment-sweep-unchecked"] = {
     "task": "enrollment.tasks.sweep_unchecked_requests",
-    "schedule": 300.0,
+    "schedule": 60.0,
 }
 
 # --- payments ---

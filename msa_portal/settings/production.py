@@ -15,6 +15,8 @@ REQUIRED = [
     "ALLOWED_HOSTS",
     "STRIPE_SECRET_KEY",
     "STRIPE_WEBHOOK_SECRET",
+    # Without it mail would go to the console: receipts and password resets lost in the logs.
+    "EMAIL_URL",
 ]
 for name in REQUIRED:
     if not env.str(name, default=""):

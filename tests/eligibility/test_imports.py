@@ -235,3 +235,19 @@ def test_yes_no_columns_refuse_anything_but_yes_or_no(tmp_path, capsys):
 
     assert "line 3: meter_self_contained: maybe is not yes or no" in err
     assert MeterRecord.objects.count() == 0
+
+
+def test_the_exports_do_not_hand_a_spreadsheet_a_formula(db):
+    from eligibility.resources import ApprovedProductResource, MeterRecordResource
+    from tests.factories import ApprovedProductFactory, MeterRecordFactory
+
+    ApprovedProductFactory(manufacturer='=HYPERLINK("http://evil.example","x")')
+    MeterRecordFactory(service_address="@SUM(A1:A9)", city="+Rosemead")
+
+    products = ApprovedProductResource().export().csv
+    meters = MeterRecordResource().export().csv
+
+    assert "'=HYPERLINK" in products
+    assert ",=HYPERLINK" not in products and '"=HYPERLINK' not in products
+    assert "'@SUM(A1:A9)" in meters
+    assert "'+Rosemead" in meters

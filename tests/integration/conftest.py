@@ -1,6 +1,8 @@
 """A real Celery worker on the real Redis, against the real test database (PostgreSQL)."""
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -127,3 +129,112 @@ def wait_for(predicate, *, timeout: float = 30.0, interval: float = 0.1):
             return value
         time.sleep(interval)
     pytest.fail(f"condition not met within {timeout} s")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivateRedis:
+    """A ``redis-server`` of the test's own on a free port, so stopping it harms nobody else."""
+
+    def __init__(self, workdir: Path):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.workdir = workdir
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(lambda: _redis_answers(self.url), timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """Start a private Redis; the test may stop and restart it (same port)."""
+    if shutil.which("redis-server") is None:
+        require_service("redis-server", "the redis-server program is not installed")
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+# The S3-compatible server (moto in server mode) that .ci/run starts for the storage tests.
+S3_ENDPOINT = os.environ.get("TEST_S3_ENDPOINT_URL", "http://127.0.0.1:5055")
+S3_KEYS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+def _s3_answers(url: str) -> bool:
+    import urllib.error
+    import urllib.request
+
+    try:
+        urllib.request.urlopen(url, timeout=2)  # noqa: S310  (a local test endpoint)
+    except urllib.error.HTTPError:
+        return True  # it answered, if only to refuse an unsigned request
+    except OSError:
+        return False
+    return True
+
+
+@pytest.fixture
+def s3_bucket(settings):
+    """A fresh bucket on the local S3 server, made the private storage of this test."""
+    import uuid
+
+    import boto3
+
+    if not _s3_answers(S3_ENDPOINT):
+        require_service("S3 (moto_server)", f"nothing answers at {S3_ENDPOINT}")
+    name = f"msa-test-{uuid.uuid4().hex[:12]}"
+    client = boto3.client(
+        "s3",
+        endpoint_url=S3_ENDPOINT,
+        region_name="us-east-1",
+        aws_access_key_id=S3_KEYS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=S3_KEYS["AWS_SECRET_ACCESS_KEY"],
+    )
+    client.create_bucket(Bucket=name)
+    storages = dict(settings.STORAGES)
+    storages["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": name,
+            "endpoint_url": S3_ENDPOINT,
+            "region_name": "us-east-1",
+            "access_key": S3_KEYS["AWS_ACCESS_KEY_ID"],
+            "secret_key": S3_KEYS["AWS_SECRET_ACCESS_KEY"],
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+    settings.STORAGES = storages
+    yield {"name": name, "client": client, "endpoint": S3_ENDPOINT}
+    for item in client.list_objects_v2(Bucket=name).get("Contents", []):
+        client.delete_object(Bucket=name, Key=item["Key"])
+    client.delete_bucket(Bucket=name)

@@ -15,6 +15,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "msa.example.com",
     "STRIPE_SECRET_KEY": "sk_test_dummy",
     "STRIPE_WEBHOOK_SECRET": "whsec_dummy",
+    "EMAIL_URL": "smtp+tls://user:password@smtp.example.com:587",
 }
 
 

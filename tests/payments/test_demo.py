@@ -124,6 +124,7 @@ def test_production_settings_refuse_the_demo_provider(monkeypatch):
         "ALLOWED_HOSTS": "msa.example.com",
         "STRIPE_SECRET_KEY": "sk_live_x",
         "STRIPE_WEBHOOK_SECRET": "whsec_x",
+        "EMAIL_URL": "smtp://127.0.0.1:25",
         "PAYMENT_PROVIDER": "demo",
     }.items():
         monkeypatch.setenv(name, value)

@@ -42,8 +42,6 @@ Point = tuple[float, float]
 DAY_WEIGHT_KM = 0.5
 # Swaps are tried with the requests of this many of the cheapest other days.
 SWAP_DAYS = 6
-# A request of which fewer visits than this fit in one day is remote: it is placed first.
-REMOTE_STOPS = 4
 # The share of the time left that repairing may take before improving starts.
 REPAIR_SHARE = 0.3
 EPSILON = 1e-6
@@ -364,28 +362,21 @@ class _Planner:
         return best
 
     def _reach(self) -> None:
-        """Find which technicians can serve each request within a working day, and how many
-        visits at its place would fit one day (``together``, the most over its technicians).
-        """
-        cache: dict[tuple[int, int], int] = {}
+        """Keep, for each request, the technicians who can reach it within a working day."""
+        cache: dict[tuple[int, int], bool] = {}
         self.req_techs: list[list[int]] = []
-        self.together: list[int] = []
         for r, request in enumerate(self.requests):
-            techs, most = [], 0
+            techs = []
             for tech_id in self.zip_techs.get(request.zip, ()) if request.point else ():
                 keys = self.tech_keys.get(tech_id)
                 if not keys:
                     continue
                 key = (self.stop_point[r], tech_id)
                 if key not in cache:
-                    k = keys[0]
-                    places = sum(self.key_window_free[k])
-                    cache[key] = next((n for n in range(places, 0, -1) if self.fits(k, [r] * n)), 0)
+                    cache[key] = self.fits(keys[0], [r])
                 if cache[key]:
                     techs.append(tech_id)
-                    most = max(most, cache[key])
             self.req_techs.append(techs)
-            self.together.append(most)
 
     # --- placing --------------------------------------------------------------------------
 
@@ -414,14 +405,7 @@ class _Planner:
                 continue
             cost, where = self.insertion(self.key_home[k], self.route[k], point)
             di = self.key_di[k]
-            if earliest:
-                options.append(((di, cost), k, where))
-            elif self.together[r] < REMOTE_STOPS:
-                # A remote request takes a day nearly to itself: the latest, leaving the early
-                # days to the requests due soon.
-                options.append(((cost - DAY_WEIGHT_KM * di, 0), k, where))
-            else:
-                options.append(((cost + DAY_WEIGHT_KM * di, 0), k, where))
+            options.append(((di, cost) if earliest else (cost + DAY_WEIGHT_KM * di, 0), k, where))
         options.sort()
         for _cost, k, where in options:
             order = self.route[k]

@@ -124,7 +124,8 @@ def solve_with_ortools(requests, technicians, days, free, drive, seconds: float)
             if request.zip in t.territory and day <= request.due
         ]
         index = manager.NodeToIndex(n_homes + r_index)
-        routing.SetAllowedVehiclesForIndex(allowed, index)
+        # -1: the request may also stay unserved (the disjunction below prices that).
+        routing.VehicleVar(index).SetValues([-1, *allowed])
         # A request left out costs far more than any route: all are served if at all possible.
         routing.AddDisjunction([index], 10_000_000)
     parameters = pywrapcp.DefaultRoutingSearchParameters()

@@ -1,34 +1,71 @@
 """The scheduler's algorithm, in pure Python over plain data (no database, no Django).
 
-Phase 1 assigns each request to a technician and a business day, earliest target date first
-(so the oldest requests are served first when capacity is short), only to technicians whose
-territory holds its ZIP and only to days with free capacity, preferring the day whose stops
-(or home base) are nearest; then each on-time request is taken out once and put back where it
-now fits best, as its neighbours arrived after it. Phase 2 orders each technician-day on its
-own (nearest neighbour, then 2-opt under a time limit) and hands out the day's windows along
-that order.
+1. **Construction.** Requests are taken earliest target first (so the oldest are served first
+   when capacity is short) and each goes to the technician-day, up to its target, where it adds
+   the fewest kilometres to the day's route (cheapest insertion), only to technicians whose
+   territory holds its ZIP, only to days with a free place, and only if the day still fits the
+   working day (see below).
+2. **Repair.** A maximum flow over requests and technician-days (``feasibility.max_on_time``)
+   says how many requests can be on time. While fewer are, each request left without an on-time
+   place looks for an augmenting path: a chain of on-time requests that each move to another of
+   their on-time days, freeing a place for it. Requests that cannot be on time take the earliest
+   day left; those that fit nowhere are reported, not booked.
+3. **Improvement.** Moves of one request and swaps of two between technician-days, accepted
+   when they shorten the total drive, under every hard rule (territory, places per window, time
+   off, target dates, the working day), until no move helps or the time limit is reached.
+4. **Routes.** Each technician-day is ordered (nearest neighbour, 2-opt, or-opt) and the day's
+   windows are handed out along that order.
 
-Splitting the problem this way keeps every routing problem to a handful of stops, which is
-why 10,000 requests and 50 technicians take seconds rather than a solver's minutes.
+A day fits the working day when, leaving home at the first window's start, driving at
+``DriveModel`` speed over the straight-line distance times a road factor, and spending the
+service time at each stop, every stop starts inside its window and the technician is home by the
+last window's end.
+
+Splitting the problem this way keeps every routing problem to a handful of stops, which is why
+10,000 requests and 50 technicians take seconds rather than a solver's minutes.
 """
 
 from __future__ import annotations
 
 import bisect
+import random
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date
 
+from .feasibility import max_on_time
 from .geo import haversine_km
 
 Point = tuple[float, float]
 # Prefer an earlier day when two days are otherwise as good (km per business day later).
 DAY_WEIGHT_KM = 0.5
+# Swaps are tried with the requests of this many of the cheapest other days.
+SWAP_DAYS = 6
+# The share of the time left that repairing may take before improving starts.
+REPAIR_SHARE = 0.3
+EPSILON = 1e-6
 
 REASON_UNKNOWN_ZIP = "unknown_zip"
 REASON_NO_TECHNICIAN = "no_technician"
 REASON_NO_CAPACITY = "no_capacity"
+
+
+@dataclass(frozen=True)
+class DriveModel:
+    """How long a day takes: straight-line km x road factor / average speed, plus service."""
+
+    road_factor: float = 1.3
+    kmh: float = 50.0
+    service_minutes: float = 30.0
+
+    def drive_minutes(self, km: float) -> float:
+        """Return the minutes driven for ``km`` kilometres in a straight line."""
+        return km * self.road_factor / self.kmh * 60.0
+
+    def day_minutes(self, km: float, visits: int) -> float:
+        """Return a day's working minutes: driving plus the service time of each visit."""
+        return self.drive_minutes(km) + self.service_minutes * visits
 
 
 @dataclass(frozen=True)
@@ -46,8 +83,11 @@ class PlanTechnician:
     id: int
     home: Point
     territory: frozenset[str]
-    # (window id, start order) in the order of the day.
+    # The technician's windows in the order of the day.
     window_ids: tuple[int, ...]
+    # (start, end) of each window in minutes after midnight, in ``window_ids`` order. Empty:
+    # the day is not bounded in time (only the places count).
+    window_hours: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +117,10 @@ class Plan:
     reorders: dict[int, int] = field(default_factory=dict)
     # (technician id, day) → the day's stops in visiting order, for travel figures.
     routes: dict[tuple[int, date], list[Point]] = field(default_factory=dict)
+    # How many of the requests could be on time at most (the flow check), and how many are.
+    on_time_possible: int = 0
+    # Seconds spent in each phase, for the benchmark.
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 class _Distances:
@@ -101,169 +145,531 @@ def plan_schedule(
     free: dict[tuple[int, date], dict[int, int]],
     fixed: dict[tuple[int, date], list[FixedStop]] | None = None,
     time_limit: float = 20.0,
-    improve_passes: int = 1,
+    drive: DriveModel | None = None,
+    seed: int = 0,
 ) -> Plan:
-    """Assign requests to technician-days, then order each day and give out its windows."""
-    fixed = fixed or {}
-    distance = _Distances()
-    plan = Plan()
-    by_id = {tech.id: tech for tech in technicians}
-    zip_techs: dict[str, list[PlanTechnician]] = defaultdict(list)
-    for tech in technicians:
-        for zip_code in tech.territory:
-            zip_techs[zip_code].append(tech)
-    day_index = {day: i for i, day in enumerate(days)}
-    remaining: dict[tuple[int, int], int] = {}
-    open_days: dict[int, list[int]] = defaultdict(list)
-    for (tech_id, day), windows in free.items():
-        total = sum(windows.values())
-        if tech_id in by_id and day in day_index and total > 0:
-            remaining[(tech_id, day_index[day])] = total
-            open_days[tech_id].append(day_index[day])
-    for tech_days in open_days.values():
-        tech_days.sort()
-    stops: dict[tuple[int, int], list[Point]] = defaultdict(list)
-    for (tech_id, day), day_fixed in fixed.items():
-        if day in day_index:
-            stops[(tech_id, day_index[day])].extend(stop.point for stop in day_fixed)
-    new_stops: dict[tuple[int, int], list[PlanRequest]] = defaultdict(list)
+    """Assign requests to technician-days, improve the assignment, then order each day."""
+    planner = _Planner(
+        requests=requests,
+        technicians=technicians,
+        days=days,
+        free=free,
+        fixed=fixed or {},
+        drive=drive or DriveModel(),
+        deadline=time.monotonic() + time_limit,
+        rng=random.Random(seed),
+    )
+    return planner.run()
 
-    def best_day(request: PlanRequest, techs: list[PlanTechnician], on_time: bool):
-        """The cheapest (technician, day) on time, or else the earliest late one."""
-        last_on_time = bisect.bisect_right(days, request.due) - 1
-        best = None  # ((lateness, km), tech id, day index)
-        for tech in techs:
-            tech_days = open_days.get(tech.id)
-            if not tech_days:
+
+class _Planner:
+    """The state of one planning run: technician-days with their routes, over integer ids.
+
+    Points are numbered and their distances kept in a matrix; stops ``0 .. len(requests)-1`` are
+    the requests (by position), the rest the fixed stops. ``route[k]`` is technician-day ``k``'s
+    stops in visiting order, fixed stops included.
+    """
+
+    def __init__(self, *, requests, technicians, days, free, fixed, drive, deadline, rng):
+        self.requests = requests
+        self.days = days
+        self.free = free
+        self.fixed = fixed
+        self.drive = drive
+        self.deadline = deadline
+        self.rng = rng
+        self.plan = Plan()
+        self.by_id = {tech.id: tech for tech in technicians}
+        self.zip_techs: dict[str, list[int]] = defaultdict(list)
+        for tech in technicians:
+            for zip_code in tech.territory:
+                self.zip_techs[zip_code].append(tech.id)
+        day_index = {day: i for i, day in enumerate(days)}
+
+        # Points and their distances.
+        points: dict[Point, int] = {}
+
+        def point_id(point: Point) -> int:
+            if point not in points:
+                points[point] = len(points)
+            return points[point]
+
+        # Technician-days with a free place.
+        self.keys: list[tuple[int, int]] = []
+        self.tech_keys: dict[int, list[int]] = defaultdict(list)
+        self.key_home: list[int] = []
+        self.key_left: list[int] = []
+        self.key_window_free: list[list[int]] = []
+        self.key_hours: list[tuple[tuple[int, int], ...] | None] = []
+        for (tech_id, day), windows in sorted(free.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+            tech = self.by_id.get(tech_id)
+            total = sum(windows.values())
+            if tech is None or day not in day_index or total <= 0:
                 continue
-            home_km = distance(tech.home, request.point)
-            for di in tech_days:
-                late = di > last_on_time
-                if late and (on_time or (best is not None and di > best[2])):
-                    break  # days are sorted: nothing later of this technician does better
-                if not late and not on_time:
-                    continue
-                nearest = home_km
-                for point in stops.get((tech.id, di), ()):
-                    d = distance(point, request.point)
-                    if d < nearest:
-                        nearest = d
-                cost = (di if late else 0, nearest + DAY_WEIGHT_KM * di)
-                if best is None or cost < best[0]:
-                    best = (cost, tech.id, di)
+            k = len(self.keys)
+            self.keys.append((tech_id, day_index[day]))
+            self.tech_keys[tech_id].append(k)
+            self.key_home.append(point_id(tech.home))
+            self.key_left.append(total)
+            self.key_window_free.append([windows.get(w, 0) for w in tech.window_ids])
+            hours = tech.window_hours if len(tech.window_hours) == len(tech.window_ids) else ()
+            self.key_hours.append(tuple(hours) or None)
+        self.key_tech = [tech_id for tech_id, _di in self.keys]
+        self.key_di = [di for _tech_id, di in self.keys]
+
+        # Stops: the requests, then the fixed stops of the open technician-days.
+        self.n_requests = len(requests)
+        self.stop_point: list[int] = [
+            point_id(r.point) if r.point is not None else -1 for r in requests
+        ]
+        self.stop_rank: list[int] = [-1] * len(requests)
+        self.fixed_stops: list[FixedStop] = []
+        self.route: list[list[int]] = [[] for _k in self.keys]
+        key_of = {key: k for k, key in enumerate(self.keys)}
+        for (tech_id, day), day_fixed in fixed.items():
+            k = key_of.get((tech_id, day_index.get(day, -1)))
+            if k is None:
+                continue
+            rank = {w: i for i, w in enumerate(self.by_id[tech_id].window_ids)}
+            for stop in sorted(day_fixed, key=lambda s: rank.get(s.window_id, 0)):
+                self.route[k].append(len(self.stop_point))
+                self.stop_point.append(point_id(stop.point))
+                self.stop_rank.append(rank.get(stop.window_id, 0))
+                self.fixed_stops.append(stop)
+        ordered = sorted(points, key=points.get)
+        self.point_of: list[Point] = ordered
+        self.distance = [[haversine_km(a, b) for b in ordered] for a in ordered]
+        self.minutes_per_km = drive.road_factor / drive.kmh * 60.0
+        self.day_of: list[int] = [-1] * len(requests)
+        self.on_time: list[bool] = [False] * len(requests)
+        # The last day index on or before each request's target (-1: already past it).
+        self.last_on_time = [bisect.bisect_right(days, r.due) - 1 for r in requests]
+
+    # --- the day's route ----------------------------------------------------------------
+
+    def fits(self, k: int, order: list[int]) -> bool:
+        """Whether technician-day ``k`` visiting ``order`` fits its windows and working day."""
+        hours = self.key_hours[k]
+        if hours is None:
+            return True
+        visits = self._hand_out_windows(k, order)
+        if visits is None:
+            return False
+        distance, per_km, service = self.distance, self.minutes_per_km, self.drive.service_minutes
+        home = here = self.key_home[k]
+        clock = hours[0][0]
+        for rank, _position, stop in visits:
+            point = self.stop_point[stop]
+            clock += distance[here][point] * per_km
+            start, end = hours[rank]
+            if clock < start:
+                clock = start
+            elif clock > end:
+                return False
+            clock += service
+            here = point
+        clock += distance[here][home] * per_km
+        return clock <= hours[-1][1]
+
+    def _hand_out_windows(self, k: int, order: list[int]):
+        """Give each new stop the earliest window with a place not before the one it follows.
+
+        Returns (window rank, position, stop) in visiting order, or None when places run out.
+        """
+        left = list(self.key_window_free[k])
+        current = 0
+        visits = []
+        for position, stop in enumerate(order):
+            rank = self.stop_rank[stop]
+            if rank < 0:
+                rank = next((r for r in range(current, len(left)) if left[r] > 0), -1)
+                if rank < 0:
+                    rank = next((r for r in range(len(left) - 1, -1, -1) if left[r] > 0), -1)
+                    if rank < 0:
+                        return None
+                left[rank] -= 1
+            if rank > current:
+                current = rank
+            visits.append((rank, position, stop))
+        visits.sort()
+        return visits
+
+    def insertion(self, home: int, order: list[int], point: int) -> tuple[float, int]:
+        """Return the cheapest added km of ``point`` in the round trip and where it goes."""
+        row = self.distance[point]
+        distance, stop_point = self.distance, self.stop_point
+        best, where = 2 * row[home], 0
+        if not order:
+            return best, 0
+        prev = home
+        best = float("inf")
+        for i, stop in enumerate(order):
+            nxt = stop_point[stop]
+            cost = row[prev] + row[nxt] - distance[prev][nxt]
+            if cost < best:
+                best, where = cost, i
+            prev = nxt
+        cost = row[prev] + row[home] - distance[prev][home]
+        if cost < best:
+            best, where = cost, len(order)
+        return best, where
+
+    def removal_gain(self, k: int, order: list[int], i: int) -> float:
+        """Return the km saved by taking the ``i``-th stop out of technician-day ``k``."""
+        home = self.key_home[k]
+        sp = self.stop_point
+        prev = sp[order[i - 1]] if i else home
+        nxt = sp[order[i + 1]] if i + 1 < len(order) else home
+        here = sp[order[i]]
+        d = self.distance
+        return d[prev][here] + d[here][nxt] - d[prev][nxt]
+
+    def route_km(self, k: int, order: list[int]) -> float:
+        d, sp = self.distance, self.stop_point
+        here = home = self.key_home[k]
+        total = 0.0
+        for stop in order:
+            total += d[here][sp[stop]]
+            here = sp[stop]
+        return total + d[here][home]
+
+    def two_opt(self, k: int, order: list[int]) -> list[int]:
+        """Return ``order`` improved by 2-opt and or-opt moves that keep the day fitting."""
+        d, sp, home = self.distance, self.stop_point, self.key_home[k]
+        best = list(order)
+        self.route_km(k, best)
+        improved = True
+        while improved:
+            improved = False
+            n = len(best)
+            for i in range(n - 1):
+                for j in range(i + 1, n):
+                    a = sp[best[i - 1]] if i else home
+                    b, c = sp[best[i]], sp[best[j]]
+                    e = sp[best[j + 1]] if j + 1 < n else home
+                    if d[a][c] + d[b][e] - d[a][b] - d[c][e] < -EPSILON:
+                        candidate = best[:i] + best[i : j + 1][::-1] + best[j + 1 :]
+                        if self.fits(k, candidate):
+                            best, _best_km, improved = candidate, self.route_km(k, candidate), True
+            for i in range(n):
+                rest = best[:i] + best[i + 1 :]
+                gain = self.removal_gain(k, best, i)
+                cost, where = self.insertion(home, rest, sp[best[i]])
+                if cost < gain - EPSILON:
+                    candidate = [*rest[:where], best[i], *rest[where:]]
+                    if self.fits(k, candidate):
+                        best, _best_km, improved = candidate, self.route_km(k, candidate), True
         return best
 
-    placed_at: dict[int, tuple[Assignment, int]] = {}  # request id → (assignment, day index)
+    def _reach(self) -> None:
+        """Keep, for each request, the technicians who can reach it within a working day."""
+        cache: dict[tuple[int, int], bool] = {}
+        self.req_techs: list[list[int]] = []
+        for r, request in enumerate(self.requests):
+            techs = []
+            for tech_id in self.zip_techs.get(request.zip, ()) if request.point else ():
+                keys = self.tech_keys.get(tech_id)
+                if not keys:
+                    continue
+                key = (self.stop_point[r], tech_id)
+                if key not in cache:
+                    cache[key] = self.fits(keys[0], [r])
+                if cache[key]:
+                    techs.append(tech_id)
+            self.req_techs.append(techs)
 
-    def assign(request: PlanRequest, tech_id: int, di: int, within_target: bool) -> None:
-        key = (tech_id, di)
-        stops[key].append(request.point)
-        new_stops[key].append(request)
-        assignment = Assignment(
-            request_id=request.id, technician_id=tech_id, day=days[di], within_target=within_target
-        )
-        placed_at[request.id] = (assignment, di)
-        remaining[key] -= 1
-        if remaining[key] == 0:
-            open_days[tech_id].remove(di)
+    # --- placing --------------------------------------------------------------------------
 
-    def unassign(request: PlanRequest) -> None:
-        assignment, di = placed_at.pop(request.id)
-        key = (assignment.technician_id, di)
-        stops[key].remove(request.point)
-        new_stops[key].remove(request)
-        if remaining[key] == 0:
-            bisect.insort(open_days[assignment.technician_id], di)
-        remaining[key] += 1
+    def place(self, r: int, k: int, order: list[int]) -> None:
+        self.route[k] = order
+        self.day_of[r] = k
+        self.key_left[k] -= 1
+        self.on_time[r] = self.key_di[k] <= self.last_on_time[r]
 
-    # Phase 1a: technician and day inside the target, earliest target first. A request already
-    # past its target takes the earliest day (oldest first); one that cannot make its target
-    # any more waits for 1b, so it never takes a place another request could still make it in.
-    overdue: list[tuple[PlanRequest, list[PlanTechnician]]] = []
-    placed: list[PlanRequest] = []
-    for request in sorted(requests, key=lambda r: (r.due, r.priority, r.id)):
-        if request.point is None:
-            plan.unplaced.append((request.id, REASON_UNKNOWN_ZIP))
-            continue
-        techs = zip_techs.get(request.zip)
-        if not techs:
-            plan.unplaced.append((request.id, REASON_NO_TECHNICIAN))
-            continue
-        if days and request.due < days[0]:
-            # Already past its target: the oldest are served first, on the earliest day.
-            best = best_day(request, techs, on_time=False)
-            if best is None:
+    def candidate_keys(self, r: int, last: int):
+        """Technician-days of ``r``'s technicians up to day index ``last``."""
+        for tech_id in self.req_techs[r]:
+            for k in self.tech_keys.get(tech_id, ()):
+                if self.key_di[k] <= last:
+                    yield k
+
+    def try_place(self, r: int, last: int, earliest: bool) -> bool:
+        """Put ``r`` on the best technician-day up to ``last`` where it fits.
+
+        ``earliest``: the earliest day first (late requests); else the fewest added km.
+        """
+        point = self.stop_point[r]
+        options = []
+        for k in self.candidate_keys(r, last):
+            if self.key_left[k] <= 0:
+                continue
+            cost, where = self.insertion(self.key_home[k], self.route[k], point)
+            di = self.key_di[k]
+            options.append(((di, cost) if earliest else (cost + DAY_WEIGHT_KM * di, 0), k, where))
+        options.sort()
+        for _cost, k, where in options:
+            order = self.route[k]
+            candidate = [*order[:where], r, *order[where:]]
+            if self.fits(k, candidate):
+                self.place(r, k, candidate)
+                return True
+        return False
+
+    def augment(self, r: int, until: float) -> bool:
+        """Find a chain of on-time requests moving to other on-time days that frees one for r.
+
+        Breadth-first over technician-days (an augmenting path in the bipartite matching of
+        requests to places); every day on the chain must still fit with its new stop.
+        """
+        parent: dict[int, tuple[int, int]] = {}  # day → (day it came from, stop entering)
+        queue: deque[int] = deque()
+        for k in self.candidate_keys(r, self.last_on_time[r]):
+            if k not in parent:
+                parent[k] = (-1, r)
+                queue.append(k)
+        while queue:
+            if time.monotonic() > until:
+                return False
+            k = queue.popleft()
+            entering = parent[k][1]
+            point = self.stop_point[entering]
+            home = self.key_home[k]
+            if self.key_left[k] > 0:
+                _cost, where = self.insertion(home, self.route[k], point)
+                candidate = [*self.route[k][:where], entering, *self.route[k][where:]]
+                if self.fits(k, candidate):
+                    self._apply_chain(parent, k, candidate)
+                    return True
+            for q in self.route[k]:
+                if q >= self.n_requests or not self.on_time[q]:
+                    continue
+                rest = [s for s in self.route[k] if s != q]
+                _cost, where = self.insertion(home, rest, point)
+                if not self.fits(k, [*rest[:where], entering, *rest[where:]]):
+                    continue
+                for k2 in self.candidate_keys(q, self.last_on_time[q]):
+                    if k2 not in parent:
+                        parent[k2] = (k, q)
+                        queue.append(k2)
+        return False
+
+    def _apply_chain(self, parent, k: int, candidate: list[int]) -> None:
+        previous, entering = parent[k]
+        self.route[k] = candidate
+        self.day_of[entering] = k
+        self.on_time[entering] = True
+        self.key_left[k] -= 1
+        while previous >= 0:
+            k, leaving = previous, entering
+            previous, entering = parent[k]
+            rest = [s for s in self.route[k] if s != leaving]
+            _cost, where = self.insertion(self.key_home[k], rest, self.stop_point[entering])
+            self.route[k] = [*rest[:where], entering, *rest[where:]]
+            self.day_of[entering] = k
+            self.on_time[entering] = True
+
+    # --- improving ------------------------------------------------------------------------
+
+    def improve(self) -> int:
+        """Move and swap requests between technician-days while it shortens the drive."""
+        sp, last_on_time = self.stop_point, self.last_on_time
+        movable = [r for r in range(self.n_requests) if self.day_of[r] >= 0]
+        req_tech_sets = [frozenset(techs) for techs in self.req_techs]
+        accepted = 0
+        improved = True
+        while improved and time.monotonic() < self.deadline:
+            improved = False
+            self.rng.shuffle(movable)
+            for count, r in enumerate(movable):
+                if count % 64 == 0 and time.monotonic() > self.deadline:
+                    break
+                a = self.day_of[r]
+                route_a = self.route[a]
+                i = route_a.index(r)
+                gain = self.removal_gain(a, route_a, i)
+                if gain < EPSILON:
+                    continue
+                # Never later than now: on time stays on time, late never gets later.
+                last = last_on_time[r] if self.on_time[r] else self.key_di[a]
+                point = sp[r]
+                best_move = None
+                options = []
+                for b in self.candidate_keys(r, last):
+                    if b == a:
+                        continue
+                    cost, where = self.insertion(self.key_home[b], self.route[b], point)
+                    if (
+                        self.key_left[b] > 0
+                        and cost < gain - EPSILON
+                        and (best_move is None or cost < best_move[0])
+                    ):
+                        best_move = (cost, b, where)
+                    options.append((cost, b))
+                rest_a = route_a[:i] + route_a[i + 1 :]
+                if best_move is not None:
+                    _cost, b, where = best_move
+                    new_b = [*self.route[b][:where], r, *self.route[b][where:]]
+                    if self.fits(b, new_b) and self.fits(a, rest_a):
+                        self.route[a] = self.two_opt(a, rest_a)
+                        self.route[b] = self.two_opt(b, new_b)
+                        self.key_left[a] += 1
+                        self.key_left[b] -= 1
+                        self.day_of[r] = b
+                        self.on_time[r] = self.key_di[b] <= last_on_time[r]
+                        accepted += 1
+                        improved = True
+                        continue
+                # Swaps with the requests of the days where r would cost least.
+                options.sort()
+                tech_a, di_a, home_a = self.key_tech[a], self.key_di[a], self.key_home[a]
+                best_swap = None
+                for _cost_b, b in options[:SWAP_DAYS]:
+                    route_b = self.route[b]
+                    home_b = self.key_home[b]
+                    for j, q in enumerate(route_b):
+                        if q >= self.n_requests or tech_a not in req_tech_sets[q]:
+                            continue
+                        last_q = last_on_time[q] if self.on_time[q] else self.key_di[b]
+                        if di_a > last_q:
+                            continue
+                        gain_q = self.removal_gain(b, route_b, j)
+                        rest_b = route_b[:j] + route_b[j + 1 :]
+                        cost_r, where_r = self.insertion(home_b, rest_b, point)
+                        cost_q, where_q = self.insertion(home_a, rest_a, sp[q])
+                        delta = cost_r + cost_q - gain - gain_q
+                        if delta < -EPSILON and (best_swap is None or delta < best_swap[0]):
+                            best_swap = (delta, b, q, rest_b, where_r, where_q)
+                if best_swap is None:
+                    continue
+                _delta, b, q, rest_b, where_r, where_q = best_swap
+                new_a = [*rest_a[:where_q], q, *rest_a[where_q:]]
+                new_b = [*rest_b[:where_r], r, *rest_b[where_r:]]
+                if self.fits(a, new_a) and self.fits(b, new_b):
+                    self.route[a] = self.two_opt(a, new_a)
+                    self.route[b] = self.two_opt(b, new_b)
+                    self.day_of[r], self.day_of[q] = b, a
+                    self.on_time[r] = self.key_di[b] <= last_on_time[r]
+                    self.on_time[q] = di_a <= last_on_time[q]
+                    accepted += 1
+                    improved = True
+        return accepted
+
+    # --- the run --------------------------------------------------------------------------
+
+    def run(self) -> Plan:
+        plan = self.plan
+        started = time.monotonic()
+        # 1. Construction, earliest target first. A request already past its target takes the
+        # earliest day (oldest first); one that cannot make its target any more waits, so it
+        # never takes a place another request could still make it in.
+        waiting: list[int] = []
+        candidates: list[int] = []
+        self._reach()
+        requests = self.requests
+        for r in sorted(
+            range(self.n_requests),
+            key=lambda r: (requests[r].due, requests[r].priority, requests[r].id),
+        ):
+            request = requests[r]
+            if request.point is None:
+                plan.unplaced.append((request.id, REASON_UNKNOWN_ZIP))
+                continue
+            if not self.zip_techs.get(request.zip):
+                plan.unplaced.append((request.id, REASON_NO_TECHNICIAN))
+                continue
+            if not self.req_techs[r]:
+                # Too far from every technician who serves it to fit in a working day.
                 plan.unplaced.append((request.id, REASON_NO_CAPACITY))
-            else:
-                assign(request, best[1], best[2], False)
-            continue
-        best = best_day(request, techs, on_time=True)
-        if best is None:
-            overdue.append((request, techs))
-        else:
-            assign(request, best[1], best[2], True)
-            placed.append(request)
-    # Phase 1b: the rest, oldest first, each on the earliest day left.
-    for request, techs in overdue:
-        best = best_day(request, techs, on_time=False)
-        if best is None:
-            plan.unplaced.append((request.id, REASON_NO_CAPACITY))
-        else:
-            assign(request, best[1], best[2], False)
+                continue
+            if self.last_on_time[r] < 0:
+                if not self.try_place(r, len(self.days), earliest=True):
+                    plan.unplaced.append((request.id, REASON_NO_CAPACITY))
+                continue
+            candidates.append(r)
+            if not self.try_place(r, self.last_on_time[r], earliest=False):
+                waiting.append(r)
+        plan.timings["construction"] = time.monotonic() - started
 
-    # Phase 1c: an early request chose its day before its neighbours arrived. Take each on-time
-    # request out and put it back where it now fits best (still on time), while time allows.
-    started = time.monotonic()
-    on_time_requests = [r for r in placed if placed_at[r.id][0].within_target]
-    for _pass in range(improve_passes):
-        if time.monotonic() - started > time_limit / 2:
-            break
-        for request in on_time_requests:
-            techs = zip_techs[request.zip]
-            unassign(request)
-            best = best_day(request, techs, on_time=True)
-            assign(request, best[1], best[2], True)
-
-    plan.assignments = [assignment for assignment, _di in placed_at.values()]
-
-    # Phase 2: order each technician-day and give out its windows along the route.
-    assignment_of = {a.request_id: a for a in plan.assignments}
-    deadline = started + time_limit
-    day_keys = sorted(new_stops)
-    for tech_id, di in day_keys:
-        day = days[di]
-        tech = by_id[tech_id]
-        day_fixed = fixed.get((tech_id, day), [])
-        day_new = new_stops.get((tech_id, di), [])
-        points = [s.point for s in day_fixed] + [r.point for r in day_new]
-        order = order_route(home=tech.home, points=points, distance=distance, deadline=deadline)
-        window_rank = {w: i for i, w in enumerate(tech.window_ids)}
-        left = dict(free.get((tech_id, day), {}))
-        placed: list[tuple[int, int, int]] = []  # (window rank, tour position, stop index)
-        current = 0
-        for position, index in enumerate(order):
-            if index < len(day_fixed):
-                rank = window_rank.get(day_fixed[index].window_id, 0)
-                current = max(current, rank)
+        # 2. Repair: as many on time as the places allow (the flow check), by augmenting paths.
+        started = time.monotonic()
+        places = {
+            (self.key_tech[k], self.days[self.key_di[k]]): self.key_left[k]
+            + sum(1 for s in self.route[k] if s < self.n_requests and self.on_time[s])
+            for k in range(len(self.keys))
+        }
+        plan.on_time_possible = max_on_time(
+            demands=[(frozenset(self.req_techs[r]), self.requests[r].due) for r in candidates],
+            places=places,
+        )
+        on_time = len(candidates) - len(waiting)
+        plan.timings["flow"] = time.monotonic() - started
+        started = time.monotonic()
+        still_waiting = []
+        repair_until = time.monotonic() + REPAIR_SHARE * (self.deadline - time.monotonic())
+        for r in waiting:
+            if (
+                on_time < plan.on_time_possible
+                and time.monotonic() < repair_until
+                and self.augment(r, repair_until)
+            ):
+                on_time += 1
             else:
-                ranks = [window_rank[w] for w in tech.window_ids if left.get(w, 0) > 0]
-                later = [r for r in ranks if r >= current]
-                rank = min(later) if later else max(ranks)
-                left[tech.window_ids[rank]] -= 1
-                current = max(current, rank)
-            placed.append((rank, position, index))
-        placed.sort()
-        route: list[Point] = []
-        for stop_number, (rank, _position, index) in enumerate(placed, start=1):
-            route.append(points[index])
-            if index < len(day_fixed):
-                plan.reorders[day_fixed[index].visit_id] = stop_number
-            else:
-                assignment = assignment_of[day_new[index - len(day_fixed)].id]
-                assignment.window_id = tech.window_ids[rank]
-                assignment.route_order = stop_number
-        plan.routes[(tech_id, day)] = route
-    return plan
+                still_waiting.append(r)
+        for r in still_waiting:
+            if not self.try_place(r, len(self.days), earliest=True):
+                plan.unplaced.append((self.requests[r].id, REASON_NO_CAPACITY))
+        plan.timings["repair"] = time.monotonic() - started
+
+        # 3. Improvement under every hard rule, until nothing helps or time is up.
+        started = time.monotonic()
+        self.improve()
+        plan.timings["improvement"] = time.monotonic() - started
+
+        # 4. Routes and windows.
+        started = time.monotonic()
+        self._write_routes()
+        plan.timings["routes"] = time.monotonic() - started
+        return plan
+
+    def _write_routes(self) -> None:
+        plan = self.plan
+        sp, point_of, distance = self.stop_point, self.point_of, self.distance
+        for k, order in enumerate(self.route):
+            if not any(stop < self.n_requests for stop in order):
+                continue
+            tech = self.by_id[self.key_tech[k]]
+            day = self.days[self.key_di[k]]
+            # The kept order fits; a fresh nearest-neighbour + 2-opt order replaces it if shorter.
+            fresh = order_route(
+                home=self.key_home[k],
+                points=[sp[s] for s in order],
+                distance=lambda a, b: distance[a][b],
+            )
+            alternative = self.two_opt(k, [order[i] for i in fresh])
+            kept = self.two_opt(k, order)
+            if (
+                self.fits(k, alternative)
+                and self.route_km(k, alternative) < self.route_km(k, kept) - EPSILON
+            ):
+                kept = alternative
+            visits = self._hand_out_windows(k, kept)
+            route: list[Point] = []
+            for stop_number, (rank, _position, stop) in enumerate(visits, start=1):
+                route.append(point_of[sp[stop]])
+                if stop >= self.n_requests:
+                    plan.reorders[self.fixed_stops[stop - self.n_requests].visit_id] = stop_number
+                else:
+                    plan.assignments.append(
+                        Assignment(
+                            request_id=self.requests[stop].id,
+                            technician_id=tech.id,
+                            day=day,
+                            window_id=tech.window_ids[rank],
+                            route_order=stop_number,
+                            within_target=self.on_time[stop],
+                        )
+                    )
+            plan.routes[(tech.id, day)] = route
 
 
 def order_route(
@@ -367,27 +773,35 @@ def route_km(*, home: Point, route: list[Point], distance=haversine_km) -> float
 
 
 def plan_figures(
-    *, plan: Plan, technicians: list[PlanTechnician], free: dict[tuple[int, date], dict[int, int]]
+    *,
+    plan: Plan,
+    technicians: list[PlanTechnician],
+    free: dict[tuple[int, date], dict[int, int]],
+    drive: DriveModel | None = None,
 ) -> dict:
-    """Return the figures the benchmark prints: placed, inside target, utilisation, travel."""
+    """Return the figures the benchmark prints: placed, on time, utilisation, travel, days."""
+    drive = drive or DriveModel()
     homes = {tech.id: tech.home for tech in technicians}
     placed = len(plan.assignments)
-    total_km = sum(
-        route_km(home=homes[tech_id], route=route) for (tech_id, _day), route in plan.routes.items()
-    )
+    day_km = {key: route_km(home=homes[key[0]], route=route) for key, route in plan.routes.items()}
+    total_km = sum(day_km.values())
+    day_minutes = {key: drive.day_minutes(km, len(plan.routes[key])) for key, km in day_km.items()}
     last_day = max((a.day for a in plan.assignments), default=None)
     capacity = sum(
         sum(windows.values()) for (_t, day), windows in free.items() if last_day and day <= last_day
     )
+    inside = sum(a.within_target for a in plan.assignments)
     return {
         "placed": placed,
         "unplaced": len(plan.unplaced),
-        "inside_target": sum(a.within_target for a in plan.assignments),
-        "inside_target_share": (
-            sum(a.within_target for a in plan.assignments) / placed if placed else 0.0
-        ),
+        "inside_target": inside,
+        "inside_target_share": inside / placed if placed else 0.0,
         "utilisation": placed / capacity if capacity else 0.0,
         "travel_km": total_km,
         "km_per_visit": total_km / placed if placed else 0.0,
         "last_day": last_day,
+        "days": len(day_km),
+        "longest_day_km": max(day_km.values(), default=0.0),
+        # Driving plus service time, from leaving home to coming back (waits not counted).
+        "longest_day_hours": max(day_minutes.values(), default=0.0) / 60,
     }

@@ -39,6 +39,7 @@ from .calendar import BusinessCalendar, get_calendar
 from .geo import zip_point
 from .models import AppointmentWindow, FailureCode, Technician, UnplaceableReport, Visit
 from .planner import (
+    DriveModel,
     FixedStop,
     Plan,
     PlanRequest,
@@ -122,6 +123,7 @@ def _load_inputs(*, today: date) -> _Inputs:
                 home=home,
                 territory=frozenset(technician.territory_zips or []),
                 window_ids=tuple(w.pk for w in windows),
+                window_hours=tuple((_minutes(w.starts_at), _minutes(w.ends_at)) for w in windows),
             )
         )
         off = selectors.technician_days_off(technician)
@@ -134,6 +136,19 @@ def _load_inputs(*, today: date) -> _Inputs:
                 w.pk: max(0, w.capacity - booked.get((w.pk, day), 0)) for w in windows
             }
     return _Inputs(calendar, days, plan_technicians, capacity, free, dict(fixed))
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def drive_model() -> DriveModel:
+    """Return how the planner times a day, from settings (MSA_ROAD_FACTOR and friends)."""
+    return DriveModel(
+        road_factor=settings.MSA_ROAD_FACTOR,
+        kmh=settings.MSA_DRIVE_KMH,
+        service_minutes=settings.MSA_SERVICE_MINUTES,
+    )
 
 
 def schedule_approved_requests(
@@ -183,6 +198,7 @@ def schedule_approved_requests(
             free=inputs.free,
             fixed=inputs.fixed,
             time_limit=time_limit or settings.SCHEDULING_ROUTE_TIME_LIMIT,
+            drive=drive_model(),
         )
         conflicts = _commit_plan(plan=plan, capacity=inputs.capacity, notify=notify, result=result)
         _record_unplaced(plan=plan, inputs=inputs)

@@ -318,8 +318,15 @@ SCHEDULING_DEFAULT_WINDOWS = [("08:00", "12:00", 4), ("12:00", "16:00", 4)]
 SCHEDULING_LEAD_BUSINESS_DAYS = env.int("SCHEDULING_LEAD_BUSINESS_DAYS", default=2)
 SCHEDULING_HORIZON_BUSINESS_DAYS = env.int("SCHEDULING_HORIZON_BUSINESS_DAYS", default=60)
 SCHEDULING_REMINDER_BUSINESS_DAYS = 2
-# Hard limit (seconds) on route improvement in one scheduler run.
+# Hard limit (seconds) on improving the plan (moves, swaps, routes) in one scheduler run.
 SCHEDULING_ROUTE_TIME_LIMIT = env.float("SCHEDULING_ROUTE_TIME_LIMIT", default=20.0)
+# How the scheduler times a technician's day, which must fit between the first window's start and
+# the last window's end (home to home), every visit starting inside its window: driving takes the
+# straight-line distance between ZIP centroids x MSA_ROAD_FACTOR at MSA_DRIVE_KMH, and each visit
+# MSA_SERVICE_MINUTES on site. Requests that fit no day are reported, not booked.
+MSA_ROAD_FACTOR = env.float("MSA_ROAD_FACTOR", default=1.3)
+MSA_DRIVE_KMH = env.float("MSA_DRIVE_KMH", default=50.0)
+MSA_SERVICE_MINUTES = env.float("MSA_SERVICE_MINUTES", default=30.0)
 CELERY_BEAT_SCHEDULE.update(
     {
         "scheduling-place-approved-requests": {

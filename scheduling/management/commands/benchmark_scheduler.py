@@ -7,13 +7,16 @@ were submitted over the last 25 business days, so every one is due within
 the next 5 to 30 business days.
 """
 
+import json
 import os
 import random
 import resource
 import time
 import tracemalloc
 from collections import defaultdict
+from dataclasses import asdict
 from datetime import timedelta
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
@@ -23,6 +26,7 @@ from accounts.models import User
 from enrollment.models import Request, Status
 from scheduling import selectors, services
 from scheduling.calendar import get_calendar
+from scheduling.feasibility import max_on_time
 from scheduling.geo import haversine_km, zip_centroids
 from scheduling.models import AppointmentWindow, Technician, TimeOff, Visit
 from scheduling.planner import (
@@ -31,8 +35,11 @@ from scheduling.planner import (
     PlanRequest,
     plan_figures,
     plan_first_come_first_served,
-    plan_schedule,
 )
+
+# Small instances for the OR-Tools comparison: (technicians, index of the centre technician).
+INSTANCES = [(5, 0), (5, 17), (10, 33)]
+INSTANCE_REQUESTS = 80
 
 
 class _Rollback(Exception):
@@ -59,6 +66,12 @@ class Command(BaseCommand):
         parser.add_argument("--technicians", type=int, default=50)
         parser.add_argument("--requests", type=int, default=10_000)
         parser.add_argument("--seed", type=int, default=7)
+        parser.add_argument(
+            "--export-instances",
+            metavar="DIR",
+            help="also write small instances cut from this run (JSON) for "
+            "scripts/benchmark_ortools.py",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -168,18 +181,27 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"capacity up to the last target date: {capacity_in_target} visits")
 
-        tracemalloc.start()
-        started = time.perf_counter()
-        plan_schedule(
-            requests=requests,
-            technicians=inputs.technicians,
-            days=inputs.days,
-            free=inputs.free,
-            fixed=inputs.fixed,
+        drive = services.drive_model()
+        on_time_possible = max_on_time(
+            demands=[
+                (frozenset(t.id for t in inputs.technicians if r.zip in t.territory), r.due)
+                for r in requests
+            ],
+            places={key: sum(w.values()) for key, w in inputs.free.items()},
         )
-        planner_seconds = time.perf_counter() - started
-        _current, planner_peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        self.stdout.write(
+            f"flow check: at most {on_time_possible} of {len(requests)} can be on time"
+        )
+        if options["export_instances"]:
+            self._export_instances(options, inputs, requests)
+
+        # The service's own plan, kept for its figures (the planner is deterministic).
+        plans: list[Plan] = []
+        real_plan_schedule = services.plan_schedule
+
+        def keep_plan(**kwargs):
+            plans.append(real_plan_schedule(**kwargs))
+            return plans[-1]
 
         # Time spent in the enrollment step that moves each technician's batch to scheduled.
         transition_seconds = [0.0]
@@ -193,13 +215,16 @@ class Command(BaseCommand):
                 transition_seconds[0] += time.perf_counter() - began
 
         services.requests_mark_scheduled = timed_transition
+        services.plan_schedule = keep_plan
         started = time.perf_counter()
         try:
             result = services.schedule_approved_requests(today=today, notify=False)
         finally:
             services.requests_mark_scheduled = real_transition
+            services.plan_schedule = real_plan_schedule
         service_seconds = time.perf_counter() - started
-        ours = self._figures_from_database(inputs=inputs)
+        ours = self._figures_from_database(inputs=inputs, drive=drive)
+        planner_seconds = sum(sum(plan.timings.values()) for plan in plans)
 
         tracemalloc.start()
         started = time.perf_counter()
@@ -210,14 +235,15 @@ class Command(BaseCommand):
         _current, baseline_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         baseline = plan_figures(
-            plan=baseline_plan, technicians=inputs.technicians, free=inputs.free
+            plan=baseline_plan, technicians=inputs.technicians, free=inputs.free, drive=drive
         )
 
         peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
             f"scheduler service (plan + write {result.placed} visits): {service_seconds:.1f} s; "
-            f"planner alone {planner_seconds:.1f} s, peak {planner_peak / 2**20:.0f} MiB traced; "
-            f"process peak RSS {peak_rss_mb:.0f} MiB"
+            f"planning {planner_seconds:.1f} s "
+            f"({', '.join(f'{k} {v:.1f} s' for k, v in plans[0].timings.items())}); "
+            f"process peak RSS {peak_rss_mb:.0f} MiB; load average now {os.getloadavg()[0]:.1f}"
         )
         self.stdout.write(
             f"  of which {transition_seconds[0]:.1f} s in enrollment.requests_mark_scheduled "
@@ -227,16 +253,77 @@ class Command(BaseCommand):
             f"baseline planner: {baseline_seconds:.1f} s, "
             f"peak {baseline_peak / 2**20:.0f} MiB traced"
         )
+        self.stdout.write(
+            f"drive model: x{drive.road_factor} road factor, {drive.kmh:.0f} km/h, "
+            f"{drive.service_minutes:.0f} min per visit; reported, not booked: {result.unplaced}"
+        )
         for label, figures in (("scheduler", ours), ("FCFS baseline", baseline)):
             self.stdout.write(
                 f"{label:14s} placed {figures['placed']}/{n_req}, "
-                f"inside 30 business days {figures['inside_target_share']:.1%}, "
+                f"on time {figures['inside_target']} = {figures['inside_target_share']:.2%} "
+                f"(possible {on_time_possible}), "
                 f"utilisation {figures['utilisation']:.1%} (to {figures['last_day']}), "
-                f"travel {figures['km_per_visit']:.1f} km/visit "
-                f"({figures['travel_km']:.0f} km total)"
+                f"travel {figures['km_per_visit']:.2f} km/visit "
+                f"({figures['travel_km']:.0f} km total, {figures['days']} technician-days), "
+                f"longest day {figures['longest_day_km']:.0f} km / "
+                f"{figures['longest_day_hours']:.1f} h"
             )
 
-    def _figures_from_database(self, *, inputs) -> dict:
+    def _export_instances(self, options, inputs, requests) -> None:
+        """Write small instances (a technician and its nearest colleagues) as JSON files.
+
+        Each instance keeps the requests whose every serving technician is in the group (the
+        oldest first, at most ``INSTANCE_REQUESTS`` per technician), those technicians' free
+        places and the drive model, so ``scripts/benchmark_ortools.py`` can solve it without
+        Django.
+        """
+        folder = Path(options["export_instances"])
+        folder.mkdir(parents=True, exist_ok=True)
+        techs = inputs.technicians
+        drive = services.drive_model()
+        for size, seed_index in INSTANCES:
+            centre = techs[seed_index % len(techs)]
+            group = sorted(techs, key=lambda t: haversine_km(t.home, centre.home))[:size]
+            ids = {t.id for t in group}
+            chosen = [
+                r
+                for r in sorted(requests, key=lambda r: (r.due, r.priority, r.id))
+                if {t.id for t in techs if r.zip in t.territory} <= ids
+            ][: INSTANCE_REQUESTS * size]
+            instance = {
+                "drive": asdict(drive),
+                "days": [d.isoformat() for d in inputs.days],
+                "technicians": [
+                    {
+                        "id": t.id,
+                        "home": t.home,
+                        "territory": sorted(t.territory),
+                        "window_ids": t.window_ids,
+                        "window_hours": t.window_hours,
+                    }
+                    for t in group
+                ],
+                "free": [
+                    [tech_id, day.isoformat(), {str(w): n for w, n in windows.items()}]
+                    for (tech_id, day), windows in sorted(inputs.free.items())
+                    if tech_id in ids
+                ],
+                "requests": [
+                    {
+                        "id": r.id,
+                        "zip": r.zip,
+                        "point": r.point,
+                        "due": r.due.isoformat(),
+                        "priority": r.priority[0].isoformat(),
+                    }
+                    for r in chosen
+                ],
+            }
+            path = folder / f"instance_{size}tech_{seed_index}.json"
+            path.write_text(json.dumps(instance), encoding="utf-8")
+            self.stdout.write(f"instance {path}: {size} technicians, {len(chosen)} requests")
+
+    def _figures_from_database(self, *, inputs, drive) -> dict:
         plan = Plan()
         homes = {t.id: t.home for t in inputs.technicians}
         routes: dict = defaultdict(list)
@@ -256,4 +343,6 @@ class Command(BaseCommand):
             point = zip_centroids()[visit.msa_request.premises_zip]
             routes[(visit.technician_id, visit.date)].append((point.lat, point.lon))
         plan.routes = dict(routes)
-        return plan_figures(plan=plan, technicians=inputs.technicians, free=inputs.free)
+        return plan_figures(
+            plan=plan, technicians=inputs.technicians, free=inputs.free, drive=drive
+        )

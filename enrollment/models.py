@@ -284,6 +284,13 @@ class Request(models.Model):
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
             models.Index(fields=["status", "target_date"], name="request_status_target"),
+            # The staff list's default ordering (oldest submitted first, unsubmitted last: a
+            # B-tree's ascending order already puts NULLs last) and its filters by type.
+            models.Index(fields=["submitted_at", "id"], name="request_submitted_order"),
+            models.Index(fields=["request_type", "submitted_at"], name="request_type_submitted"),
+            models.Index(
+                fields=["eligibility_outcome", "submitted_at"], name="request_outcome_submitted"
+            ),
             models.Index(fields=["service_account_number"]),
             models.Index(fields=["updated_at"]),
         ]

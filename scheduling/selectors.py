@@ -128,13 +128,25 @@ def booked_counts(*, start: date, end: date, technician_ids=None) -> dict[tuple[
     }
 
 
+_UNSET = object()
+
+
 def offered_windows(
-    *, msa_request: Request, limit: int = 8, today: date | None = None
+    *,
+    msa_request: Request,
+    limit: int = 8,
+    today: date | None = None,
+    calendar: BusinessCalendar | None = None,
+    current=_UNSET,
 ) -> list[WindowOffer]:
-    """Return free windows a customer may pick for a request, earliest first."""
+    """Return free windows a customer may pick for a request, earliest first.
+
+    ``calendar`` and ``current`` (the booked visit, or None) spare their queries when the
+    caller already has them.
+    """
     if msa_request.status not in (Status.APPROVED, Status.SCHEDULED):
         return []
-    calendar = get_calendar()
+    calendar = calendar or get_calendar()
     zip_code = msa_request.premises_zip
     technicians = [t for t in technicians_with_windows() if zip_code in (t.territory_zips or [])]
     if not technicians:
@@ -146,7 +158,8 @@ def offered_windows(
     start = first_bookable_day(calendar=calendar, today=today)
     days = calendar.business_days(start, settings.SCHEDULING_HORIZON_BUSINESS_DAYS)
     counts = booked_counts(start=days[0], end=days[-1], technician_ids=[t.pk for t in technicians])
-    current = msa_request.visits.filter(state=Visit.State.BOOKED).first()
+    if current is _UNSET:
+        current = msa_request.visits.filter(state=Visit.State.BOOKED).first()
     off = {technician.pk: technician_days_off(technician) for technician in technicians}
     offers: list[WindowOffer] = []
     seen: set[tuple[date, time]] = set()
@@ -193,11 +206,17 @@ def request_panel(*, msa_request: Request) -> RequestPanel:
     if msa_request.status == Status.VISIT_FAILED:
         failed = next((v for v in visits if v.state == Visit.State.FAILED), None)
     can_pick = msa_request.status in (Status.APPROVED, Status.SCHEDULED)
+    calendar = get_calendar()
+    offers = (
+        offered_windows(msa_request=msa_request, calendar=calendar, current=booked)
+        if can_pick
+        else []
+    )
     return RequestPanel(
         visit=booked,
         failed_visit=failed,
-        offers=offered_windows(msa_request=msa_request) if can_pick else [],
-        sla=request_sla(msa_request=msa_request),
+        offers=offers,
+        sla=request_sla(msa_request=msa_request, calendar=calendar),
         can_pick=can_pick,
     )
 

@@ -10,6 +10,7 @@
 #    `wrk -t1 -c10 -d BENCH_WRK_TIME` against each page, signed in where the page needs it,
 #    printing requests/s and the ratio to the trivial view /loadtest/ping/.
 # The load average is printed before and after: the machine may be shared. Only 127.0.0.1.
+# BENCH_REUSE=1 keeps the loaded database (migrates it) and measures again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -38,12 +39,16 @@ unset REDIS_URL CELERY_BROKER_URL STRIPE_SECRET_KEY
 
 echo "== $(date -u +%FT%TZ) load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 echo "== database $DB"
-dropdb -h "$PGHOST" -U "$PGUSER" --if-exists "$DB"
-createdb -h "$PGHOST" -U "$PGUSER" "$DB"
-"$PY" manage.py migrate --noinput -v 0
+if [ "${BENCH_REUSE:-0}" = 1 ]; then
+    "$PY" manage.py migrate --noinput -v 0
+else
+    dropdb -h "$PGHOST" -U "$PGUSER" --if-exists "$DB"
+    createdb -h "$PGHOST" -U "$PGUSER" "$DB"
+    "$PY" manage.py migrate --noinput -v 0
+    "$PY" manage.py seed_demo > /dev/null
+    "$PY" manage.py shell -c "exec(open('scripts/bench/seed.py').read())"
+fi
 "$PY" manage.py collectstatic --noinput -v 0
-"$PY" manage.py seed_demo > /dev/null
-"$PY" manage.py shell -c "exec(open('scripts/bench/seed.py').read())"
 psql -q -h "$PGHOST" -U "$PGUSER" -d "$DB" -c "VACUUM ANALYZE"
 
 echo "== in-process: queries and median time of each page"

@@ -6,10 +6,8 @@ there both operations do nothing, and the indexes stay out of the model's state 
 ``makemigrations`` never asks SQLite to build them.
 """
 
-from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
-from django.db.models.functions import Upper
 
 SEARCHED = [
     "service_account_number",
@@ -22,27 +20,25 @@ SEARCHED = [
 ]
 
 
-def _indexes():
-    return [
-        GinIndex(OpClass(Upper(name), name="gin_trgm_ops"), name=f"request_trgm_{name}"[:30])
-        for name in SEARCHED
-    ]
+def _name(column: str) -> str:
+    return f"request_trgm_{column}"[:30]
 
 
 def add(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    model = apps.get_model("enrollment", "Request")
-    for index in _indexes():
-        schema_editor.add_index(model, index)
+    for column in SEARCHED:
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {_name(column)} ON enrollment_application "
+            f"USING gin ((UPPER({column})) gin_trgm_ops)"
+        )
 
 
 def remove(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    model = apps.get_model("enrollment", "Request")
-    for index in _indexes():
-        schema_editor.remove_index(model, index)
+    for column in SEARCHED:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {_name(column)}")
 
 
 class Migration(migrations.Migration):

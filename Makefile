@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 # requirements-dev.lock adds the tools and test libraries, and is what a clone installs.
 STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 
-.PHONY: run test install lint format migrate seed worker beat vendor-bootstrap lock clean load messages
+.PHONY: run test install lint format migrate seed worker beat vendor-bootstrap lock clean load bench messages
 
 $(STAMP): requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: install
 ## Load test (not part of `make test`): 50 users, 60 s, gunicorn + PostgreSQL on 127.0.0.1; see BENCHMARKS.md.
 load: install
 	PY=$(PY) scripts/loadtest.sh
+
+## Page benchmark (not part of `make test`): 100,000 requests in PostgreSQL msa_bench, queries and
+## time per page, wrk against each page and the trivial view under gunicorn; see BENCHMARKS.md.
+bench: install
+	PY=$(PY) scripts/bench.sh
 
 ## Collect the strings to translate into locale/es and compile them (needs Debian's gettext).
 messages: install

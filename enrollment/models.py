@@ -243,6 +243,19 @@ class Request(models.Model):
     )
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # The 30-business-day visit target (DESIGN.md §9), derived when the clock starts (payment),
+    # pauses (information asked for) or resumes, so lists and the dashboard compare it in SQL.
+    # While paused the target waits: the days left when the pause began stay the days left.
+    target_date = models.DateField(_("visit target date"), null=True, blank=True, editable=False)
+    target_paused_on = models.DateField(
+        _("target clock paused on"), null=True, blank=True, editable=False
+    )
+    target_days_left_when_paused = models.SmallIntegerField(
+        _("business days left when paused"), null=True, blank=True, editable=False
+    )
+    paused_business_days = models.PositiveSmallIntegerField(
+        _("business days paused"), default=0, editable=False
+    )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -270,6 +283,14 @@ class Request(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "submitted_at"]),
+            models.Index(fields=["status", "target_date"], name="request_status_target"),
+            # The staff list's default ordering (oldest submitted first, unsubmitted last: a
+            # B-tree's ascending order already puts NULLs last) and its filters by type.
+            models.Index(fields=["submitted_at", "id"], name="request_submitted_order"),
+            models.Index(fields=["request_type", "submitted_at"], name="request_type_submitted"),
+            models.Index(
+                fields=["eligibility_outcome", "submitted_at"], name="request_outcome_submitted"
+            ),
             models.Index(fields=["service_account_number"]),
             models.Index(fields=["updated_at"]),
         ]

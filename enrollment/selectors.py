@@ -3,7 +3,16 @@
 import hashlib
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
@@ -51,12 +60,21 @@ def request_detail_queryset(user) -> QuerySet[Request]:
             Prefetch(
                 "eligibility_results", queryset=EligibilityResult.objects.order_by("position")
             ),
-            Prefetch(
-                "authorizations",
-                queryset=CustomerAuthorization.objects.defer("signed_text").order_by("-signed_at"),
-            ),
-            "authorization_links",
         )
+    )
+
+
+def request_detail_prefetch_authorizations(msa_request: Request) -> None:
+    """Load a contractor-filed request's authorizations and links (none to load otherwise)."""
+    if not msa_request.contractor_company_id:
+        return
+    prefetch_related_objects(
+        [msa_request],
+        Prefetch(
+            "authorizations",
+            queryset=CustomerAuthorization.objects.defer("signed_text").order_by("-signed_at"),
+        ),
+        "authorization_links",
     )
 
 

@@ -19,10 +19,11 @@ from django_fsm import TransitionNotAllowed
 from PIL import Image
 from simple_history.utils import bulk_update_with_history
 
+from common.business_days import current_calendar
 from common.i18n import Message, label_message
 from eligibility.models import RequestType
 
-from . import signing
+from . import signing, targets
 from .authorizations import authorization_record_upload
 from .models import (
     AgreementSignature,
@@ -107,6 +108,7 @@ def _transition(
         fields = ["status", "updated_at"]
         if before_save is not None:
             fields += before_save(msa_request)
+        fields += _move_target_clock(msa_request, source=source)
         msa_request.save(update_fields=fields)
         RequestEvent.objects.create(
             msa_request=msa_request,
@@ -119,6 +121,16 @@ def _transition(
         if on_commit is not None:
             transaction.on_commit(lambda: on_commit(msa_request))
     return msa_request
+
+
+def _move_target_clock(msa_request: Request, *, source: str) -> list[str]:
+    """Pause the visit target while information is asked for; resume it on leaving that state."""
+    entering = msa_request.status == Status.INFO_REQUESTED and source != Status.INFO_REQUESTED
+    leaving = source == Status.INFO_REQUESTED and msa_request.status != Status.INFO_REQUESTED
+    if not (entering or leaving) or msa_request.target_date is None:
+        return []
+    move = targets.target_pause if entering else targets.target_resume
+    return move(msa_request=msa_request, calendar=current_calendar(), today=timezone.localdate())
 
 
 def request_sign_agreement(*, msa_request_id: int, actor=None) -> Request:
@@ -137,7 +149,10 @@ def request_mark_paid(*, msa_request_id: int, actor=None, note: "Message | str" 
 
     def stamp(msa_request: Request) -> list[str]:
         msa_request.submitted_at = timezone.now()
-        return ["submitted_at"]
+        return [
+            "submitted_at",
+            *targets.target_start(msa_request=msa_request, calendar=current_calendar()),
+        ]
 
     def check(msa_request: Request) -> None:
         from . import tasks  # local: tasks.py imports these services (the one circle)

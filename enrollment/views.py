@@ -25,7 +25,11 @@ from .permissions import (
     requests_editable_by,
     requests_owned_by,
 )
-from .selectors import request_detail_queryset, request_list_for
+from .selectors import (
+    request_detail_prefetch_authorizations,
+    request_detail_queryset,
+    request_list_for,
+)
 
 
 @login_required
@@ -74,6 +78,7 @@ def request_detail(request, pk: int):
     msa_request = get_request_for_user_or_404(
         request.user, pk, request_detail_queryset(request.user)
     )
+    request_detail_prefetch_authorizations(msa_request)
     events = list(msa_request.events.all())
     # Same-status rows (an authorization signed or revoked) are notes, never staff's question.
     question = next(

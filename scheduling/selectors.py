@@ -13,7 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enrollment.models import Request, RequestEvent, Status
+from enrollment.models import Request, Status
+from enrollment.targets import FIELDS as TARGET_FIELDS
+from enrollment.targets import target_today
 
 from .calendar import BusinessCalendar, get_calendar
 from .geo import haversine_km, zip_point
@@ -47,20 +49,12 @@ def _local_date(moment: datetime) -> date:
     return timezone.localdate(moment)
 
 
-def _paused_days(
-    *, events: list[tuple[str, str, datetime]], calendar: BusinessCalendar, today: date
-) -> tuple[int, bool]:
-    """Business days spent waiting on the applicant, and whether the wait is still open."""
-    paused, started = 0, None
-    for from_status, to_status, created_at in events:
-        if to_status == Status.INFO_REQUESTED and started is None:
-            started = _local_date(created_at)
-        elif from_status == Status.INFO_REQUESTED and started is not None:
-            paused += calendar.business_days_between(started, _local_date(created_at))
-            started = None
-    if started is not None:
-        paused += calendar.business_days_between(started, today)
-    return paused, started is not None
+def _sla(msa_request: Request, *, calendar: BusinessCalendar, today: date) -> Sla:
+    """The request's stored target as it stands ``today`` (no query)."""
+    target = target_today(msa_request=msa_request, calendar=calendar, today=today)
+    return Sla(
+        target.due_date, target.business_days_left, target.paused_business_days, target.is_paused
+    )
 
 
 def request_sla(
@@ -69,40 +63,31 @@ def request_sla(
     """Return the request's visit due date and business days left, paused while info is asked."""
     calendar = calendar or get_calendar()
     today = today or timezone.localdate()
-    if msa_request.submitted_at is None:
-        return Sla(None, None, 0, False)
-    events = list(
-        RequestEvent.objects.filter(msa_request=msa_request)
-        .filter(Q(to_status=Status.INFO_REQUESTED) | Q(from_status=Status.INFO_REQUESTED))
-        .order_by("created_at", "pk")
-        .values_list("from_status", "to_status", "created_at")
-    )
-    paused, is_paused = _paused_days(events=events, calendar=calendar, today=today)
-    due = calendar.nth_business_day_after(
-        _local_date(msa_request.submitted_at), settings.MSA_TARGET_BUSINESS_DAYS + paused
-    )
-    return Sla(due, calendar.business_days_between(today, due), paused, is_paused)
+    return _sla(msa_request, calendar=calendar, today=today)
 
 
 def requests_due_dates(
     *, msa_requests: QuerySet[Request], calendar: BusinessCalendar, today: date
 ) -> dict[int, date]:
-    """Return each request's visit due date (two queries, whatever the number of requests)."""
-    rows = list(msa_requests.values_list("pk", "submitted_at", "decided_at", "created_at"))
-    events: dict[int, list] = defaultdict(list)
-    for msa_request_id, *event in (
-        RequestEvent.objects.filter(msa_request__in=msa_requests)
-        .filter(Q(to_status=Status.INFO_REQUESTED) | Q(from_status=Status.INFO_REQUESTED))
-        .order_by("created_at", "pk")
-        .values_list("msa_request_id", "from_status", "to_status", "created_at")
-    ):
-        events[msa_request_id].append(event)
+    """Return each request's visit due date from its stored target (one query).
+
+    A request that never went through payment (moved by hand, a benchmark's rows) counts 30
+    business days from when it was submitted, decided or created.
+    """
     target = settings.MSA_TARGET_BUSINESS_DAYS
     due: dict[int, date] = {}
-    for pk, submitted_at, decided_at, created_at in rows:
-        start = submitted_at or decided_at or created_at
-        paused, _open = _paused_days(events=events.get(pk, []), calendar=calendar, today=today)
-        due[pk] = calendar.nth_business_day_after(_local_date(start), target + paused)
+    for msa_request in msa_requests.only(
+        "pk",
+        "submitted_at",
+        "decided_at",
+        "created_at",
+        *TARGET_FIELDS,
+    ):
+        if msa_request.target_date is not None:
+            due[msa_request.pk] = _sla(msa_request, calendar=calendar, today=today).due_date
+        else:
+            start = msa_request.submitted_at or msa_request.decided_at or msa_request.created_at
+            due[msa_request.pk] = calendar.nth_business_day_after(_local_date(start), target)
     return due
 
 
@@ -143,13 +128,25 @@ def booked_counts(*, start: date, end: date, technician_ids=None) -> dict[tuple[
     }
 
 
+_UNSET = object()
+
+
 def offered_windows(
-    *, msa_request: Request, limit: int = 8, today: date | None = None
+    *,
+    msa_request: Request,
+    limit: int = 8,
+    today: date | None = None,
+    calendar: BusinessCalendar | None = None,
+    current=_UNSET,
 ) -> list[WindowOffer]:
-    """Return free windows a customer may pick for a request, earliest first."""
+    """Return free windows a customer may pick for a request, earliest first.
+
+    ``calendar`` and ``current`` (the booked visit, or None) spare their queries when the
+    caller already has them.
+    """
     if msa_request.status not in (Status.APPROVED, Status.SCHEDULED):
         return []
-    calendar = get_calendar()
+    calendar = calendar or get_calendar()
     zip_code = msa_request.premises_zip
     technicians = [t for t in technicians_with_windows() if zip_code in (t.territory_zips or [])]
     if not technicians:
@@ -161,7 +158,8 @@ def offered_windows(
     start = first_bookable_day(calendar=calendar, today=today)
     days = calendar.business_days(start, settings.SCHEDULING_HORIZON_BUSINESS_DAYS)
     counts = booked_counts(start=days[0], end=days[-1], technician_ids=[t.pk for t in technicians])
-    current = msa_request.visits.filter(state=Visit.State.BOOKED).first()
+    if current is _UNSET:
+        current = msa_request.visits.filter(state=Visit.State.BOOKED).first()
     off = {technician.pk: technician_days_off(technician) for technician in technicians}
     offers: list[WindowOffer] = []
     seen: set[tuple[date, time]] = set()
@@ -208,11 +206,17 @@ def request_panel(*, msa_request: Request) -> RequestPanel:
     if msa_request.status == Status.VISIT_FAILED:
         failed = next((v for v in visits if v.state == Visit.State.FAILED), None)
     can_pick = msa_request.status in (Status.APPROVED, Status.SCHEDULED)
+    calendar = get_calendar()
+    offers = (
+        offered_windows(msa_request=msa_request, calendar=calendar, current=booked)
+        if can_pick
+        else []
+    )
     return RequestPanel(
         visit=booked,
         failed_visit=failed,
-        offers=offered_windows(msa_request=msa_request) if can_pick else [],
-        sla=request_sla(msa_request=msa_request),
+        offers=offers,
+        sla=request_sla(msa_request=msa_request, calendar=calendar),
         can_pick=can_pick,
     )
 
@@ -292,54 +296,83 @@ class SlaRow:
     risk: str
 
 
+def _risk(left: int) -> str:
+    if left < 0:
+        return str(SlaRisk.OVERDUE)
+    return str(SlaRisk.AT_RISK if left <= SLA_AT_RISK_BUSINESS_DAYS else SlaRisk.ON_TRACK)
+
+
+def sla_row(msa_request: Request, *, calendar: BusinessCalendar, today: date) -> SlaRow | None:
+    """Business-day age, due date and risk of an open submitted request (no query)."""
+    if msa_request.status not in SLA_OPEN_STATUSES or msa_request.target_date is None:
+        return None
+    sla = _sla(msa_request, calendar=calendar, today=today)
+    age = calendar.business_days_between(_local_date(msa_request.submitted_at), today)
+    return SlaRow(age_business_days=age, due=sla.due_date, risk=_risk(sla.business_days_left))
+
+
 def requests_sla(
     *, msa_requests: QuerySet[Request], today: date | None = None
 ) -> dict[int, SlaRow]:
-    """Business-day age, due date and risk of each open submitted request (three queries)."""
+    """Business-day age, due date and risk of each open submitted request (two queries)."""
     calendar = get_calendar()
     today = today or timezone.localdate()
-    open_requests = msa_requests.filter(status__in=SLA_OPEN_STATUSES, submitted_at__isnull=False)
-    due_dates = requests_due_dates(msa_requests=open_requests, calendar=calendar, today=today)
-    submitted = dict(open_requests.values_list("pk", "submitted_at"))
     rows = {}
-    for pk, due in due_dates.items():
-        left = calendar.business_days_between(today, due)
-        risk = (
-            SlaRisk.OVERDUE
-            if left < 0
-            else SlaRisk.AT_RISK
-            if left <= SLA_AT_RISK_BUSINESS_DAYS
-            else SlaRisk.ON_TRACK
-        )
-        age = calendar.business_days_between(_local_date(submitted[pk]), today)
-        rows[pk] = SlaRow(age_business_days=age, due=due, risk=str(risk))
+    for msa_request in msa_requests.filter(
+        status__in=SLA_OPEN_STATUSES, target_date__isnull=False
+    ).only("pk", "status", "submitted_at", *TARGET_FIELDS):
+        rows[msa_request.pk] = sla_row(msa_request, calendar=calendar, today=today)
     return rows
 
 
-def _near_target(
-    *, msa_requests: QuerySet[Request], today: date | None = None
-) -> dict[int, SlaRow]:
-    """SLA rows of the open requests submitted long enough ago to be near their due date.
+def sla_risk_conditions(
+    *, calendar: BusinessCalendar | None = None, today: date | None = None
+) -> dict[str, Q]:
+    """The SQL conditions for "at risk" and "overdue", comparing the stored target dates.
 
-    A pause only moves a due date later, so the cheap date filter never drops a request at risk.
+    A running clock compares its target with today; a paused one keeps the business days it
+    had left when the pause began.
     """
-    calendar = get_calendar()
+    calendar = calendar or get_calendar()
     today = today or timezone.localdate()
-    horizon = calendar.nth_business_day_after(today, SLA_AT_RISK_BUSINESS_DAYS)
-    cutoff = today
-    while calendar.nth_business_day_after(cutoff, settings.MSA_TARGET_BUSINESS_DAYS) > horizon:
-        cutoff -= timedelta(days=1)
-    return requests_sla(
-        msa_requests=msa_requests.filter(submitted_at__date__lte=cutoff), today=today
-    )
+    # Business days left ≤ N ⇔ the target falls before the (N+1)-th business day after today.
+    horizon = calendar.nth_business_day_after(today, SLA_AT_RISK_BUSINESS_DAYS + 1)
+    open_clock = Q(status__in=SLA_OPEN_STATUSES, target_date__isnull=False)
+    running = Q(target_paused_on__isnull=True)
+    paused = Q(target_paused_on__isnull=False)
+    return {
+        SlaRisk.OVERDUE: open_clock
+        & ((running & Q(target_date__lt=today)) | (paused & Q(target_days_left_when_paused__lt=0))),
+        SlaRisk.AT_RISK: open_clock
+        & (
+            (running & Q(target_date__gte=today, target_date__lt=horizon))
+            | (
+                paused
+                & Q(
+                    target_days_left_when_paused__gte=0,
+                    target_days_left_when_paused__lte=SLA_AT_RISK_BUSINESS_DAYS,
+                )
+            )
+        ),
+    }
+
+
+def requests_filter_sla_risk(
+    *, msa_requests: QuerySet[Request], risk: str, today: date | None = None
+) -> QuerySet[Request]:
+    """The open requests whose risk is ``risk`` (a filter in SQL, for the queue)."""
+    return msa_requests.filter(sla_risk_conditions(today=today)[risk])
 
 
 def requests_with_sla_risk(
     *, msa_requests: QuerySet[Request], risks: set[str], today: date | None = None
 ) -> list[int]:
-    """Ids of the open requests whose risk is one of ``risks`` (for filters and the dashboard)."""
-    rows = _near_target(msa_requests=msa_requests, today=today)
-    return [pk for pk, row in rows.items() if row.risk in risks]
+    """Ids of the open requests whose risk is one of ``risks``."""
+    conditions = sla_risk_conditions(today=today)
+    match = Q(pk__in=[])
+    for risk in risks:
+        match |= conditions[risk]
+    return list(msa_requests.filter(match).order_by("pk").values_list("pk", flat=True))
 
 
 @dataclass(frozen=True)
@@ -377,16 +410,18 @@ def visit_figures(*, today: date) -> VisitFigures:
     if spans:
         middle = len(spans) // 2
         median = float(spans[middle]) if len(spans) % 2 else (spans[middle - 1] + spans[middle]) / 2
-    risks = [
-        row.risk for row in _near_target(msa_requests=Request.objects.all(), today=today).values()
-    ]
+    conditions = sla_risk_conditions(calendar=calendar, today=today)
+    risks = Request.objects.aggregate(
+        at_risk=Count("pk", filter=conditions[SlaRisk.AT_RISK]),
+        overdue=Count("pk", filter=conditions[SlaRisk.OVERDUE]),
+    )
     return VisitFigures(
         completed=by_state.get(Visit.State.COMPLETED, 0),
         failed=by_state.get(Visit.State.FAILED, 0),
         failed_by_code=failed_by_code,
         median_business_days_to_visit=median,
-        at_risk=risks.count(SlaRisk.AT_RISK),
-        overdue=risks.count(SlaRisk.OVERDUE),
+        at_risk=risks["at_risk"],
+        overdue=risks["overdue"],
     )
 
 

@@ -2,8 +2,11 @@
 
 import factory
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.utils import timezone
 
 from accounts.models import ContractorCompany, User
+from common.business_days import current_calendar
 from eligibility.models import ApprovedProduct, MeterRecord
 from enrollment.models import Request, Status
 
@@ -112,3 +115,13 @@ class MsaRequestFactory(factory.django.DjangoModelFactory):
     energized_in_liquidtight = None
     esr_violation = "none"
     waterproof_bag_commitment = True
+    submitted_at = None
+    # What request_mark_paid stores: the 30th business day after submission.
+    target_date = factory.LazyAttribute(
+        lambda o: (
+            o.submitted_at
+            and current_calendar().nth_business_day_after(
+                timezone.localdate(o.submitted_at), settings.MSA_TARGET_BUSINESS_DAYS
+            )
+        )
+    )

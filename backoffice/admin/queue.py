@@ -3,14 +3,15 @@
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enrollment.models import Request
 from payments.models import Payment, PaymentStatus
-from scheduling.selectors import SlaRisk, requests_sla, requests_with_sla_risk
+from scheduling.calendar import get_calendar
+from scheduling.selectors import SlaRisk, requests_filter_sla_risk, sla_row
 
 
 class DeviceTypeFilter(admin.ChoicesFieldListFilter):
@@ -33,19 +34,17 @@ class SlaRiskFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() not in (SlaRisk.AT_RISK, SlaRisk.OVERDUE):
             return queryset
-        ids = requests_with_sla_risk(msa_requests=queryset, risks={self.value()})
-        return queryset.filter(pk__in=ids)
+        return requests_filter_sla_risk(msa_requests=queryset, risk=self.value())
 
 
 class SlaChangeList(ChangeList):
-    """The queue's page of requests, each with its business-day age and target (3 queries)."""
+    """The queue's page of requests, each with its business-day age and target (from the row)."""
 
     def get_results(self, request):
         super().get_results(request)
-        page_ids = [obj.pk for obj in self.result_list]
-        rows = requests_sla(msa_requests=Request.objects.filter(pk__in=page_ids))
+        calendar, today = get_calendar(), timezone.localdate()
         for obj in self.result_list:
-            obj.sla = rows.get(obj.pk)
+            obj.sla = sla_row(obj, calendar=calendar, today=today)
 
 
 class RequestQueueMixin:

@@ -241,6 +241,9 @@ CELERY_BEAT_SCHEDULE: dict = {}
 MSA_VISIT_FEE_CENTS = env.int("MSA_VISIT_FEE_CENTS", default=27922)
 MSA_CURRENCY = "usd"
 MSA_TARGET_BUSINESS_DAYS = env.int("MSA_TARGET_BUSINESS_DAYS", default=30)
+# Loads the business-day calendar with staff's closures; enrollment stores target dates with it
+# without importing scheduling (common.business_days).
+MSA_BUSINESS_CALENDAR = "scheduling.calendar.get_calendar"
 
 # Payments: with no Stripe keys the clearly labelled demo provider stands in.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

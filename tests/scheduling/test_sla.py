@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from enrollment.models import RequestEvent, Status
+from enrollment.models import Status
 from scheduling import selectors
 from scheduling.calendar import get_calendar
 from tests.factories import MsaRequestFactory
@@ -16,13 +16,6 @@ LA = ZoneInfo("America/Los_Angeles")
 
 def at(day: int, month: int = 10) -> dt.datetime:
     return dt.datetime(2026, month, day, 10, tzinfo=LA)
-
-
-def event(msa_request, from_status, to_status, when):
-    row = RequestEvent.objects.create(
-        msa_request=msa_request, from_status=from_status, to_status=to_status
-    )
-    RequestEvent.objects.filter(pk=row.pk).update(created_at=when)
 
 
 def test_due_date_is_30_business_days_after_submission():
@@ -38,9 +31,10 @@ def test_due_date_is_30_business_days_after_submission():
 
 def test_the_clock_pauses_while_information_is_requested():
     msa_request = MsaRequestFactory(status=Status.APPROVED, submitted_at=at(1))
-    event(msa_request, Status.UNDER_REVIEW, Status.INFO_REQUESTED, at(5))
-    event(msa_request, Status.INFO_REQUESTED, Status.UNDER_REVIEW, at(12))  # 5 business days
-    event(msa_request, Status.UNDER_REVIEW, Status.APPROVED, at(13))
+    type(msa_request).objects.filter(pk=msa_request.pk).update(
+        target_date=dt.date(2026, 11, 20), paused_business_days=5
+    )
+    msa_request.refresh_from_db()
 
     sla = selectors.request_sla(msa_request=msa_request)
     bulk = selectors.requests_due_dates(
@@ -54,11 +48,4 @@ def test_the_clock_pauses_while_information_is_requested():
     assert bulk == {msa_request.pk: sla.due_date}
 
 
-def test_an_open_information_request_keeps_the_clock_paused():
-    msa_request = MsaRequestFactory(status=Status.INFO_REQUESTED, submitted_at=at(2, 11))
-    event(msa_request, Status.UNDER_REVIEW, Status.INFO_REQUESTED, at(16, 11))
-
-    sla = selectors.request_sla(msa_request=msa_request)
-
-    assert sla.is_paused
-    assert sla.paused_business_days == 5  # Nov 17-20 and Mon Nov 23
+# Pausing and resuming through the services: tests/enrollment/test_target_date.py.

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrollment', '0010_existing_device'),
+        ('enrollment', '0013_request_search_trigrams'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -44,7 +44,7 @@ def context():
         window=SimpleNamespace(starts_at=dt.time(12), ends_at=dt.time(16)),
         outcome_note=f"{CUSTOMER} asked",
     )
-    payment = SimpleNamespace(receipt_number="R-1", amount_cents=27922)
+    payment = SimpleNamespace(pk=1, receipt_number="R-1", amount_cents=27922)
     return {
         "msa_request": msa_request,
         "company": company,

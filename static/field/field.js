@@ -147,7 +147,8 @@
     if (entry.kind === "arrival") {
       return `${text("msgArrived")} ${clock(entry.at)}`;
     }
-    const photos = entry.photos.length ? ` (${entry.photos.length} ${text("msgPhotos")})` : "";
+    const count = entry.photos.length;
+    const photos = count === 0 ? "" : count === 1 ? ` (${text("msgPhotoOne")})` : ` (${count} ${text("msgPhotoMany")})`;
     return outcomeLabel(entry) + photos;
   }
 

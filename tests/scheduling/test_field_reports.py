@@ -182,9 +182,7 @@ def test_an_outcome_before_the_visits_day_is_refused(visit, phone_user):
     assert not FieldReport.objects.exists()
 
 
-def test_the_first_arrival_sent_is_kept_and_a_phone_clock_ahead_is_not_believed(
-    visit, phone_user
-):
+def test_the_first_arrival_sent_is_kept_and_a_phone_clock_ahead_is_not_believed(visit, phone_user):
     with on_the_day(DAY):
         now = timezone.now()
         services.visit_mark_arrived(

@@ -11,6 +11,7 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -149,7 +150,7 @@ def report(request):
             _("This visit is no longer booked (%(state)s). Please call the office.")
             % {"state": state},
         )
-    except services.ValidationError as exc:
+    except ValidationError as exc:
         return _answer(request, 400, "invalid", " ".join(exc.messages))
     if answer.report.result == FieldReport.Result.CONFLICT:
         return _answer(request, 409, "conflict", _conflict_message(answer.report))

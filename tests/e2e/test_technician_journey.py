@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.demo import STAFF_EMAIL, TECHNICIAN_EMAIL
 from enrollment.models import Status
+from scheduling import services
 from scheduling.models import FieldReport, Technician, Visit, VisitPhoto
 from tests.e2e.conftest import checkpoint, panel_png
 from tests.e2e.test_staff_journey import log_in
@@ -29,7 +30,7 @@ def shot(page, name: str) -> None:
 
 @pytest.fixture
 def todays_visits(demo_data):
-    """Two visits booked today for the demo technician (one with life support at the premises)."""
+    """Three visits booked today for the demo technician (the first with life support)."""
     technician = Technician.objects.get(user__email=TECHNICIAN_EMAIL)
     window = technician.windows.order_by("starts_at").first()
     visits = []
@@ -37,6 +38,7 @@ def todays_visits(demo_data):
         [
             {"life_support": True, "premises_street": "8631 Rush St"},
             {"premises_street": "2501 Walnut Grove Ave", "request_type": "install"},
+            {"premises_street": "3100 Del Mar Ave", "request_type": "install"},
         ],
         start=1,
     ):
@@ -63,7 +65,7 @@ def photo(name: str) -> dict:
 def test_technician_records_two_outcomes_without_signal_and_they_arrive_once(
     page, new_context, live_server, todays_visits, mailoutbox
 ):
-    done, failed = todays_visits
+    done, failed, cancelled = todays_visits
     log_in(page, TECHNICIAN_EMAIL, "/field/")
     expect(page.get_by_role("heading", level=1)).to_have_text("My day")
     cards = {v.pk: page.locator(f"#visit-{v.pk}") for v in todays_visits}
@@ -102,13 +104,22 @@ def test_technician_records_two_outcomes_without_signal_and_they_arrive_once(
     expect(page.locator("#field-status")).to_contain_text("Waiting to send: 3")
     shot(page, "day-offline")
 
-    # Nothing has reached the office yet.
+    # Nothing has reached the office yet; meanwhile the office cancels the third visit.
     assert not FieldReport.objects.exists()
     assert set(Visit.objects.values_list("state", flat=True)) == {Visit.State.BOOKED}
+    services.visit_cancel(visit_id=cancelled.pk, by_customer=False, notify=False)
+    card = cards[cancelled.pk]
+    card.get_by_label("Completed", exact=True).check()
+    card.get_by_role("button", name="Save the outcome").click()
+    expect(card.locator(".field-queued")).to_contain_text("Saved on this phone")
 
     page.context.set_offline(False)
-    for visit in todays_visits:
+    for visit in (done, failed):
         expect(cards[visit.pk].locator(".field-queued")).to_contain_text("Sent to the office")
+    # The conflict is shown to the technician, not lost.
+    attention = page.get_by_role("region", name="Needs your attention")
+    expect(attention).to_contain_text(cancelled.msa_request.reference)
+    expect(attention).to_contain_text("The office cancelled this visit")
     expect(page.locator("#field-status")).not_to_contain_text("Waiting")
     checkpoint(page)
     shot(page, "day-sent")
@@ -119,7 +130,10 @@ def test_technician_records_two_outcomes_without_signal_and_they_arrive_once(
     assert (failed.state, failed.failure_code) == (Visit.State.FAILED, "NOT_LEFT_IN_BAG")
     assert done.msa_request.status == Status.COMPLETED
     assert failed.msa_request.status == Status.VISIT_FAILED
-    assert FieldReport.objects.count() == 2
+    assert FieldReport.objects.filter(result=FieldReport.Result.RECORDED).count() == 2
+    assert FieldReport.objects.get(visit=cancelled).result == FieldReport.Result.CONFLICT
+    cancelled.refresh_from_db()
+    assert cancelled.state == Visit.State.CANCELLED
     assert VisitPhoto.objects.filter(visit=done).count() == 1
     assert VisitPhoto.objects.filter(visit=failed).count() == 1
     customers = sorted(m.to[0] for m in mailoutbox)
@@ -140,7 +154,7 @@ def test_technician_records_two_outcomes_without_signal_and_they_arrive_once(
         },
     )
     assert again.status == 200 and again.json()["result"] == "recorded"
-    assert FieldReport.objects.count() == 2
+    assert FieldReport.objects.count() == 3
     assert VisitPhoto.objects.count() == 2
     assert len(mailoutbox) == 2
 

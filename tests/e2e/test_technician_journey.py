@@ -5,6 +5,7 @@ Set ``E2E_SCREENSHOTS=1`` to write the pages to docs/screenshots/field-*.png.
 
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -58,6 +59,16 @@ def todays_visits(demo_data):
     return visits
 
 
+def wait_for_service_worker(page) -> None:
+    """Wait until the service worker controls the page (evaluate, not wait_for_function: the
+    site's CSP forbids the eval that polling a string would need)."""
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    deadline = time.monotonic() + 10
+    while not page.evaluate("navigator.serviceWorker.controller !== null"):
+        assert time.monotonic() < deadline, "the service worker never took the page"
+        page.wait_for_timeout(100)
+
+
 def photo(name: str) -> dict:
     return {"name": name, "mimeType": "image/png", "buffer": panel_png()}
 
@@ -74,7 +85,7 @@ def test_technician_records_two_outcomes_without_signal_and_they_arrive_once(
         "href", re.compile(r"^tel:")
     )
     # The service worker has the day (and what it needs) before the signal goes.
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_for_service_worker(page)
     checkpoint(page)
     shot(page, "day-phone")
 

@@ -1,4 +1,4 @@
-"""Demo users: a customer, a contractor with a verified company, and a staff superuser."""
+"""Demo users: a customer, a contractor with a verified company, a staff superuser, a technician."""
 
 from allauth.account.models import EmailAddress
 from django.utils import timezone
@@ -10,6 +10,7 @@ DEMO_PASSWORD = "msa-demo-2026"
 CUSTOMER_EMAIL = "customer@example.com"
 CONTRACTOR_EMAIL = "contractor@example.com"
 STAFF_EMAIL = "staff@example.com"
+TECHNICIAN_EMAIL = "technician@example.com"
 
 
 def _user(email: str, **fields) -> User:
@@ -48,10 +49,12 @@ def seed(*, stdout) -> list[str]:
         is_staff=True,
         is_superuser=True,
     )
+    _user(TECHNICIAN_EMAIL, full_name="Alex Rivera (sample)", role=User.Role.TECHNICIAN)
     return [
         "",
         f"Demo logins (password for all: {DEMO_PASSWORD})",
         f"  customer:    {CUSTOMER_EMAIL}",
         f"  contractor:  {CONTRACTOR_EMAIL}   ({company.name})",
         f"  staff admin: {STAFF_EMAIL}   (http://127.0.0.1:8000/admin/)",
+        f"  technician:  {TECHNICIAN_EMAIL}   (the day's visits on a phone: /field/)",
     ]

@@ -74,6 +74,7 @@ class User(AbstractUser):
         CUSTOMER = "customer", _("Customer")
         CONTRACTOR = "contractor", _("Contractor")
         STAFF = "staff", _("Utility staff")
+        TECHNICIAN = "technician", _("Meter technician")
 
     username = None
     email = models.EmailField(_("email address"), unique=True)
@@ -130,6 +131,10 @@ class User(AbstractUser):
     @property
     def is_customer(self) -> bool:
         return self.role == self.Role.CUSTOMER
+
+    @property
+    def is_technician(self) -> bool:
+        return self.role == self.Role.TECHNICIAN
 
 
 class CompanyInvitation(models.Model):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -16,6 +17,12 @@ from .health import run_checks
 
 class HomeView(TemplateView):
     template_name = "pages/home.html"
+
+    def get(self, request, *args, **kwargs):
+        # A technician signs in to their day (the home page's actions are the applicant's).
+        if getattr(request.user, "is_technician", False):
+            return redirect("field:my_day")
+        return super().get(request, *args, **kwargs)
 
 
 class ProgramView(TemplateView):

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,7 +22,16 @@ from . import selectors, services, tasks
 from .calendar import default_closures, get_calendar
 from .forms import AssignVisitForm, OutcomeForm
 from .geo import zip_centroids
-from .models import AppointmentWindow, Technician, TimeOff, UnplaceableReport, UtilityHoliday, Visit
+from .models import (
+    AppointmentWindow,
+    FieldReport,
+    Technician,
+    TimeOff,
+    UnplaceableReport,
+    UtilityHoliday,
+    Visit,
+    VisitPhoto,
+)
 
 
 class AppointmentWindowInline(admin.TabularInline):
@@ -44,7 +54,16 @@ class TechnicianForm(forms.ModelForm):
 
     class Meta:
         model = Technician
-        fields = ["name", "email", "phone", "home_zip", "working_weekdays", "is_active"]
+        fields = ["name", "email", "phone", "home_zip", "working_weekdays", "is_active", "user"]
+
+    def clean_user(self):
+        user = self.cleaned_data.get("user")
+        # A staff account on a phone in a truck would carry the whole admin with it.
+        if user is not None and (user.role != "technician" or user.is_staff):
+            raise forms.ValidationError(
+                _("Link an account with the role “Meter technician” that is not staff.")
+            )
+        return user
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,9 +88,11 @@ class TechnicianForm(forms.ModelForm):
 @admin.register(Technician)
 class TechnicianAdmin(admin.ModelAdmin):
     form = TechnicianForm
-    list_display = ["name", "home_zip", "territory_size", "is_active", "is_sample", "today"]
+    list_display = ["name", "home_zip", "territory_size", "user", "is_active", "is_sample", "today"]
     list_filter = ["is_active", "is_sample"]
-    search_fields = ["name", "email", "home_zip"]
+    list_select_related = ["user"]
+    search_fields = ["name", "email", "home_zip", "user__email"]
+    raw_id_fields = ["user"]
     inlines = [AppointmentWindowInline, TimeOffInline]
 
     @admin.display(description=gettext_lazy("ZIP codes served"))
@@ -165,6 +186,48 @@ def cancel_visits(modeladmin, request, queryset):
     modeladmin.message_user(request, _("%(count)d visit(s) cancelled.") % {"count": done})
 
 
+class VisitPhotoInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = VisitPhoto
+    extra = 0
+    fields = ["photo", "report", "content_type", "size", "taken_by", "created_at"]
+    readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("photo"))
+    def photo(self, obj: VisitPhoto):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:scheduling_visit_photo", args=[obj.visit_id, obj.pk]),
+            _("open"),
+        )
+
+
+class FieldReportInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = FieldReport
+    extra = 0
+    fields = [
+        "received_at",
+        "sent_by",
+        "completed",
+        "failure_code",
+        "note",
+        "result",
+        "visit_state_found",
+        "client_id",
+    ]
+    readonly_fields = fields
+
+
+@admin.register(FieldReport)
+class FieldReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Outcomes sent from technicians' phones; the conflicts are the ones to call back."""
+
+    list_display = ["visit", "received_at", "sent_by", "completed", "failure_code", "result"]
+    list_filter = ["result", "completed", "failure_code"]
+    list_select_related = ["visit", "sent_by"]
+    search_fields = ["visit__msa_request__meter_number", "sent_by__email"]
+    readonly_fields = [f.name for f in FieldReport._meta.fields]
+
+
 @admin.register(Visit)
 class VisitAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
     list_display = [
@@ -174,6 +237,7 @@ class VisitAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
         "technician",
         "route_order",
         "state",
+        "arrived_at",
         "failure_code",
         "utility_fault",
         "within_target",
@@ -209,7 +273,9 @@ class VisitAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
         "outcome_recorded_by",
         "cancelled_by_customer",
         "reminder_sent_at",
+        "arrived_at",
     ]
+    inlines = [FieldReportInline, VisitPhotoInline]
     # Every change but the notes goes through the services (outcome, move, cancel).
     readonly_fields = [f for f in fields if f != "notes"]
     change_list_template = "admin/scheduling/visit/change_list.html"
@@ -240,8 +306,22 @@ class VisitAdmin(ReadOnlyAdminMixin, ReadOnlyHistoryAdmin):
                 self.admin_site.admin_view(self.outcome_view),
                 name="scheduling_visit_outcome",
             ),
+            path(
+                "<int:visit_id>/photos/<int:photo_id>/",
+                self.admin_site.admin_view(self.photo_view),
+                name="scheduling_visit_photo",
+            ),
         ]
         return extra + super().get_urls()
+
+    def photo_view(self, request, visit_id: int, photo_id: int):
+        """A photo from the meter, served privately to staff who may see visits."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        photo = get_object_or_404(VisitPhoto, pk=photo_id, visit_id=visit_id)
+        response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+        response["Content-Disposition"] = "inline"
+        return response
 
     def board_view(self, request):
         """A day or week of visits per technician."""

@@ -38,6 +38,17 @@ class Technician(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_sample = models.BooleanField(_("sample data"), default=False)
+    # The portal account the technician signs in with on their phone (role "technician").
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sign-in account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="technician",
+        limit_choices_to={"role": "technician"},
+        help_text=_("A user with the role “Meter technician”: they see this technician's visits."),
+    )
 
     class Meta:
         verbose_name = _("technician")
@@ -198,6 +209,7 @@ class Visit(models.Model):
     # the request alone until they do.
     cancelled_by_customer = models.BooleanField(_("cancelled by the customer"), default=False)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    arrived_at = models.DateTimeField(_("technician arrived at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -306,3 +318,73 @@ class UnplaceableReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.msa_request_id}: {self.reason}"
+
+
+class FieldReport(models.Model):
+    """An outcome sent from a technician's phone, kept once per id the phone made for it.
+
+    The phone may send the same report again (no answer reached it, the signal dropped): the
+    unique ``client_id`` is what makes the repeat change nothing. A report that arrives after
+    staff cancelled or moved the visit is kept as a conflict, with its photos, for staff to read.
+    """
+
+    class Result(models.TextChoices):
+        RECORDED = "recorded", _("Recorded")
+        ALREADY = "already", _("Already recorded the same way")
+        CONFLICT = "conflict", _("Conflict: the visit had changed")
+
+    client_id = models.UUIDField(_("id made on the phone"), unique=True, editable=False)
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="field_reports")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    completed = models.BooleanField(_("completed"))
+    failure_code = models.CharField(
+        _("failure reason"), max_length=40, choices=FailureCode, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=Result)
+    visit_state_found = models.CharField(
+        _("visit state found"), max_length=10, choices=Visit.State, blank=True
+    )
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outcome from the field")
+        verbose_name_plural = _("outcomes from the field")
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(completed=True, failure_code="")
+                | models.Q(completed=False) & ~models.Q(failure_code=""),
+                name="field_report_outcome_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id} {self.client_id}"
+
+
+class VisitPhoto(models.Model):
+    """A photo taken at the meter, stored privately under a random name."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="photos")
+    report = models.ForeignKey(
+        FieldReport, on_delete=models.PROTECT, related_name="photos", null=True, blank=True
+    )
+    file = models.FileField(_("file"), upload_to="visit-photos/%Y/%m/", max_length=200)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.visit_id}: {self.file.name}"

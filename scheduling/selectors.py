@@ -231,6 +231,35 @@ def route_sheet(*, technician: Technician, day: date) -> list[Visit]:
     )
 
 
+def technician_for_user(user) -> Technician | None:
+    """Return the active technician ``user`` signs in as, else None (asked on every request).
+
+    The one rule for the technician's pages: the account's present role and link decide, so a
+    technician unlinked or made inactive by staff loses their visits at once.
+    """
+    if not (getattr(user, "is_authenticated", False) and user.is_active):
+        return None
+    if user.role != "technician":
+        return None
+    return Technician.objects.filter(user=user, is_active=True).first()
+
+
+def technician_day(*, technician: Technician, day: date) -> list[Visit]:
+    """Return a technician's visits on a day in route order, with what the phone shows."""
+    return list(
+        Visit.objects.filter(technician=technician, date=day)
+        .exclude(state__in=[Visit.State.CANCELLED, Visit.State.MOVED])
+        .select_related("msa_request", "msa_request__device", "msa_request__applicant", "window")
+        .annotate(
+            panel_photos=Count(
+                "msa_request__documents",
+                filter=Q(msa_request__documents__kind="meter_panel_photo"),
+            )
+        )
+        .order_by("window__starts_at", "route_order", "pk")
+    )
+
+
 def visit_board(*, start: date, days: int) -> tuple[list[date], list[dict]]:
     """Return the board: per technician, their booked visits per day (two queries)."""
     dates = [start + timedelta(days=i) for i in range(days)]

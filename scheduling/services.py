@@ -7,14 +7,16 @@ window is never filled past its capacity, even with several workers at once.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -26,8 +28,9 @@ from simple_history.utils import bulk_create_with_history
 
 from common.i18n import Message
 from common.queue import task_send
-from enrollment.models import Request, Status
+from enrollment.models import Document, Request, Status
 from enrollment.services import (
+    document_check,
     request_mark_scheduled,
     request_mark_unscheduled,
     request_record_visit_outcome,
@@ -37,7 +40,15 @@ from enrollment.services import (
 from . import selectors
 from .calendar import BusinessCalendar, get_calendar
 from .geo import zip_point
-from .models import AppointmentWindow, FailureCode, Technician, UnplaceableReport, Visit
+from .models import (
+    AppointmentWindow,
+    FailureCode,
+    FieldReport,
+    Technician,
+    UnplaceableReport,
+    Visit,
+    VisitPhoto,
+)
 from .planner import (
     DriveModel,
     FixedStop,
@@ -52,6 +63,14 @@ logger = logging.getLogger(__name__)
 
 class SchedulingError(ValidationError):
     """A booking, move or outcome that cannot be made (the message is for the user)."""
+
+
+class VisitChanged(SchedulingError):
+    """The visit is no longer booked (staff cancelled or moved it): ``state`` says what it is."""
+
+    def __init__(self, message, *, state: str):
+        super().__init__(message)
+        self.state = state
 
 
 @dataclass
@@ -509,6 +528,146 @@ def visit_record_outcome(
             transaction.on_commit(lambda: _send(visit.pk, kind))
     logger.info("visit %s outcome %s", visit.pk, visit.state)
     return visit
+
+
+def _check_outcome(*, completed: bool, failure_code: str, note: str) -> None:
+    if not completed and failure_code not in FailureCode.values:
+        raise SchedulingError(_("Choose why the visit could not be completed."))
+    if completed and failure_code:
+        raise SchedulingError(_("A completed visit has no failure reason and no fault."))
+    if failure_code == FailureCode.OTHER and not note.strip():
+        raise SchedulingError(
+            _('Say what happened: with "Other" the note is what the customer reads.')
+        )
+
+
+def _check_visit_day(visit: Visit, moment: datetime | None = None) -> None:
+    if visit.date > timezone.localdate(moment):
+        raise SchedulingError(
+            _("This visit is on %(day)s: its outcome can be recorded from that day on.")
+            % {"day": date_format(visit.date, "DATE_FORMAT")}
+        )
+
+
+# --- the technician's phone ----------------------------------------------------------------
+
+
+def visit_mark_arrived(*, visit_id: int, actor, at: datetime | None = None) -> Visit:
+    """Note when the technician reached the meter; the first arrival sent is the one kept."""
+    now = timezone.now()
+    # The phone says when the button was pressed (it may have had no signal then); a phone
+    # clock running ahead of the server's is not believed.
+    at = min(at, now) if at else now
+    with transaction.atomic():
+        visit = _lock_visit(visit_id)
+        if visit.state in (Visit.State.CANCELLED, Visit.State.MOVED):
+            raise VisitChanged(_("This visit is no longer booked."), state=visit.state)
+        _check_visit_day(visit)
+        if timezone.localdate(at) < visit.date:
+            at = now
+        if visit.arrived_at is not None or visit.state != Visit.State.BOOKED:
+            return visit
+        visit.arrived_at = at
+        visit.save(update_fields=["arrived_at", "updated_at"])
+    logger.info("visit %s: technician arrived", visit.pk)
+    return visit
+
+
+@dataclass
+class FieldReportAnswer:
+    report: FieldReport
+    repeat: bool  # this id had been received before: nothing changed
+
+
+def visit_report_from_field(
+    *,
+    visit_id: int,
+    actor,
+    client_id: uuid.UUID,
+    completed: bool,
+    failure_code: str = "",
+    note: str = "",
+    photos: list | tuple = (),
+) -> FieldReportAnswer:
+    """Record an outcome sent from a technician's phone, once per id the phone made for it.
+
+    A booked visit gets the outcome through ``visit_record_outcome`` (the request moves and
+    the customer is told, as on the staff path). A visit that staff cancelled, moved or
+    recorded otherwise meanwhile keeps its state: the report is stored as a conflict, with its
+    photos, so neither the technician's word nor the evidence is lost.
+    """
+    _check_outcome(completed=completed, failure_code=failure_code, note=note)
+    # Every photo is checked before anything is stored, so a bad second file stores nothing.
+    kinds = [
+        document_check(upload=upload, kind=Document.Kind.METER_PANEL_PHOTO) for upload in photos
+    ]
+    with transaction.atomic():
+        visit = _lock_visit(visit_id)
+        earlier = FieldReport.objects.filter(client_id=client_id).first()
+        if earlier is not None:
+            if earlier.visit_id != visit.pk:
+                raise SchedulingError(_("This outcome was sent for another visit."))
+            return FieldReportAnswer(report=earlier, repeat=True)
+        found = visit.state
+        target = Visit.State.COMPLETED if completed else Visit.State.FAILED
+        if found == Visit.State.BOOKED:
+            _check_visit_day(visit)
+            visit_record_outcome(
+                visit_id=visit.pk,
+                actor=actor,
+                completed=completed,
+                failure_code=failure_code,
+                note=note,
+            )
+            result = FieldReport.Result.RECORDED
+        elif found == target and visit.failure_code == ("" if completed else failure_code):
+            result = FieldReport.Result.ALREADY
+        else:
+            result = FieldReport.Result.CONFLICT
+        try:
+            with transaction.atomic():
+                report = FieldReport.objects.create(
+                    client_id=client_id,
+                    visit=visit,
+                    sent_by=actor,
+                    completed=completed,
+                    failure_code="" if completed else failure_code,
+                    note=note,
+                    result=result,
+                    visit_state_found=found,
+                )
+        except IntegrityError:
+            # Only another visit's report can hold this id here (this visit's row is locked).
+            raise SchedulingError(_("This outcome was sent for another visit.")) from None
+        for upload, (content_type, extension) in zip(photos, kinds, strict=True):
+            _store_photo(
+                visit=visit,
+                report=report,
+                actor=actor,
+                upload=upload,
+                content_type=content_type,
+                extension=extension,
+            )
+    logger.info("visit %s: field report %s (%s)", visit.pk, report.pk, result)
+    return FieldReportAnswer(report=report, repeat=False)
+
+
+def _store_photo(*, visit, report, actor, upload, content_type: str, extension: str) -> VisitPhoto:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    photo = VisitPhoto(
+        visit=visit,
+        report=report,
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        taken_by=actor,
+    )
+    photo.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+    photo.save()
+    return photo
 
 
 def _lock_visit(visit_id: int) -> Visit:

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "payments",
     "scheduling",
     "backoffice",
+    "field",
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,7 @@ from django.db import transaction
 
 # Each app may offer ``<app>/demo.py`` with ``seed(*, stdout) -> list[str]`` returning lines
 # to print; they run in dependency order, so later apps can use earlier apps' demo data.
-DEMO_APPS = ["accounts", "eligibility", "enrollment", "payments", "scheduling"]
+DEMO_APPS = ["accounts", "eligibility", "enrollment", "payments", "scheduling", "field"]
 
 
 class Command(BaseCommand):

@@ -1,0 +1,210 @@
+"""The technician's pages: only their own visits, outcomes through the one service, JSON answers."""
+
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.models import User
+from enrollment.models import Status
+from scheduling import services
+from scheduling.models import FieldReport, Visit
+from tests.enrollment.factories import png_bytes
+from tests.factories import StaffFactory, UserFactory
+from tests.scheduling.conftest import approved_request, on_the_day
+from tests.scheduling.factories import TechnicianFactory
+from tests.scheduling.test_visits import DAY, morning
+
+pytestmark = pytest.mark.django_db
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+@pytest.fixture
+def phone_user():
+    return UserFactory(role=User.Role.TECHNICIAN, full_name="Alex Tech")
+
+
+@pytest.fixture
+def technician(phone_user):
+    return TechnicianFactory(windows=[(8, 12, 2), (12, 16, 2)], user=phone_user)
+
+
+def book(technician, **fields):
+    return services.visit_book(
+        msa_request_id=approved_request(**fields).pk,
+        window_id=morning(technician).pk,
+        day=DAY,
+        notify=False,
+    )
+
+
+def outcome(visit, client_id=None, **fields):
+    return {
+        "kind": "outcome",
+        "visit": visit.pk,
+        "client_id": str(client_id or uuid.uuid4()),
+        "completed": "1",
+        **fields,
+    }
+
+
+def test_my_day_lists_only_the_technicians_own_visits_with_what_they_need(
+    client, technician, phone_user
+):
+    mine = book(
+        technician,
+        life_support=True,
+        customer_phone="(626) 555-0142",
+        premises_street="1 Walnut Grove Ave",
+        premises_city="Rosemead",
+    )
+    theirs = book(TechnicianFactory(windows=[(8, 12, 2)]))
+    client.force_login(phone_user)
+
+    with on_the_day(DAY):
+        page = client.get(reverse("field:my_day"))
+
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert mine.msa_request.reference in body
+    assert theirs.msa_request.reference not in body
+    assert 'href="tel:6265550142"' in body
+    assert "geo:0,0?q=1%20Walnut%20Grove%20Ave" in body
+    # The life-support warning comes before anything else on the visit's card.
+    card = body[body.index(f'id="visit-{mine.pk}"') :]
+    card = card[card.index("card-body") :]
+    assert card.index("Life-support") < card.index(mine.msa_request.reference)
+    assert 'capture="environment"' in body and 'accept="image/*"' in body
+
+
+@pytest.mark.parametrize("who", ["customer", "staff", "unlinked technician", "inactive technician"])
+def test_no_one_but_a_linked_active_technician_opens_the_day_or_sends_an_outcome(
+    client, technician, phone_user, who
+):
+    visit = book(technician)
+    if who == "customer":
+        client.force_login(UserFactory())
+    elif who == "staff":
+        client.force_login(StaffFactory())
+    elif who == "unlinked technician":
+        client.force_login(UserFactory(role=User.Role.TECHNICIAN))
+    else:
+        technician.is_active = False
+        technician.save()
+        client.force_login(phone_user)
+
+    with on_the_day(DAY):
+        page = client.get(reverse("field:my_day"))
+        sent = client.post(reverse("field:report"), outcome(visit), **JSON)
+
+    assert (page.status_code, sent.status_code) == (404, 404)
+    visit.refresh_from_db()
+    assert visit.state == Visit.State.BOOKED
+
+
+def test_another_technicians_visit_cannot_be_reported(client, technician, phone_user):
+    theirs = book(TechnicianFactory(windows=[(8, 12, 2)]))
+    client.force_login(phone_user)
+
+    with on_the_day(DAY):
+        sent = client.post(reverse("field:report"), outcome(theirs), **JSON)
+
+    assert sent.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.state == Visit.State.BOOKED
+
+
+def test_a_signed_out_phone_is_told_to_sign_in_and_nothing_changes(client, technician):
+    visit = book(technician)
+    with on_the_day(DAY):
+        sent = client.post(reverse("field:report"), outcome(visit), **JSON)
+    assert sent.status_code == 401
+    assert sent.json()["result"] == "signed_out"
+
+
+def test_an_upload_sent_twice_answers_recorded_both_times_and_records_once(
+    client, technician, phone_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    visit = book(technician)
+    client.force_login(phone_user)
+    client_id = uuid.uuid4()
+
+    answers = []
+    with on_the_day(DAY):
+        for _ in range(2):
+            data = outcome(visit, client_id)
+            data["photos"] = SimpleUploadedFile("m.png", png_bytes((32, 32)), "image/png")
+            with django_capture_on_commit_callbacks(execute=True):
+                answers.append(client.post(reverse("field:report"), data, **JSON))
+
+    assert [a.status_code for a in answers] == [200, 200]
+    assert [a.json()["result"] for a in answers] == ["recorded", "recorded"]
+    assert FieldReport.objects.count() == 1
+    assert visit.photos.count() == 1
+    assert len(mailoutbox) == 1
+    visit.msa_request.refresh_from_db()
+    assert visit.msa_request.status == Status.COMPLETED
+
+
+def test_a_conflict_is_answered_409_with_words_for_the_technician(client, technician, phone_user):
+    visit = book(technician)
+    client.force_login(phone_user)
+    with on_the_day(DAY):
+        services.visit_cancel(visit_id=visit.pk, by_customer=False, notify=False)
+        sent = client.post(
+            reverse("field:report"),
+            outcome(visit, completed="0", failure_code="NOT_LEFT_IN_BAG"),
+            **JSON,
+        )
+        again = client.post(reverse("field:report"), {**outcome(visit), "kind": "arrival"}, **JSON)
+
+    assert sent.status_code == 409
+    assert "cancelled this visit" in sent.json()["message"]
+    assert again.status_code == 409
+
+
+def test_an_arrival_is_noted_and_staff_see_it_on_the_board(client, technician, phone_user):
+    visit = book(technician)
+    client.force_login(phone_user)
+    with on_the_day(DAY):
+        sent = client.post(reverse("field:report"), {**outcome(visit), "kind": "arrival"}, **JSON)
+        client.force_login(StaffFactory())
+        board = client.get(reverse("admin:scheduling_board") + f"?start={DAY}&span=day")
+
+    assert sent.status_code == 200
+    visit.refresh_from_db()
+    assert visit.arrived_at is not None
+    assert "arrived" in board.content.decode()
+
+
+def test_without_the_pages_script_the_form_still_records_once_and_comes_back_to_the_day(
+    client, technician, phone_user
+):
+    visit = book(technician)
+    client.force_login(phone_user)
+    data = outcome(visit, completed="0", failure_code="OTHER", note="Dog in the yard.")
+    with on_the_day(DAY):
+        first = client.post(reverse("field:report"), data)
+        second = client.post(reverse("field:report"), data)
+
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == reverse("field:my_day")
+    assert FieldReport.objects.count() == 1
+    visit.refresh_from_db()
+    assert (visit.state, visit.outcome_note) == (Visit.State.FAILED, "Dog in the yard.")
+
+
+def test_the_service_worker_and_manifest_are_served_from_the_field_scope(client):
+    worker = client.get(reverse("field:service_worker"))
+    manifest = client.get(reverse("field:manifest"))
+
+    assert worker["Content-Type"].startswith("text/javascript")
+    assert b"msa-field-" in worker.content and b"/field/" in worker.content
+    assert manifest.json()["start_url"] == reverse("field:my_day")
+    assert {icon["sizes"] for icon in manifest.json()["icons"]} == {"192x192", "512x512"}
+
+
+def test_a_technician_signing_in_lands_on_their_day(client, phone_user):
+    client.force_login(phone_user)
+    assert client.get(reverse("home"))["Location"] == reverse("field:my_day")

@@ -36,4 +36,5 @@ urlpatterns = [
     path("admin/enrollment/application/<path:rest>", views.old_request_admin),
     path("admin/", admin.site.urls),
     path("scheduling/", include("scheduling.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

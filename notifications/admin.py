@@ -10,8 +10,14 @@ class MobileNumberAdmin(admin.ModelAdmin):
     search_fields = ["user__email"]
     list_select_related = ["user"]
     readonly_fields = [
-        "user", "number", "verified_at", "consent_at", "consent_version", "consent_language",
-        "stopped_at", "updated_at",
+        "user",
+        "number",
+        "verified_at",
+        "consent_at",
+        "consent_version",
+        "consent_language",
+        "stopped_at",
+        "updated_at",
     ]
     exclude = ["code_hash", "code_expires_at", "code_attempts"]
 

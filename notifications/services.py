@@ -162,7 +162,12 @@ def inbound_receive(*, message_sid: str, number: str, body: str) -> str:
     with transaction.atomic():
         inbound, created = InboundMessage.objects.get_or_create(
             message_sid=message_sid,
-            defaults={"number": number, "body": body[:1600], "action": action, "language": language},
+            defaults={
+                "number": number,
+                "body": body[:1600],
+                "action": action,
+                "language": language,
+            },
         )
         if not created:
             return ""

@@ -24,7 +24,5 @@ def send(*, to: str, body: str) -> str:
     if settings.SMS_PROVIDER != "console":
         raise SendFailed(f"unknown SMS_PROVIDER {settings.SMS_PROVIDER!r}")
     # Local development only (production refuses this provider): nothing leaves the machine.
-    logger.info(
-        "CONSOLE SMS PROVIDER, NOT SENT: to …%s: %s", to[-4:], body.replace("\n", " ")
-    )
+    logger.info("CONSOLE SMS PROVIDER, NOT SENT: to …%s: %s", to[-4:], body.replace("\n", " "))
     return f"console-{uuid.uuid4().hex[:16]}"

@@ -1,4 +1,4 @@
-"""The words of each text: short, in the reader's language, the request number and nothing personal."""
+"""The words of each text: short, in the reader's language, the request number only."""
 
 from django.utils import translation
 from django.utils.formats import date_format
@@ -23,8 +23,9 @@ def _visit_facts(visit) -> dict:
     }
 
 
-def render(*, kind: str, language: str, reference: str = "", visit=None, status: str = "",
-           code: str = "") -> str:
+def render(
+    *, kind: str, language: str, reference: str = "", visit=None, status: str = "", code: str = ""
+) -> str:
     """The text of one message of ``kind`` in ``language``."""
     with translation.override(language or "en"):
         facts = {"ref": reference, "code": code, "status": status}

@@ -10,6 +10,8 @@ from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
 
 logger = logging.getLogger(__name__)
+# The SDK logs every request's URL and headers at INFO: enough noise, and no use in production.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 TWILIO_API = "https://api.twilio.com"
 
 
@@ -32,9 +34,7 @@ class _HttpClient(TwilioHttpClient):
 
 def _client() -> Client:
     http_client = _HttpClient(settings.TWILIO_API_BASE, timeout=settings.TWILIO_TIMEOUT_SECONDS)
-    return Client(
-        settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client
-    )
+    return Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
 
 
 def send(*, to: str, body: str) -> str:

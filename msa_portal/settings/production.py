@@ -44,7 +44,9 @@ for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
         raise ImproperlyConfigured(
             f"Production settings need the {name} environment variable; see .env.example."
         )
-if not (env.str("TWILIO_FROM_NUMBER", default="") or env.str("TWILIO_MESSAGING_SERVICE_SID", default="")):
+if not (
+    env.str("TWILIO_FROM_NUMBER", default="") or env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+):
     raise ImproperlyConfigured(
         "Production settings need TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID; "
         "see .env.example."

@@ -17,7 +17,8 @@ ENV DJANGO_SETTINGS_MODULE=msa_portal.settings.production PYTHONUNBUFFERED=1
 # time, never when a container starts.
 RUN SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=redis://unused \
     ALLOWED_HOSTS=build STRIPE_SECRET_KEY=build STRIPE_WEBHOOK_SECRET=build \
-    EMAIL_URL=consolemail:// python manage.py collectstatic --noinput \
+    EMAIL_URL=consolemail:// TWILIO_ACCOUNT_SID=build TWILIO_AUTH_TOKEN=build \
+    TWILIO_FROM_NUMBER=+10000000000 python manage.py collectstatic --noinput \
     && rm -f /tmp/build.sqlite3 \
     && mkdir -p /data/private && chown -R msa:msa var /data/private
 USER msa

@@ -2,7 +2,9 @@
 
 import logging
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from accounts.models import User
 from accounts.selectors import preferred_languages
@@ -13,12 +15,32 @@ from .models import Request, Status
 logger = logging.getLogger(__name__)
 
 
+# Emails a person may turn off, by topic; the rest (submitted, receipts, outcomes) always go.
+EMAIL_TOPICS = {
+    "enrollment/emails/info_requested": "status",
+    "enrollment/emails/approved": "status",
+    "enrollment/emails/rejected": "status",
+    "enrollment/emails/cancelled": "status",
+    "scheduling/emails/visit_booked": "visit",
+    "scheduling/emails/visit_rescheduled": "visit",
+    "scheduling/emails/visit_cancelled": "visit",
+    "scheduling/emails/visit_reminder": "reminder",
+    "payments/emails/payment_failed": "payment",
+}
+
+
 def send_request_email(*, msa_request: Request, to, template: str, context: dict, **kwargs):
     """Send a request's email in each recipient's language (``common.emails.send_request_email``).
 
     Looks up the accounts' preferred languages here, so the shared library reads no app.
     """
     recipients = [address for address in to if address]
+    topic = EMAIL_TOPICS.get(template)
+    if topic and recipients and getattr(settings, "MSA_EMAIL_CHOICES", ""):
+        # The person's own choices (kept by a higher app, named in settings like a backend).
+        recipients = import_string(settings.MSA_EMAIL_CHOICES)(addresses=recipients, topic=topic)
+        if not recipients:
+            return
     emails.send_request_email(
         msa_request=msa_request,
         to=recipients,

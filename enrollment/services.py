@@ -68,6 +68,16 @@ def _schedule(notify: Callable[[Request], None] | None = None):
     return run
 
 
+STATUS_TEXT_TASK = "notifications.tasks.text_status_changed"
+
+
+def _text_status(event_id: int) -> None:
+    """Ask the texting app (higher, so by name) to text the contacts who chose status texts."""
+    from . import tasks  # local: tasks.py imports these services (the one circle)
+
+    tasks.send_by_name(STATUS_TEXT_TASK, event_id, what="status text")
+
+
 class TransitionError(Exception):
     """The request is not in a state from which this step is allowed."""
 
@@ -110,7 +120,7 @@ def _transition(
             fields += before_save(msa_request)
         fields += _move_target_clock(msa_request, source=source)
         msa_request.save(update_fields=fields)
-        RequestEvent.objects.create(
+        event = RequestEvent.objects.create(
             msa_request=msa_request,
             from_status=source,
             to_status=msa_request.status,
@@ -118,6 +128,7 @@ def _transition(
             **RequestEvent.note_values(note),
         )
         logger.info("request %s: %s -> %s", msa_request.pk, source, msa_request.status)
+        transaction.on_commit(lambda: _text_status(event.pk))
         if on_commit is not None:
             transaction.on_commit(lambda: on_commit(msa_request))
     return msa_request

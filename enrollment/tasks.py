@@ -41,6 +41,11 @@ def send_scheduler_run() -> bool:
     return _send(current_app.signature(SCHEDULER_TASK), what="scheduler run")
 
 
+def send_by_name(name: str, *args, what: str) -> bool:
+    """Send a higher app's task by name (this app may not import it)."""
+    return task_send(current_app.signature(name, args=args), what=f"{what} not sent")
+
+
 @shared_task(
     bind=True,
     acks_late=True,

@@ -37,4 +37,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("scheduling/", include("scheduling.urls")),
     path("field/", include("field.urls")),
+    path("notifications/", include("notifications.urls")),
 ]

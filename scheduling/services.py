@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -59,6 +60,8 @@ from .planner import (
 )
 
 logger = logging.getLogger(__name__)
+TEXT_TASK = "notifications.tasks.text_visit_event"
+TEXTED_KINDS = frozenset({"booked", "rescheduled", "cancelled"})
 
 
 class SchedulingError(ValidationError):
@@ -339,10 +342,8 @@ def _record_unplaced(*, plan: Plan, inputs: _Inputs) -> None:
 
 
 def _notify_booked(visit_ids: list[int]) -> None:
-    from . import tasks  # local: tasks.py imports these services (the one circle)
-
     for visit_id in visit_ids:
-        task_send(tasks.send_visit_email.s(visit_id, "booked"), what="visit email not sent")
+        _send(visit_id, "booked")
 
 
 # --- one visit at a time: customers and staff --------------------------------------------
@@ -708,3 +709,8 @@ def _send(visit_id: int, kind: str) -> None:
     from . import tasks  # local: tasks.py imports these services (the one circle)
 
     task_send(tasks.send_visit_email.s(visit_id, kind), what="visit email not sent")
+    if kind in TEXTED_KINDS:
+        # Texts live in a higher app (notifications): sent by name, never imported.
+        task_send(
+            current_app.signature(TEXT_TASK, args=(visit_id, kind)), what="visit text not sent"
+        )

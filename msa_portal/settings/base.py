@@ -46,8 +46,10 @@ INSTALLED_APPS = [
     "enrollment",
     "payments",
     "scheduling",
+    "notifications",
     "backoffice",
     "field",
+    "phonenumber_field",
 ]
 
 MIDDLEWARE = [
@@ -410,3 +412,25 @@ CELERY_BROKER_TRANSPORT_OPTIONS.update(
 LOADTEST_ENABLED = env.bool("LOADTEST_ENABLED", default=False)
 if LOADTEST_ENABLED:
     ACCOUNT_RATE_LIMITS = False
+
+# --- text messages (issue 22) ---
+# "console" logs texts and sends nothing (local only; production refuses it); "twilio" sends.
+TWILIO_ACCOUNT_SID = env("TWILIO_ACCOUNT_SID", default="")
+TWILIO_AUTH_TOKEN = env("TWILIO_AUTH_TOKEN", default="")
+# Either a sending number (E.164) or a Messaging Service; the service wins when both are set.
+TWILIO_FROM_NUMBER = env("TWILIO_FROM_NUMBER", default="")
+TWILIO_MESSAGING_SERVICE_SID = env("TWILIO_MESSAGING_SERVICE_SID", default="")
+# Tests point the real SDK at a local fake; empty means https://api.twilio.com.
+TWILIO_API_BASE = env("TWILIO_API_BASE", default="")
+TWILIO_TIMEOUT_SECONDS = env.float("TWILIO_TIMEOUT_SECONDS", default=5.0)
+SMS_PROVIDER = env("SMS_PROVIDER", default="console")
+# Local hours from which the day-before and the morning-of reminders go out.
+SMS_DAY_BEFORE_HOUR = env.int("SMS_DAY_BEFORE_HOUR", default=10)
+SMS_MORNING_HOUR = env.int("SMS_MORNING_HOUR", default=7)
+PHONENUMBER_DEFAULT_REGION = "US"
+# Lower apps ask this function whether a person still wants an email (named, not imported).
+MSA_EMAIL_CHOICES = "notifications.selectors.email_wanted"
+CELERY_BEAT_SCHEDULE["notifications-text-reminders"] = {
+    "task": "notifications.tasks.send_text_reminders",
+    "schedule": 15 * 60.0,
+}

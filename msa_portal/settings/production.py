@@ -36,6 +36,22 @@ PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="stripe")
 if PAYMENT_PROVIDER != "stripe":
     raise ImproperlyConfigured("The demo payment provider is refused in production.")
 
+SMS_PROVIDER = env("SMS_PROVIDER", default="twilio")
+if SMS_PROVIDER != "twilio":
+    raise ImproperlyConfigured("The console text-message provider is refused in production.")
+for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+    if not env.str(name, default=""):
+        raise ImproperlyConfigured(
+            f"Production settings need the {name} environment variable; see .env.example."
+        )
+if not (
+    env.str("TWILIO_FROM_NUMBER", default="") or env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+):
+    raise ImproperlyConfigured(
+        "Production settings need TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID; "
+        "see .env.example."
+    )
+
 if env.bool("LOADTEST_ENABLED", default=False):
     raise ImproperlyConfigured("LOADTEST_ENABLED (rate limits off) is refused in production.")
 

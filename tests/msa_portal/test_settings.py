@@ -16,6 +16,9 @@ PRODUCTION_ENV = {
     "STRIPE_SECRET_KEY": "sk_test_dummy",
     "STRIPE_WEBHOOK_SECRET": "whsec_dummy",
     "EMAIL_URL": "smtp+tls://user:password@smtp.example.com:587",
+    "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+    "TWILIO_AUTH_TOKEN": "twilio-token-dummy",
+    "TWILIO_FROM_NUMBER": "+16265550100",
 }
 
 
@@ -56,3 +59,10 @@ def test_production_refuses_the_demo_payment_provider():
 
     assert result.returncode != 0
     assert "demo payment provider is refused" in result.stderr
+
+
+def test_production_refuses_the_console_text_provider():
+    result = run_manage("check", env={**PRODUCTION_ENV, "SMS_PROVIDER": "console"})
+
+    assert result.returncode != 0
+    assert "console text-message provider is refused" in result.stderr

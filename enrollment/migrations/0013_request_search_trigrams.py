@@ -6,7 +6,6 @@ there both operations do nothing, and the indexes stay out of the model's state 
 ``makemigrations`` never asks SQLite to build them.
 """
 
-from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 SEARCHED = [
@@ -27,6 +26,7 @@ def _name(column: str) -> str:
 def add(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     for column in SEARCHED:
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS {_name(column)} ON enrollment_application "
@@ -44,4 +44,7 @@ def remove(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("enrollment", "0012_request_list_indexes")]
 
-    operations = [TrigramExtension(), migrations.RunPython(add, remove)]
+    # The extension is created inside ``add`` rather than with Django's TrigramExtension, whose
+    # reverse asks PostgreSQL's catalogue even on SQLite; unapplying leaves it installed, as
+    # other indexes may use it.
+    operations = [migrations.RunPython(add, remove)]

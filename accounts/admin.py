@@ -54,8 +54,8 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ContractorCompany)
 class ContractorCompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "cslb_license_number", "phone", "verified_at", "created_at"]
-    list_filter = [("verified_at", admin.EmptyFieldListFilter)]
+    list_display = ["name", "kind", "cslb_license_number", "phone", "verified_at", "created_at"]
+    list_filter = ["kind", ("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "cslb_license_number"]
     readonly_fields = ["verified_at", "created_at"]
     actions = ["verify"]

@@ -14,6 +14,7 @@ class SignupForm(forms.Form):
         choices=[
             (User.Role.CUSTOMER, _("A customer (the account holder at the premises)")),
             (User.Role.CONTRACTOR, _("A contractor, installer or vendor filing for customers")),
+            (User.Role.VENDOR, _("A device maker seeking approval of an MSA")),
         ],
         initial=User.Role.CUSTOMER,
         widget=forms.RadioSelect,
@@ -22,7 +23,7 @@ class SignupForm(forms.Form):
         label=_("Company name"),
         max_length=200,
         required=False,
-        help_text=_("Contractors only."),
+        help_text=_("Contractors and device makers."),
     )
     cslb_license_number = forms.CharField(
         label=_("CSLB license number"),
@@ -36,7 +37,7 @@ class SignupForm(forms.Form):
         max_length=20,
         required=False,
         validators=[phone_validator],
-        help_text=_("Contractors only."),
+        help_text=_("Contractors and device makers."),
     )
 
     def clean(self):
@@ -45,6 +46,11 @@ class SignupForm(forms.Form):
             for name in ("company_name", "cslb_license_number", "company_phone"):
                 if not cleaned.get(name) and name not in self.errors:
                     self.add_error(name, _("Contractors must give this."))
+        if cleaned.get("role") == User.Role.VENDOR:
+            for name in ("company_name", "company_phone"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Device makers must give this."))
+        if cleaned.get("role") in (User.Role.CONTRACTOR, User.Role.VENDOR):
             license_number = cleaned.get("cslb_license_number")
             if (
                 license_number

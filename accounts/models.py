@@ -11,15 +11,26 @@ phone_validator = RegexValidator(
 
 
 class ContractorCompany(models.Model):
-    """A contractor, installer or vendor whose users file requests for customers."""
+    """A company whose users use the portal for it.
+
+    A contractor (or installer) files requests for customers; a vendor (a device maker) submits
+    its devices for evaluation. Both are verified by staff before they can act.
+    """
+
+    class Kind(models.TextChoices):
+        CONTRACTOR = "contractor", _("Contractor or installer")
+        VENDOR = "vendor", _("Device vendor")
 
     name = models.CharField(_("company name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.CONTRACTOR)
     cslb_license_number = models.CharField(
         _("CSLB license number"),
         max_length=8,
         unique=True,
+        null=True,
+        blank=True,
         validators=[cslb_license_validator],
-        help_text=_("California Contractors State License Board number."),
+        help_text=_("California Contractors State License Board number (contractors)."),
     )
     phone = models.CharField(_("phone"), max_length=20, validators=[phone_validator])
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -35,6 +46,13 @@ class ContractorCompany(models.Model):
         verbose_name = _("contractor company")
         verbose_name_plural = _("contractor companies")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="contractor")
+                | models.Q(cslb_license_number__isnull=False),
+                name="contractor_company_has_license",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -42,6 +60,10 @@ class ContractorCompany(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    @property
+    def is_vendor(self) -> bool:
+        return self.kind == self.Kind.VENDOR
 
 
 class UserManager(BaseUserManager):
@@ -73,6 +95,7 @@ class User(AbstractUser):
     class Role(models.TextChoices):
         CUSTOMER = "customer", _("Customer")
         CONTRACTOR = "contractor", _("Contractor")
+        VENDOR = "vendor", _("Device vendor")
         STAFF = "staff", _("Utility staff")
         TECHNICIAN = "technician", _("Meter technician")
 
@@ -113,6 +136,10 @@ class User(AbstractUser):
                 condition=~models.Q(role="contractor") | models.Q(company__isnull=False),
                 name="contractor_has_company",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(role="vendor") | models.Q(company__isnull=False),
+                name="vendor_has_company",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -127,6 +154,10 @@ class User(AbstractUser):
     @property
     def is_contractor(self) -> bool:
         return self.role == self.Role.CONTRACTOR
+
+    @property
+    def is_vendor(self) -> bool:
+        return self.role == self.Role.VENDOR
 
     @property
     def is_customer(self) -> bool:

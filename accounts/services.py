@@ -32,9 +32,21 @@ def user_complete_signup(
     cslb_license_number: str = "",
     company_phone: str = "",
 ) -> User:
-    """Record the sign-up details; a contractor also registers their (unverified) company."""
+    """Record the sign-up details; a contractor or vendor also registers an unverified company."""
     user.full_name = full_name.strip()
-    if role == User.Role.CONTRACTOR:
+    if role == User.Role.VENDOR:
+        company = ContractorCompany(
+            name=company_name.strip(),
+            kind=ContractorCompany.Kind.VENDOR,
+            cslb_license_number=cslb_license_number.strip() or None,
+            phone=company_phone.strip(),
+        )
+        company.full_clean()
+        company.save()
+        user.role = User.Role.VENDOR
+        user.company = company
+        user.is_company_admin = True
+    elif role == User.Role.CONTRACTOR:
         company = ContractorCompany(
             name=company_name.strip(),
             cslb_license_number=cslb_license_number.strip(),
@@ -71,8 +83,20 @@ def user_can_file_for_customers(user: User) -> bool:
     )
 
 
+def user_can_submit_devices(user: User) -> bool:
+    """A vendor may submit devices for evaluation once staff have verified the company."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == User.Role.VENDOR
+        and user.company_id
+        and user.company.is_vendor
+        and user.company.is_verified
+    )
+
+
 def company_verify(*, company: ContractorCompany, actor: User) -> ContractorCompany:
-    """Mark a contractor company verified by staff, so its users can file requests."""
+    """Mark a company verified by staff, so its users can file requests or submit devices."""
     if company.verified_at is None:
         company.verified_at = timezone.now()
         company.save(update_fields=["verified_at"])
@@ -134,7 +158,8 @@ def invitation_accept(*, raw_token: str, user: User) -> ContractorCompany:
         )
     if user.company_id and user.company_id != invitation.company_id:
         raise ValidationError(_("You already belong to another company."))
-    user.role = User.Role.CONTRACTOR
+    # A vendor's colleague becomes a vendor user; a contractor's, a contractor (as before).
+    user.role = User.Role.VENDOR if invitation.company.is_vendor else User.Role.CONTRACTOR
     user.company = invitation.company
     user.save(update_fields=["role", "company"])
     invitation.accepted_at = timezone.now()

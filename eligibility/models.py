@@ -52,6 +52,11 @@ class ApprovedProduct(models.Model):
     customer_requirements = models.TextField(_("requirements shown to customers"), blank=True)
     spec_sheet_url = models.URLField(_("spec sheet"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.ACTIVE)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        help_text=_("Raised each time an approved evaluation rewrites this entry."),
+    )
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
     is_sample = models.BooleanField(

@@ -28,6 +28,7 @@ urlpatterns = [
     path("company/", include("accounts.urls")),
     path("requests/", include("enrollment.urls")),
     path("eligibility/", include("eligibility.urls")),
+    path("vendors/", include("vendors.urls")),
     path("api/v1/", api.urls),
     path("payments/", include("payments.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "accounts",
     "eligibility",
     "enrollment",
+    "vendors",
     "payments",
     "scheduling",
     "notifications",

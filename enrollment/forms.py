@@ -15,6 +15,7 @@ from .models import (
     EnergizedConductor,
     EsrViolation,
     ExistingDeviceKind,
+    MeterRecordState,
     Request,
     SocketRingType,
     Status,
@@ -133,6 +134,34 @@ class AccountsForm(StepForm):
 
     def clean_meter_number(self):
         return self.cleaned_data["meter_number"].strip().upper()
+
+
+class RecordConfirmForm(StepForm):
+    """The meter record's address and service, shown for the customer to confirm."""
+
+    record_right = YesNoField(
+        label=_("Is this your home and its service?"),
+        error_messages={"required": _("Tell us whether our records are right.")},
+    )
+
+    class Meta:
+        model = Request
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        state = self.instance.meter_record_state
+        if not self.is_bound and state in (MeterRecordState.CONFIRMED, MeterRecordState.CORRECTED):
+            self.initial["record_right"] = state == MeterRecordState.CONFIRMED
+        self.fields["record_right"].choices = [
+            ("True", _("Yes, this is right")),
+            ("False", _("No, something is different: let me correct it")),
+        ]
+
+    def changes(self) -> dict:
+        right = self.cleaned_data["record_right"]
+        state = MeterRecordState.CONFIRMED if right else MeterRecordState.CORRECTED
+        return {"meter_record_state": state}
 
 
 class SafetyForm(StepForm):

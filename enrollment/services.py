@@ -22,6 +22,7 @@ from simple_history.utils import bulk_update_with_history
 from common.business_days import current_calendar
 from common.i18n import Message, label_message
 from eligibility.models import RequestType
+from eligibility.selectors import meter_record_summary
 
 from . import signing, targets
 from .authorizations import authorization_record_upload
@@ -30,6 +31,7 @@ from .models import (
     CustomerAuthorization,
     Document,
     EligibilityOutcome,
+    MeterRecordState,
     Request,
     RequestEvent,
     Status,
@@ -384,6 +386,7 @@ DRAFT_FIELDS = frozenset(
         "customer_account_number",
         "meter_number",
         "rule21_reference",
+        "meter_record_state",
         "life_support",
         "premises_street",
         "premises_unit",
@@ -472,8 +475,11 @@ def request_update_draft(
         msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
         if msa_request.status != Status.DRAFT:
             raise TransitionError(_("Only a draft can be changed; this request is already signed."))
+        numbers_before = (msa_request.service_account_number, msa_request.meter_number)
         for name, value in data.items():
             setattr(msa_request, name, value)
+        if step == "accounts":
+            data = {**data, **_apply_meter_record(msa_request, numbers_before=numbers_before)}
         if not msa_request.needs_device:
             # A removal takes no device (and no bagging promise); drop any chosen earlier.
             msa_request.device = None
@@ -498,6 +504,29 @@ def request_update_draft(
         if send_resume_link:
             transaction.on_commit(lambda: _notify("draft_saved")(msa_request))
     return msa_request
+
+
+def _apply_meter_record(msa_request: Request, *, numbers_before: tuple[str, str]) -> dict:
+    """Prefill the draft from the meter record its numbers match; return the changed fields.
+
+    Ask the record before the person (STYLE.md): the address and service facts the utility
+    holds are shown for confirmation instead of asked. New numbers matching a record take its
+    facts; the same numbers keep what the customer confirmed or corrected.
+    """
+    summary = meter_record_summary(
+        service_account_number=msa_request.service_account_number,
+        meter_number=msa_request.meter_number,
+    )
+    if summary is None:
+        msa_request.meter_record_state = MeterRecordState.NONE
+        return {"meter_record_state": MeterRecordState.NONE}
+    numbers = (msa_request.service_account_number, msa_request.meter_number)
+    if numbers == numbers_before and msa_request.meter_record_state:
+        return {}
+    for name, value in summary.items():
+        setattr(msa_request, name, value)
+    msa_request.meter_record_state = MeterRecordState.FOUND
+    return {**summary, "meter_record_state": MeterRecordState.FOUND}
 
 
 # --- documents -----------------------------------------------------------------------------

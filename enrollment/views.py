@@ -148,13 +148,15 @@ def _render_step(request, msa_request, step, form, **extra):
     steps = wizard.steps_for(msa_request) if msa_request.pk else wizard.STEPS
     slugs = [s.slug for s in steps]
     index = slugs.index(step.slug)
+    # Signing the agreement is the last step: counted from the start, so the total never grows.
+    total = len(steps) + 1
     context = {
         "msa_request": msa_request,
         "step": step,
         "steps": steps,
         "number": index + 1,
-        "total": len(steps),
-        "percent": int(100 * (index + 1) / len(steps)),
+        "total": total,
+        "percent": int(100 * (index + 1) / total),
         "previous": steps[index - 1] if index else None,
         "form": form,
         **extra,
@@ -258,6 +260,19 @@ def _save_uploads(request, msa_request, form, *, send_resume_link: bool) -> None
     )
 
 
+def _fix_step(msa_request: Request, code: str) -> str | None:
+    """The step where a rule's answer is changed: the record's step once it was confirmed."""
+    slug = wizard.RULE_STEPS.get(code)
+    records = wizard.BY_SLUG["records"]
+    if (
+        slug
+        and not wizard.BY_SLUG[slug].applies_to(msa_request)
+        and records.applies_to(msa_request)
+    ):
+        return records.slug
+    return slug
+
+
 def _review(request, msa_request, step):
     if request.method == "POST":
         # Only a POST records the step reached; showing the review (a reload, a link preview,
@@ -269,10 +284,12 @@ def _review(request, msa_request, step):
         return redirect(_step_url(msa_request, step.slug))
     report = selectors.request_precheck(msa_request)
     fixes = [
-        (rule, wizard.RULE_STEPS.get(rule.code))
+        (rule, _fix_step(msa_request, rule.code))
         for rule in report.rules
         if rule.result != "pass"
-        and wizard.BY_SLUG.get(wizard.RULE_STEPS.get(rule.code, ""), step).applies_to(msa_request)
+        and wizard.BY_SLUG.get(_fix_step(msa_request, rule.code) or "", step).applies_to(
+            msa_request
+        )
     ]
     return _render_step(
         request,

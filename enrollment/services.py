@@ -1,6 +1,7 @@
 """Writes to requests. Every change of a request's status goes through ``_transition``."""
 
 import hashlib
+import io
 import logging
 import re
 import uuid
@@ -11,12 +12,13 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_fsm import TransitionNotAllowed
-from PIL import Image
+from PIL import Image, ImageOps
 from simple_history.utils import bulk_update_with_history
 
 from common.business_days import current_calendar
@@ -532,12 +534,23 @@ def _apply_meter_record(msa_request: Request, *, numbers_before: tuple[str, str]
 # --- documents -----------------------------------------------------------------------------
 
 _IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+# Photos as phones take them (an iPhone's HEIC, Android's WebP): stored converted to JPEG.
+_CONVERTED_TO_JPEG = {"image/heic": "heic", "image/heif": "heif", "image/webp": "webp"}
+_PHOTO_TYPES = {**_IMAGE_TYPES, **_CONVERTED_TO_JPEG}
 _PDF_TYPES = {"application/pdf": "pdf"}
+# How refusals name what is accepted, in the order people know them.
+_TYPE_LABELS = [
+    ("PDF", ("application/pdf",)),
+    ("JPG", ("image/jpeg",)),
+    ("PNG", ("image/png",)),
+    ("HEIC", ("image/heic", "image/heif")),
+    ("WebP", ("image/webp",)),
+]
 ALLOWED_TYPES = {
-    Document.Kind.METER_PANEL_PHOTO: _IMAGE_TYPES,
+    Document.Kind.METER_PANEL_PHOTO: _PHOTO_TYPES,
     Document.Kind.AUTHORIZATION_FORM: _PDF_TYPES,
-    Document.Kind.INFO_RESPONSE: {**_PDF_TYPES, **_IMAGE_TYPES},
-    Document.Kind.OTHER: {**_PDF_TYPES, **_IMAGE_TYPES},
+    Document.Kind.INFO_RESPONSE: {**_PDF_TYPES, **_PHOTO_TYPES},
+    Document.Kind.OTHER: {**_PDF_TYPES, **_PHOTO_TYPES},
 }
 
 
@@ -564,6 +577,25 @@ def document_display_name(name: str, extension: str) -> str:
     return f"{stem[: 119 - len(extension)]}.{extension}"
 
 
+def _register_heif() -> None:
+    """Teach Pillow to open HEIC/HEIF (``pillow-heif``); repeating it is harmless."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+
+def _as_jpeg(upload) -> ContentFile:
+    """Return a phone's HEIC/HEIF/WebP photo as a JPEG, upright and named ``<stem>.jpg``."""
+    _register_heif()
+    upload.seek(0)
+    with Image.open(upload) as image:
+        picture = ImageOps.exif_transpose(image).convert("RGB")
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=90)
+    stem = PurePath(_display_name(upload.name, "jpg")).stem or "photo"
+    return ContentFile(buffer.getvalue(), name=f"{stem}.jpg")
+
+
 class _TooManyPixels(Exception):
     """The image's header announces more pixels than ``MSA_UPLOAD_MAX_PIXELS``."""
 
@@ -577,6 +609,8 @@ def _is_real(content_type: str, upload) -> bool:
     decode to gigabytes).
     """
     upload.seek(0)
+    if content_type in _CONVERTED_TO_JPEG:
+        _register_heif()
     try:
         if content_type == "application/pdf":
             from pypdf import PdfReader
@@ -622,7 +656,7 @@ def document_check(*, upload, kind: str) -> tuple[str, str]:
     guessed = filetype.guess(upload.read(8192))
     upload.seek(0)
     content_type = guessed.mime if guessed else ""
-    wanted = " / ".join(sorted({ext.upper() for ext in allowed.values()}))
+    wanted = " / ".join(label for label, types in _TYPE_LABELS if any(t in allowed for t in types))
     try:
         real = content_type in allowed and _is_real(content_type, upload)
     except _TooManyPixels:
@@ -652,6 +686,8 @@ def document_upload(*, msa_request_id: int, actor, kind: str, upload) -> Documen
     keeps the uploader's name but takes the extension of the checked type.
     """
     content_type, extension = document_check(upload=upload, kind=kind)
+    if content_type in _CONVERTED_TO_JPEG:
+        upload, content_type, extension = _as_jpeg(upload), "image/jpeg", "jpg"
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -701,6 +737,39 @@ def request_attach_documents(
             send_resume_link=send_resume_link,
         )
     return documents
+
+
+def request_attach_each(
+    *, msa_request_id: int, actor, uploads: list[tuple[str, object]], send_resume_link: bool = False
+) -> tuple[list[Document], list[str]]:
+    """Attach the wizard's files one by one: each is kept or refused on its own.
+
+    Returns the stored documents and, for each refused file, why (its name in the reason). A
+    refused photo never throws away the good one sent with it; the photos step counts as
+    answered only when nothing was refused, so the page asks again for what was refused.
+    """
+    documents, refused = [], []
+    for kind, upload in uploads:
+        try:
+            with transaction.atomic():
+                document = document_upload(
+                    msa_request_id=msa_request_id, actor=actor, kind=kind, upload=upload
+                )
+                authorization_record_upload(document=document, actor=actor)
+        except ValidationError as error:
+            name = _display_name(getattr(upload, "name", ""), "file")
+            refused.extend(m if name in m else f"{name}: {m}" for m in error.messages)
+        else:
+            documents.append(document)
+    if not refused:
+        request_update_draft(
+            msa_request_id=msa_request_id,
+            actor=actor,
+            step="photos",
+            data={},
+            send_resume_link=send_resume_link,
+        )
+    return documents, refused
 
 
 def document_delete(*, document: Document) -> None:

@@ -252,12 +252,15 @@ def _save_uploads(request, msa_request, form, *, send_resume_link: bool) -> None
     uploads = [(Document.Kind.METER_PANEL_PHOTO, f) for f in form.cleaned_data["photos"]]
     if form.cleaned_data.get("authorization_form"):
         uploads.append((Document.Kind.AUTHORIZATION_FORM, form.cleaned_data["authorization_form"]))
-    services.request_attach_documents(
+    _documents, refused = services.request_attach_each(
         msa_request_id=msa_request.pk,
         actor=request.user,
         uploads=uploads,
         send_resume_link=send_resume_link,
     )
+    if refused:
+        # The good files are kept; the step asks again only for the refused ones.
+        raise ValidationError(refused)
 
 
 def _fix_step(msa_request: Request, code: str) -> str | None:

@@ -287,7 +287,7 @@ def test_photos_step_stores_a_photo_and_refuses_a_fake_one(client, customer):
         step_url(msa_request, "photos"), {"photos": [upload("panel.jpg", b"<svg></svg>")]}
     )
     assert bad.status_code == 200
-    assert "is not a JPG / PNG file" in bad.content.decode()
+    assert "is not a JPG / PNG / HEIC / WebP file" in bad.content.decode()
     assert not msa_request.documents.exists()
 
     good = client.post(

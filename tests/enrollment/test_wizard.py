@@ -31,6 +31,7 @@ ANSWERS = {
         "meter_number": "m1234567",
         "rule21_reference": "",
     },
+    "records": {"record_right": "True"},
     "safety": {"life_support": "True"},
     "premises": {
         "premises_street": "8631 Rush St",

@@ -36,6 +36,29 @@ def meter_record_for(
     return {name: getattr(record, name) for name in METER_RECORD_FACTS}
 
 
+def meter_record_summary(
+    *, service_account_number: str | None, meter_number: str | None
+) -> dict | None:
+    """Return what the record says about a site (address and service), or None when no match.
+
+    Only for a signed-in applicant who typed both numbers: the public pre-check never calls it.
+    """
+    if not service_account_number or not meter_number:
+        return None
+    record = MeterRecord.objects.filter(
+        service_account_number=service_account_number, meter_number=meter_number
+    ).first()
+    if record is None:
+        return None
+    return {
+        "premises_street": record.service_address,
+        "premises_city": record.city,
+        "premises_zip": (record.zip_code or "")[:5],
+        "residential": record.residential,
+        **{name: getattr(record, name) for name in METER_RECORD_FACTS},
+    }
+
+
 def check_site_facts(
     facts: SiteFacts,
     *,

@@ -3,6 +3,8 @@
 Forms only check and clean what a person typed; saving goes through ``enrollment.services``.
 """
 
+import re
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -15,11 +17,30 @@ from .models import (
     EnergizedConductor,
     EsrViolation,
     ExistingDeviceKind,
+    MeterRecordState,
     Request,
     SocketRingType,
     Status,
 )
 from .selectors import devices_for
+
+# Spaces and dashes as a bill prints an account number ("8000-000-002"), and the dashes a phone's
+# keyboard or a copied text may put instead of a hyphen.
+_NUMBER_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]")
+
+
+class AccountNumberField(forms.CharField):
+    """An account number typed as the bill prints it: separators go before any length check."""
+
+    def to_python(self, value):
+        return _NUMBER_SEPARATORS.sub("", super().to_python(value))
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if self.max_length is not None:
+            # The browser must not cut "8000-000-002" short: leave room for the separators.
+            attrs["maxlength"] = str(self.max_length * 2)
+        return attrs
 
 
 class StepForm(forms.ModelForm):
@@ -81,6 +102,10 @@ class AccountsForm(StepForm):
             "rule21_reference",
             "customer_language",
         ]
+        field_classes = {
+            "service_account_number": AccountNumberField,
+            "customer_account_number": AccountNumberField,
+        }
         labels = {
             "customer_language": _("Account holder's language for emails and documents"),
             "customer_name": _("Account holder's full name"),
@@ -125,14 +150,36 @@ class AccountsForm(StepForm):
         # Pre-filled on the page; a post without it keeps what the draft has.
         return self.cleaned_data.get("customer_language") or self.instance.customer_language
 
-    def clean_service_account_number(self):
-        return self.cleaned_data["service_account_number"].replace(" ", "").replace("-", "")
-
-    def clean_customer_account_number(self):
-        return self.cleaned_data["customer_account_number"].replace(" ", "").replace("-", "")
-
     def clean_meter_number(self):
         return self.cleaned_data["meter_number"].strip().upper()
+
+
+class RecordConfirmForm(StepForm):
+    """The meter record's address and service, shown for the customer to confirm."""
+
+    record_right = YesNoField(
+        label=_("Is this your home and its service?"),
+        error_messages={"required": _("Tell us whether our records are right.")},
+    )
+
+    class Meta:
+        model = Request
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        state = self.instance.meter_record_state
+        if not self.is_bound and state in (MeterRecordState.CONFIRMED, MeterRecordState.CORRECTED):
+            self.initial["record_right"] = state == MeterRecordState.CONFIRMED
+        self.fields["record_right"].choices = [
+            ("True", _("Yes, this is right")),
+            ("False", _("No, something is different: let me correct it")),
+        ]
+
+    def changes(self) -> dict:
+        right = self.cleaned_data["record_right"]
+        state = MeterRecordState.CONFIRMED if right else MeterRecordState.CORRECTED
+        return {"meter_record_state": state}
 
 
 class SafetyForm(StepForm):
@@ -414,13 +461,18 @@ class PreparationForm(StepForm):
         fields = ["waterproof_bag_commitment"]
 
 
+# What a phone's camera saves (HEIC on an iPhone, WebP on some Android phones) as well as JPEG
+# and PNG: the server converts the first two kinds to JPEG.
+PHOTO_ACCEPT = "image/jpeg,image/png,image/heic,image/heif,image/webp"
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": PHOTO_ACCEPT}))
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -435,7 +487,8 @@ class PhotosForm(forms.Form):
         label=_("Photos of your meter panel (optional)"),
         required=False,
         help_text=_(
-            "JPEG or PNG. A clear photo of the meter, the socket and the panel label helps."
+            "Photos straight from your phone (JPEG, PNG, HEIC or WebP). A clear photo of the "
+            "meter, the socket and the panel label helps."
         ),
     )
     authorization_form = forms.FileField(
@@ -483,7 +536,7 @@ class AnswerForm(forms.Form):
     attachment = forms.FileField(
         label=_("Attach a photo or PDF (optional)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+        widget=forms.ClearableFileInput(attrs={"accept": f"{PHOTO_ACCEPT},application/pdf"}),
     )
 
     def __init__(self, *args, **kwargs):

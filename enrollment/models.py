@@ -73,6 +73,15 @@ class SocketRingType(models.TextChoices):
     UNKNOWN = "unknown", _("I don't know")
 
 
+class MeterRecordState(models.TextChoices):
+    """What the wizard did with the utility's meter record for the numbers entered."""
+
+    NONE = "", _("No record matched")
+    FOUND = "found", _("Record matched, not yet confirmed")
+    CONFIRMED = "confirmed", _("The customer confirmed the record")
+    CORRECTED = "corrected", _("The customer said the record differs")
+
+
 class EligibilityOutcome(models.TextChoices):
     PASS = "pass", _("Pass")
     FAIL = "fail", _("Fail")
@@ -158,6 +167,11 @@ class Request(models.Model):
     )
     rule21_reference = models.CharField(
         _("Rule 21 application reference"), max_length=40, blank=True
+    )
+    # Set when the account and meter numbers match a meter record: the record's address and
+    # service facts prefill the draft, and once confirmed their questions are not asked.
+    meter_record_state = models.CharField(
+        _("meter record"), max_length=10, choices=MeterRecordState, blank=True, default=""
     )
     life_support = models.BooleanField(
         _("life-support or medical equipment at the premises"), null=True, blank=True

@@ -1,6 +1,7 @@
 """Writes to requests. Every change of a request's status goes through ``_transition``."""
 
 import hashlib
+import io
 import logging
 import re
 import uuid
@@ -11,17 +12,19 @@ from pathlib import PurePath
 import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_fsm import TransitionNotAllowed
-from PIL import Image
+from PIL import Image, ImageOps
 from simple_history.utils import bulk_update_with_history
 
 from common.business_days import current_calendar
 from common.i18n import Message, label_message
 from eligibility.models import RequestType
+from eligibility.selectors import meter_record_summary
 
 from . import signing, targets
 from .authorizations import authorization_record_upload
@@ -30,6 +33,7 @@ from .models import (
     CustomerAuthorization,
     Document,
     EligibilityOutcome,
+    MeterRecordState,
     Request,
     RequestEvent,
     Status,
@@ -395,6 +399,7 @@ DRAFT_FIELDS = frozenset(
         "customer_account_number",
         "meter_number",
         "rule21_reference",
+        "meter_record_state",
         "life_support",
         "premises_street",
         "premises_unit",
@@ -483,8 +488,11 @@ def request_update_draft(
         msa_request = Request.objects.select_for_update().get(pk=msa_request_id)
         if msa_request.status != Status.DRAFT:
             raise TransitionError(_("Only a draft can be changed; this request is already signed."))
+        numbers_before = (msa_request.service_account_number, msa_request.meter_number)
         for name, value in data.items():
             setattr(msa_request, name, value)
+        if step == "accounts":
+            data = {**data, **_apply_meter_record(msa_request, numbers_before=numbers_before)}
         if not msa_request.needs_device:
             # A removal takes no device (and no bagging promise); drop any chosen earlier.
             msa_request.device = None
@@ -511,15 +519,49 @@ def request_update_draft(
     return msa_request
 
 
+def _apply_meter_record(msa_request: Request, *, numbers_before: tuple[str, str]) -> dict:
+    """Prefill the draft from the meter record its numbers match; return the changed fields.
+
+    Ask the record before the person (STYLE.md): the address and service facts the utility
+    holds are shown for confirmation instead of asked. New numbers matching a record take its
+    facts; the same numbers keep what the customer confirmed or corrected.
+    """
+    summary = meter_record_summary(
+        service_account_number=msa_request.service_account_number,
+        meter_number=msa_request.meter_number,
+    )
+    if summary is None:
+        msa_request.meter_record_state = MeterRecordState.NONE
+        return {"meter_record_state": MeterRecordState.NONE}
+    numbers = (msa_request.service_account_number, msa_request.meter_number)
+    if numbers == numbers_before and msa_request.meter_record_state:
+        return {}
+    for name, value in summary.items():
+        setattr(msa_request, name, value)
+    msa_request.meter_record_state = MeterRecordState.FOUND
+    return {**summary, "meter_record_state": MeterRecordState.FOUND}
+
+
 # --- documents -----------------------------------------------------------------------------
 
 _IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png"}
+# Photos as phones take them (an iPhone's HEIC, Android's WebP): stored converted to JPEG.
+_CONVERTED_TO_JPEG = {"image/heic": "heic", "image/heif": "heif", "image/webp": "webp"}
+_PHOTO_TYPES = {**_IMAGE_TYPES, **_CONVERTED_TO_JPEG}
 _PDF_TYPES = {"application/pdf": "pdf"}
+# How refusals name what is accepted, in the order people know them.
+_TYPE_LABELS = [
+    ("PDF", ("application/pdf",)),
+    ("JPG", ("image/jpeg",)),
+    ("PNG", ("image/png",)),
+    ("HEIC", ("image/heic", "image/heif")),
+    ("WebP", ("image/webp",)),
+]
 ALLOWED_TYPES = {
-    Document.Kind.METER_PANEL_PHOTO: _IMAGE_TYPES,
+    Document.Kind.METER_PANEL_PHOTO: _PHOTO_TYPES,
     Document.Kind.AUTHORIZATION_FORM: _PDF_TYPES,
-    Document.Kind.INFO_RESPONSE: {**_PDF_TYPES, **_IMAGE_TYPES},
-    Document.Kind.OTHER: {**_PDF_TYPES, **_IMAGE_TYPES},
+    Document.Kind.INFO_RESPONSE: {**_PDF_TYPES, **_PHOTO_TYPES},
+    Document.Kind.OTHER: {**_PDF_TYPES, **_PHOTO_TYPES},
 }
 
 
@@ -546,6 +588,25 @@ def document_display_name(name: str, extension: str) -> str:
     return f"{stem[: 119 - len(extension)]}.{extension}"
 
 
+def _register_heif() -> None:
+    """Teach Pillow to open HEIC/HEIF (``pillow-heif``); repeating it is harmless."""
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+
+
+def _as_jpeg(upload) -> ContentFile:
+    """Return a phone's HEIC/HEIF/WebP photo as a JPEG, upright and named ``<stem>.jpg``."""
+    _register_heif()
+    upload.seek(0)
+    with Image.open(upload) as image:
+        picture = ImageOps.exif_transpose(image).convert("RGB")
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=90)
+    stem = PurePath(_display_name(upload.name, "jpg")).stem or "photo"
+    return ContentFile(buffer.getvalue(), name=f"{stem}.jpg")
+
+
 class _TooManyPixels(Exception):
     """The image's header announces more pixels than ``MSA_UPLOAD_MAX_PIXELS``."""
 
@@ -559,6 +620,8 @@ def _is_real(content_type: str, upload) -> bool:
     decode to gigabytes).
     """
     upload.seek(0)
+    if content_type in _CONVERTED_TO_JPEG:
+        _register_heif()
     try:
         if content_type == "application/pdf":
             from pypdf import PdfReader
@@ -604,7 +667,7 @@ def document_check(*, upload, kind: str) -> tuple[str, str]:
     guessed = filetype.guess(upload.read(8192))
     upload.seek(0)
     content_type = guessed.mime if guessed else ""
-    wanted = " / ".join(sorted({ext.upper() for ext in allowed.values()}))
+    wanted = " / ".join(label for label, types in _TYPE_LABELS if any(t in allowed for t in types))
     try:
         real = content_type in allowed and _is_real(content_type, upload)
     except _TooManyPixels:
@@ -634,6 +697,8 @@ def document_upload(*, msa_request_id: int, actor, kind: str, upload) -> Documen
     keeps the uploader's name but takes the extension of the checked type.
     """
     content_type, extension = document_check(upload=upload, kind=kind)
+    if content_type in _CONVERTED_TO_JPEG:
+        upload, content_type, extension = _as_jpeg(upload), "image/jpeg", "jpg"
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -683,6 +748,39 @@ def request_attach_documents(
             send_resume_link=send_resume_link,
         )
     return documents
+
+
+def request_attach_each(
+    *, msa_request_id: int, actor, uploads: list[tuple[str, object]], send_resume_link: bool = False
+) -> tuple[list[Document], list[str]]:
+    """Attach the wizard's files one by one: each is kept or refused on its own.
+
+    Returns the stored documents and, for each refused file, why (its name in the reason). A
+    refused photo never throws away the good one sent with it; the photos step counts as
+    answered only when nothing was refused, so the page asks again for what was refused.
+    """
+    documents, refused = [], []
+    for kind, upload in uploads:
+        try:
+            with transaction.atomic():
+                document = document_upload(
+                    msa_request_id=msa_request_id, actor=actor, kind=kind, upload=upload
+                )
+                authorization_record_upload(document=document, actor=actor)
+        except ValidationError as error:
+            name = _display_name(getattr(upload, "name", ""), "file")
+            refused.extend(m if name in m else f"{name}: {m}" for m in error.messages)
+        else:
+            documents.append(document)
+    if not refused:
+        request_update_draft(
+            msa_request_id=msa_request_id,
+            actor=actor,
+            step="photos",
+            data={},
+            send_resume_link=send_resume_link,
+        )
+    return documents, refused
 
 
 def document_delete(*, document: Document) -> None:

@@ -148,13 +148,15 @@ def _render_step(request, msa_request, step, form, **extra):
     steps = wizard.steps_for(msa_request) if msa_request.pk else wizard.STEPS
     slugs = [s.slug for s in steps]
     index = slugs.index(step.slug)
+    # Signing the agreement is the last step: counted from the start, so the total never grows.
+    total = len(steps) + 1
     context = {
         "msa_request": msa_request,
         "step": step,
         "steps": steps,
         "number": index + 1,
-        "total": len(steps),
-        "percent": int(100 * (index + 1) / len(steps)),
+        "total": total,
+        "percent": int(100 * (index + 1) / total),
         "previous": steps[index - 1] if index else None,
         "form": form,
         **extra,
@@ -250,12 +252,28 @@ def _save_uploads(request, msa_request, form, *, send_resume_link: bool) -> None
     uploads = [(Document.Kind.METER_PANEL_PHOTO, f) for f in form.cleaned_data["photos"]]
     if form.cleaned_data.get("authorization_form"):
         uploads.append((Document.Kind.AUTHORIZATION_FORM, form.cleaned_data["authorization_form"]))
-    services.request_attach_documents(
+    _documents, refused = services.request_attach_each(
         msa_request_id=msa_request.pk,
         actor=request.user,
         uploads=uploads,
         send_resume_link=send_resume_link,
     )
+    if refused:
+        # The good files are kept; the step asks again only for the refused ones.
+        raise ValidationError(refused)
+
+
+def _fix_step(msa_request: Request, code: str) -> str | None:
+    """The step where a rule's answer is changed: the record's step once it was confirmed."""
+    slug = wizard.RULE_STEPS.get(code)
+    records = wizard.BY_SLUG["records"]
+    if (
+        slug
+        and not wizard.BY_SLUG[slug].applies_to(msa_request)
+        and records.applies_to(msa_request)
+    ):
+        return records.slug
+    return slug
 
 
 def _review(request, msa_request, step):
@@ -269,10 +287,12 @@ def _review(request, msa_request, step):
         return redirect(_step_url(msa_request, step.slug))
     report = selectors.request_precheck(msa_request)
     fixes = [
-        (rule, wizard.RULE_STEPS.get(rule.code))
+        (rule, _fix_step(msa_request, rule.code))
         for rule in report.rules
         if rule.result != "pass"
-        and wizard.BY_SLUG.get(wizard.RULE_STEPS.get(rule.code, ""), step).applies_to(msa_request)
+        and wizard.BY_SLUG.get(_fix_step(msa_request, rule.code) or "", step).applies_to(
+            msa_request
+        )
     ]
     return _render_step(
         request,

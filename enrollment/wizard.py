@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from . import forms
-from .models import Request
+from .models import MeterRecordState, Request
 
 
 @dataclass(frozen=True)
@@ -17,9 +17,19 @@ class Step:
     device_only: bool = False
     # Asked only when there is a device at the meter now (a removal or a replacement).
     existing_only: bool = False
+    # Shown when the numbers matched a meter record: what the record says, to confirm.
+    record_only: bool = False
+    # Not asked when a meter record answers it, unless the customer said the record is wrong.
+    skipped_when_on_record: bool = False
 
     def applies_to(self, msa_request: Request) -> bool:
         if self.existing_only and not msa_request.has_existing_device:
+            return False
+        state = msa_request.meter_record_state
+        if self.record_only and not state:
+            return False
+        on_record = state in (MeterRecordState.FOUND, MeterRecordState.CONFIRMED)
+        if self.skipped_when_on_record and on_record:
             return False
         return msa_request.needs_device or not self.device_only
 
@@ -27,9 +37,16 @@ class Step:
 STEPS = [
     Step("type", _("What you need"), forms.RequestTypeForm),
     Step("accounts", _("Account and meter"), forms.AccountsForm),
+    Step(
+        "records",
+        _("What our records say"),
+        forms.RecordConfirmForm,
+        "enrollment/wizard/records.html",
+        record_only=True,
+    ),
     Step("safety", _("Medical equipment"), forms.SafetyForm),
-    Step("premises", _("Premises address"), forms.PremisesForm),
-    Step("meter", _("Meter and service"), forms.MeterForm),
+    Step("premises", _("Premises address"), forms.PremisesForm, skipped_when_on_record=True),
+    Step("meter", _("Meter and service"), forms.MeterForm, skipped_when_on_record=True),
     Step("wiring", _("Generation and wiring"), forms.WiringForm),
     Step("socket", _("Meter socket and panel"), forms.SocketForm),
     Step("existing", _("At your meter now"), forms.ExistingDeviceForm, existing_only=True),

@@ -36,8 +36,9 @@ from tests.scheduling.factories import TechnicianFactory
 pytestmark = pytest.mark.django_db
 
 # What the customer typed and the device's own name are not the portal's words.
-DATA = ("Dana Cliente", "8631 Rush St", "Rosemead", "Sample Maker", "Adapter")
-STEPS = ["accounts", "safety", "premises", "meter", "wiring", "socket", "device", "preparation"]
+DATA = ("Dana Cliente", "8631 Rush St", "1 Sample St", "Rosemead", "Sample Maker", "Adapter")
+# The meter is on record: its address and service are confirmed on "records", not asked.
+STEPS = ["accounts", "records", "safety", "wiring", "socket", "device", "preparation"]
 
 
 def spanish_page(client, url, **kwargs):

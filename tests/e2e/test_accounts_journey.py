@@ -31,6 +31,10 @@ def test_a_newcomer_signs_up_verifies_logs_in_and_resets_the_password(page, live
     page.goto(_link(mail.outbox[-1]).replace("http://testserver", live_server.url))
     checkpoint(page)
     page.get_by_role("button", name="Confirm").click()
+    # Confirming the address signs the newcomer in; they log out and back in by password.
+    page.get_by_role("button", name="Toggle navigation").click()
+    expect(page.get_by_text("Maria", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Log out").click()
     page.goto("/accounts/login/")
     checkpoint(page)
     page.get_by_label(label("Email")).fill("maria@example.com")

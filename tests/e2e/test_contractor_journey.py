@@ -16,7 +16,7 @@ def _agreement_seeded(seeded_agreement):
     """Other transactional tests flush the database, seeded agreement included."""
 
 
-# The wizard's answers for a removal, by field name: (kind, value).
+# The wizard's answers for a removal, by field name: (kind, value), one dict a step.
 STEPS = [
     {
         "customer_name": ("text", "Dana Customer"),
@@ -26,20 +26,9 @@ STEPS = [
         "customer_account_number": ("text", "712345678901"),
         "meter_number": ("text", "M1234567"),
     },
+    # The meter is on record: its address and service are confirmed, not asked.
+    {"record_right": ("radio", "True")},
     {"life_support": ("radio", "False")},
-    {
-        "premises_street": ("text", "8631 Rush St"),
-        "premises_city": ("text", "Rosemead"),
-        "premises_zip": ("text", "91770"),
-    },
-    {
-        "residential": ("radio", "True"),
-        "meter_self_contained": ("radio", "True"),
-        "service_phase": ("radio", "1"),
-        "service_wires": ("radio", "3"),
-        "service_voltage": ("select", "120/240"),
-        "panel_rating_amps": ("text", "200"),
-    },
     {
         "backfeed_amps": ("text", "0"),
         "comm_cable_in_liquidtight": ("radio", "none"),
@@ -77,7 +66,9 @@ def test_a_contractor_files_the_customer_signs_by_link_and_the_dashboard_shows_i
     from tests.factories import ContractorFactory, MeterRecordFactory
 
     contractor = ContractorFactory(email="casey@installer.example", full_name="Casey Installer")
-    MeterRecordFactory(service_account_number="8123456789", meter_number="M1234567")
+    MeterRecordFactory(
+        service_account_number="8123456789", meter_number="M1234567", service_address="8631 Rush St"
+    )
 
     page.goto("/accounts/login/")
     page.get_by_label(label("Email")).fill(contractor.email)

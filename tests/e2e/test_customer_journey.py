@@ -56,26 +56,15 @@ def fill_wizard(page) -> None:
     account.fill("8000000001")
     save_and_continue(page)
 
+    # The meter is on record: its address and service are shown to confirm, not asked.
+    expect(page.locator("input[name=record_right][value=True]")).to_be_visible()
+    checkpoint(page)
+    page.check("input[name=record_right][value=True]")
+    save_and_continue(page)
+
     expect(page.locator("input[name=life_support][value=False]")).to_be_visible()
     checkpoint(page)
     page.check("input[name=life_support][value=False]")
-    save_and_continue(page)
-
-    expect(page.locator("input[name=premises_street]")).to_be_visible()
-    checkpoint(page)
-    page.fill("input[name=premises_street]", "8631 Rush St")
-    page.fill("input[name=premises_city]", "Rosemead")
-    page.fill("input[name=premises_zip]", "91770")
-    save_and_continue(page)
-
-    expect(page.locator("input[name=panel_rating_amps]")).to_be_visible()
-    checkpoint(page)
-    page.check("input[name=residential][value=True]")
-    page.check("input[name=meter_self_contained][value=True]")
-    page.check("input[name=service_phase][value='1']")
-    page.check("input[name=service_wires][value='3']")
-    page.select_option("select[name=service_voltage]", "120/240")
-    page.fill("input[name=panel_rating_amps]", "200")
     save_and_continue(page)
 
     expect(page.locator("input[name=backfeed_amps]")).to_be_visible()

@@ -24,7 +24,7 @@ from common.i18n import Message, label_message
 from eligibility.models import RequestType
 
 from . import signing, targets
-from .authorizations import authorization_record_upload
+from .authorizations import authorization_record_upload, authorizations_void_changed
 from .models import (
     AgreementSignature,
     CustomerAuthorization,
@@ -495,6 +495,8 @@ def request_update_draft(
         ]
         msa_request.full_clean(validate_constraints=False)
         msa_request.save(update_fields=sorted(set(changed)))
+        if msa_request.contractor_company_id:
+            authorizations_void_changed(msa_request=msa_request, actor=actor)
         if send_resume_link:
             transaction.on_commit(lambda: _notify("draft_saved")(msa_request))
     return msa_request

@@ -56,7 +56,11 @@ def send_visit_email(*, visit_id: int, kind: str) -> bool:
         if VisitNotice.objects.filter(visit_id=visit_id, kind=kind).exists():
             return False
         visit = Visit.objects.select_related(
-            "msa_request", "msa_request__filed_by", "window", "technician"
+            "msa_request",
+            "msa_request__filed_by",
+            "msa_request__applicant",
+            "window",
+            "technician",
         ).get(pk=visit_id)
         _send(visit=visit, kind=kind)
         VisitNotice.objects.create(visit=visit, kind=kind)

@@ -2,6 +2,8 @@
 
 import logging
 from collections.abc import Callable, Iterable, Mapping
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -57,6 +59,10 @@ def send_templated_email(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=recipients,
         cc=[address for address in cc if address and address not in recipients],
+    )
+    # On the site's own domain, not the host's name (often "localhost" in a container).
+    message.extra_headers["Message-ID"] = make_msgid(
+        domain=urlsplit(settings.SITE_URL).hostname or None
     )
     message.attach_alternative(html, "text/html")
     for filename, content, mimetype in attachments:

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -38,7 +38,12 @@ from .models import (
 )
 from .notifications import notify_contractor
 from .permissions import acts_for_request
-from .selectors import agreement_current, agreement_text
+from .selectors import (
+    agreement_current,
+    agreement_text,
+    signature_covers_request,
+    signing_facts_missing,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +217,13 @@ def authorization_link_send(*, msa_request_id: int, actor) -> tuple[Authorizatio
             raise ValidationError(
                 _("Enter the customer's email address first (step “Account and meter”).")
             )
+        missing = signing_facts_missing(msa_request)
+        if missing:
+            # The agreement quotes these facts: the customer signs them, so they come first.
+            raise ValidationError(
+                _("Fill in %(facts)s before sending the signing link: the agreement quotes them.")
+                % {"facts": ", ".join(missing)}
+            )
         now = timezone.now()
         msa_request.authorization_links.filter(
             used_at__isnull=True, withdrawn_at__isnull=True
@@ -340,7 +352,8 @@ def authorization_sign(
             signer_name=signer_name,
             signer=user if signed_in else None,
             ip_address=ip_address,
-            language=translation.get_language(),
+            # The page is shown in the customer's language (the email's); so is the text signed.
+            language=msa_request.customer_language,
             pdf_template="enrollment/agreement/authorization_signed_pdf.html",
             fields={
                 "company_id": msa_request.contractor_company_id,
@@ -365,8 +378,63 @@ def authorization_sign(
         transaction.on_commit(
             lambda: _notify_contractor(msa_request_id=msa_request.pk, event="authorization_signed")
         )
+        transaction.on_commit(
+            lambda: _send_signed_copy(authorization=authorization, email=link.email)
+        )
     logger.info("request %s: authorization %s signed online", msa_request.pk, authorization.pk)
     return authorization
+
+
+def _send_signed_copy(*, authorization: CustomerAuthorization, email: str) -> None:
+    """Email the signer their signed PDF, in the language they signed in."""
+    try:
+        msa_request = authorization.msa_request
+        send_templated_email(
+            to=[email],
+            template="enrollment/emails/authorization_signed_copy",
+            language=authorization.language,
+            context={
+                "msa_request": msa_request,
+                "company": msa_request.contractor_company,
+                "path": msa_request.get_absolute_url(),
+            },
+            attachments=[
+                (
+                    f"{msa_request.reference}-authorization-signed.pdf",
+                    authorization.pdf.open("rb").read(),
+                    "application/pdf",
+                )
+            ],
+        )
+    except Exception:
+        logger.exception("email authorization_signed_copy for request %s failed", authorization.pk)
+
+
+def authorizations_void_changed(*, msa_request: Request, actor) -> list[int]:
+    """Void the online signatures whose quoted facts changed; return the voided ids.
+
+    Call inside the transaction that changed ``msa_request`` (locked). A voided signature no
+    longer puts the authorization on file; the timeline asks for a new one.
+    """
+    signatures = msa_request.authorizations.filter(
+        method=AuthorizationMethod.E_SIGNATURE, revoked_at__isnull=True, voided_at__isnull=True
+    ).select_related("version")
+    voided = [s.pk for s in signatures if not signature_covers_request(s, msa_request)]
+    if voided:
+        CustomerAuthorization.objects.filter(pk__in=voided).update(voided_at=timezone.now())
+        _event(
+            msa_request,
+            actor=actor,
+            note=Message(
+                gettext_noop(
+                    "A fact the customer signed (name, premises, account, meter or device) "
+                    "changed, so the customer's signature no longer counts. Send a new "
+                    "signing link."
+                )
+            ),
+        )
+        logger.info("request %s: %d signature(s) voided by a change", msa_request.pk, len(voided))
+    return voided
 
 
 class LinkRefused(Exception):

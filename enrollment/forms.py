@@ -197,7 +197,19 @@ class SafetyForm(StepForm):
         fields = ["life_support"]
 
 
+ZIP_PLUS_FOUR = re.compile(r"^(\d{5})(?:-?\d{4})?$")
+
+
 class PremisesForm(StepForm):
+    # A ZIP+4 (91770-1234) is accepted as typed; the request keeps its first five digits.
+    premises_zip = forms.CharField(
+        label=_("ZIP code"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 10}
+        ),
+    )
+
     class Meta:
         model = Request
         fields = ["premises_street", "premises_unit", "premises_city", "premises_zip"]
@@ -206,9 +218,6 @@ class PremisesForm(StepForm):
             "premises_street": forms.TextInput(attrs={"autocomplete": "address-line1"}),
             "premises_unit": forms.TextInput(attrs={"autocomplete": "address-line2"}),
             "premises_city": forms.TextInput(attrs={"autocomplete": "address-level2"}),
-            "premises_zip": forms.TextInput(
-                attrs={"inputmode": "numeric", "autocomplete": "postal-code", "maxlength": 5}
-            ),
         }
 
     def __init__(self, *args, **kwargs):
@@ -218,6 +227,9 @@ class PremisesForm(StepForm):
 
     def clean_premises_zip(self):
         value = self.cleaned_data["premises_zip"].strip()
+        match = ZIP_PLUS_FOUR.match(value)
+        if match:
+            value = match.group(1)
         # California ZIP codes run from 90001 to 96162.
         if value.isdigit() and len(value) == 5 and not 90000 <= int(value) <= 96199:
             raise forms.ValidationError(

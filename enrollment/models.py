@@ -752,6 +752,9 @@ class CustomerAuthorization(models.Model):
         blank=True,
         related_name="+",
     )
+    # A signature covers the facts its text quotes; when one of them changes afterwards the
+    # signature stops counting (STYLE.md) and the customer is asked to sign again.
+    voided_at = models.DateTimeField(_("voided by a change at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("customer authorization")
@@ -778,7 +781,7 @@ class CustomerAuthorization(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and self.voided_at is None
 
     @property
     def counts(self) -> bool:

@@ -2,6 +2,7 @@
 
 import logging
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.urls import reverse
 from django.utils.module_loading import import_string
@@ -41,12 +42,16 @@ def send_request_email(*, msa_request: Request, to, template: str, context: dict
         recipients = import_string(settings.MSA_EMAIL_CHOICES)(addresses=recipients, topic=topic)
         if not recipients:
             return
+    languages = dict(preferred_languages(recipients))
+    if msa_request.applicant_id:
+        # The account holder reads the request's language at whichever address they use now.
+        languages[_customer_address(msa_request).lower()] = msa_request.customer_language
     emails.send_request_email(
         msa_request=msa_request,
         to=recipients,
         template=template,
         context=context,
-        preferred_languages=preferred_languages(recipients),
+        preferred_languages=languages,
         **kwargs,
     )
 
@@ -71,7 +76,7 @@ def _contractor_contacts(msa_request: Request) -> list[str]:
     """The designated primary contact: the filer while still with the company, else its admins."""
     filer = msa_request.filed_by
     if filer.is_active and filer.company_id == msa_request.contractor_company_id:
-        return [filer.email]
+        return [person_address(filer)]
     return list(
         User.objects.filter(
             company_id=msa_request.contractor_company_id, is_active=True, is_company_admin=True
@@ -79,22 +84,44 @@ def _contractor_contacts(msa_request: Request) -> list[str]:
     )
 
 
+def person_address(user: User | None) -> str:
+    """Where ``user`` reads email now: the account's primary verified address, else its login.
+
+    Messages follow the person, not a copy of the address taken when a request was filed
+    (issue 24): an address the customer removed from the account gets nothing.
+    """
+    if user is None or not user.is_active:
+        return ""
+    addresses = EmailAddress.objects.filter(user=user, verified=True).order_by("-primary", "pk")
+    return next(iter(addresses.values_list("email", flat=True)), "") or user.email
+
+
+def _customer_address(msa_request: Request) -> str:
+    """The account holder's address: their account's when the request is in one."""
+    if msa_request.applicant_id:
+        return person_address(msa_request.applicant)
+    return msa_request.customer_email
+
+
 def request_recipients(msa_request: Request, *, key: bool) -> list[str]:
     """Who is emailed about ``msa_request``; ``key`` marks the emails the customer must get too.
 
     A contractor's request: the contractor gets everything, the customer the key emails only;
     once the customer revoked the authorization, only the customer. A customer's own request:
-    the customer (and whoever filed it, when that is someone else). Expects ``filed_by``
-    selected with the request.
+    the customer (and whoever filed it, when that is someone else). The one place that decides
+    who is emailed about a request; each person is reached at their account's current verified
+    address (``person_address``), the customer without an account at the address on the request.
+    Expects ``filed_by`` and ``applicant`` selected with the request.
     """
+    customer = _customer_address(msa_request)
     if msa_request.contractor_company_id and msa_request.authorization_revoked_at is None:
         addresses = _contractor_contacts(msa_request)
         if key:
-            addresses.append(msa_request.customer_email)
+            addresses.append(customer)
     elif msa_request.contractor_company_id:
-        addresses = [msa_request.customer_email]
+        addresses = [customer]
     else:
-        addresses = [msa_request.customer_email, msa_request.filed_by.email]
+        addresses = [customer, person_address(msa_request.filed_by)]
     unique = []
     for address in addresses:
         if address and address.lower() not in {a.lower() for a in unique}:
@@ -105,7 +132,7 @@ def request_recipients(msa_request: Request, *, key: bool) -> list[str]:
 def notify_applicant(*, msa_request_id: int, event: str) -> None:
     """Email the applicant about ``event``; a mail failure is logged, never raised."""
     try:
-        msa_request = Request.objects.select_related("filed_by").get(pk=msa_request_id)
+        msa_request = Request.objects.select_related("filed_by", "applicant").get(pk=msa_request_id)
         quoted = EVENTS[event]
         note = ""
         if quoted is not None:

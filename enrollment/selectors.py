@@ -15,6 +15,7 @@ from django.db.models import (
 )
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from eligibility.models import ApprovedProduct
@@ -112,7 +113,9 @@ def request_authorization_state(msa_request: Request) -> str:
     if msa_request.authorization_revoked_at is not None:
         return "missing"
     active = msa_request.authorizations.filter(
-        revoked_at__isnull=True, company_id=msa_request.contractor_company_id
+        revoked_at__isnull=True,
+        voided_at__isnull=True,
+        company_id=msa_request.contractor_company_id,
     )
     states = set(active.annotate(counts=_counts()).values_list("counts", flat=True))
     if True in states:
@@ -183,6 +186,36 @@ def agreement_text(*, msa_request: Request, version: AgreementVersion) -> str:
     )
 
 
+def signing_facts_missing(msa_request: Request) -> list[str]:
+    """The facts the agreement's text quotes that ``msa_request`` has not filled in yet.
+
+    Returned as translated labels; a signature is asked for only when this is empty, so the
+    signer never agrees to "Premises: CA" (issue 24).
+    """
+    facts = {
+        _("the customer's name"): msa_request.customer_name,
+        _("the premises street address"): msa_request.premises_street,
+        _("the premises city"): msa_request.premises_city,
+        _("the premises ZIP code"): msa_request.premises_zip,
+        _("the service account number"): msa_request.service_account_number,
+        _("the meter number"): msa_request.meter_number,
+    }
+    if msa_request.needs_device:
+        facts[_("the device")] = msa_request.device_id
+    return [label for label, value in facts.items() if not value]
+
+
+def signature_covers_request(signature: CustomerAuthorization, msa_request: Request) -> bool:
+    """Whether ``signature``'s text still reads the same for ``msa_request`` as it stands now.
+
+    The text is rebuilt in the signature's own version and language, so only a change to a fact
+    it quotes (not a new agreement version) breaks it.
+    """
+    with translation.override(signature.language or "en"):
+        text = agreement_text(msa_request=msa_request, version=signature.version)
+    return text_sha256(text) == signature.text_sha256
+
+
 def request_customer_signature(msa_request: Request) -> CustomerAuthorization | None:
     """The customer's online signature of the agreement as it reads now, or None.
 
@@ -198,6 +231,7 @@ def request_customer_signature(msa_request: Request) -> CustomerAuthorization | 
     signatures = msa_request.authorizations.filter(
         method=AuthorizationMethod.E_SIGNATURE,
         revoked_at__isnull=True,
+        voided_at__isnull=True,
         company_id=msa_request.contractor_company_id,
         version=version,
     ).order_by("-signed_at", "-pk")

@@ -27,7 +27,7 @@ from eligibility.models import RequestType
 from eligibility.selectors import meter_record_summary
 
 from . import signing, targets
-from .authorizations import authorization_record_upload
+from .authorizations import authorization_record_upload, authorizations_void_changed
 from .models import (
     AgreementSignature,
     CustomerAuthorization,
@@ -514,6 +514,8 @@ def request_update_draft(
         ]
         msa_request.full_clean(validate_constraints=False)
         msa_request.save(update_fields=sorted(set(changed)))
+        if msa_request.contractor_company_id:
+            authorizations_void_changed(msa_request=msa_request, actor=actor)
         if send_resume_link:
             transaction.on_commit(lambda: _notify("draft_saved")(msa_request))
     return msa_request

@@ -41,5 +41,10 @@ urlpatterns = [
         views.authorization_pdf,
         name="authorization_pdf",
     ),
+    path(
+        "<int:pk>/authorize/signed/<int:authorization_pk>.pdf",
+        views.authorization_signed_copy,
+        name="authorization_signed_copy",
+    ),
     path("<int:pk>/authorize/<str:token>/", views.authorization_link, name="authorization_link"),
 ]

@@ -18,7 +18,7 @@ from common.pdf import render_pdf
 from . import authorizations, forms, selectors, services, wizard
 from . import company_requests as dashboard
 from .guidance import NEXT_STEPS, TIMELINE
-from .models import CANCELLABLE_STATUSES, Document, Request, Status
+from .models import CANCELLABLE_STATUSES, CustomerAuthorization, Document, Request, Status
 from .permissions import (
     acts_for_request,
     get_request_for_user_or_404,
@@ -593,6 +593,9 @@ def _no_store(response):
     return response
 
 
+_SIGNED_COPIES = "enrollment_signed_authorizations"
+
+
 @require_http_methods(["GET", "POST"])
 def authorization_link(request, pk: int, token: str):
     """The customer's signing page behind the emailed link: the agreement only.
@@ -608,14 +611,22 @@ def authorization_link(request, pk: int, token: str):
         return redirect_to_login(request.get_full_path())
     if account is not None and request.user.pk != account.pk:
         return _link_refused(request, "other_account")
-    msa_request = check.link.msa_request
+    # Shown in the customer's language, as the email was: the text signed is the text read.
+    language = check.link.msa_request.customer_language
+    with translation.override(language):
+        response = _authorization_sign_page(request, pk, token, check.link.msa_request)
+    response["Content-Language"] = language
+    return response
+
+
+def _authorization_sign_page(request, pk: int, token: str, msa_request: Request):
     version = selectors.agreement_current()
     text = selectors.agreement_text(msa_request=msa_request, version=version)
     shown = selectors.text_sha256(text)
     form = forms.AuthorizationSignForm(request.POST or None, initial={"shown_sha256": shown})
     if request.method == "POST" and form.is_valid():
         try:
-            authorizations.authorization_sign(
+            authorization = authorizations.authorization_sign(
                 msa_request_id=pk,
                 raw_token=token,
                 signer_name=form.cleaned_data["signer_name"],
@@ -629,9 +640,16 @@ def authorization_link(request, pk: int, token: str):
         except ValidationError as error:
             _refuse_signature(form, error, shown=shown)
         else:
+            # The signer keeps a copy: this browser may download the PDF it just signed.
+            request.session[_SIGNED_COPIES] = [
+                *request.session.get(_SIGNED_COPIES, []),
+                authorization.pk,
+            ][-10:]
             return _no_store(
                 render(
-                    request, "enrollment/authorization/signed.html", {"msa_request": msa_request}
+                    request,
+                    "enrollment/authorization/signed.html",
+                    {"msa_request": msa_request, "authorization": authorization},
                 )
             )
     return _no_store(
@@ -675,6 +693,24 @@ def authorization_pdf(request, pk: int, authorization_pk: int):
         authorization.pdf,
         filename=f"{msa_request.reference}-authorization.pdf",
         content_type="application/pdf",
+    )
+
+
+def authorization_signed_copy(request, pk: int, authorization_pk: int):
+    """The signed PDF, for the browser that signed it (the thank-you page links here)."""
+    if authorization_pk not in request.session.get(_SIGNED_COPIES, []):
+        raise Http404("Not signed in this browser.")
+    authorization = CustomerAuthorization.objects.filter(
+        pk=authorization_pk, msa_request_id=pk
+    ).first()
+    if authorization is None or not authorization.pdf:
+        raise Http404("No signed authorization.")
+    return _no_store(
+        _private_file(
+            authorization.pdf,
+            filename=f"{authorization.msa_request.reference}-authorization.pdf",
+            content_type="application/pdf",
+        )
     )
 
 

@@ -1,11 +1,14 @@
 """The .ics calendar file sent with every booking, move, reminder and cancellation."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress, vText
 
 from .models import Visit
 from .selectors import request_url
@@ -24,17 +27,40 @@ def preparation_reminder() -> str:
     )
 
 
-def visit_ics(*, visit: Visit, cancel: bool = False) -> bytes:
-    """Return an iCalendar file for a visit; one UID per request so moves update the event."""
+def site_domain() -> str:
+    """The host name of ``SITE_URL``: the domain of the portal's UIDs."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def visit_ics_mimetype(*, cancel: bool) -> str:
+    """The attachment's content type: iMIP (RFC 6047) names the method on it."""
+    return f"text/calendar; method={'CANCEL' if cancel else 'REQUEST'}"
+
+
+def visit_ics(*, visit: Visit, cancel: bool = False, attendees: Iterable[str] = ()) -> bytes:
+    """Return an iTIP invitation (RFC 5546) for a visit, or its cancellation.
+
+    One UID per booking (kept by moves, new after a cancellation); SEQUENCE rises with every
+    change, the cancellation included, so calendars apply them in order.
+    """
     calendar = Calendar()
     calendar.add("prodid", "-//MSA Portal//Visits//EN")
     calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancel else "PUBLISH")
+    calendar.add("method", "CANCEL" if cancel else "REQUEST")
     event = Event()
     msa_request = visit.msa_request
-    event.add("uid", f"msa-visit-{msa_request.pk}@msa-portal")
-    # Later visits of the same request have larger ids, so calendars apply them in order.
-    event.add("sequence", visit.pk)
+    uid = visit.calendar_uid or f"msa-visit-{msa_request.pk}"
+    event.add("uid", f"{uid}@{site_domain()}")
+    event.add("sequence", visit.calendar_sequence)
+    organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+    organizer.params["cn"] = vText(_("MSA Portal"))
+    event.add("organizer", organizer)
+    for address in attendees:
+        attendee = vCalAddress(f"mailto:{address}")
+        attendee.params["role"] = vText("REQ-PARTICIPANT")
+        attendee.params["partstat"] = vText("NEEDS-ACTION")
+        attendee.params["rsvp"] = vText("FALSE")
+        event.add("attendee", attendee, encode=0)
     event.add("dtstamp", timezone.now().astimezone(UTC))
     event.add("dtstart", _moment(visit, visit.window.starts_at))
     event.add("dtend", _moment(visit, visit.window.ends_at))

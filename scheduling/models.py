@@ -186,6 +186,10 @@ class Visit(models.Model):
     route_order = models.PositiveSmallIntegerField(_("stop"), default=0)
     state = FSMField(_("state"), max_length=10, choices=State, default=State.BOOKED)
     source = models.CharField(_("booked by"), max_length=10, choices=Source)
+    # The calendar event this visit is sent as (RFC 5546): a move keeps the booking's UID and
+    # raises SEQUENCE; a booking made after a cancellation is a new event with a new UID.
+    calendar_uid = models.CharField(_("calendar event UID"), max_length=100, blank=True)
+    calendar_sequence = models.PositiveIntegerField(_("calendar event sequence"), default=0)
     notes = models.TextField(
         _("notes for the technician"),
         blank=True,
@@ -253,6 +257,8 @@ class Visit(models.Model):
     def cancel(self, *, by_customer: bool) -> None:
         """The visit is called off; its window place is freed."""
         self.cancelled_by_customer = by_customer
+        # A cancellation is a change of the event: calendars apply it only with a higher SEQUENCE.
+        self.calendar_sequence += 1
 
     @transition(field=state, source=State.BOOKED, target=State.COMPLETED)
     def complete(self) -> None:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment.notifications import request_recipients, send_request_email
 
-from .ics import preparation_reminder, visit_ics
+from .ics import preparation_reminder, visit_ics, visit_ics_mimetype
 from .models import FailureCode, Visit, VisitNotice
 
 # Plain words for each failure code, and what the customer can do about it.
@@ -56,7 +56,11 @@ def send_visit_email(*, visit_id: int, kind: str) -> bool:
         if VisitNotice.objects.filter(visit_id=visit_id, kind=kind).exists():
             return False
         visit = Visit.objects.select_related(
-            "msa_request", "msa_request__filed_by", "window", "technician"
+            "msa_request",
+            "msa_request__filed_by",
+            "msa_request__applicant",
+            "window",
+            "technician",
         ).get(pk=visit_id)
         _send(visit=visit, kind=kind)
         VisitNotice.objects.create(visit=visit, kind=kind)
@@ -66,16 +70,19 @@ def send_visit_email(*, visit_id: int, kind: str) -> bool:
 def _send(*, visit: Visit, kind: str) -> None:
     msa_request = visit.msa_request
 
+    recipients = request_recipients(msa_request, key=True)
+
     def attachments() -> list[tuple[str, bytes, str]]:
         if kind not in ICS_KINDS:
             return []
-        ics = visit_ics(visit=visit, cancel=kind == "cancelled")
-        return [("msa-visit.ics", ics, "text/calendar")]
+        cancel = kind == "cancelled"
+        ics = visit_ics(visit=visit, cancel=cancel, attendees=recipients)
+        return [("msa-visit.ics", ics, visit_ics_mimetype(cancel=cancel))]
 
     # Every visit email matters to the customer too (the bag, the day, the outcome).
     send_request_email(
         msa_request=msa_request,
-        to=request_recipients(msa_request, key=True),
+        to=recipients,
         template=f"scheduling/emails/visit_{kind}",
         context={
             "msa_request": msa_request,

@@ -406,6 +406,9 @@ def visit_book(
             source=source,
             within_target=due.due_date is None or day <= due.due_date,
             notes=previous.notes if previous else "",
+            calendar_uid=(previous.calendar_uid if previous else "")
+            or f"msa-visit-{uuid.uuid4().hex}",
+            calendar_sequence=previous.calendar_sequence + 1 if previous else 0,
         )
         request_mark_scheduled(
             msa_request_id=msa_request.pk,
@@ -461,7 +464,9 @@ def visit_cancel(*, visit_id: int, actor=None, by_customer: bool = True, notify:
         if by_customer and visit.date <= timezone.localdate():
             raise SchedulingError(_("A visit can be cancelled until the day before it."))
         visit.cancel(by_customer=by_customer)
-        visit.save(update_fields=["state", "cancelled_by_customer", "updated_at"])
+        visit.save(
+            update_fields=["state", "cancelled_by_customer", "calendar_sequence", "updated_at"]
+        )
         request_mark_unscheduled(
             msa_request_id=visit.msa_request_id,
             actor=actor,

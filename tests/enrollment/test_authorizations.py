@@ -93,8 +93,12 @@ def test_the_customer_signs_through_the_emailed_link_without_an_account(
     assert selectors.request_authorization_on_file(msa_request)
     assert authorization_rule(msa_request) == "pass"
     # The contractor, the designated primary contact, hears that it is signed.
-    assert mailoutbox[-1].to == [contractor.email]
-    assert "signed the authorization" in mailoutbox[-1].subject
+    notice, copy = mailoutbox[-2:]
+    assert notice.to == [contractor.email]
+    assert "signed the authorization" in notice.subject
+    # The signer keeps a copy of what they signed.
+    assert copy.to == ["dana@example.com"]
+    assert copy.attachments[0][2] == "application/pdf"
 
 
 def test_only_the_sha256_of_the_token_is_stored(

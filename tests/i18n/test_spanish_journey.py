@@ -212,7 +212,8 @@ def test_an_english_contractor_files_for_a_spanish_speaking_customer(
     assert authorization.language == "es"
     assert "Firma electrónica del cliente" in pdf_text(authorization.pdf.read())
 
-    # The contractor hears about the signature in English.
-    (signed,) = mailoutbox
+    # The contractor hears about the signature in English; the customer keeps a copy in Spanish.
+    signed, copy = mailoutbox
+    assert copy.attachments and "firmada" in copy.subject
     assert signed.to == ["casey@installer.example"]
     assert "signed" in signed.subject.lower()

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from enrollment.models import Request, RequestEvent, Status
@@ -108,7 +108,7 @@ def open_disputes():
 
 
 def money_figures(*, today: date) -> MoneyFigures:
-    """Fees collected, refunds made (sums of refund rows, cents), open disputes (six queries).
+    """Fees collected, refunds made (sums of refund rows, cents), open disputes (four queries).
 
     A refund counts when Stripe has it pending or succeeded, as Stripe's own
     ``amount_refunded`` does, whichever path made it (portal, automatic, Stripe Dashboard).
@@ -116,20 +116,25 @@ def money_figures(*, today: date) -> MoneyFigures:
     week_start = today - timedelta(days=today.weekday())
     year_start = today.replace(month=1, day=1)
 
-    def since(queryset, field: str, start: date) -> int:
-        return queryset.filter(**{f"{field}__date__gte": start}).aggregate(
-            total=Coalesce(Sum("amount_cents"), 0)
-        )["total"]
+    def sums(queryset, field: str) -> dict:
+        # Both periods in one aggregate (a week in early January starts in the year before).
+        week = Q(**{f"{field}__date__gte": week_start})
+        year = Q(**{f"{field}__date__gte": year_start})
+        return queryset.filter(week | year).aggregate(
+            week=Coalesce(Sum("amount_cents", filter=week), 0),
+            year=Coalesce(Sum("amount_cents", filter=year), 0),
+            n=Count("pk", filter=year),
+        )
 
-    paid = Payment.objects.filter(status__in=Payment.PAID_STATUSES)
-    refunds = Refund.objects.filter(status__in=Refund.COUNTED)
+    paid = sums(Payment.objects.filter(status__in=Payment.PAID_STATUSES), "paid_at")
+    refunded = sums(Refund.objects.filter(status__in=Refund.COUNTED), "created_at")
     disputes = open_disputes().aggregate(count=Count("pk"), cents=Coalesce(Sum("amount_cents"), 0))
     return MoneyFigures(
-        collected_week_cents=since(paid, "paid_at", week_start),
-        collected_year_cents=since(paid, "paid_at", year_start),
-        refunded_week_cents=since(refunds, "created_at", week_start),
-        refunded_year_cents=since(refunds, "created_at", year_start),
-        fees_paid_year=paid.filter(paid_at__date__gte=year_start).count(),
+        collected_week_cents=paid["week"],
+        collected_year_cents=paid["year"],
+        refunded_week_cents=refunded["week"],
+        refunded_year_cents=refunded["year"],
+        fees_paid_year=paid["n"],
         open_disputes=disputes["count"],
         open_disputes_cents=disputes["cents"],
         needing_attention=payments_needing_attention().count(),

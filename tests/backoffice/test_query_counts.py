@@ -64,7 +64,7 @@ def test_staff_list_filtered_to_overdue_queries_do_not_grow(staff_client):
 
 
 def test_dashboard_queries_do_not_grow_with_requests(staff_client):
-    assert at_sizes(staff_client, "/admin/dashboard/", some_requests) == [23, 23]
+    assert at_sizes(staff_client, "/admin/dashboard/", some_requests) == [15, 15]
 
 
 def test_contractor_dashboard_queries_do_not_grow_with_requests(client):

@@ -13,8 +13,18 @@ from enrollment.selectors import revisit_is_free
 from .models import Dispute, Payment, Refund
 
 
+def _loaded_events(msa_request: Request) -> list[RequestEvent] | None:
+    """The request's history when a page already loaded it (``prefetch_related("events")``)."""
+    if "events" in getattr(msa_request, "_prefetched_objects_cache", {}):
+        return list(msa_request.events.all())
+    return None
+
+
 def failed_visit_count(*, msa_request: Request) -> int:
     """Return how many site visits of this request have failed so far."""
+    events = _loaded_events(msa_request)
+    if events is not None:
+        return sum(1 for e in events if e.to_status == Status.VISIT_FAILED)
     return RequestEvent.objects.filter(
         msa_request_id=msa_request.pk, to_status=Status.VISIT_FAILED
     ).count()
@@ -29,7 +39,7 @@ def fee_due(*, msa_request: Request) -> tuple[str, int] | None:
     if msa_request.status == Status.AWAITING_PAYMENT:
         return Payment.Purpose.INITIAL, 1
     if msa_request.status == Status.VISIT_FAILED and not revisit_is_free(
-        msa_request_id=msa_request.pk
+        msa_request_id=msa_request.pk, events=_loaded_events(msa_request)
     ):
         return Payment.Purpose.REVISIT, failed_visit_count(msa_request=msa_request) + 1
     return None
@@ -72,7 +82,7 @@ def payment_panel_for(*, msa_request: Request) -> dict:
         Status.APPROVED,
         Status.SCHEDULED,
         Status.VISIT_FAILED,
-    ) and revisit_is_free(msa_request_id=msa_request.pk)
+    ) and revisit_is_free(msa_request_id=msa_request.pk, events=_loaded_events(msa_request))
     return {
         "fee_cents": settings.MSA_VISIT_FEE_CENTS,
         "free_revisit": free_revisit,

@@ -9,20 +9,20 @@ from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.aggregates import has_median
+from common.aggregates import TextList, has_median
 from enrollment.models import Request, Status
 from enrollment.targets import FIELDS as TARGET_FIELDS
 from enrollment.targets import target_today
 
 from .calendar import BusinessCalendar, get_calendar
 from .geo import haversine_km, zip_point
-from .models import FailureCode, Technician, Visit
+from .models import AppointmentWindow, FailureCode, Technician, TimeOff, Visit
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,72 @@ def booked_counts(*, start: date, end: date, technician_ids=None) -> dict[tuple[
 _UNSET = object()
 
 
+def _offer_inputs(
+    *, zip_code: str, first: date, last: date
+) -> tuple[list[Technician], dict[tuple[int, date], int], dict[int, set[date]]]:
+    """Active technicians serving ``zip_code`` with their windows, bookings and days off.
+
+    One query: the windows with their technician, each carrying its booked days and its
+    technician's time off between ``first`` and ``last`` as text lists (``TextList``).
+    """
+    booked = (
+        Visit.objects.filter(
+            window_id=OuterRef("pk"), state=Visit.State.BOOKED, date__range=(first, last)
+        )
+        .order_by()
+        .values("window_id")
+        .annotate(days=TextList("date"))
+        .values("days")
+    )
+    time_off = (
+        TimeOff.objects.filter(
+            technician_id=OuterRef("technician_id"), ends_on__gte=first, starts_on__lte=last
+        )
+        .order_by()
+        .values("technician_id")
+        .annotate(
+            spans=TextList(
+                Concat(F("starts_on"), Value(":"), F("ends_on"), output_field=CharField())
+            )
+        )
+        .values("spans")
+    )
+    windows = (
+        AppointmentWindow.objects.filter(technician__is_active=True)
+        .select_related("technician")
+        .annotate(booked_days=Subquery(booked), time_off=Subquery(time_off))
+        .order_by("technician_id", "starts_at", "pk")
+    )
+    technicians: dict[int, Technician] = {}
+    counts: dict[tuple[int, date], int] = {}
+    off: dict[int, set[date]] = {}
+    for window in windows:
+        technician = window.technician
+        if zip_code not in (technician.territory_zips or []):
+            continue
+        # Each row brings its own copy of the technician: keep the first, with every window.
+        if technician.pk not in technicians:
+            technicians[technician.pk] = technician
+            technician.offer_windows = []
+            off[technician.pk] = _days_in_spans(window.time_off)
+        technicians[technician.pk].offer_windows.append(window)
+        for day in filter(None, (window.booked_days or "").split(",")):
+            key = (window.pk, date.fromisoformat(day))
+            counts[key] = counts.get(key, 0) + 1
+    return list(technicians.values()), counts, off
+
+
+def _days_in_spans(spans: str | None) -> set[date]:
+    days: set[date] = set()
+    for span in filter(None, (spans or "").split(",")):
+        starts, ends = span.split(":")
+        day, last = date.fromisoformat(starts), date.fromisoformat(ends)
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
 def offered_windows(
     *,
     msa_request: Request,
@@ -151,19 +217,17 @@ def offered_windows(
         return []
     calendar = calendar or get_calendar()
     zip_code = msa_request.premises_zip
-    technicians = [t for t in technicians_with_windows() if zip_code in (t.territory_zips or [])]
+    start = first_bookable_day(calendar=calendar, today=today)
+    days = calendar.business_days(start, settings.SCHEDULING_HORIZON_BUSINESS_DAYS)
+    technicians, counts, off = _offer_inputs(zip_code=zip_code, first=days[0], last=days[-1])
     if not technicians:
         return []
     # Where two technicians have the same window free, offer the one based nearer the premises.
     premises = zip_point(zip_code)
     if premises is not None:
         technicians.sort(key=lambda t: haversine_km(zip_point(t.home_zip) or premises, premises))
-    start = first_bookable_day(calendar=calendar, today=today)
-    days = calendar.business_days(start, settings.SCHEDULING_HORIZON_BUSINESS_DAYS)
-    counts = booked_counts(start=days[0], end=days[-1], technician_ids=[t.pk for t in technicians])
     if current is _UNSET:
         current = msa_request.visits.filter(state=Visit.State.BOOKED).first()
-    off = {technician.pk: technician_days_off(technician) for technician in technicians}
     offers: list[WindowOffer] = []
     seen: set[tuple[date, time]] = set()
     for day in days:
@@ -172,7 +236,7 @@ def offered_windows(
                 continue
             if day in off[technician.pk]:
                 continue
-            for window in technician.windows.all():
+            for window in technician.offer_windows:
                 if counts.get((window.pk, day), 0) >= window.capacity:
                     continue
                 if current and current.window_id == window.pk and current.date == day:

@@ -53,6 +53,7 @@ def test_queue_makes_the_same_number_of_queries_for_10_and_1000_requests(
 ):
     client.force_login(staff_user)
     bulk_requests(10, start=0)
+    client.get(CHANGELIST + query)  # warm: the calendar's changes are cached after the first page
     with CaptureQueriesContext(connection) as at_ten:
         assert client.get(CHANGELIST + query).status_code == 200
 

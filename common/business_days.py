@@ -151,6 +151,17 @@ class BusinessCalendar:
         index = self._covering(start, end)
         return self._count_to(index, end) - self._count_to(index, start)
 
+    def cumulative_counts(self, first: date, last: date) -> list[int]:
+        """Business days after ``first`` up to and including each day from ``first`` to ``last``.
+
+        ``business_days_between(a, b)`` is ``counts[b - first] - counts[a - first]``: the table a
+        database query can index to count business days between two dates of each row.
+        """
+        index = self._covering(first, last)
+        start = self._count_to(index, first)
+        i, j = first.toordinal() - index.base, last.toordinal() - index.base
+        return [count - start for count in index.cumulative[i : j + 1]]
+
     def business_days(self, start: date, count: int) -> list[date]:
         """Return the first ``count`` business days on or after ``start``."""
         if count <= 0:

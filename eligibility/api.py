@@ -198,7 +198,9 @@ def check(request: HttpRequest, facts: SiteFactsIn):
     have their own set (docs/eligibility-rules.md); without `request_type` the install rules run.
     Unknown facts answer `review`, saying what is needed.
     """
-    return check_site_facts(SiteFacts.from_dict(facts.model_dump())).as_dict()
+    return check_site_facts(
+        SiteFacts.from_dict(facts.model_dump()), device_from_copy=True
+    ).as_dict()
 
 
 class ProductOut(Schema):

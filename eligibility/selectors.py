@@ -1,7 +1,6 @@
 """Reads the rules need: the chosen APL entry and the utility's meter record."""
 
-from django.db.models import QuerySet
-
+from .catalog import apl_copy, apl_snapshot
 from .models import ApprovedProduct, MeterRecord
 from .rules import CheckContext, Report, SiteFacts, evaluate
 
@@ -68,15 +67,19 @@ def check_site_facts(
     authorization_in_review: bool = False,
     open_duplicate: bool | None = None,
     device: dict | None = None,
+    device_from_copy: bool = False,
 ) -> Report:
     """Look up what the rules need and evaluate them.
 
     ``device`` may pass a stored APL snapshot so a past request is judged against the entry as it
-    was; otherwise the current entry is read. The public pre-check leaves ``lookup_meter`` off so
-    it never reveals whether an account and meter exist.
+    was; otherwise the current entry is read, from the process's copy of the list when
+    ``device_from_copy`` (the public pre-check: no query on a warm copy). The public pre-check
+    leaves ``lookup_meter`` off so it never reveals whether an account and meter exist.
     """
     context = CheckContext(
-        device=device if device is not None else device_snapshot(facts.device),
+        device=device
+        if device is not None
+        else (apl_snapshot if device_from_copy else device_snapshot)(facts.device),
         meter_lookup_done=lookup_meter,
         meter_record=meter_record_for(
             service_account_number=facts.service_account_number,
@@ -94,21 +97,19 @@ def check_site_facts(
 
 def active_products(
     *, adapter_type: str | None = None, manufacturer: str | None = None
-) -> QuerySet[ApprovedProduct]:
-    """Active APL entries customers can choose from, optionally of one type or maker."""
-    products = ApprovedProduct.objects.filter(status=ApprovedProduct.Status.ACTIVE)
-    if adapter_type:
-        products = products.filter(adapter_type=adapter_type)
-    if manufacturer:
-        products = products.filter(manufacturer=manufacturer)
-    return products.order_by("manufacturer", "model_name")
+) -> list[ApprovedProduct]:
+    """Active APL entries customers can choose from, optionally of one type or maker.
+
+    Read from the process's copy of the list (``catalog``), in the list's order.
+    """
+    return [
+        product
+        for product in apl_copy().active
+        if (not adapter_type or product.adapter_type == adapter_type)
+        and (not manufacturer or product.manufacturer == manufacturer)
+    ]
 
 
 def product_manufacturers() -> list[str]:
     """Makers with at least one active entry, for the public list's filter."""
-    return list(
-        ApprovedProduct.objects.filter(status=ApprovedProduct.Status.ACTIVE)
-        .order_by("manufacturer")
-        .values_list("manufacturer", flat=True)
-        .distinct()
-    )
+    return sorted({product.manufacturer for product in apl_copy().active})

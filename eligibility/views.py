@@ -1,6 +1,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from .catalog import apl_copy
 from .forms import EligibilityCheckForm, ProductFilterForm
 from .rules import SiteFacts
 from .selectors import active_products, check_site_facts, product_manufacturers
@@ -8,14 +9,27 @@ from .selectors import active_products, check_site_facts, product_manufacturers
 
 @require_GET
 def product_list(request):
-    """The active Approved Product List, filtered by type and manufacturer."""
+    """The active Approved Product List, filtered by type and manufacturer.
+
+    Read from the process's copy of the list, no query; the page's body is cached per language,
+    list version and filter (``page_key``). A filter value that is not on offer is ignored, so the
+    filters on offer bound the cached pages.
+    """
+    version = apl_copy().version
     form = ProductFilterForm(request.GET or None, manufacturers=product_manufacturers())
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    products = active_products(
-        adapter_type=filters.get("adapter_type") or None,
-        manufacturer=filters.get("manufacturer") or None,
-    )
-    return render(request, "eligibility/product_list.html", {"form": form, "products": products})
+    filters = {}
+    if form.is_bound:
+        form.is_valid()
+        filters = form.cleaned_data  # the valid fields only, when one is not
+    adapter_type = filters.get("adapter_type") or ""
+    manufacturer = filters.get("manufacturer") or ""
+    products = active_products(adapter_type=adapter_type or None, manufacturer=manufacturer or None)
+    context = {
+        "form": form,
+        "products": products,
+        "page_key": f"{version}|{adapter_type}|{manufacturer}",
+    }
+    return render(request, "eligibility/product_list.html", context)
 
 
 @require_GET
@@ -25,5 +39,5 @@ def eligibility_check(request):
     form = EligibilityCheckForm(request.GET if submitted else None, initial=request.GET.dict())
     report = None
     if submitted and form.is_valid():
-        report = check_site_facts(SiteFacts.from_dict(form.site_facts()))
+        report = check_site_facts(SiteFacts.from_dict(form.site_facts()), device_from_copy=True)
     return render(request, "eligibility/eligibility_check.html", {"form": form, "report": report})

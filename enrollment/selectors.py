@@ -65,18 +65,22 @@ def request_detail_queryset(user) -> QuerySet[Request]:
     )
 
 
-def request_detail_prefetch_authorizations(msa_request: Request) -> None:
-    """Load a contractor-filed request's authorizations and links (none to load otherwise)."""
+def request_detail_prefetch_authorizations(msa_request: Request, *, links: bool = True) -> None:
+    """Load a contractor-filed request's authorizations and, when ``links``, its links.
+
+    Nothing to load for a request the customer filed; the links only for the contractor's side.
+    """
     if not msa_request.contractor_company_id:
         return
-    prefetch_related_objects(
-        [msa_request],
+    lookups = [
         Prefetch(
             "authorizations",
             queryset=CustomerAuthorization.objects.defer("signed_text").order_by("-signed_at"),
-        ),
-        "authorization_links",
-    )
+        )
+    ]
+    if links:
+        lookups.append("authorization_links")
+    prefetch_related_objects([msa_request], *lookups)
 
 
 def devices_for(request_type: str) -> QuerySet[ApprovedProduct]:
@@ -255,11 +259,17 @@ FREE_REVISIT_NOTE = gettext_noop(
 )
 
 
-def revisit_is_free(*, msa_request_id: int) -> bool:
+def revisit_is_free(*, msa_request_id: int, events: list[RequestEvent] | None = None) -> bool:
     """Return whether the request's latest failed visit was the utility's (no new fee is due).
 
-    Read from the audit history, so payments (which may not import scheduling) can ask it.
+    Read from the audit history, so payments (which may not import scheduling) can ask it;
+    ``events`` (the request's whole history, already loaded) spares the query.
     """
+    if events is not None:
+        failed = [e for e in events if Status.VISIT_FAILED in (e.to_status, e.from_status)]
+        latest = max(failed, key=lambda e: (e.created_at, e.pk), default=None)
+        note_data = latest.note_data if latest is not None else None
+        return bool(note_data) and note_data.get("text") == FREE_REVISIT_NOTE
     note_data = (
         RequestEvent.objects.filter(msa_request_id=msa_request_id)
         .filter(Q(to_status=Status.VISIT_FAILED) | Q(from_status=Status.VISIT_FAILED))

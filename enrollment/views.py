@@ -78,7 +78,10 @@ def request_detail(request, pk: int):
     msa_request = get_request_for_user_or_404(
         request.user, pk, request_detail_queryset(request.user)
     )
-    request_detail_prefetch_authorizations(msa_request)
+    # Only the contractor's side sees the authorization links (``_authorization_context``).
+    request_detail_prefetch_authorizations(
+        msa_request, links=request.user.company_id == msa_request.contractor_company_id
+    )
     events = list(msa_request.events.all())
     # Same-status rows (an authorization signed or revoked) are notes, never staff's question.
     question = next(

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce
 
 from enrollment.models import Request, RequestEvent, Status
@@ -13,8 +13,18 @@ from enrollment.selectors import revisit_is_free
 from .models import Dispute, Payment, Refund
 
 
+def _loaded_events(msa_request: Request) -> list[RequestEvent] | None:
+    """The request's history when a page already loaded it (``prefetch_related("events")``)."""
+    if "events" in getattr(msa_request, "_prefetched_objects_cache", {}):
+        return list(msa_request.events.all())
+    return None
+
+
 def failed_visit_count(*, msa_request: Request) -> int:
     """Return how many site visits of this request have failed so far."""
+    events = _loaded_events(msa_request)
+    if events is not None:
+        return sum(1 for e in events if e.to_status == Status.VISIT_FAILED)
     return RequestEvent.objects.filter(
         msa_request_id=msa_request.pk, to_status=Status.VISIT_FAILED
     ).count()
@@ -29,7 +39,7 @@ def fee_due(*, msa_request: Request) -> tuple[str, int] | None:
     if msa_request.status == Status.AWAITING_PAYMENT:
         return Payment.Purpose.INITIAL, 1
     if msa_request.status == Status.VISIT_FAILED and not revisit_is_free(
-        msa_request_id=msa_request.pk
+        msa_request_id=msa_request.pk, events=_loaded_events(msa_request)
     ):
         return Payment.Purpose.REVISIT, failed_visit_count(msa_request=msa_request) + 1
     return None
@@ -72,7 +82,7 @@ def payment_panel_for(*, msa_request: Request) -> dict:
         Status.APPROVED,
         Status.SCHEDULED,
         Status.VISIT_FAILED,
-    ) and revisit_is_free(msa_request_id=msa_request.pk)
+    ) and revisit_is_free(msa_request_id=msa_request.pk, events=_loaded_events(msa_request))
     return {
         "fee_cents": settings.MSA_VISIT_FEE_CENTS,
         "free_revisit": free_revisit,
@@ -108,7 +118,7 @@ def open_disputes():
 
 
 def money_figures(*, today: date) -> MoneyFigures:
-    """Fees collected, refunds made (sums of refund rows, cents), open disputes (six queries).
+    """Fees collected, refunds made (sums of refund rows, cents), open disputes (four queries).
 
     A refund counts when Stripe has it pending or succeeded, as Stripe's own
     ``amount_refunded`` does, whichever path made it (portal, automatic, Stripe Dashboard).
@@ -116,20 +126,25 @@ def money_figures(*, today: date) -> MoneyFigures:
     week_start = today - timedelta(days=today.weekday())
     year_start = today.replace(month=1, day=1)
 
-    def since(queryset, field: str, start: date) -> int:
-        return queryset.filter(**{f"{field}__date__gte": start}).aggregate(
-            total=Coalesce(Sum("amount_cents"), 0)
-        )["total"]
+    def sums(queryset, field: str) -> dict:
+        # Both periods in one aggregate (a week in early January starts in the year before).
+        week = Q(**{f"{field}__date__gte": week_start})
+        year = Q(**{f"{field}__date__gte": year_start})
+        return queryset.filter(week | year).aggregate(
+            week=Coalesce(Sum("amount_cents", filter=week), 0),
+            year=Coalesce(Sum("amount_cents", filter=year), 0),
+            n=Count("pk", filter=year),
+        )
 
-    paid = Payment.objects.filter(status__in=Payment.PAID_STATUSES)
-    refunds = Refund.objects.filter(status__in=Refund.COUNTED)
+    paid = sums(Payment.objects.filter(status__in=Payment.PAID_STATUSES), "paid_at")
+    refunded = sums(Refund.objects.filter(status__in=Refund.COUNTED), "created_at")
     disputes = open_disputes().aggregate(count=Count("pk"), cents=Coalesce(Sum("amount_cents"), 0))
     return MoneyFigures(
-        collected_week_cents=since(paid, "paid_at", week_start),
-        collected_year_cents=since(paid, "paid_at", year_start),
-        refunded_week_cents=since(refunds, "created_at", week_start),
-        refunded_year_cents=since(refunds, "created_at", year_start),
-        fees_paid_year=paid.filter(paid_at__date__gte=year_start).count(),
+        collected_week_cents=paid["week"],
+        collected_year_cents=paid["year"],
+        refunded_week_cents=refunded["week"],
+        refunded_year_cents=refunded["year"],
+        fees_paid_year=paid["n"],
         open_disputes=disputes["count"],
         open_disputes_cents=disputes["cents"],
         needing_attention=payments_needing_attention().count(),

@@ -11,6 +11,9 @@ from __future__ import annotations
 import bisect
 from datetime import date
 
+from django.core.cache import cache
+from django.db import transaction
+
 from common.business_days import (
     UTILITY_CLOSURES,
     BusinessCalendar,
@@ -36,12 +39,22 @@ def index_on_or_before(days: list[date], day: date) -> int:
     return bisect.bisect_right(days, day) - 1
 
 
-def get_calendar() -> BusinessCalendar:
-    """Return the calendar with staff's changes to the default closures (one query).
+CHANGES_KEY = "scheduling:calendar-changes"
+# A safety net only: every save or delete of a change drops the cached copy at once.
+CHANGES_TIMEOUT = 24 * 60 * 60
 
-    Calendars are shared per set of changes, so the day index is built once a process.
+
+def get_calendar() -> BusinessCalendar:
+    """Return the calendar with staff's changes to the default closures.
+
+    Staff's changes are read once and kept in the cache (no query while cached) until one is
+    saved or deleted (``calendar_changed``). Calendars are shared per set of changes, so the day
+    index is built once a process.
     """
-    rows = list(UtilityHoliday.objects.values_list("date", "closed"))
+    rows = cache.get(CHANGES_KEY)
+    if rows is None:
+        rows = list(UtilityHoliday.objects.values_list("date", "closed"))
+        cache.set(CHANGES_KEY, rows, CHANGES_TIMEOUT)
     return calendar_for(
         frozenset(day for day, closed in rows if closed),
         frozenset(day for day, closed in rows if not closed),
@@ -56,3 +69,12 @@ def nth_business_day_after(start: date, n: int) -> date:
 def business_days_between(start: date, end: date) -> int:
     """Count business days after ``start`` up to and including ``end``."""
     return get_calendar().business_days_between(start, end)
+
+
+def calendar_changed(**kwargs) -> None:
+    """Drop the cached changes now and again after the commit (connected in ``ready``).
+
+    Again after the commit: a reader between the two may have cached the rows as they were.
+    """
+    cache.delete(CHANGES_KEY)
+    transaction.on_commit(lambda: cache.delete(CHANGES_KEY))

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count, Q, QuerySet
+from django.db import connection, models
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Concat, TruncDate
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.aggregates import TextList, has_median
 from enrollment.models import Request, Status
 from enrollment.targets import FIELDS as TARGET_FIELDS
 from enrollment.targets import target_today
 
 from .calendar import BusinessCalendar, get_calendar
 from .geo import haversine_km, zip_point
-from .models import FailureCode, Technician, Visit
+from .models import AppointmentWindow, FailureCode, Technician, TimeOff, Visit
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,72 @@ def booked_counts(*, start: date, end: date, technician_ids=None) -> dict[tuple[
 _UNSET = object()
 
 
+def _offer_inputs(
+    *, zip_code: str, first: date, last: date
+) -> tuple[list[Technician], dict[tuple[int, date], int], dict[int, set[date]]]:
+    """Active technicians serving ``zip_code`` with their windows, bookings and days off.
+
+    One query: the windows with their technician, each carrying its booked days and its
+    technician's time off between ``first`` and ``last`` as text lists (``TextList``).
+    """
+    booked = (
+        Visit.objects.filter(
+            window_id=OuterRef("pk"), state=Visit.State.BOOKED, date__range=(first, last)
+        )
+        .order_by()
+        .values("window_id")
+        .annotate(days=TextList("date"))
+        .values("days")
+    )
+    time_off = (
+        TimeOff.objects.filter(
+            technician_id=OuterRef("technician_id"), ends_on__gte=first, starts_on__lte=last
+        )
+        .order_by()
+        .values("technician_id")
+        .annotate(
+            spans=TextList(
+                Concat(F("starts_on"), Value(":"), F("ends_on"), output_field=CharField())
+            )
+        )
+        .values("spans")
+    )
+    windows = (
+        AppointmentWindow.objects.filter(technician__is_active=True)
+        .select_related("technician")
+        .annotate(booked_days=Subquery(booked), time_off=Subquery(time_off))
+        .order_by("technician_id", "starts_at", "pk")
+    )
+    technicians: dict[int, Technician] = {}
+    counts: dict[tuple[int, date], int] = {}
+    off: dict[int, set[date]] = {}
+    for window in windows:
+        technician = window.technician
+        if zip_code not in (technician.territory_zips or []):
+            continue
+        # Each row brings its own copy of the technician: keep the first, with every window.
+        if technician.pk not in technicians:
+            technicians[technician.pk] = technician
+            technician.offer_windows = []
+            off[technician.pk] = _days_in_spans(window.time_off)
+        technicians[technician.pk].offer_windows.append(window)
+        for day in filter(None, (window.booked_days or "").split(",")):
+            key = (window.pk, date.fromisoformat(day))
+            counts[key] = counts.get(key, 0) + 1
+    return list(technicians.values()), counts, off
+
+
+def _days_in_spans(spans: str | None) -> set[date]:
+    days: set[date] = set()
+    for span in filter(None, (spans or "").split(",")):
+        starts, ends = span.split(":")
+        day, last = date.fromisoformat(starts), date.fromisoformat(ends)
+        while day <= last:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
 def offered_windows(
     *,
     msa_request: Request,
@@ -148,19 +217,17 @@ def offered_windows(
         return []
     calendar = calendar or get_calendar()
     zip_code = msa_request.premises_zip
-    technicians = [t for t in technicians_with_windows() if zip_code in (t.territory_zips or [])]
+    start = first_bookable_day(calendar=calendar, today=today)
+    days = calendar.business_days(start, settings.SCHEDULING_HORIZON_BUSINESS_DAYS)
+    technicians, counts, off = _offer_inputs(zip_code=zip_code, first=days[0], last=days[-1])
     if not technicians:
         return []
     # Where two technicians have the same window free, offer the one based nearer the premises.
     premises = zip_point(zip_code)
     if premises is not None:
         technicians.sort(key=lambda t: haversine_km(zip_point(t.home_zip) or premises, premises))
-    start = first_bookable_day(calendar=calendar, today=today)
-    days = calendar.business_days(start, settings.SCHEDULING_HORIZON_BUSINESS_DAYS)
-    counts = booked_counts(start=days[0], end=days[-1], technician_ids=[t.pk for t in technicians])
     if current is _UNSET:
         current = msa_request.visits.filter(state=Visit.State.BOOKED).first()
-    off = {technician.pk: technician_days_off(technician) for technician in technicians}
     offers: list[WindowOffer] = []
     seen: set[tuple[date, time]] = set()
     for day in days:
@@ -169,7 +236,7 @@ def offered_windows(
                 continue
             if day in off[technician.pk]:
                 continue
-            for window in technician.windows.all():
+            for window in technician.offer_windows:
                 if counts.get((window.pk, day), 0) >= window.capacity:
                     continue
                 if current and current.window_id == window.pk and current.date == day:
@@ -414,31 +481,73 @@ class VisitFigures:
     overdue: int
 
 
+# A visit's request submitted this long before the 12 months counts from the table's first day:
+# the table stays small, and a request that waited years for its visit does not move a median.
+_SPAN_TABLE_YEARS = 3
+
+
+def _median_business_days_to_visit(
+    visits: QuerySet[Visit], *, calendar: BusinessCalendar, since: date, today: date
+) -> float | None:
+    """The median business days from submission to the visit, computed by the database.
+
+    On PostgreSQL the calendar's cumulative business-day counts go in as one array, indexed by
+    each row's two dates inside ``percentile_cont``; elsewhere (SQLite) the pairs are counted here.
+    """
+    pairs = (
+        visits.annotate(submitted_on=TruncDate("msa_request__submitted_at"))
+        .order_by()
+        .values_list("date", "submitted_on")
+    )
+    if not has_median():
+        spans = [calendar.business_days_between(submitted, day) for day, submitted in pairs]
+        return float(statistics.median(spans)) if spans else None
+    first = since - timedelta(days=365 * _SPAN_TABLE_YEARS)
+    counts = calendar.cumulative_counts(first, today)
+    # The inner query is Django's own SQL with its parameters kept apart; nothing is interpolated.
+    inner, params = pairs.query.sql_with_params()
+    sql = (
+        "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY "
+        "c.n[t.day - %s + 1] - c.n[GREATEST(t.submitted_on - %s + 1, 1)]) "
+        "FROM (" + inner + ") AS t(day, submitted_on), (SELECT %s::integer[] AS n) AS c"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (first, first, *params, counts))
+        (median,) = cursor.fetchone()
+    return float(median) if median is not None else None
+
+
 def visit_figures(*, today: date) -> VisitFigures:
-    """Visits done and failed in the last 12 months, time to visit, and requests near the target."""
+    """Visits done and failed in the last 12 months, time to visit, and requests near the target.
+
+    Four queries: visits by state and failure code, the calendar, the median business days to a
+    visit (by the database on PostgreSQL) and the at-risk and overdue counts.
+    """
     since = today - timedelta(days=365)
     visits = Visit.objects.filter(date__gte=since, date__lte=today)
-    by_state = dict(visits.values_list("state").annotate(n=Count("pk")).order_by())
+    by_state: dict[str, int] = {}
+    by_code: dict[str, int] = {}
+    for state, code, n in (
+        visits.values_list("state", "failure_code").annotate(n=Count("pk")).order_by()
+    ):
+        by_state[state] = by_state.get(state, 0) + n
+        if state == Visit.State.FAILED:
+            by_code[code] = by_code.get(code, 0) + n
     labels = dict(FailureCode.choices)
     failed_by_code = [
         (str(labels.get(code, code)), n)
-        for code, n in visits.filter(state=Visit.State.FAILED)
-        .values_list("failure_code")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
+        for code, n in sorted(by_code.items(), key=lambda item: -item[1])
     ]
     calendar = get_calendar()
-    spans = sorted(
-        calendar.business_days_between(_local_date(submitted_at), day)
-        for day, submitted_at in visits.filter(
+    median = _median_business_days_to_visit(
+        visits.filter(
             state__in=[Visit.State.COMPLETED, Visit.State.FAILED],
             msa_request__submitted_at__isnull=False,
-        ).values_list("date", "msa_request__submitted_at")
+        ),
+        calendar=calendar,
+        since=since,
+        today=today,
     )
-    median = None
-    if spans:
-        middle = len(spans) // 2
-        median = float(spans[middle]) if len(spans) % 2 else (spans[middle - 1] + spans[middle]) / 2
     conditions = sla_risk_conditions(calendar=calendar, today=today)
     risks = Request.objects.aggregate(
         at_risk=Count("pk", filter=conditions[SlaRisk.AT_RISK]),

@@ -70,10 +70,7 @@ class RequestAdmin(
         "premises_street",
         "premises_city",
         "premises_zip",
-        "applicant__email",
-        "applicant__full_name",
-        "filed_by__email",
-    ]
+    ]  # and the applicant's email and name, the filer's email: ``search_people``
     search_help_text = gettext_lazy(
         "Account or meter number, customer name or email, street, city or ZIP."
     )

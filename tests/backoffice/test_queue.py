@@ -14,6 +14,7 @@ from tests.factories import (
     ApprovedProductFactory,
     ContractorCompanyFactory,
     ContractorFactory,
+    MsaRequestFactory,
     UserFactory,
 )
 
@@ -53,6 +54,7 @@ def test_queue_makes_the_same_number_of_queries_for_10_and_1000_requests(
 ):
     client.force_login(staff_user)
     bulk_requests(10, start=0)
+    client.get(CHANGELIST + query)  # warm: the calendar's changes are cached after the first page
     with CaptureQueriesContext(connection) as at_ten:
         assert client.get(CHANGELIST + query).status_code == 200
 
@@ -188,3 +190,21 @@ def test_request_page_queries_do_not_grow_with_its_timeline(client, staff_user):
 
     assert msa_request.events.count() == 13
     assert len(long.captured_queries) == len(short.captured_queries)
+
+
+def test_search_finds_requests_by_their_applicants_and_filers_details(client, staff_user):
+    customer = UserFactory(email="quincy@example.net", full_name="Quincy Applicant")
+    contractor = ContractorFactory(email="filer@installer.example")
+    by_customer = MsaRequestFactory(applicant=customer, customer_name="Someone Else")
+    by_contractor = MsaRequestFactory(filed_by=contractor, customer_name="Another Person")
+    MsaRequestFactory(customer_name="Unrelated")
+    client.force_login(staff_user)
+
+    def found(term):
+        response = client.get(CHANGELIST, {"q": term})
+        return {r.pk for r in response.context["cl"].result_list}
+
+    assert found("quincy@example") == {by_customer.pk}
+    assert found("Quincy Applicant") == {by_customer.pk}
+    assert found("installer.example") == {by_contractor.pk}
+    assert found("quincy installer") == set()

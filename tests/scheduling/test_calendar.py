@@ -63,3 +63,16 @@ def test_counting_back_the_days_added_gives_n(start, n):
     end = CAL.nth_business_day_after(start, n)
     assert CAL.business_days_between(start, end) == n
     assert n == 0 or CAL.is_business_day(end)
+
+
+@given(
+    st.dates(dt.date(2024, 1, 1), dt.date(2028, 12, 31)),
+    st.integers(0, 400),
+    st.integers(0, 400),
+)
+def test_the_cumulative_table_counts_as_business_days_between(first, a, b):
+    # The dashboard's median indexes this table in SQL; it must agree with the calendar.
+    cal = BusinessCalendar(utility_holidays=frozenset({dt.date(2026, 12, 2)}))
+    counts = cal.cumulative_counts(first, first + dt.timedelta(days=400))
+    start, end = first + dt.timedelta(days=a), first + dt.timedelta(days=b)
+    assert counts[b] - counts[a] == cal.business_days_between(start, end)

@@ -322,7 +322,8 @@ def text_deliver(*, message_id: int, body: str | None = None) -> bool:
     """
     with transaction.atomic():
         message = (
-            TextMessage.objects.select_for_update()
+            # Lock the text's row only: the visit is a nullable join PostgreSQL cannot lock.
+            TextMessage.objects.select_for_update(of=("self",))
             .select_related("visit")
             .filter(pk=message_id)
             .first()

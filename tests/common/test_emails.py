@@ -59,6 +59,12 @@ def context():
         "path": "/x/",
         "preparation": "Bag",
         "failure_explanation": "",
+        "evaluation": SimpleNamespace(pk=1, decision_reason=f"{COMPANY} asked"),
+        "maker": COMPANY,
+        "model": "O'Neil & Co. MSA-200",
+        "reference": "EV-000001",
+        "message": SimpleNamespace(body=f"{CUSTOMER} asked"),
+        "status": "In review",
     }
 
 

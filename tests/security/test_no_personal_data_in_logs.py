@@ -66,8 +66,11 @@ def test_a_whole_journey_logs_no_personal_data(
         },
         "premises": {**ANSWERS["premises"], "premises_street": STREET},
         "device": {"device": str(device.pk)},
+        # The meter is on record; "something is different" keeps the address questions asked.
+        "records": {"record_right": "False"},
     }
-    for step in ["accounts", "safety", "premises", "meter", "wiring", "socket", "device"]:
+    steps = ["accounts", "records", "safety", "premises", "meter", "wiring", "socket", "device"]
+    for step in steps:
         response = client.post(step_url(msa_request, step), answers[step])
         assert response.status_code == 302, step
     client.post(step_url(msa_request, "preparation"), answers["preparation"])

@@ -201,6 +201,25 @@ def _with_signed_authorization(world):
     return {"pk": world.msa_request.pk, "authorization_pk": authorization.pk}
 
 
+def _with_vendor_evaluation(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.enrollment.factories import pdf_bytes
+    from tests.vendors.factories import VendorFactory
+    from tests.vendors.test_lifecycle import DEVICE
+    from vendors import services as vendor_services
+
+    vendor = VendorFactory()
+    evaluation = vendor_services.evaluation_create(actor=vendor, **DEVICE)
+    record = vendor_services.evaluation_file_add(
+        evaluation_id=evaluation.pk,
+        actor=vendor,
+        kind="spec_sheet",
+        upload=SimpleUploadedFile("spec.pdf", pdf_bytes(), content_type="application/pdf"),
+    )
+    return {"pk": evaluation.pk, "file_pk": record.pk}
+
+
 # The world's link goes to the address of the owner's account: that account signs, signed in
 # (anonymous is sent to the sign-in page, not refused); everyone else is refused (issue 17). A
 # link stops working when the customer revokes the authorization.
@@ -252,6 +271,23 @@ COVERED = {
     # has: a repeat changes nothing).
     "enrollment:request_confirm": Case(_request_pk, frozenset({"owner"}), method="post"),
     "enrollment:authorization_pdf": Case(_with_signed_authorization, VIEWERS),
+    # The signer's copy opens only in the browser that signed (its session names it): no one
+    # else, whoever they are.
+    "enrollment:authorization_signed_copy": Case(
+        lambda w: {
+            "pk": w.msa_request.pk,
+            "authorization_pk": _with_signed_authorization(w)["authorization_pk"],
+        },
+        frozenset(),
+    ),
+    # A vendor's evaluation: only its own company fills it in; meter engineering (here the
+    # superuser on staff) reads its files; no customer or contractor sees either.
+    "vendors:evaluation_detail": Case(
+        lambda w: {"pk": _with_vendor_evaluation(w)["pk"]}, frozenset()
+    ),
+    "vendors:file_download": Case(
+        lambda w: {"pk": _with_vendor_evaluation(w)["file_pk"]}, frozenset({"staff"})
+    ),
     # The contractor's own account pages: a revoked authorization concerns one request, not them.
     "accounts:api_token_revoke": Case(
         lambda w: {"pk": w.objects["api_token"].pk},

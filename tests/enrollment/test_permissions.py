@@ -1,4 +1,4 @@
-"""The one object-level rule (enrollment.permissions) at the edges the pages rarely reach (issue 28)."""
+"""The one object-level rule (enrollment.permissions) where the pages rarely reach (issue 28)."""
 
 import pytest
 

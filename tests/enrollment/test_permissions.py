@@ -81,3 +81,27 @@ def test_the_owner_owns_their_request_and_the_filer_does_not():
 
     assert list(requests_owned_by(owner)) == [msa_request]
     assert list(requests_owned_by(contractor)) == []
+
+
+def test_a_narrowed_list_stays_narrowed(customer_filed):
+    """A caller's own filter (a status, a page) is kept, never widened to every request."""
+    from enrollment.models import Request
+
+    company = ContractorCompanyFactory()
+    contractor = ContractorFactory(company=company)
+    owner = UserFactory()
+    first = MsaRequestFactory(applicant=owner, filed_by=contractor, contractor_company=company)
+    MsaRequestFactory(applicant=owner, filed_by=contractor, contractor_company=company)
+    only_first = Request.objects.filter(pk=first.pk)
+
+    assert list(requests_owned_by(owner, only_first)) == [first]
+    assert list(requests_of_company(contractor, only_first)) == [first]
+    assert list(requests_visible_to(owner, only_first)) == [first]
+    assert list(requests_editable_by(owner, only_first)) == [first]
+
+
+def test_can_view_request_answers_for_that_request_and_that_user(customer_filed):
+    from enrollment.permissions import can_view_request
+
+    assert can_view_request(customer_filed.applicant, customer_filed) is True
+    assert can_view_request(UserFactory(), customer_filed) is False

@@ -105,3 +105,16 @@ def test_can_view_request_answers_for_that_request_and_that_user(customer_filed)
 
     assert can_view_request(customer_filed.applicant, customer_filed) is True
     assert can_view_request(UserFactory(), customer_filed) is False
+
+
+def test_a_revoked_request_leaves_the_companys_requests():
+    from django.utils import timezone
+
+    company = ContractorCompanyFactory()
+    contractor = ContractorFactory(company=company)
+    kept = MsaRequestFactory(contractor_company=company)
+    revoked = MsaRequestFactory(contractor_company=company, authorization_revoked_at=timezone.now())
+
+    assert list(requests_of_company(contractor)) == [kept]
+    assert acts_for_request(contractor, revoked) is False
+    assert not requests_editable_by(contractor).filter(pk=revoked.pk).exists()

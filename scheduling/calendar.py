@@ -8,7 +8,6 @@ as closed, or a default holiday marked open. Optional observances the holiday pa
 
 from __future__ import annotations
 
-import bisect
 from datetime import date
 
 from django.core.cache import cache
@@ -29,14 +28,8 @@ __all__ = [
     "business_days_between",
     "default_closures",
     "get_calendar",
-    "index_on_or_before",
     "nth_business_day_after",
 ]
-
-
-def index_on_or_before(days: list[date], day: date) -> int:
-    """Return the index of the last of the sorted ``days`` on or before ``day`` (-1 if none)."""
-    return bisect.bisect_right(days, day) - 1
 
 
 CHANGES_KEY = "scheduling:calendar-changes"

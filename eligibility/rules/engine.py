@@ -150,10 +150,6 @@ class SiteFacts:
         data["energized_conductors"] = list(self.energized_conductors)
         return data
 
-    @property
-    def needs_device(self) -> bool:
-        return self.request_type in ("install", "replacement")
-
 
 @dataclass(frozen=True)
 class CheckContext:

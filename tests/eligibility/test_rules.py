@@ -86,7 +86,15 @@ def test_a_complete_eligible_site_passes_every_rule():
 # METER_SELF_CONTAINED
 @pytest.mark.parametrize(
     ("residential", "self_contained", "expected"),
-    [(True, True, PASS), (False, True, FAIL), (True, False, FAIL), (None, True, REVIEW)],
+    [
+        (True, True, PASS),
+        (False, True, FAIL),
+        (True, False, FAIL),
+        (None, True, REVIEW),
+        # A customer who answers "I don't know" goes to review, never passes (issue 28).
+        (True, None, REVIEW),
+        (None, None, REVIEW),
+    ],
 )
 def test_meter_self_contained(residential, self_contained, expected):
     facts = replace(GOOD, residential=residential, meter_self_contained=self_contained)

@@ -46,6 +46,7 @@ class FakeStripe:
     requests: list = field(default_factory=list)
     fail_next: list = field(default_factory=list)  # HTTP statuses for the next calls
     hang_next: list = field(default_factory=list)  # seconds to wait before answering
+    refund_status: str = "succeeded"  # what a new refund is at once ("failed": rejected)
     lock: threading.Lock = field(default_factory=threading.Lock)
     counter: int = 0
 
@@ -234,7 +235,7 @@ class FakeStripe:
             "amount": amount,
             "currency": "usd",
             "payment_intent": intent,
-            "status": "succeeded",
+            "status": self.refund_status,
             "reason": None,
             "metadata": {
                 k[len("metadata[") : -1]: v for k, v in params.items() if k.startswith("metadata[")

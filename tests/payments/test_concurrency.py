@@ -98,3 +98,52 @@ def test_concurrent_pay_clicks_make_one_session(fake_stripe):
     assert len(set(results)) == 1
     assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 1
     assert Payment.objects.count() == 1
+
+
+def _paid_payment(fake_stripe) -> Payment:
+    msa_request = MsaRequestFactory(status=Status.AWAITING_PAYMENT)
+    payment_start_checkout(msa_request_id=msa_request.pk, actor=msa_request.applicant)
+    payment = Payment.objects.get()
+    return payment_fulfil_from_session(
+        session=fake_stripe.complete(payment.checkout_session_id), provider="stripe"
+    )
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_concurrent_full_refunds_give_the_money_back_once(fake_stripe, round_):
+    """Two finance clerks (or a double click) refunding the whole fee at once."""
+    from payments.services import PaymentError, payment_refund
+
+    payment = _paid_payment(fake_stripe)
+
+    results = run_together(
+        lambda: payment_refund(
+            payment_id=payment.pk, amount_cents=payment.amount_cents, reason="r", staff_user=None
+        ),
+        count=4,
+    )
+
+    unexpected = [
+        r for r in results if isinstance(r, Exception) and not isinstance(r, PaymentError)
+    ]
+    assert not unexpected
+    payment.refresh_from_db()
+    assert payment.amount_refunded_cents == payment.amount_cents
+    assert fake_stripe.refunded_cents(payment.payment_intent_id) == payment.amount_cents
+    assert payment.refunds.count() == 1
+
+
+def test_the_same_refund_reported_concurrently_is_recorded_once(fake_stripe):
+    """Our own call's answer, refund.created and charge.refunded arriving together."""
+    from payments.models import Refund
+    from payments.services import payment_record_refund
+
+    payment = _paid_payment(fake_stripe)
+    refund = fake_stripe.dashboard_refund(payment.payment_intent_id, 5000)
+
+    results = run_together(lambda: payment_record_refund(refund=refund))
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert Refund.objects.filter(provider_refund_id=refund["id"]).count() == 1
+    payment.refresh_from_db()
+    assert payment.amount_refunded_cents == 5000

@@ -28,6 +28,8 @@ ROLES = [
     "revoked_contractor",
     "anonymous",
     "staff",
+    # Staff whose groups do not give "view request": sees no request but their own side's.
+    "staff_without_view",
 ]
 # Namespaces and prefixes whose URLs are not ours to cover here (framework or library views).
 IGNORED_PREFIXES = ("admin", "accounts/", "i18n", "static", "media", "api/")
@@ -75,6 +77,7 @@ def world(db):
             "revoked_contractor": contractor,
             "anonymous": None,
             "staff": StaffFactory(),
+            "staff_without_view": StaffFactory(is_superuser=False),
         },
         msa_request=msa_request,
         objects={"api_token": token},

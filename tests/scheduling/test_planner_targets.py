@@ -1,0 +1,93 @@
+"""The planner's targets on small plans a person can check by hand (issue 28, mutation testing)."""
+
+import datetime as dt
+
+from scheduling.calendar import BusinessCalendar
+from scheduling.geo import zip_centroids
+from scheduling.planner import DriveModel, PlanRequest, PlanTechnician, plan_schedule
+
+DAY = ((8 * 60, 12 * 60), (12 * 60, 16 * 60))
+DRIVE = DriveModel(road_factor=1.3, kmh=50, service_minutes=30)
+DAYS = BusinessCalendar().business_days(dt.date(2026, 11, 25), 3)
+ZIP = "91770"
+
+
+def _point(zip_code=ZIP):
+    c = zip_centroids()[zip_code]
+    return (c.lat, c.lon)
+
+
+def _tech():
+    return PlanTechnician(1, _point(), frozenset({ZIP}), (11, 12), DAY)
+
+
+def _request(i, due):
+    return PlanRequest(i, ZIP, _point(), due, (due, i))
+
+
+def _plan(requests, free):
+    return plan_schedule(
+        requests=requests, technicians=[_tech()], days=DAYS, free=free, drive=DRIVE, time_limit=2
+    )
+
+
+def _free(per_day):
+    return {(1, d): {11: per_day.get(d, 0), 12: 0} for d in DAYS}
+
+
+def test_when_one_place_is_left_the_earliest_target_gets_it():
+    later, sooner = _request(1, DAYS[2]), _request(2, DAYS[1])
+
+    plan = _plan([later, sooner], _free({DAYS[0]: 1}))
+
+    assert [a.request_id for a in plan.assignments] == [2]
+    assert [r for r, _why in plan.unplaced] == [1]
+
+
+def test_a_visit_booked_past_its_target_is_recorded_late():
+    overdue = _request(1, DAYS[0] - dt.timedelta(days=7))
+
+    [assignment] = _plan([overdue], _free({DAYS[1]: 1})).assignments
+
+    assert assignment.day == DAYS[1]
+    assert assignment.within_target is False
+
+
+def test_a_visit_on_its_target_day_is_on_time():
+    [assignment] = _plan([_request(1, DAYS[1])], _free({DAYS[1]: 1})).assignments
+
+    assert assignment.day == DAYS[1]
+    assert assignment.within_target is True
+
+
+def test_a_visit_after_its_target_day_is_late():
+    [assignment] = _plan([_request(1, DAYS[0])], _free({DAYS[1]: 1})).assignments
+
+    assert assignment.day == DAYS[1]
+    assert assignment.within_target is False
+
+
+def test_a_request_due_on_the_first_plannable_day_is_served_that_day_on_time():
+    plan = _plan([_request(1, DAYS[0])], _free({DAYS[0]: 1, DAYS[1]: 1, DAYS[2]: 1}))
+
+    [assignment] = plan.assignments
+    assert assignment.day == DAYS[0]
+    assert assignment.within_target is True
+    assert plan.on_time_possible == 1
+
+
+def test_arrival_windows_follow_the_route_order():
+    far = "91001"
+    requests = [
+        PlanRequest(1, far, _point(far), DAYS[0], (DAYS[0], 1)),
+        PlanRequest(2, ZIP, _point(), DAYS[0], (DAYS[0], 2)),
+    ]
+    tech = PlanTechnician(1, _point(), frozenset({ZIP, far}), (11, 12), DAY)
+    free = {(1, d): {11: 1, 12: 1} for d in DAYS}
+
+    plan = plan_schedule(requests=requests, technicians=[tech], days=DAYS, free=free, drive=DRIVE)
+
+    stops = sorted((a for a in plan.assignments if a.day == DAYS[0]), key=lambda a: a.route_order)
+    assert len(stops) == 2
+    assert [a.window_id for a in stops] == [11, 12]
+    assert [a.route_order for a in stops] == [1, 2]

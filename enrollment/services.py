@@ -438,6 +438,14 @@ def request_create_draft(*, actor, request_type: str) -> Request:
     """Start a draft request filed by ``actor`` and email them a link to resume it."""
     if request_type not in RequestType.values:
         raise ValidationError({"request_type": _("Choose what you would like us to do.")})
+    if getattr(actor, "is_technician", False) or getattr(actor, "is_vendor", False):
+        # Their accounts do the utility's or a maker's work (issues 20, 21), not a customer's.
+        raise ValidationError(
+            _(
+                "This account is for a technician's or a device maker's work: requests are filed "
+                "from a customer's or a contractor's account."
+            )
+        )
     msa_request = Request(
         filed_by=actor,
         request_type=request_type,

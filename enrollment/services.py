@@ -3,13 +3,10 @@
 import hashlib
 import io
 import logging
-import re
 import uuid
-import warnings
 from collections.abc import Callable
 from pathlib import PurePath
 
-import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -23,6 +20,7 @@ from simple_history.utils import bulk_update_with_history
 
 from common.business_days import current_calendar
 from common.i18n import Message, label_message
+from common.uploads import display_name, safe_name, upload_check
 from eligibility.models import RequestType
 from eligibility.selectors import meter_record_summary
 
@@ -575,27 +573,10 @@ ALLOWED_TYPES = {
 }
 
 
-def _display_name(name: str, extension: str) -> str:
-    """Reduce an uploaded file's name to safe display text (never used as a path)."""
-    base = PurePath((name or "").replace("\\", "/")).name
-    base = re.sub(r"[^\w .()-]+", "_", base).strip(" ._") or f"upload.{extension}"
-    return base[-120:]
-
-
 def document_download_name(document: Document) -> str:
     """The file name a stored document downloads under, its extension from its checked type."""
     extension = {**_IMAGE_TYPES, **_PDF_TYPES}.get(document.content_type, "bin")
-    return document_display_name(document.original_name, extension)
-
-
-def document_display_name(name: str, extension: str) -> str:
-    """The name a stored file is shown and downloaded under: ``name``, ending in ``extension``.
-
-    ``extension`` is the one of the type read from the content (``ALLOWED_TYPES``), so a PNG
-    uploaded as ``x.html`` is offered as ``x.png``, never as a page a browser would run.
-    """
-    stem = PurePath(_display_name(name, extension)).stem.strip(" .") or "upload"
-    return f"{stem[: 119 - len(extension)]}.{extension}"
+    return display_name(document.original_name, extension)
 
 
 def _register_heif() -> None:
@@ -613,89 +594,21 @@ def _as_jpeg(upload) -> ContentFile:
         picture = ImageOps.exif_transpose(image).convert("RGB")
     buffer = io.BytesIO()
     picture.save(buffer, format="JPEG", quality=90)
-    stem = PurePath(_display_name(upload.name, "jpg")).stem or "photo"
+    stem = PurePath(safe_name(upload.name, "jpg")).stem or "photo"
     return ContentFile(buffer.getvalue(), name=f"{stem}.jpg")
-
-
-class _TooManyPixels(Exception):
-    """The image's header announces more pixels than ``MSA_UPLOAD_MAX_PIXELS``."""
-
-
-def _is_real(content_type: str, upload) -> bool:
-    """Open the file with a real parser: a matching magic number alone is not enough.
-
-    An image is checked (``verify``) and then fully decoded (``load``), so a truncated or
-    corrupt bitmap is refused; before decoding, an image announcing more than
-    ``MSA_UPLOAD_MAX_PIXELS`` pixels raises ``_TooManyPixels`` (a few kilobytes of PNG can
-    decode to gigabytes).
-    """
-    upload.seek(0)
-    if content_type in _CONVERTED_TO_JPEG:
-        _register_heif()
-    try:
-        if content_type == "application/pdf":
-            from pypdf import PdfReader
-
-            return len(PdfReader(upload).pages) > 0
-        with warnings.catch_warnings():
-            # Pillow's own bomb guard (Image.MAX_IMAGE_PIXELS) warns, then raises: both refuse.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(upload) as image:
-                if image.width * image.height > settings.MSA_UPLOAD_MAX_PIXELS:
-                    raise _TooManyPixels
-                image.verify()
-            upload.seek(0)
-            with Image.open(upload) as image:
-                image.load()
-        return True
-    except (_TooManyPixels, Image.DecompressionBombWarning, Image.DecompressionBombError):
-        raise _TooManyPixels from None
-    except Exception:  # any parser error means "not a real file of that type"
-        return False
-    finally:
-        upload.seek(0)
 
 
 def document_check(*, upload, kind: str) -> tuple[str, str]:
     """Return ``(content_type, extension)`` read from the file's content, else raise.
 
-    ``ValidationError`` codes: ``too_large`` (over ``MSA_UPLOAD_MAX_BYTES``), ``empty``,
-    ``bad_type`` (the content is not one of ``ALLOWED_TYPES[kind]``, or does not parse),
-    ``too_many_pixels`` (an image over ``MSA_UPLOAD_MAX_PIXELS``).
+    ``common.uploads.upload_check`` against ``ALLOWED_TYPES[kind]``; its ``ValidationError``
+    codes: ``too_large``, ``empty``, ``bad_type``, ``too_many_pixels``.
     """
     allowed = ALLOWED_TYPES[kind]
-    limit = settings.MSA_UPLOAD_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("%(name)s is too large: files may be at most %(limit)s MB.")
-            % {"name": _display_name(upload.name, "file"), "limit": limit // (1024 * 1024)},
-            code="too_large",
-        )
-    if upload.size == 0:
-        raise ValidationError(_("The file is empty."), code="empty")
-    upload.seek(0)
-    guessed = filetype.guess(upload.read(8192))
-    upload.seek(0)
-    content_type = guessed.mime if guessed else ""
+    if any(content_type in _CONVERTED_TO_JPEG for content_type in allowed):
+        _register_heif()
     wanted = " / ".join(label for label, types in _TYPE_LABELS if any(t in allowed for t in types))
-    try:
-        real = content_type in allowed and _is_real(content_type, upload)
-    except _TooManyPixels:
-        raise ValidationError(
-            _("%(name)s has too many pixels: images may be at most %(limit)s megapixels.")
-            % {
-                "name": _display_name(upload.name, "file"),
-                "limit": settings.MSA_UPLOAD_MAX_PIXELS // 1_000_000,
-            },
-            code="too_many_pixels",
-        ) from None
-    if not real:
-        raise ValidationError(
-            _("%(name)s is not a %(types)s file (we check what is inside, not the name).")
-            % {"name": _display_name(upload.name, "file"), "types": wanted},
-            code="bad_type",
-        )
-    return content_type, allowed[content_type]
+    return upload_check(upload=upload, allowed=allowed, types_label=wanted)
 
 
 def document_upload(*, msa_request_id: int, actor, kind: str, upload) -> Document:
@@ -724,7 +637,7 @@ def document_upload(*, msa_request_id: int, actor, kind: str, upload) -> Documen
         document = Document(
             msa_request=msa_request,
             kind=kind,
-            original_name=document_display_name(upload.name, extension),
+            original_name=display_name(upload.name, extension),
             content_type=content_type,
             size=upload.size,
             sha256=digest.hexdigest(),
@@ -778,7 +691,7 @@ def request_attach_each(
                 )
                 authorization_record_upload(document=document, actor=actor)
         except ValidationError as error:
-            name = _display_name(getattr(upload, "name", ""), "file")
+            name = safe_name(getattr(upload, "name", ""), "file")
             refused.extend(m if name in m else f"{name}: {m}" for m in error.messages)
         else:
             documents.append(document)

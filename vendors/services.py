@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from common.emails import send_templated_email
+from common.uploads import display_name, upload_check
 from eligibility.models import ApprovedProduct
 
 from . import selectors
@@ -23,10 +24,11 @@ from .models import (
     StandardReview,
     Status,
 )
-from .uploads import IMAGES, PDF, display_name, upload_check
 
 logger = logging.getLogger(__name__)
 
+PDF = {"application/pdf": "pdf"}
+IMAGES = {"image/jpeg": "jpg", "image/png": "png"}
 ALLOWED = {
     EvaluationFile.Kind.CERTIFICATE: PDF,
     EvaluationFile.Kind.SPEC_SHEET: PDF,

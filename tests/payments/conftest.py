@@ -5,6 +5,7 @@ import hmac
 import json
 import time
 import uuid
+from contextlib import contextmanager
 
 import pytest
 
@@ -15,6 +16,8 @@ from .fake_stripe import FakeStripe
 
 WEBHOOK_SECRET = "whsec_test_secret"
 WEBHOOK_URL = "/payments/stripe/webhook/"
+# Long enough that a loaded CI machine never times out an answer the fake gives at once.
+PATIENT_TIMEOUT_SECONDS = 5
 
 
 @pytest.fixture
@@ -27,10 +30,31 @@ def fake_stripe(settings):
     settings.STRIPE_SECRET_KEY = "sk_test_fake"
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.STRIPE_API_BASE = f"http://{host}:{port}"
-    settings.PAYMENTS_STRIPE_TIMEOUT_SECONDS = 1
+    settings.PAYMENTS_STRIPE_TIMEOUT_SECONDS = PATIENT_TIMEOUT_SECONDS
     yield fake
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture
+def answer_lost(fake_stripe, settings):
+    """A block in which Stripe does the next call but answers after the portal gave up.
+
+    Inside: a 1 s timeout and a 2 s answer. On leaving, the fake has finished the call and the
+    patient timeout is back, so the calls that follow are never cut short on a busy machine.
+    """
+
+    @contextmanager
+    def block():
+        settings.PAYMENTS_STRIPE_TIMEOUT_SECONDS = 1
+        fake_stripe.hang_next = [2]
+        try:
+            yield
+        finally:
+            fake_stripe.wait_idle()
+            settings.PAYMENTS_STRIPE_TIMEOUT_SECONDS = PATIENT_TIMEOUT_SECONDS
+
+    return block
 
 
 @pytest.fixture

@@ -77,16 +77,14 @@ def test_stripe_500_shows_a_message_and_a_retry_makes_one_session(
 
 
 def test_timeout_then_retry_returns_the_session_stripe_already_made(
-    fake_stripe, customer_client, awaiting
+    fake_stripe, customer_client, awaiting, answer_lost
 ):
-    fake_stripe.hang_next = [2]  # Stripe creates the session but answers after we gave up
-
-    response = pay(customer_client, awaiting)
+    with answer_lost():  # Stripe creates the session but answers after we gave up
+        response = pay(customer_client, awaiting)
 
     assert response.url == awaiting.get_absolute_url()
     assert len(fake_stripe.sessions) == 1  # made at Stripe, unknown to us
     assert Payment.objects.get().checkout_session_id == ""
-    fake_stripe.wait_idle()
 
     retry = pay(customer_client, awaiting)
 

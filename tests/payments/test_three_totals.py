@@ -28,7 +28,7 @@ def pay(fake_stripe) -> Payment:
 
 
 def test_stripe_ledger_and_dashboard_totals_agree(
-    admin_client, client, fake_stripe, django_capture_on_commit_callbacks
+    admin_client, client, fake_stripe, django_capture_on_commit_callbacks, answer_lost
 ):
     a, b, c, d = (pay(fake_stripe) for _ in range(4))
     refund_url = reverse("admin:payments_payment_refund", kwargs={"payment_pk": b.pk})
@@ -40,9 +40,8 @@ def test_stripe_ledger_and_dashboard_totals_agree(
             client, make_event("refund.created", fake_stripe.refunds[portal.provider_refund_id])
         )
         # A portal refund whose answer is lost, retried by staff after its webhook arrived.
-        fake_stripe.hang_next = [2]
-        admin_client.post(refund_url, {"amount": "100.00", "reason": "Shortened visit"})
-        fake_stripe.wait_idle()
+        with answer_lost():
+            admin_client.post(refund_url, {"amount": "100.00", "reason": "Shortened visit"})
         [lost] = [
             r for r in fake_stripe.refunds.values() if r["payment_intent"] == b.payment_intent_id
         ]

@@ -8,8 +8,10 @@
 2. **Repair.** A maximum flow over requests and technician-days (``feasibility.max_on_time``)
    says how many requests can be on time. While fewer are, each request left without an on-time
    place looks for an augmenting path: a chain of on-time requests that each move to another of
-   their on-time days, freeing a place for it. Requests that cannot be on time take the earliest
-   day left; those that fit nowhere are reported, not booked.
+   their on-time days, freeing a place for it. A request so far out that it needs a working day
+   of its own (``alone``) instead empties a day, moving each of that day's requests to another
+   of its days (all or nothing). Requests that cannot be on time take the earliest day left;
+   those that fit nowhere are reported, not booked.
 3. **Improvement.** Moves of one request and swaps of two between technician-days, accepted
    when they shorten the total drive, under every hard rule (territory, places per window, time
    off, target dates, the working day), until no move helps or the time limit is reached.
@@ -362,11 +364,18 @@ class _Planner:
         return best
 
     def _reach(self) -> None:
-        """Keep, for each request, the technicians who can reach it within a working day."""
+        """Keep, for each request, the technicians who can reach it within a working day.
+
+        Also whether it needs a day of its own: so far from every such technician's home that
+        not even a second visit at the same address fits in the day (``alone``).
+        """
         cache: dict[tuple[int, int], bool] = {}
+        pair_cache: dict[tuple[int, int], bool] = {}
         self.req_techs: list[list[int]] = []
+        self.alone: list[bool] = []
         for r, request in enumerate(self.requests):
             techs = []
+            shares = False
             for tech_id in self.zip_techs.get(request.zip, ()) if request.point else ():
                 keys = self.tech_keys.get(tech_id)
                 if not keys:
@@ -376,7 +385,11 @@ class _Planner:
                     cache[key] = self.fits(keys[0], [r])
                 if cache[key]:
                     techs.append(tech_id)
+                    if key not in pair_cache:
+                        pair_cache[key] = self.fits(keys[0], [r, r])
+                    shares = shares or pair_cache[key]
             self.req_techs.append(techs)
+            self.alone.append(bool(techs) and not shares)
 
     # --- placing --------------------------------------------------------------------------
 
@@ -467,6 +480,57 @@ class _Planner:
             self.route[k] = [*rest[:where], entering, *rest[where:]]
             self.day_of[entering] = k
             self.on_time[entering] = True
+
+    def clear_day_on_time(self, r: int, until: float) -> bool:
+        """``clear_day`` up to ``r``'s target."""
+        return self.clear_day(r, self.last_on_time[r], until)
+
+    def clear_day(self, r: int, last: int, until: float) -> bool:
+        """Empty a technician-day up to day index ``last`` for ``r``, moving its requests away.
+
+        For a request far from every home (a desert ZIP 140 km out takes a whole working day):
+        no single move frees a day for it, so the day with the fewest requests is emptied, each
+        of them going to another day no later than it may (on time stays on time, by a place
+        or an augmenting path; a late one no later than it was). Days with booked visits stay.
+        All or nothing: if one request finds no place, the plan is put back as it was.
+        Returns True when ``r`` was placed.
+        """
+        options = []
+        for k in self.candidate_keys(r, last):
+            route = self.route[k]
+            if any(s >= self.n_requests for s in route):
+                continue
+            if self.key_left[k] + len(route) > 0 and self.fits(k, [r]):
+                options.append((len(route), self.key_di[k], k))
+        options.sort()
+        for _count, _di, k in options:
+            if time.monotonic() > until:
+                return False
+            saved = (
+                [list(route) for route in self.route],
+                list(self.day_of),
+                list(self.on_time),
+                list(self.key_left),
+            )
+            evicted = self.route[k]
+            self.key_left[k] += len(evicted)
+            self.route[k] = []
+            for q in evicted:
+                self.day_of[q] = -1
+            self.place(r, k, [r])
+            for q in evicted:
+                if self.on_time[q]:
+                    moved = self.try_place(q, self.last_on_time[q], earliest=False) or (
+                        self.augment(q, until)
+                    )
+                else:
+                    moved = self.try_place(q, self.key_di[k], earliest=True)
+                if not moved:
+                    self.route, self.day_of, self.on_time, self.key_left = saved
+                    break
+            else:
+                return True
+        return False
 
     # --- improving ------------------------------------------------------------------------
 
@@ -604,19 +668,24 @@ class _Planner:
         on_time = len(candidates) - len(waiting)
         plan.timings["flow"] = time.monotonic() - started
         started = time.monotonic()
-        still_waiting = []
         repair_until = time.monotonic() + REPAIR_SHARE * (self.deadline - time.monotonic())
+        # A request that needs a day of its own empties one; the others take an augmenting path.
+        still_waiting = []
         for r in waiting:
+            repair = self.clear_day_on_time if self.alone[r] else self.augment
             if (
                 on_time < plan.on_time_possible
                 and time.monotonic() < repair_until
-                and self.augment(r, repair_until)
+                and repair(r, repair_until)
             ):
                 on_time += 1
             else:
                 still_waiting.append(r)
         for r in still_waiting:
-            if not self.try_place(r, len(self.days), earliest=True):
+            if not (
+                self.try_place(r, len(self.days), earliest=True)
+                or self.clear_day(r, len(self.days), repair_until)
+            ):
                 plan.unplaced.append((self.requests[r].id, REASON_NO_CAPACITY))
         plan.timings["repair"] = time.monotonic() - started
 

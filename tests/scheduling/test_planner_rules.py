@@ -169,3 +169,31 @@ def test_the_improvement_phase_keeps_territory_places_time_off_and_targets():
     on_time = sum(a.within_target for a in plan.assignments)
     # The flow check counts places only; the working day can keep a few remote ones late.
     assert 0.95 * plan.on_time_possible <= on_time <= plan.on_time_possible
+
+
+def test_a_request_that_needs_a_whole_day_gets_one_by_moving_that_days_requests_elsewhere():
+    # Technician A lives next to two requests; B a few km further. F is 140 km out, in A's
+    # territory only: a round trip there fills A's working day, so F fits only a day of its own.
+    a_home, b_home = (34.0, -118.0), (34.05, -118.0)
+    near, far = (34.01, -118.0), (34.0, -116.482)
+    assert 135 < haversine_km(a_home, far) < 144
+    day = dt.date(2026, 12, 1)
+    techs = [
+        PlanTechnician(1, a_home, frozenset({"near", "far"}), (11, 12), DAY),
+        PlanTechnician(2, b_home, frozenset({"near"}), (21, 22), DAY),
+    ]
+    free = {(t.id, day): {t.window_ids[0]: 4, t.window_ids[1]: 4} for t in techs}
+    requests = [
+        PlanRequest(1, "near", near, day, (0,)),  # planned first: both go to A, the nearer
+        PlanRequest(2, "near", near, day, (1,)),
+        PlanRequest(3, "far", far, day, (2,)),
+    ]
+
+    plan = plan_schedule(
+        requests=requests, technicians=techs, days=[day], free=free, drive=DRIVE, time_limit=5
+    )
+
+    assert plan.unplaced == []
+    assert all(a.within_target for a in plan.assignments)
+    by_request = {a.request_id: a.technician_id for a in plan.assignments}
+    assert by_request == {1: 2, 2: 2, 3: 1}

@@ -46,6 +46,8 @@ DAY_WEIGHT_KM = 0.5
 SWAP_DAYS = 6
 # The share of the time left that repairing may take before improving starts.
 REPAIR_SHARE = 0.3
+# The share of the improvement's time kept for late requests to try again for an on-time day.
+CATCH_UP_SHARE = 0.35
 EPSILON = 1e-6
 
 REASON_UNKNOWN_ZIP = "unknown_zip"
@@ -532,20 +534,58 @@ class _Planner:
                 return True
         return False
 
+    def catch_up(self, until: float) -> int:
+        """Give late requests an on-time day where one has opened; return how many got one.
+
+        Each late request leaves its day and looks for an on-time place as in the repair step:
+        first a free place for every late request (cheap), then an augmenting path or an
+        emptied day for those still late. If none is found it goes back to where it was, so
+        nothing gets later.
+        """
+        caught = 0
+        for search in (False, True):
+            for r in range(self.n_requests):
+                a = self.day_of[r]
+                if a < 0 or self.on_time[r] or self.last_on_time[r] < 0:
+                    continue
+                if time.monotonic() > until:
+                    return caught
+                before = self.route[a]
+                rest = [s for s in before if s != r]
+                if not self.fits(a, rest):
+                    continue
+                self.route[a], self.day_of[r] = rest, -1
+                self.key_left[a] += 1
+                last = self.last_on_time[r]
+                if self.try_place(r, last, earliest=False) or (
+                    search
+                    and (
+                        self.augment(r, until) or (self.alone[r] and self.clear_day(r, last, until))
+                    )
+                ):
+                    caught += 1
+                else:
+                    self.route[a], self.day_of[r] = before, a
+                    self.key_left[a] -= 1
+        return caught
+
     # --- improving ------------------------------------------------------------------------
 
-    def improve(self) -> int:
-        """Move and swap requests between technician-days while it shortens the drive."""
+    def improve(self, until: float) -> int:
+        """Move and swap requests between technician-days while it shortens the drive.
+
+        Stops at ``until`` (``time.monotonic()`` seconds); returns the number of changes made.
+        """
         sp, last_on_time = self.stop_point, self.last_on_time
         movable = [r for r in range(self.n_requests) if self.day_of[r] >= 0]
         req_tech_sets = [frozenset(techs) for techs in self.req_techs]
         accepted = 0
         improved = True
-        while improved and time.monotonic() < self.deadline:
+        while improved and time.monotonic() < until:
             improved = False
             self.rng.shuffle(movable)
             for count, r in enumerate(movable):
-                if count % 64 == 0 and time.monotonic() > self.deadline:
+                if count % 64 == 0 and time.monotonic() > until:
                     break
                 a = self.day_of[r]
                 route_a = self.route[a]
@@ -689,9 +729,11 @@ class _Planner:
                 plan.unplaced.append((self.requests[r].id, REASON_NO_CAPACITY))
         plan.timings["repair"] = time.monotonic() - started
 
-        # 3. Improvement under every hard rule, until nothing helps or time is up.
+        # 3. Improvement under every hard rule, until nothing helps or time is up; then the late
+        # requests try again for an on-time day (improving gathers requests and frees days).
         started = time.monotonic()
-        self.improve()
+        self.improve(self.deadline - CATCH_UP_SHARE * (self.deadline - started))
+        self.catch_up(self.deadline)
         plan.timings["improvement"] = time.monotonic() - started
 
         # 4. Routes and windows.

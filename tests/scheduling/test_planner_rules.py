@@ -197,3 +197,31 @@ def test_a_request_that_needs_a_whole_day_gets_one_by_moving_that_days_requests_
     assert all(a.within_target for a in plan.assignments)
     by_request = {a.request_id: a.technician_id for a in plan.assignments}
     assert by_request == {1: 2, 2: 2, 3: 1}
+
+
+def test_a_late_request_takes_an_on_time_day_that_opened_after_it_was_placed():
+    from scheduling.planner import _Planner
+
+    home, near = (34.0, -118.0), (34.01, -118.0)
+    days = [dt.date(2026, 12, 1), dt.date(2026, 12, 2)]
+    tech = PlanTechnician(1, home, frozenset({"near"}), (11, 12), DAY)
+    free = {(1, d): {11: 4, 12: 4} for d in days}
+    planner = _Planner(
+        requests=[PlanRequest(1, "near", near, days[0], (0,))],
+        technicians=[tech],
+        days=days,
+        free=free,
+        fixed={},
+        drive=DRIVE,
+        deadline=float("inf"),
+        rng=random.Random(0),
+    )
+    planner._reach()
+    planner.place(0, 1, [0])  # booked late, on the second day, when the first had no room
+    assert not planner.on_time[0]
+
+    assert planner.catch_up(until=float("inf")) == 1
+
+    assert planner.day_of[0] == 0
+    assert planner.on_time[0]
+    assert planner.key_left == [7, 8]

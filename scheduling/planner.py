@@ -14,7 +14,11 @@
    those that fit nowhere are reported, not booked.
 3. **Improvement.** Moves of one request and swaps of two between technician-days, accepted
    when they shorten the total drive, under every hard rule (territory, places per window, time
-   off, target dates, the working day), until no move helps or the time limit is reached.
+   off, target dates, the working day), until no move helps or the time limit is reached. Then
+   ruin and recreate: the requests nearest a random one (a ZIP and its neighbours, whatever days
+   they are on) are taken out and put back one by one at their cheapest day, kept when the drive
+   is shorter, which gathers a ZIP that single moves leave scattered. Last, late requests try
+   again for an on-time day that improving may have freed.
 4. **Routes.** Each technician-day is ordered (nearest neighbour, 2-opt, or-opt) and the day's
    windows are handed out along that order.
 
@@ -48,6 +52,10 @@ SWAP_DAYS = 6
 REPAIR_SHARE = 0.3
 # The share of the improvement's time kept for late requests to try again for an on-time day.
 CATCH_UP_SHARE = 0.35
+# Ruin and recreate: how many neighbouring requests each try takes out, and after how many tries
+# in a row that found nothing it stops.
+RUIN_SIZE = (4, 14)
+RUIN_IDLE_TRIES = 400
 EPSILON = 1e-6
 
 REASON_UNKNOWN_ZIP = "unknown_zip"
@@ -658,6 +666,95 @@ class _Planner:
                     improved = True
         return accepted
 
+    def ruin_and_recreate(self, until: float) -> int:
+        """Take out a handful of neighbouring requests and put each back at its cheapest place.
+
+        A large-neighbourhood search: single moves and swaps cannot gather a ZIP whose requests
+        sit on several days, because moving any one of them alone costs more than it saves.
+        Taking out the requests nearest a random one (a ZIP and its neighbours, whichever days
+        they are on) and re-inserting them one by one at the cheapest day that fits does. The
+        same hard rules as ``improve``: each goes only to its technicians' days with a place,
+        on time stays on time and late never gets later, and every changed day must fit. A try
+        is kept when the changed days' km drop, otherwise undone. Stops at ``until`` or after
+        ``RUIN_IDLE_TRIES`` tries in a row that found nothing; returns the tries kept.
+        """
+        placed = [r for r in range(self.n_requests) if self.day_of[r] >= 0]
+        if len(placed) < 2:
+            return 0
+        sp, rng = self.stop_point, self.rng
+        at_point: dict[int, list[int]] = defaultdict(list)
+        for r in placed:
+            at_point[sp[r]].append(r)
+        points = list(at_point)
+        kept = idle = 0
+        while idle < RUIN_IDLE_TRIES and time.monotonic() < until:
+            idle += 1
+            row = self.distance[sp[rng.choice(placed)]]
+            size = rng.randint(*RUIN_SIZE)
+            chosen: list[int] = []
+            for point in sorted(points, key=row.__getitem__):
+                chosen.extend(at_point[point])
+                if len(chosen) >= size:
+                    break
+            if self._ruin_and_recreate_once(chosen[:size]):
+                kept += 1
+                idle = 0
+        return kept
+
+    def _ruin_and_recreate_once(self, chosen: list[int]) -> bool:
+        """One try of ``ruin_and_recreate`` on the requests ``chosen``; True when kept."""
+        saved_routes: dict[int, list[int]] = {}
+        saved_left: dict[int, int] = {}
+        saved = {q: (self.day_of[q], self.on_time[q]) for q in chosen}
+        limit = {
+            q: self.last_on_time[q] if self.on_time[q] else self.key_di[self.day_of[q]]
+            for q in chosen
+        }
+
+        def save(k: int) -> None:
+            if k not in saved_routes:
+                saved_routes[k] = self.route[k]
+                saved_left[k] = self.key_left[k]
+
+        out = set(chosen)
+        for q in chosen:
+            k = self.day_of[q]
+            save(k)
+            self.route[k] = [s for s in self.route[k] if s not in out]
+            self.key_left[k] += 1
+            self.day_of[q] = -1
+        placed_all = all(self.fits(k, self.route[k]) for k in saved_routes)
+        self.rng.shuffle(chosen)
+        for q in chosen if placed_all else ():
+            point, best = self.stop_point[q], None
+            for k in self.candidate_keys(q, limit[q]):
+                if self.key_left[k] <= 0:
+                    continue
+                cost, where = self.insertion(self.key_home[k], self.route[k], point)
+                if best is None or cost < best[0]:
+                    candidate = [*self.route[k][:where], q, *self.route[k][where:]]
+                    if self.fits(k, candidate):
+                        best = (cost, k, candidate)
+            if best is None:
+                placed_all = False
+                break
+            _cost, k, candidate = best
+            save(k)
+            self.place(q, k, candidate)
+        if placed_all:
+            before = sum(self.route_km(k, route) for k, route in saved_routes.items())
+            after = sum(self.route_km(k, self.route[k]) for k in saved_routes)
+            if after < before - EPSILON:
+                for k in saved_routes:
+                    self.route[k] = self.two_opt(k, self.route[k])
+                return True
+        for k, route in saved_routes.items():
+            self.route[k] = route
+            self.key_left[k] = saved_left[k]
+        for q, (k, on_time) in saved.items():
+            self.day_of[q], self.on_time[q] = k, on_time
+        return False
+
     # --- the run --------------------------------------------------------------------------
 
     def run(self) -> Plan:
@@ -732,7 +829,9 @@ class _Planner:
         # 3. Improvement under every hard rule, until nothing helps or time is up; then the late
         # requests try again for an on-time day (improving gathers requests and frees days).
         started = time.monotonic()
-        self.improve(self.deadline - CATCH_UP_SHARE * (self.deadline - started))
+        catch_up_from = self.deadline - CATCH_UP_SHARE * (self.deadline - started)
+        self.improve(catch_up_from)
+        self.ruin_and_recreate(catch_up_from)
         self.catch_up(self.deadline)
         plan.timings["improvement"] = time.monotonic() - started
 

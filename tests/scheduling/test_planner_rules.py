@@ -225,3 +225,44 @@ def test_a_late_request_takes_an_on_time_day_that_opened_after_it_was_placed():
     assert planner.day_of[0] == 0
     assert planner.on_time[0]
     assert planner.key_left == [7, 8]
+
+
+def test_ruin_and_recreate_gathers_a_zip_spread_over_two_days_and_keeps_every_rule():
+    from scheduling.planner import _Planner
+
+    home, north, south = (34.0, -118.0), (34.27, -118.0), (33.73, -118.0)
+    days = [dt.date(2026, 12, 1), dt.date(2026, 12, 2)]
+    tech = PlanTechnician(1, home, frozenset({"north", "south"}), (11, 12), DAY)
+    free = {(1, d): {11: 1, 12: 1} for d in days}  # two places a day: no single move fits
+    requests = [
+        PlanRequest(1, "north", north, days[1], (0,)),
+        PlanRequest(2, "south", south, days[1], (1,)),
+        PlanRequest(3, "north", north, days[1], (2,)),
+        PlanRequest(4, "south", south, days[1], (3,)),
+    ]
+    planner = _Planner(
+        requests=requests,
+        technicians=[tech],
+        days=days,
+        free=free,
+        fixed={},
+        drive=DRIVE,
+        deadline=float("inf"),
+        rng=random.Random(3),
+    )
+    planner._reach()
+    planner.place(0, 0, [0])
+    planner.place(1, 0, [0, 1])  # north and south the same day, twice
+    planner.place(2, 1, [2])
+    planner.place(3, 1, [2, 3])
+    scattered = planner.route_km(0, planner.route[0]) + planner.route_km(1, planner.route[1])
+
+    assert planner.ruin_and_recreate(until=float("inf")) >= 1
+
+    gathered = planner.route_km(0, planner.route[0]) + planner.route_km(1, planner.route[1])
+    assert gathered < scattered - 50
+    for k in (0, 1):
+        assert len({requests[s].zip for s in planner.route[k]}) == 1
+        assert len(planner.route[k]) == 2 and planner.key_left[k] == 0
+        assert planner.fits(k, planner.route[k])
+    assert all(planner.on_time)

@@ -34,6 +34,19 @@ class RejectForm(forms.Form):
     )
 
 
+class StaffMessageForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Message to the applicant"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 70}),
+        help_text=gettext_lazy(
+            "Shown on the request's status page and emailed to the customer and the contractor "
+            "acting for them. It does not pause the clock; to ask for what the review needs, use "
+            "“Ask for information”."
+        ),
+    )
+
+
 class AskForInfoForm(forms.Form):
     question = forms.CharField(
         label=gettext_lazy("Question for the applicant"),

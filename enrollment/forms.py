@@ -564,6 +564,39 @@ class AnswerForm(forms.Form):
         return data
 
 
+class MessageForm(forms.Form):
+    """A message to staff (or, in the admin, to the applicant) about one request."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("We answer here and by email."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class AddDocumentForm(forms.Form):
+    """A file added after submission: a photo of the meter or panel, or a PDF staff asked for."""
+
+    file = forms.FileField(
+        label=_("Add a photo or a PDF"),
+        widget=forms.ClearableFileInput(attrs={"accept": f"{PHOTO_ACCEPT},application/pdf"}),
+        help_text=_("Photos straight from your phone are fine (JPG, PNG, HEIC, WebP)."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=_("Why are you cancelling? (optional)"),

@@ -827,3 +827,33 @@ class AuthorizationLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.msa_request_id}: link sent {self.created_at:%Y-%m-%d}"
+
+
+class RequestMessage(models.Model):
+    """A message about one request between its applicant side and utility staff (issue 19).
+
+    ``from_staff`` is True when staff wrote it; the customer or the contractor acting for them
+    otherwise. Plain text as typed, never HTML. Posted only through
+    ``enrollment.conversation.request_message_post``, which emails the other side.
+    """
+
+    msa_request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    from_staff = models.BooleanField(_("from staff"), default=False)
+    body = models.TextField(_("message"), max_length=4000)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.msa_request_id}: {'staff' if self.from_staff else 'applicant'} message"

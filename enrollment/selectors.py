@@ -32,6 +32,7 @@ from .models import (
     EligibilityResult,
     Request,
     RequestEvent,
+    RequestMessage,
     Status,
 )
 from .permissions import requests_visible_to
@@ -61,6 +62,7 @@ def request_detail_queryset(user) -> QuerySet[Request]:
             Prefetch(
                 "eligibility_results", queryset=EligibilityResult.objects.order_by("position")
             ),
+            Prefetch("messages", queryset=RequestMessage.objects.select_related("author")),
         )
     )
 

@@ -29,6 +29,8 @@ urlpatterns = [
         name="document_delete",
     ),
     path("<int:pk>/answer/", views.info_answer, name="info_answer"),
+    path("<int:pk>/messages/", views.request_message, name="request_message"),
+    path("<int:pk>/documents/add/", views.document_add, name="document_add"),
     path("<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
     path(
         "<int:pk>/authorization/send-link/",

@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.business_days import current_calendar
 from common.client_ip import client_ip
 from common.pdf import render_pdf
 
-from . import authorizations, forms, selectors, services, wizard
+from . import authorizations, conversation, forms, selectors, services, tracker, wizard
 from . import company_requests as dashboard
 from .guidance import NEXT_STEPS, TIMELINE
 from .models import CANCELLABLE_STATUSES, CustomerAuthorization, Document, Request, Status
@@ -95,6 +96,10 @@ def request_detail(request, pk: int):
     next_step, must_do = NEXT_STEPS[msa_request.status]
     applicant_side = acts_for_request(request.user, msa_request)
     asking = msa_request.status == Status.INFO_REQUESTED and applicant_side
+    scheduled = msa_request.status == Status.SCHEDULED
+    results = list(msa_request.eligibility_results.all())
+    can_add_document = applicant_side and msa_request.status in conversation.ADD_DOCUMENT_STATUSES
+    can_message = applicant_side and msa_request.status != Status.DRAFT
     context = {
         "msa_request": msa_request,
         "timeline": [
@@ -107,9 +112,73 @@ def request_detail(request, pk: int):
         "signature": next(iter(msa_request.signatures.all()), None),
         "documents": list(msa_request.documents.all()),
         "can_cancel": applicant_side and msa_request.status in CANCELLABLE_STATUSES,
+        "milestones": tracker.request_milestones(
+            msa_request,
+            events=events,
+            calendar=current_calendar(),
+            visit_day=tracker.booked_visit_day(msa_request) if scheduled else None,
+        ),
+        "todo": tracker.request_todo(msa_request, results=results, applicant_side=applicant_side),
+        "conversation": list(msa_request.messages.all()),
+        "message_form": (
+            forms.MessageForm(initial={"body": request.session.pop("unsent_message", "")})
+            if can_message
+            else None
+        ),
+        "add_document_form": forms.AddDocumentForm() if can_add_document else None,
         **_authorization_context(request.user, msa_request),
     }
     return render(request, "enrollment/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_message(request, pk: int):
+    """Send a message to staff from the status page (``conversation.request_message_post``)."""
+    msa_request = get_request_for_user_or_404(
+        request.user, pk, request_detail_queryset(request.user)
+    )
+    form = forms.MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            conversation.request_message_post(
+                msa_request_id=msa_request.pk, actor=request.user, body=form.cleaned_data["body"]
+            )
+        except (ValidationError, services.TransitionError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Your message is sent. We answer here and by email."))
+            return redirect(f"{msa_request.get_absolute_url()}#messages")
+    for error in form.errors.get("body", []):
+        messages.error(request, error)
+    # What was typed comes back in the box (kept in the session for one page view).
+    request.session["unsent_message"] = request.POST.get("body", "")[:20000]
+    return redirect(f"{msa_request.get_absolute_url()}#messages")
+
+
+@login_required
+@require_POST
+def document_add(request, pk: int):
+    """Add a photo or a PDF after submission (``conversation.request_add_document``)."""
+    msa_request = get_request_for_user_or_404(
+        request.user, pk, request_detail_queryset(request.user)
+    )
+    form = forms.AddDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = conversation.request_add_document(
+                msa_request_id=msa_request.pk, actor=request.user, upload=form.cleaned_data["file"]
+            )
+        except (ValidationError, services.TransitionError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is added; our staff will see it.") % {"name": document.original_name},
+            )
+    for error in form.errors.get("file", []):
+        messages.error(request, error)
+    return redirect(f"{msa_request.get_absolute_url()}#add-document")
 
 
 def _authorization_context(user, msa_request: Request) -> dict:

@@ -288,6 +288,16 @@ def request_panel(*, msa_request: Request) -> RequestPanel:
     )
 
 
+def request_booked_visit_day(*, msa_request_id: int) -> date | None:
+    """The day of the request's booked visit, or None (one query; ``MSA_BOOKED_VISIT_DAY``)."""
+    return (
+        Visit.objects.filter(msa_request_id=msa_request_id, state=Visit.State.BOOKED)
+        .order_by("-created_at", "-pk")
+        .values_list("date", flat=True)
+        .first()
+    )
+
+
 def route_sheet(*, technician: Technician, day: date) -> list[Visit]:
     """Return a technician's visits on a day in route order (one query)."""
     return list(

@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
-from enrollment import decisions
+from enrollment import conversation, decisions
 from enrollment.models import Status
 from enrollment.services import TransitionError
 
@@ -32,9 +32,17 @@ class DecisionPagesMixin:
 
     def get_decision_tools(self, request, obj) -> list[tuple[str, str]]:
         """Buttons on the request page as (label, url); re-run and refund join at merge."""
-        if not self.has_decide_permission(request, obj) or obj.status not in DECIDABLE_STATUSES:
+        if not self.has_decide_permission(request, obj):
             return []
+        write = (
+            [(_("Write to the applicant"), reverse(self._url_name("message"), args=[obj.pk]))]
+            if obj.status != Status.DRAFT
+            else []
+        )
+        if obj.status not in DECIDABLE_STATUSES:
+            return write
         return [
+            *write,
             (_("Approve"), reverse(self._url_name("approve"), args=[obj.pk])),
             (_("Reject"), reverse(self._url_name("reject"), args=[obj.pk])),
             (_("Ask for information"), reverse(self._url_name("ask_info"), args=[obj.pk])),
@@ -69,8 +77,38 @@ class DecisionPagesMixin:
                 wrap(self.rerun_view),
                 name=name("rerun"),
             ),
+            path(
+                "<int:object_id>/message/",
+                wrap(self.message_view),
+                name=name("message"),
+            ),
             *super().get_urls(),
         ]
+
+    def message_view(self, request, object_id):
+        """Write to the applicant: shown on their status page and emailed to them."""
+        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_decide_permission(request, obj):
+            raise PermissionDenied
+        title = _("Write to the applicant")
+        form = forms.StaffMessageForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                conversation.request_message_post(
+                    msa_request_id=obj.pk, actor=request.user, body=form.cleaned_data["body"]
+                )
+            except (TransitionError, ValidationError) as exc:
+                for message in getattr(exc, "messages", [str(exc)]):
+                    form.add_error(None, message)
+            else:
+                self.log_change(request, obj, str(title))
+                self.message_user(
+                    request,
+                    _("Message sent for %(reference)s.") % {"reference": obj.reference},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse(self._url_name("change"), args=[obj.pk]))
+        return self._render_decision_page(request, title=title, form=form, objects=[obj])
 
     def approve_view(self, request, object_id):
         return self._decision_view(

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from common.admin import ReadOnlyAdminMixin
-from enrollment.models import CustomerAuthorization, Rejection, RequestEvent
+from enrollment.models import CustomerAuthorization, Rejection, RequestEvent, RequestMessage
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -45,3 +45,15 @@ class CustomerAuthorizationInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("company").defer("signed_text")
+
+
+class RequestMessageInline(ReadOnlyInline):
+    """Messages with the applicant; staff write through "Write to the applicant"."""
+
+    model = RequestMessage
+    verbose_name_plural = gettext_lazy("Messages with the applicant")
+    fields = ["created_at", "from_staff", "author", "body"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author")

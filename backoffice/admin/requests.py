@@ -17,7 +17,12 @@ from .bulk import BulkActionsMixin
 from .decisions import DecisionPagesMixin
 from .eligibility import EligibilityResultInline, rerun_eligibility
 from .exports import ExportMixin
-from .inlines import CustomerAuthorizationInline, RejectionInline, RequestEventInline
+from .inlines import (
+    CustomerAuthorizationInline,
+    RejectionInline,
+    RequestEventInline,
+    RequestMessageInline,
+)
 from .queue import DeviceTypeFilter, RequestQueueMixin, SlaRiskFilter
 
 
@@ -96,6 +101,7 @@ class RequestAdmin(
         EligibilityResultInline,
         CustomerAuthorizationInline,
         PaymentInline,
+        RequestMessageInline,
         RequestEventInline,
         RejectionInline,
     ]

@@ -251,6 +251,11 @@ MSA_TARGET_BUSINESS_DAYS = env.int("MSA_TARGET_BUSINESS_DAYS", default=30)
 # Loads the business-day calendar with staff's closures; enrollment stores target dates with it
 # without importing scheduling (common.business_days).
 MSA_BUSINESS_CALENDAR = "scheduling.calendar.get_calendar"
+# The utility's own goal for a staff review (not a program rule): the status page's tracker shows
+# a submitted request's review as expected by this many business days after it was sent.
+MSA_REVIEW_BUSINESS_DAYS = env.int("MSA_REVIEW_BUSINESS_DAYS", default=5)
+# The booked visit's day for the tracker, from the scheduling app (named, not imported).
+MSA_BOOKED_VISIT_DAY = "scheduling.selectors.request_booked_visit_day"
 
 # Payments: with no Stripe keys the clearly labelled demo provider stands in.
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")

@@ -163,7 +163,9 @@ def test_request_page_opens_in_every_state(state, client, staff_user):
     response = client.get(reverse("admin:enrollment_request_change", args=[msa_request.pk]))
 
     assert response.status_code == 200
-    assert bool(response.context["decision_tools"]) == (state == Status.UNDER_REVIEW)
+    labels = [label for label, _url in response.context["decision_tools"]]
+    assert ("Approve" in labels) == (state == Status.UNDER_REVIEW)
+    assert ("Write to the applicant" in labels) == (state != Status.DRAFT)
 
 
 def test_request_page_queries_do_not_grow_with_its_timeline(client, staff_user):

@@ -4,9 +4,17 @@ from django.utils.translation import gettext_lazy as _
 from .models import ContractorCompany, User, cslb_license_validator, phone_validator
 from .services import user_complete_signup
 
+BUSINESS_FIELDS = ("role", "company_name", "cslb_license_number", "company_phone")
+
 
 class SignupForm(forms.Form):
-    """Extra sign-up fields, added to allauth's email and password fields."""
+    """Extra sign-up fields, added to allauth's email and password fields.
+
+    Two sign-ups share it (issue 19): a homeowner's (``business=False``, the default at
+    ``/accounts/signup/``: name only, the account is a customer's) and a business's
+    (``business=True``, ``/accounts/signup/business/``: contractor or device maker, with the
+    company's name, licence and phone).
+    """
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     role = forms.ChoiceField(
@@ -40,6 +48,16 @@ class SignupForm(forms.Form):
         help_text=_("Contractors and device makers."),
     )
 
+    def __init__(self, *args, business: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.business = business
+        if business:
+            self.fields["role"].choices = self.fields["role"].choices[1:]
+            self.fields["role"].initial = User.Role.CONTRACTOR
+        else:
+            for name in BUSINESS_FIELDS:
+                del self.fields[name]
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("role") == User.Role.CONTRACTOR:
@@ -66,7 +84,7 @@ class SignupForm(forms.Form):
         user_complete_signup(
             user=user,
             full_name=self.cleaned_data["full_name"],
-            role=self.cleaned_data["role"],
+            role=self.cleaned_data.get("role", User.Role.CUSTOMER),
             company_name=self.cleaned_data.get("company_name", ""),
             cslb_license_number=self.cleaned_data.get("cslb_license_number", ""),
             company_phone=self.cleaned_data.get("company_phone", ""),

@@ -1,3 +1,4 @@
+from allauth.account.views import SignupView
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -90,3 +91,16 @@ def api_token_revoke(request, pk: int):
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("accounts:api_tokens")
+
+
+class BusinessSignupView(SignupView):
+    """Sign-up for contractors and device makers, apart from the homeowner's (issue 19)."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "business": True}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "business": True}
+
+
+business_signup = BusinessSignupView.as_view()

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import business_signup
 from api import api
 from backoffice.dashboard import dashboard
 
@@ -24,6 +25,7 @@ urlpatterns = [
     ),
     path("healthz/", views.healthz, name="healthz"),
     path("loadtest/ping/", views.loadtest_ping, name="loadtest_ping"),
+    path("accounts/signup/business/", business_signup, name="account_signup_business"),
     path("accounts/", include("allauth.urls")),
     path("company/", include("accounts.urls")),
     path("requests/", include("enrollment.urls")),

@@ -14,10 +14,10 @@ def _signup(client, **extra):
         "password1": PASSWORD,
         "password2": PASSWORD,
         "full_name": "New Customer",
-        "role": "customer",
         **extra,
     }
-    return client.post("/accounts/signup/", data)
+    business = data.get("role") in ("contractor", "vendor")
+    return client.post("/accounts/signup/business/" if business else "/accounts/signup/", data)
 
 
 def _link_in(message) -> str:
@@ -147,3 +147,30 @@ def test_program_page_states_the_fee_and_the_eligibility_rules(client):
     assert "200 A" in html
     assert "waterproof bag" in html
     assert "Isolating" in html and "Non-isolating" in html
+
+
+@pytest.mark.django_db
+def test_a_homeowner_signs_up_without_company_fields_and_businesses_have_their_own_page(client):
+    homeowner_page = client.get("/accounts/signup/").content.decode()
+    business_page = client.get("/accounts/signup/business/").content.decode()
+
+    for name in ("company_name", "cslb_license_number", "company_phone", 'name="role"'):
+        assert name not in homeowner_page
+        assert name in business_page
+    assert "/accounts/signup/business/" in homeowner_page
+    assert 'value="customer"' not in business_page
+
+    # A contractor's fields sent to the homeowner's page make a customer account, nothing more.
+    response = _signup(client, email="home@example.com")
+    assert response.status_code == 302
+    user = User.objects.get(email="home@example.com")
+    assert user.role == User.Role.CUSTOMER and user.company is None
+
+
+@pytest.mark.django_db
+def test_the_business_sign_up_page_is_in_spanish(client):
+    client.cookies["django_language"] = "es"
+
+    html = client.get("/accounts/signup/business/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert "Regístrese como contratista o fabricante de dispositivos" in html

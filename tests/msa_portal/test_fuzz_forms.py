@@ -8,7 +8,8 @@ from tests.factories import ContractorFactory
 
 text = st.one_of(st.text(max_size=300), st.sampled_from(["", " ", "0", "-1", "null", "\x00"]))
 FORMS = {
-    "/accounts/signup/": [
+    "/accounts/signup/": ["email", "password1", "password2", "full_name"],
+    "/accounts/signup/business/": [
         "email",
         "password1",
         "password2",

@@ -15,7 +15,7 @@ PASSWORD = "a-long-Passphrase-42"
 @pytest.mark.django_db
 def test_vendor_signup_registers_an_unverified_vendor_company_without_a_license(client):
     response = client.post(
-        "/accounts/signup/",
+        "/accounts/signup/business/",
         {
             "email": "eng@devicemaker.example.com",
             "password1": PASSWORD,

@@ -43,9 +43,7 @@ def render(
                 "the meter panel. STOP to opt out"
             ),
             "booked": _("%(ref)s: meter visit booked for %(day)s, %(window)s. STOP to opt out"),
-            "rescheduled": _(
-                "%(ref)s: meter visit moved to %(day)s, %(window)s. STOP to opt out"
-            ),
+            "rescheduled": _("%(ref)s: meter visit moved to %(day)s, %(window)s. STOP to opt out"),
             "cancelled": _("%(ref)s: the meter visit on %(day)s is cancelled. STOP to opt out"),
             "status": _("%(ref)s: request status is now %(status)s. STOP to opt out"),
             "payment_due": _(

@@ -38,7 +38,9 @@ def test_the_choice_follows_the_person_to_their_current_address_whatever_its_cas
     msa_request = MsaRequestFactory(status=Status.INFO_REQUESTED)
     customer = msa_request.applicant
     EmailAddress.objects.filter(user=customer).update(primary=False)
-    EmailAddress.objects.create(user=customer, email="Now.Here@Example.com", verified=True, primary=True)
+    EmailAddress.objects.create(
+        user=customer, email="Now.Here@Example.com", verified=True, primary=True
+    )
     choices_update(user=customer, email_status=False)
 
     notify_applicant(msa_request_id=msa_request.pk, event="info_requested")

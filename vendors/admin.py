@@ -132,6 +132,11 @@ class DeviceEvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         url = reverse("admin:vendors_deviceevaluation_decide", args=[obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Decide or message"))
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Meter engineering may decide: its change form is the checklist (the evaluation's own
+        # fields are read-only and save_model keeps nothing), so deciding is what allows it.
+        return selectors.can_decide(request.user)
+
     def save_model(self, request, obj, form, change):
         # Evaluation fields are read-only; only the checklist inline is saved (save_formset).
         return None

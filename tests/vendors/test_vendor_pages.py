@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.enrollment.factories import pdf_bytes, png_bytes
@@ -76,13 +77,16 @@ def test_a_form_with_errors_keeps_what_was_typed(client, vendor):
     assert not DeviceEvaluation.objects.exists()
 
 
-def test_a_bad_certificate_is_refused_with_the_reason_and_the_good_files_are_kept(
-    client, vendor
-):
+def test_a_bad_certificate_is_refused_with_the_reason_and_the_good_files_are_kept(client, vendor):
     evaluation = services.evaluation_create(actor=vendor, **DEVICE)
     upload(client, evaluation, kind="spec_sheet", name="spec.pdf", content=pdf_bytes())
     upload(
-        client, evaluation, kind="certificate", name="ul414.pdf", content=pdf_bytes(), standard="UL 414"
+        client,
+        evaluation,
+        kind="certificate",
+        name="ul414.pdf",
+        content=pdf_bytes(),
+        standard="UL 414",
     )
 
     response = upload(
@@ -172,3 +176,51 @@ def test_staff_decisions_are_recorded_in_the_history_the_vendor_reads(
         assert label in page
     staff_page = client.get(f"/admin/vendors/deviceevaluation/{evaluation.pk}/change/")
     assert staff_page.status_code == 302  # a vendor never reaches the staff admin
+
+
+def test_a_certificate_sent_with_an_answer_gets_its_checklist_before_approval(
+    client, vendor, engineer
+):
+    evaluation = _complete_draft(vendor)
+    services.evaluation_submit(evaluation_id=evaluation.pk, actor=vendor)
+    services.evaluation_start_review(evaluation_id=evaluation.pk, actor=engineer)
+    services.evaluation_request_info(
+        evaluation_id=evaluation.pk, actor=engineer, message="Send the UL 916 report."
+    )
+    upload(
+        client,
+        evaluation,
+        kind="certificate",
+        name="ul916.pdf",
+        content=pdf_bytes(),
+        standard="UL 916",
+    )
+    services.evaluation_answer(evaluation_id=evaluation.pk, actor=vendor, message="Attached.")
+    services.evaluation_start_lab(evaluation_id=evaluation.pk, actor=engineer)
+    for review in evaluation.standard_reviews.exclude(standard="UL 916"):
+        services.standard_review_record(
+            review_id=review.pk,
+            actor=engineer,
+            certificate_matches_model=True,
+            listing_current=True,
+            ratings_match=True,
+        )
+
+    # The list would name UL 916: its checklist must be done first.
+    with pytest.raises(ValidationError, match="UL 916"):
+        services.evaluation_approve(evaluation_id=evaluation.pk, actor=engineer, reason="Fine.")
+    _check_all(evaluation, engineer)
+    services.evaluation_approve(evaluation_id=evaluation.pk, actor=engineer, reason="Fine.")
+    evaluation.refresh_from_db()
+    assert evaluation.apl_entry.standards == "UL 2735, UL 414, UL 916"
+
+
+def test_meter_engineering_can_tick_the_checklist_in_the_admin(client, vendor, engineer):
+    evaluation = _complete_draft(vendor)
+    services.evaluation_submit(evaluation_id=evaluation.pk, actor=vendor)
+    client.force_login(engineer)
+
+    page = client.get(f"/admin/vendors/deviceevaluation/{evaluation.pk}/change/").content.decode()
+
+    assert re.search(r'<input type="checkbox" name="standard_reviews-0-listing_current"', page)
+    assert 'name="_save"' in page

@@ -56,7 +56,9 @@ def _decide(evaluation_id: int, actor, action: str, text: str) -> None:
         services.evaluation_message_send(evaluation_id=evaluation_id, actor=actor, body=text)
 
 
-class StandardReviewInline(admin.TabularInline):
+class StandardReviewInline(admin.StackedInline):
+    """Stacked: each checkbox has its own label (a tabular row's cells have none)."""
+
     model = StandardReview
     extra = 0
     can_delete = False
@@ -142,6 +144,8 @@ class DeviceEvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         return None
 
     def save_formset(self, request, form, formset, change):
+        # No formset saves itself; Django's change message reads what each one changed.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is not StandardReview:
             return
         for inline_form in formset.forms:
@@ -156,6 +160,7 @@ class DeviceEvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 ratings_match=data["ratings_match"],
                 note=data.get("note", ""),
             )
+            formset.changed_objects.append((inline_form.instance, inline_form.changed_data))
 
     def get_urls(self):
         return [

@@ -2,6 +2,7 @@
 a vendor sees only its company's submissions, and staff decisions stay in the history."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import Group
@@ -215,12 +216,51 @@ def test_a_certificate_sent_with_an_answer_gets_its_checklist_before_approval(
     assert evaluation.apl_entry.standards == "UL 2735, UL 414, UL 916"
 
 
-def test_meter_engineering_can_tick_the_checklist_in_the_admin(client, vendor, engineer):
+class _FormFields(HTMLParser):
+    """The values a browser would post from a page's form (inputs and textareas)."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, str] = {}
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("checkbox", "submit"):
+            self.data[name] = attrs.get("value") or ""
+        elif tag == "input" and name and "checked" in attrs:
+            self.data[name] = "on"
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "textarea":
+            self._textarea = None
+
+
+def test_meter_engineering_ticks_the_checklist_in_the_admin(client, vendor, engineer):
     evaluation = _complete_draft(vendor)
     services.evaluation_submit(evaluation_id=evaluation.pk, actor=vendor)
     client.force_login(engineer)
+    url = f"/admin/vendors/deviceevaluation/{evaluation.pk}/change/"
+    page = client.get(url).content.decode()
+    fields = _FormFields()
+    fields.feed(page)
+    data = fields.data
+    for index in range(2):
+        for name in ("certificate_matches_model", "listing_current", "ratings_match"):
+            data[f"standard_reviews-{index}-{name}"] = "on"
+    data["standard_reviews-0-note"] = "Certificate names GG-200 and GG-200-R."
 
-    page = client.get(f"/admin/vendors/deviceevaluation/{evaluation.pk}/change/").content.decode()
+    response = client.post(url, {**data, "_save": "Save"})
 
-    assert re.search(r'<input type="checkbox" name="standard_reviews-0-listing_current"', page)
-    assert 'name="_save"' in page
+    assert response.status_code == 302
+    reviews = list(evaluation.standard_reviews.order_by("standard"))
+    assert all(review.is_complete and review.reviewed_by == engineer for review in reviews)
+    assert reviews[0].note == "Certificate names GG-200 and GG-200-R."

@@ -188,6 +188,12 @@ def test_a_vendors_device_goes_from_sign_up_to_the_public_list(
     checkpoint(page)
 
     decide(meter, evaluation, "Send to lab evaluation")
+    # The certificate sent with the answer has its own checklist, like the first two.
+    assert sorted(evaluation.standard_reviews.values_list("standard", flat=True)) == [
+        "UL 2735",
+        "UL 414",
+        "UL 916",
+    ]
     tick_checklist(meter, evaluation)
     decide(
         meter,
@@ -205,8 +211,7 @@ def test_a_vendors_device_goes_from_sign_up_to_the_public_list(
 
     public = new_context().new_page()
     public.goto("/eligibility/approved-products/")
-    row = public.get_by_text("GridGate 200").first
-    expect(row).to_be_visible()
+    expect(public.get_by_text("GridGate 200").first).to_be_visible()
     expect(public.get_by_text("UL 2735, UL 414, UL 916").first).to_be_visible()
     checkpoint(public)
     shot(public, "approved-products")

@@ -1,14 +1,25 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from .models import NotificationChoices, Topic
+
+
+class TypedPhoneNumberWidget(RegionalPhoneNumberWidget):
+    """Shows a refused number as it was typed, not stripped to its digits."""
+
+    def format_value(self, value):
+        if isinstance(value, str):
+            return value
+        return super().format_value(value)
 
 
 class MobileNumberForm(forms.Form):
     number = PhoneNumberField(
         label=_("Mobile number"),
         region="US",
+        widget=TypedPhoneNumberWidget(region="US"),
         help_text=_("A US mobile number. We text it a code to check it is yours."),
     )
 

@@ -1,5 +1,8 @@
 """Reads: who hears about a request, what each person chose, whose number may be texted."""
 
+from allauth.account.models import EmailAddress
+from django.db.models.functions import Lower
+
 from accounts.models import User
 from enrollment.models import Request
 
@@ -45,11 +48,23 @@ def request_contacts(msa_request: Request) -> list[User]:
 
 
 def email_wanted(*, addresses: list[str], topic: str) -> list[str]:
-    """The addresses whose person still wants ``topic`` by email (no account: always)."""
-    declined = set(
-        NotificationChoices.objects.filter(
-            **{f"email_{topic}": False}, user__email__in=addresses
-        ).values_list("user__email", flat=True)
+    """The addresses whose person still wants ``topic`` by email (no account: always).
+
+    An address is the person's when it is their login or one of their verified addresses (the
+    emails go to the primary verified one, ``enrollment.notifications.person_address``), matched
+    without regard to case. Named by the ``MSA_EMAIL_CHOICES`` setting; one query.
+    """
+    if not addresses:
+        return []
+    lowered = {address.lower() for address in addresses}
+    declined = NotificationChoices.objects.filter(**{f"email_{topic}": False})
+    found = EmailAddress.objects.annotate(address=Lower("email")).filter(
+        address__in=lowered, verified=True, user__notification_choices__in=declined
     )
-    declined_lower = {address.lower() for address in declined}
+    logins = User.objects.annotate(address=Lower("email")).filter(
+        address__in=lowered, notification_choices__in=declined
+    )
+    declined_lower = set(
+        found.values_list("address", flat=True).union(logins.values_list("address", flat=True))
+    )
     return [a for a in addresses if a.lower() not in declined_lower]

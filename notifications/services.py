@@ -110,18 +110,22 @@ def mobile_number_verify(*, user: User, code: str, consent: bool, language: str)
             raise TextingError(_("Ask for a code first."))
         if mobile.code_attempts >= CODE_ATTEMPTS or timezone.now() > mobile.code_expires_at:
             raise TextingError(_("That code has expired. Ask for a new one."))
-        if not hmac.compare_digest(mobile.code_hash, _code_hash(user.pk, code.strip())):
+        wrong = not hmac.compare_digest(mobile.code_hash, _code_hash(user.pk, code.strip()))
+        if wrong:
             mobile.code_attempts += 1
             mobile.save(update_fields=["code_attempts", "updated_at"])
-            raise TextingError(_("That code is not right."))
-        now = timezone.now()
-        mobile.verified_at = now
-        mobile.consent_at = now
-        mobile.consent_version = texts.CONSENT_VERSION
-        mobile.consent_language = language
-        mobile.code_hash = ""
-        mobile.code_expires_at = None
-        mobile.save()
+        else:
+            now = timezone.now()
+            mobile.verified_at = now
+            mobile.consent_at = now
+            mobile.consent_version = texts.CONSENT_VERSION
+            mobile.consent_language = language
+            mobile.code_hash = ""
+            mobile.code_expires_at = None
+            mobile.save()
+    if wrong:
+        # Raised after the commit: raising inside the block would undo the counted attempt.
+        raise TextingError(_("That code is not right."))
     logger.info("mobile number verified for user %s", user.pk)
     return mobile
 

@@ -34,22 +34,20 @@ def render(
         words = {
             "code": _("MSA Program: your code is %(code)s. It expires in 10 minutes."),
             "day_before": _(
-                "MSA %(ref)s: meter visit %(day)s, %(window)s. Before then leave the MSA in a "
+                "%(ref)s: meter visit %(day)s, %(window)s. Before then leave the MSA in a "
                 "clearly visible waterproof bag by the meter panel, keep the meter reachable, "
                 "expect a short power interruption. STOP to opt out"
             ),
             "morning_of": _(
-                "MSA %(ref)s: the technician comes today, %(window)s. The bagged MSA should be by "
+                "%(ref)s: the technician comes today, %(window)s. The bagged MSA should be by "
                 "the meter panel. STOP to opt out"
             ),
-            "booked": _("MSA %(ref)s: meter visit booked for %(day)s, %(window)s. STOP to opt out"),
-            "rescheduled": _(
-                "MSA %(ref)s: meter visit moved to %(day)s, %(window)s. STOP to opt out"
-            ),
-            "cancelled": _("MSA %(ref)s: the meter visit on %(day)s is cancelled. STOP to opt out"),
-            "status": _("MSA %(ref)s: request status is now %(status)s. STOP to opt out"),
+            "booked": _("%(ref)s: meter visit booked for %(day)s, %(window)s. STOP to opt out"),
+            "rescheduled": _("%(ref)s: meter visit moved to %(day)s, %(window)s. STOP to opt out"),
+            "cancelled": _("%(ref)s: the meter visit on %(day)s is cancelled. STOP to opt out"),
+            "status": _("%(ref)s: request status is now %(status)s. STOP to opt out"),
             "payment_due": _(
-                "MSA %(ref)s: the site-visit fee is due; pay in the portal. STOP to opt out"
+                "%(ref)s: the site-visit fee is due; pay in the portal. STOP to opt out"
             ),
             "help": _(
                 "MSA Program texts about your requests and visits. Reply STOP to stop, START to "

@@ -56,7 +56,9 @@ def _decide(evaluation_id: int, actor, action: str, text: str) -> None:
         services.evaluation_message_send(evaluation_id=evaluation_id, actor=actor, body=text)
 
 
-class StandardReviewInline(admin.TabularInline):
+class StandardReviewInline(admin.StackedInline):
+    """Stacked: each checkbox has its own label (a tabular row's cells have none)."""
+
     model = StandardReview
     extra = 0
     can_delete = False
@@ -132,11 +134,18 @@ class DeviceEvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         url = reverse("admin:vendors_deviceevaluation_decide", args=[obj.pk])
         return format_html('<a class="button" href="{}">{}</a>', url, _("Decide or message"))
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Meter engineering may decide: its change form is the checklist (the evaluation's own
+        # fields are read-only and save_model keeps nothing), so deciding is what allows it.
+        return selectors.can_decide(request.user)
+
     def save_model(self, request, obj, form, change):
         # Evaluation fields are read-only; only the checklist inline is saved (save_formset).
         return None
 
     def save_formset(self, request, form, formset, change):
+        # No formset saves itself; Django's change message reads what each one changed.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if formset.model is not StandardReview:
             return
         for inline_form in formset.forms:
@@ -151,6 +160,7 @@ class DeviceEvaluationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 ratings_match=data["ratings_match"],
                 note=data.get("note", ""),
             )
+            formset.changed_objects.append((inline_form.instance, inline_form.changed_data))
 
     def get_urls(self):
         return [

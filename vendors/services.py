@@ -199,8 +199,7 @@ def evaluation_submit(*, evaluation_id: int, actor) -> DeviceEvaluation:
 
         def before_save(item: DeviceEvaluation) -> list[str]:
             item.submitted_at = timezone.now()
-            for standard in certificate_standards(item):
-                StandardReview.objects.get_or_create(evaluation=item, standard=standard)
+            _checklists_open(item)
             return ["submitted_at"]
 
         def on_commit(item: DeviceEvaluation) -> None:
@@ -217,6 +216,16 @@ def evaluation_submit(*, evaluation_id: int, actor) -> DeviceEvaluation:
             before_save=before_save,
             on_commit=on_commit,
         )
+
+
+def _checklists_open(evaluation: DeviceEvaluation) -> list[str]:
+    """A checklist for each standard the vendor sent a certificate for (submitted or answered).
+
+    Changes no field of the evaluation: returns ``[]``, so it serves as a ``before_save``.
+    """
+    for standard in certificate_standards(evaluation):
+        StandardReview.objects.get_or_create(evaluation=evaluation, standard=standard)
+    return []
 
 
 def certificate_standards(evaluation: DeviceEvaluation) -> list[str]:
@@ -291,6 +300,8 @@ def evaluation_answer(*, evaluation_id: int, actor, message: str) -> DeviceEvalu
             target=Status.ANSWERED,
             actor=actor,
             note=message.strip(),
+            # A certificate added with the answer gets its checklist like the first ones.
+            before_save=_checklists_open,
         )
         evaluation_message_send(evaluation_id=evaluation.pk, actor=actor, body=message)
     return evaluation
@@ -390,12 +401,12 @@ def evaluation_approve(*, evaluation_id: int, actor, reason: str) -> DeviceEvalu
         evaluation = DeviceEvaluation.objects.select_for_update().get(pk=evaluation_id)
         if evaluation.status == Status.APPROVED:
             return evaluation
-        unchecked = [
-            review.standard
-            for review in evaluation.standard_reviews.all()
-            if not review.is_complete
-        ]
-        if unchecked or not evaluation.standard_reviews.exists():
+        complete = {
+            review.standard for review in evaluation.standard_reviews.all() if review.is_complete
+        }
+        # Every standard the list will name must have been checked, not only the first ones.
+        unchecked = [s for s in certificate_standards(evaluation) if s not in complete]
+        if unchecked or not complete:
             raise ValidationError(
                 _("Complete the checklist for every standard first: %(standards)s.")
                 % {"standards": ", ".join(unchecked) or "—"}

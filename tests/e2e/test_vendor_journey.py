@@ -84,7 +84,7 @@ def sign_up_as_vendor(page, live_server) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     checkpoint(page)
     shot(page, "guide")
-    page.goto("/accounts/signup/")
+    page.goto("/accounts/signup/business/")
     page.get_by_label(label("Email")).fill(VENDOR_EMAIL)
     page.get_by_label(label("Full name")).fill("Vera Vendor")
     page.get_by_label(label("Password")).fill(PASSWORD)

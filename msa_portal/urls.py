@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as account_views
 from api import api
 from backoffice.dashboard import dashboard
 
@@ -24,6 +25,12 @@ urlpatterns = [
     ),
     path("healthz/", views.healthz, name="healthz"),
     path("loadtest/ping/", views.loadtest_ping, name="loadtest_ping"),
+    # Before allauth's own: the same page, which also tells a used link's visitor to log in.
+    path(
+        "accounts/confirm-email/<str:key>/",
+        account_views.ConfirmEmailView.as_view(),
+        name="account_confirm_email",
+    ),
     path("accounts/", include("allauth.urls")),
     path("company/", include("accounts.urls")),
     path("requests/", include("enrollment.urls")),

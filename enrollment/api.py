@@ -84,9 +84,7 @@ class RequestOut(Schema):
     submitted_at: datetime | None
     updated_at: datetime
 
-    @staticmethod
-    def resolve_customer_phone(obj: Request) -> str:
-        return phone_stored(obj.customer_phone)
+    _phone_stored = field_validator("customer_phone", mode="before")(phone_stored)
 
 
 class EventOut(Schema):

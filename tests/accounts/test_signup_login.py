@@ -2,6 +2,8 @@ import re
 
 import pytest
 from django.core import mail
+from django.db.models import CharField
+from django.db.models.functions import Cast
 
 from accounts.models import ContractorCompany, User
 
@@ -147,3 +149,39 @@ def test_program_page_states_the_fee_and_the_eligibility_rules(client):
     assert "200 A" in html
     assert "waterproof bag" in html
     assert "Isolating" in html and "Non-isolating" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("(909) 555-0111 ext. 12", "+19095550111;ext=12"), ("909.555.0111", "+19095550111")],
+)
+def test_a_company_phone_is_stored_in_e164_with_its_extension(client, typed, stored):
+    _signup(
+        client,
+        email="pat@installer.example.com",
+        role="contractor",
+        company_name="Bright Installers",
+        cslb_license_number="1234567",
+        company_phone=typed,
+    )
+
+    # Cast: the column's text as stored, not read back through the field.
+    raw = ContractorCompany.objects.annotate(raw=Cast("phone", CharField())).get().raw
+    assert raw == stored
+
+
+@pytest.mark.django_db
+def test_a_company_phone_of_dashes_is_refused(client):
+    response = _signup(
+        client,
+        email="pat@installer.example.com",
+        role="contractor",
+        company_name="Bright Installers",
+        cslb_license_number="1234567",
+        company_phone="----------",
+    )
+
+    assert response.status_code == 200
+    assert b"Enter a phone number such as (626) 555-0100" in response.content
+    assert not ContractorCompany.objects.exists()

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from common.admin import ReadOnlyAdminMixin
+from common.phones import phone_display
 
 from . import services
 from .models import ApiToken, CompanyInvitation, ContractorCompany, User
@@ -54,11 +55,23 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ContractorCompany)
 class ContractorCompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "cslb_license_number", "phone", "verified_at", "created_at"]
+    list_display = [
+        "name",
+        "kind",
+        "cslb_license_number",
+        "phone_shown",
+        "verified_at",
+        "created_at",
+    ]
     list_filter = ["kind", ("verified_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "cslb_license_number"]
     readonly_fields = ["verified_at", "created_at"]
     actions = ["verify"]
+
+    @admin.display(description=_("phone"), ordering="phone")
+    def phone_shown(self, obj):
+        # The stored E.164 would hide the extension (issue 24).
+        return phone_display(obj.phone)
 
     @admin.action(description=_("Verify selected companies"), permissions=["change"])
     def verify(self, request, queryset):

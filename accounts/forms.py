@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import ContractorCompany, User, cslb_license_validator, phone_validator
+from common.phones import PhoneFormField
+
+from .models import ContractorCompany, User, cslb_license_validator
 from .services import user_complete_signup
 
 BUSINESS_FIELDS = ("role", "company_name", "cslb_license_number", "company_phone")
@@ -40,11 +42,9 @@ class SignupForm(forms.Form):
         validators=[cslb_license_validator],
         help_text=_("Contractors only."),
     )
-    company_phone = forms.CharField(
+    company_phone = PhoneFormField(
         label=_("Company phone"),
-        max_length=20,
         required=False,
-        validators=[phone_validator],
         help_text=_("Contractors and device makers."),
     )
 

@@ -4,10 +4,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.phones import PhoneField
+
 cslb_license_validator = RegexValidator(r"^\d{6,8}$", _("A CSLB license number has 6 to 8 digits."))
-phone_validator = RegexValidator(
-    r"^[0-9 ()+.\-]{10,20}$", _("Enter a phone number such as (626) 555-0100.")
-)
 
 
 class ContractorCompany(models.Model):
@@ -32,7 +31,7 @@ class ContractorCompany(models.Model):
         validators=[cslb_license_validator],
         help_text=_("California Contractors State License Board number (contractors)."),
     )
-    phone = models.CharField(_("phone"), max_length=20, validators=[phone_validator])
+    phone = PhoneField(_("phone"))
     address = models.CharField(_("address"), max_length=300, blank=True)
     verified_at = models.DateTimeField(
         _("verified at"),
@@ -102,7 +101,7 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[phone_validator])
+    phone = PhoneField(_("phone"), blank=True)
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.CUSTOMER)
     company = models.ForeignKey(
         ContractorCompany,

@@ -3,6 +3,9 @@
 from functools import reduce
 from operator import or_
 
+from allauth.account import app_settings as allauth_settings
+from allauth.account.models import EmailAddress
+from django.core import signing
 from django.db.models import Q
 
 from .models import User
@@ -18,3 +21,17 @@ def preferred_languages(addresses: list[str]) -> dict[str, str]:
         email.lower(): language
         for email, language in rows.values_list("email", "preferred_language")
     }
+
+
+def email_confirmation_key_used(key: str) -> bool:
+    """Whether ``key`` is a genuine confirmation link's key for an address already confirmed.
+
+    allauth finds a link only while its address is unverified, so a second visit to a used link
+    would read "expired or invalid" (issue 24). The key is allauth's signed address id; its age
+    does not matter here, since the address is confirmed either way.
+    """
+    try:
+        pk = signing.loads(key, salt=allauth_settings.SALT)
+    except signing.BadSignature:
+        return False
+    return EmailAddress.objects.filter(pk=pk, verified=True).exists()

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from phonenumber_field.phonenumber import PhoneNumber
 
 from common.emails import send_templated_email
 
@@ -30,7 +31,7 @@ def user_complete_signup(
     role: str,
     company_name: str = "",
     cslb_license_number: str = "",
-    company_phone: str = "",
+    company_phone: PhoneNumber | str = "",
 ) -> User:
     """Record the sign-up details; a contractor or vendor also registers an unverified company."""
     user.full_name = full_name.strip()
@@ -39,7 +40,7 @@ def user_complete_signup(
             name=company_name.strip(),
             kind=ContractorCompany.Kind.VENDOR,
             cslb_license_number=cslb_license_number.strip() or None,
-            phone=company_phone.strip(),
+            phone=company_phone,
         )
         company.full_clean()
         company.save()
@@ -50,7 +51,7 @@ def user_complete_signup(
         company = ContractorCompany(
             name=company_name.strip(),
             cslb_license_number=cslb_license_number.strip(),
-            phone=company_phone.strip(),
+            phone=company_phone,
         )
         company.full_clean()
         company.save()

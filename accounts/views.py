@@ -1,4 +1,4 @@
-from allauth.account.views import SignupView
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import services
 from .forms import ApiTokenForm, InviteColleagueForm
 from .models import ApiToken
+from .selectors import email_confirmation_key_used
 
 
 @login_required
@@ -93,7 +94,7 @@ def api_token_revoke(request, pk: int):
     return redirect("accounts:api_tokens")
 
 
-class BusinessSignupView(SignupView):
+class BusinessSignupView(allauth_views.SignupView):
     """Sign-up for contractors and device makers, apart from the homeowner's (issue 19)."""
 
     def get_form_kwargs(self):
@@ -104,3 +105,25 @@ class BusinessSignupView(SignupView):
 
 
 business_signup = BusinessSignupView.as_view()
+
+
+class ConfirmEmailView(allauth_views.ConfirmEmailView):
+    """allauth's confirmation page, which also tells a used link's visitor to log in.
+
+    A second visit (or a second press of "Confirm") finds the address already confirmed; the
+    page says so with a link to log in instead of "expired or invalid" (issue 24).
+    """
+
+    def post(self, *args, **kwargs):
+        try:
+            return super().post(*args, **kwargs)
+        except Http404:
+            self.object = None
+            return self.render_to_response(self.get_context_data())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["already_confirmed"] = not self.object and email_confirmation_key_used(
+            self.kwargs["key"]
+        )
+        return context

@@ -5,6 +5,7 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 
 from common import csvexport
+from common.phones import phone_display
 from enrollment.models import Request
 
 CSV_COLUMNS: list[tuple[str, str]] = [
@@ -36,7 +37,7 @@ def _row(msa_request: Request) -> list:
         "eligibility_outcome": msa_request.eligibility_outcome,
         "customer_name": msa_request.customer_name,
         "customer_email": msa_request.customer_email,
-        "customer_phone": msa_request.customer_phone,
+        "customer_phone": phone_display(msa_request.customer_phone),
         "service_account_number": msa_request.service_account_number,
         "customer_account_number": msa_request.customer_account_number,
         "meter_number": msa_request.meter_number,

@@ -5,7 +5,7 @@ same rule as the web portal, so another company's request is a 404 here too.
 """
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status as Reply
-from pydantic import field_validator
+from pydantic import AfterValidator, field_validator
 
 from accounts.api_auth import ApiTokenAuth, TokenRateThrottle, idempotent
+from common.addresses import zip_five
 from common.api import ErrorOut, error_body
 from common.client_ip import client_ip
+from common.phones import phone_stored
 from eligibility.api import SiteFactsIn, refuse_null_characters
 
 from . import services
@@ -71,6 +73,9 @@ class RequestOut(Schema):
     status: StatusName
     request_type: Literal["install", "removal", "replacement"]
     customer_name: str
+    customer_phone: str = Field(
+        description="E.164, with ';ext=' and the extension when there is one: +16265550100;ext=12."
+    )
     customer_language: str
     premises_address: str
     service_account_number: str
@@ -78,6 +83,8 @@ class RequestOut(Schema):
     eligibility_outcome: Literal["pass", "fail", "review", ""]
     submitted_at: datetime | None
     updated_at: datetime
+
+    _phone_stored = field_validator("customer_phone", mode="before")(phone_stored)
 
 
 class EventOut(Schema):
@@ -150,7 +157,12 @@ class DraftIn(SiteFactsIn):
     request_type: Literal["install", "removal", "replacement"]
     customer_name: str = Field("", max_length=200)
     customer_email: str = Field("", max_length=254)
-    customer_phone: str = Field("", max_length=20)
+    customer_phone: str = Field(
+        "",
+        max_length=40,
+        description="As people type it: (626) 555-0100 ext. 12, +1 626 555 0100; "
+        "stored and answered in E.164.",
+    )
     customer_language: Literal["en", "es"] = Field(
         "en", description="The account holder's language for emails, receipts and the agreement."
     )
@@ -160,7 +172,10 @@ class DraftIn(SiteFactsIn):
     premises_street: str = Field("", max_length=200)
     premises_unit: str = Field("", max_length=40)
     premises_city: str = Field("", max_length=80)
-    premises_zip: str = Field("", pattern=r"^(\d{5})?$")
+    # A ZIP+4 is accepted as the web form accepts it; the request keeps its first five digits.
+    premises_zip: Annotated[str, AfterValidator(zip_five)] = Field(
+        "", pattern=r"^(\d{5}(-?\d{4})?)?$"
+    )
 
 
 def _validation_errors(exc: ValidationError) -> dict:

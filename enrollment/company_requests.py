@@ -11,6 +11,7 @@ from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 
 from common import csvexport
+from common.phones import phone_display
 
 from .models import CustomerAuthorization, Request
 from .permissions import requests_of_company
@@ -94,7 +95,7 @@ def _row(msa_request: Request) -> list:
         "request_type": msa_request.get_request_type_display(),
         "customer_name": msa_request.customer_name,
         "customer_email": msa_request.customer_email,
-        "customer_phone": msa_request.customer_phone,
+        "customer_phone": phone_display(msa_request.customer_phone),
         "customer_account_number": msa_request.customer_account_number,
         "service_account_number": msa_request.service_account_number,
         "meter_number": msa_request.meter_number,

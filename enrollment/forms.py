@@ -9,7 +9,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import phone_validator
+from common.addresses import zip_five
 from common.forms import UNKNOWN, YesNoField
 from eligibility.models import RequestType
 
@@ -129,7 +129,6 @@ class AccountsForm(StepForm):
             "customer_account_number": forms.TextInput(
                 attrs={"inputmode": "numeric", "autocomplete": "off", "placeholder": "7XXXXXXXXXXX"}
             ),
-            "customer_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -138,7 +137,6 @@ class AccountsForm(StepForm):
             self.fields[name].required = True
         self.fields["meter_number"].required = True
         self.fields["customer_language"].required = False
-        self.fields["customer_phone"].validators.append(phone_validator)
         if not getattr(self.user, "is_contractor", False):
             # A customer's email is their login's; a contractor types the customer's.
             del self.fields["customer_email"]
@@ -197,9 +195,6 @@ class SafetyForm(StepForm):
         fields = ["life_support"]
 
 
-ZIP_PLUS_FOUR = re.compile(r"^(\d{5})(?:-?\d{4})?$")
-
-
 class PremisesForm(StepForm):
     # A ZIP+4 (91770-1234) is accepted as typed; the request keeps its first five digits.
     premises_zip = forms.CharField(
@@ -226,10 +221,7 @@ class PremisesForm(StepForm):
             self.fields[name].required = True
 
     def clean_premises_zip(self):
-        value = self.cleaned_data["premises_zip"].strip()
-        match = ZIP_PLUS_FOUR.match(value)
-        if match:
-            value = match.group(1)
+        value = zip_five(self.cleaned_data["premises_zip"])
         # California ZIP codes run from 90001 to 96162.
         if value.isdigit() and len(value) == 5 and not 90000 <= int(value) <= 96199:
             raise forms.ValidationError(

@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from common.addresses import format_address, validate_not_po_box
 from common.i18n import Message, english
+from common.phones import PhoneField
 from eligibility.models import ApprovedProduct, RequestType
 from eligibility.rules import rule_title
 
@@ -133,7 +135,7 @@ class Request(models.Model):
     )
     customer_name = models.CharField(_("customer name"), max_length=200, blank=True)
     customer_email = models.EmailField(_("customer email"), blank=True)
-    customer_phone = models.CharField(_("customer phone"), max_length=20, blank=True)
+    customer_phone = PhoneField(_("customer phone"), blank=True)
     customer_language = models.CharField(
         _("language for emails and documents"),
         max_length=8,
@@ -178,8 +180,13 @@ class Request(models.Model):
     )
 
     # Premises
-    premises_street = models.CharField(_("street address"), max_length=200, blank=True)
-    premises_unit = models.CharField(_("unit"), max_length=40, blank=True)
+    # A technician visits the premises: a PO Box is no place to visit (issue 24).
+    premises_street = models.CharField(
+        _("street address"), max_length=200, blank=True, validators=[validate_not_po_box]
+    )
+    premises_unit = models.CharField(
+        _("unit"), max_length=40, blank=True, validators=[validate_not_po_box]
+    )
     premises_city = models.CharField(_("city"), max_length=80, blank=True)
     premises_state = models.CharField(_("state"), max_length=2, default="CA")
     premises_zip = models.CharField(
@@ -347,11 +354,12 @@ class Request(models.Model):
 
     @property
     def premises_address(self) -> str:
-        street = " ".join(p for p in (self.premises_street, self.premises_unit) if p)
-        return ", ".join(
-            p
-            for p in (street, self.premises_city, f"{self.premises_state} {self.premises_zip}")
-            if p.strip()
+        return format_address(
+            street=self.premises_street,
+            unit=self.premises_unit,
+            city=self.premises_city,
+            state=self.premises_state,
+            zip_code=self.premises_zip,
         )
 
     def site_facts(self) -> dict:

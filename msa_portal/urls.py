@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.views import business_signup
+from accounts import views as account_views
 from api import api
 from backoffice.dashboard import dashboard
 
@@ -25,7 +25,15 @@ urlpatterns = [
     ),
     path("healthz/", views.healthz, name="healthz"),
     path("loadtest/ping/", views.loadtest_ping, name="loadtest_ping"),
-    path("accounts/signup/business/", business_signup, name="account_signup_business"),
+    path(
+        "accounts/signup/business/", account_views.business_signup, name="account_signup_business"
+    ),
+    # Before allauth's own: the same page, which also tells a used link's visitor to log in.
+    path(
+        "accounts/confirm-email/<str:key>/",
+        account_views.ConfirmEmailView.as_view(),
+        name="account_confirm_email",
+    ),
     path("accounts/", include("allauth.urls")),
     path("company/", include("accounts.urls")),
     path("requests/", include("enrollment.urls")),

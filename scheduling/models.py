@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from common.phones import PhoneField
 from enrollment.models import zip_validator
 
 
@@ -23,7 +24,7 @@ class Technician(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = PhoneField(_("phone"), blank=True)
     home_zip = models.CharField(_("home base ZIP code"), max_length=5, validators=[zip_validator])
     territory_zips = models.JSONField(
         _("territory (ZIP codes)"),

@@ -96,3 +96,13 @@ def test_only_verified_companies_can_file(client):
     assert contractor.company.is_verified
     assert services.user_can_file_for_customers(contractor)
     assert not services.user_can_file_for_customers(UserFactory())
+
+
+@pytest.mark.django_db
+def test_staff_see_a_companys_phone_with_its_extension(client):
+    ContractorFactory(company__phone="(909) 555-0111 ext. 12")
+    client.force_login(StaffFactory(is_superuser=True))
+
+    page = client.get("/admin/accounts/contractorcompany/").content.decode()
+
+    assert "(909) 555-0111 ext. 12" in page

@@ -2,6 +2,8 @@ import re
 
 import pytest
 from django.core import mail
+from django.db.models import CharField
+from django.db.models.functions import Cast
 
 from accounts.models import ContractorCompany, User
 
@@ -174,3 +176,38 @@ def test_the_business_sign_up_page_is_in_spanish(client):
     html = client.get("/accounts/signup/business/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
 
     assert "Regístrese como contratista o fabricante de dispositivos" in html
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("(909) 555-0111 ext. 12", "+19095550111;ext=12"), ("909.555.0111", "+19095550111")],
+)
+def test_a_company_phone_is_stored_in_e164_with_its_extension(client, typed, stored):
+    _signup(
+        client,
+        email="pat@installer.example.com",
+        role="contractor",
+        company_name="Bright Installers",
+        cslb_license_number="1234567",
+        company_phone=typed,
+    )
+
+    # Cast: the column's text as stored, not read back through the field.
+    raw = ContractorCompany.objects.annotate(raw=Cast("phone", CharField())).get().raw
+    assert raw == stored
+
+
+@pytest.mark.django_db
+def test_a_company_phone_of_dashes_is_refused(client):
+    response = _signup(
+        client,
+        email="pat@installer.example.com",
+        role="contractor",
+        company_name="Bright Installers",
+        cslb_license_number="1234567",
+        company_phone="----------",
+    )
+
+    assert response.status_code == 200
+    assert b"Enter a phone number such as (626) 555-0100" in response.content
+    assert not ContractorCompany.objects.exists()

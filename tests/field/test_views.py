@@ -69,7 +69,7 @@ def test_my_day_lists_only_the_technicians_own_visits_with_what_they_need(
     assert page.status_code == 200
     assert mine.msa_request.reference in body
     assert theirs.msa_request.reference not in body
-    assert 'href="tel:6265550142"' in body
+    assert 'href="tel:+16265550142"' in body
     assert "geo:0,0?q=1%20Walnut%20Grove%20Ave" in body
     # The life-support warning comes before anything else on the visit's card.
     card = body[body.index(f'id="visit-{mine.pk}"') :]
@@ -208,3 +208,14 @@ def test_the_service_worker_and_manifest_are_served_from_the_field_scope(client)
 def test_a_technician_signing_in_lands_on_their_day(client, phone_user):
     client.force_login(phone_user)
     assert client.get(reverse("home"))["Location"] == reverse("field:my_day")
+
+
+def test_the_call_link_dials_the_e164_number_and_its_extension(client, technician, phone_user):
+    book(technician, customer_phone="(626) 555-0100 ext. 12")
+    client.force_login(phone_user)
+
+    with on_the_day(DAY):
+        body = client.get(reverse("field:my_day")).content.decode()
+
+    assert 'href="tel:+16265550100;ext=12"' in body
+    assert "(626) 555-0100 ext. 12</a>" in body

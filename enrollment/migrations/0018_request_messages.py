@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrollment', '0016_authorization_voided_by_a_change'),
+        ('enrollment', '0017_phones_e164_no_po_box'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

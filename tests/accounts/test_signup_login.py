@@ -178,6 +178,7 @@ def test_the_business_sign_up_page_is_in_spanish(client):
     assert "Regístrese como contratista o fabricante de dispositivos" in html
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [("(909) 555-0111 ext. 12", "+19095550111;ext=12"), ("909.555.0111", "+19095550111")],

@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("<int:pk>/answer/", views.info_answer, name="info_answer"),
     path("<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
+    path("<int:pk>/electronic-records/", views.esign_records, name="esign_records"),
     path(
         "<int:pk>/authorization/send-link/",
         views.authorization_link_send,

@@ -17,7 +17,13 @@ from .bulk import BulkActionsMixin
 from .decisions import DecisionPagesMixin
 from .eligibility import EligibilityResultInline, rerun_eligibility
 from .exports import ExportMixin
-from .inlines import CustomerAuthorizationInline, RejectionInline, RequestEventInline
+from .inlines import (
+    CustomerAuthorizationInline,
+    ElectronicRecordsConsentInline,
+    PaperCopyRequestInline,
+    RejectionInline,
+    RequestEventInline,
+)
 from .queue import DeviceTypeFilter, RequestQueueMixin, SlaRiskFilter
 
 
@@ -95,6 +101,8 @@ class RequestAdmin(
     inlines = [
         EligibilityResultInline,
         CustomerAuthorizationInline,
+        ElectronicRecordsConsentInline,
+        PaperCopyRequestInline,
         PaymentInline,
         RequestEventInline,
         RejectionInline,

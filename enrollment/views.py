@@ -593,7 +593,7 @@ def _esign_records(
         return _EsignRecords(response=response)
     if action == "withdraw":
         consent.consent_withdraw(msa_request_id=msa_request.pk, email=email, user=request.user)
-        messages.info(request, _WITHDRAWN)
+        _withdrawn(request)
         return _EsignRecords(response=redirect(request.path))
     disclosure = consent.disclosure(language)
     form = forms.EsignConsentForm(
@@ -633,13 +633,14 @@ def _esign_records(
     )
 
 
-_WITHDRAWN = _lazy(
-    "Your consent to electronic records is withdrawn, and staff have been told. To sign "
-    "electronically again, you will be asked for your consent first."
-)
-_PAPER = _lazy(
-    "We will mail you a paper copy of this request's records, free of charge. Staff have been told."
-)
+def _withdrawn(request) -> None:
+    messages.info(
+        request,
+        _(
+            "Your consent to electronic records is withdrawn, and staff have been told. To sign "
+            "electronically again, you will be asked for your consent first."
+        ),
+    )
 
 
 def _paper_copy(request, msa_request: Request, email: str, language: str, after: str):
@@ -651,7 +652,13 @@ def _paper_copy(request, msa_request: Request, email: str, language: str, after:
         language=language,
         mailing_address=form.cleaned_data["mailing_address"] if form.is_valid() else "",
     )
-    messages.success(request, _PAPER)
+    messages.success(
+        request,
+        _(
+            "We will mail you a paper copy of this request's records, free of charge. Staff "
+            "have been told."
+        ),
+    )
     return redirect(after)
 
 
@@ -673,7 +680,7 @@ def esign_records(request, pk: int):
         consent.consent_withdraw(
             msa_request_id=msa_request.pk, email=request.user.email, user=request.user
         )
-        messages.info(request, _WITHDRAWN)
+        _withdrawn(request)
     return redirect(msa_request)
 
 

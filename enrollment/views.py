@@ -21,7 +21,14 @@ from common.pdf import render_pdf
 from . import authorizations, consent, forms, selectors, services, wizard
 from . import company_requests as dashboard
 from .guidance import NEXT_STEPS, TIMELINE
-from .models import CANCELLABLE_STATUSES, CustomerAuthorization, Document, Request, Status
+from .models import (
+    CANCELLABLE_STATUSES,
+    CustomerAuthorization,
+    Document,
+    ElectronicRecordsConsent,
+    Request,
+    Status,
+)
 from .permissions import (
     acts_for_request,
     get_request_for_user_or_404,
@@ -573,7 +580,7 @@ def request_cancel(request, pk: int):
 class _EsignRecords:
     """The signer's consent when it is current; otherwise the page to show instead of signing."""
 
-    consent: object = None
+    consent: ElectronicRecordsConsent | None = None
     response: HttpResponse | None = None
 
 
@@ -592,8 +599,8 @@ def _esign_records(
         response = _paper_copy(request, msa_request, email, language, after_paper)
         return _EsignRecords(response=response)
     if action == "withdraw":
-        consent.consent_withdraw(msa_request_id=msa_request.pk, email=email, user=request.user)
-        _withdrawn(request)
+        if consent.consent_withdraw(msa_request_id=msa_request.pk, email=email, user=request.user):
+            _withdrawn(request)
         return _EsignRecords(response=redirect(request.path))
     disclosure = consent.disclosure(language)
     form = forms.EsignConsentForm(
@@ -676,10 +683,9 @@ def esign_records(request, pk: int):
             translation.get_language(),
             msa_request.get_absolute_url(),
         )
-    if action == "withdraw":
-        consent.consent_withdraw(
-            msa_request_id=msa_request.pk, email=request.user.email, user=request.user
-        )
+    if action == "withdraw" and consent.consent_withdraw(
+        msa_request_id=msa_request.pk, email=request.user.email, user=request.user
+    ):
         _withdrawn(request)
     return redirect(msa_request)
 

@@ -111,5 +111,6 @@ def test_status_page_with_windows_on_offer_queries_do_not_grow(client, customer)
 
     assert at_sizes(client, msa_request.get_absolute_url(), technicians) == [11, 11]
     # The session, the user, the request and its four prefetches, payments, visits, the
-    # reader's consent to electronic records (E-SIGN), and the windows on offer in one query (bookings and time off folded in); the calendar's changes
-    # and the revisit question come from the cache and the loaded history.
+    # reader's consent to electronic records (E-SIGN), and the windows on offer in one query
+    # (bookings and time off folded in); the calendar's changes and the revisit question come
+    # from the cache and the loaded history.

@@ -238,3 +238,31 @@ class ApiIdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class FormSubmission(models.Model):
+    """One submission of a form that creates something, by the form's one-time token.
+
+    Each such form carries a random token (``accounts.once``); the first submission with it
+    creates the thing and records its id here, and a second one (a double click, a reload that
+    posts again) finds this row and shows the same result instead of creating another. The
+    unique constraint makes two simultaneous submissions wait for each other.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    form = models.CharField(_("form"), max_length=40)
+    token = models.CharField(_("one-time form token"), max_length=64)
+    result_id = models.BigIntegerField(_("id of what it created"), null=True, blank=True)
+    created_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "form", "token"], name="one_submission_per_form_token"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form} {self.created_at:%Y-%m-%d %H:%M}"

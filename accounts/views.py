@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
+from . import once, services
 from .forms import ApiTokenForm, InviteColleagueForm
 from .models import ApiToken
 from .selectors import email_confirmation_key_used
@@ -20,17 +20,27 @@ def company_detail(request):
     if company is None:
         raise Http404
     form = InviteColleagueForm(request.POST or None)
+    token = once.once_token_posted(request.POST) or once.once_token()
     if request.method == "POST":
         if not request.user.is_company_admin:
             raise PermissionDenied
         if form.is_valid():
             try:
-                invitation = services.company_invite(
-                    invited_by=request.user, email=form.cleaned_data["email"]
+                # Posted twice: one invitation, one email.
+                invitation_id, _created = once.once_submit(
+                    user=request.user,
+                    form="company_invite",
+                    token=token,
+                    create=lambda: (
+                        services.company_invite(
+                            invited_by=request.user, email=form.cleaned_data["email"]
+                        ).pk
+                    ),
                 )
             except ValidationError as exc:
                 form.add_error("email", exc.message_dict.get("email", exc.messages))
             else:
+                invitation = company.invitations.get(pk=invitation_id)
                 messages.success(
                     request,
                     _("Invitation sent to %(email)s; the link works for 7 days.")
@@ -45,6 +55,7 @@ def company_detail(request):
             "members": company.users.order_by("full_name", "email"),
             "invitations": company.invitations.filter(accepted_at__isnull=True),
             "form": form,
+            "once": token,
         },
     )
 
@@ -72,17 +83,45 @@ def api_tokens(request):
     if not services.user_can_file_for_customers(request.user):
         raise Http404
     form = ApiTokenForm(request.POST or None)
+    token = once.once_token_posted(request.POST) or once.once_token()
     new_token = None
     if request.method == "POST" and form.is_valid():
-        _token, new_token = services.api_token_create(
-            user=request.user, name=form.cleaned_data["name"]
+        created = []  # the raw token exists only in the answer to the first post
+        api_token_id, first = once.once_submit(
+            user=request.user,
+            form="api_token",
+            token=token,
+            create=lambda: _api_token_create(request.user, form.cleaned_data["name"], created),
         )
+        if first:
+            new_token = created[0]
+        else:
+            messages.info(
+                request,
+                _(
+                    "This form was already sent: the token “%(name)s” was created then, and its "
+                    "secret was shown once. If you did not copy it, revoke it and create another."
+                )
+                % {"name": request.user.api_tokens.get(pk=api_token_id).name},
+            )
         form = ApiTokenForm()
+        token = once.once_token()
     return render(
         request,
         "accounts/api_tokens.html",
-        {"tokens": request.user.api_tokens.all(), "form": form, "new_token": new_token},
+        {
+            "tokens": request.user.api_tokens.all(),
+            "form": form,
+            "new_token": new_token,
+            "once": token,
+        },
     )
+
+
+def _api_token_create(user, name: str, raw: list[str]) -> int:
+    api_token, raw_token = services.api_token_create(user=user, name=name)
+    raw.append(raw_token)
+    return api_token.pk
 
 
 @login_required

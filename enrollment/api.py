@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -24,7 +24,7 @@ from common.client_ip import client_ip
 from common.phones import phone_stored
 from eligibility.api import SiteFactsIn, refuse_null_characters
 
-from . import services
+from . import consent, services
 from .authorizations import authorization_link_send
 from .models import Request
 from .permissions import get_request_for_user_or_404, requests_editable_by, requests_visible_to
@@ -264,6 +264,10 @@ class AgreementOut(Schema):
     version: str
     text: str
     sha256: str
+    # The E-SIGN disclosure (enrollment.consent) the signer consents to before signing.
+    esign_disclosure_version: str
+    esign_disclosure: str
+    esign_disclosure_sha256: str
 
 
 class SubmitIn(Schema):
@@ -277,6 +281,9 @@ class SubmitIn(Schema):
     signer_name: str = Field("", max_length=200)
     consent: bool = False
     agreement_sha256: str = Field("", pattern=r"^([0-9a-f]{64})?$")
+    # The signer's consent to electronic records: the SHA-256 of the disclosure fetched from
+    # /agreement. Needed once per signer and request (until withdrawn); empty afterwards.
+    esign_disclosure_sha256: str = Field("", pattern=r"^([0-9a-f]{64})?$")
 
 
 class DocumentOut(Schema):
@@ -297,7 +304,15 @@ def agreement(request: HttpRequest, request_id: int):
     )
     version = agreement_current()
     text = agreement_text(msa_request=msa_request, version=version)
-    return {"version": version.version, "text": text, "sha256": text_sha256(text)}
+    disclosure = consent.disclosure(translation.get_language())
+    return {
+        "version": version.version,
+        "text": text,
+        "sha256": text_sha256(text),
+        "esign_disclosure_version": disclosure.version,
+        "esign_disclosure": disclosure.text,
+        "esign_disclosure_sha256": disclosure.sha256,
+    }
 
 
 @router.post(
@@ -317,6 +332,15 @@ def submit(request: HttpRequest, request_id: int, payload: SubmitIn):
                     msa_request_id=msa_request.pk, actor=request.user
                 )
                 return 200, _out(msa_request)
+            if payload.esign_disclosure_sha256:
+                consent.consent_give(
+                    msa_request_id=msa_request.pk,
+                    email=request.user.email,
+                    user=request.user,
+                    language=translation.get_language(),
+                    shown_sha256=payload.esign_disclosure_sha256,
+                    ip_address=client_ip(request),
+                )
             services.agreement_sign(
                 msa_request_id=msa_request.pk,
                 actor=request.user,

@@ -27,6 +27,7 @@ from common.emails import send_templated_email
 from common.i18n import Message
 
 from . import signing
+from .consent import consent_require
 from .models import (
     AuthorizationLink,
     AuthorizationMethod,
@@ -323,7 +324,12 @@ def authorization_sign(
     ip_address: str | None,
     user=None,
 ) -> CustomerAuthorization:
-    """Sign the customer's authorization through a one-time link, once, and store it as a PDF."""
+    """Sign the customer's authorization through a one-time link, once, and store it as a PDF.
+
+    Raises ``LinkRefused`` for a link that cannot be used, and ``ValidationError`` for a
+    refused signature: no consent to electronic records for the link's address (code
+    ``esign_consent``), a changed text, or the contractor signing.
+    """
     signer_name = signing.signer_name_clean(signer_name=signer_name, consent=consent)
     with transaction.atomic():
         check = authorization_link_check(
@@ -342,6 +348,8 @@ def authorization_sign(
             raise ValidationError(
                 _("The customer signs this authorization themselves, not the contractor.")
             )
+        # E-SIGN §7001(c): the customer consented to electronic records first.
+        consent_require(msa_request=msa_request, email=link.email)
         version = agreement_current()
         authorization = signing.signature_record(
             model=CustomerAuthorization,

@@ -666,3 +666,33 @@ class CompanyRequestFilterForm(forms.Form):
             "query": data["q"],
             "sort": data["sort"] or "-updated",
         }
+
+
+class EsignConsentForm(forms.Form):
+    """Consent to electronic records, after the disclosure (``enrollment.consent``)."""
+
+    agree = forms.BooleanField(
+        label=_(
+            "I have read the disclosure above. I consent to receive and sign this request's "
+            "records electronically, and I can open and keep PDF files and emails."
+        ),
+        error_messages={"required": _("Tick the box to consent, or ask for paper instead.")},
+    )
+    shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class PaperCopyForm(forms.Form):
+    """Asking for the records on paper: where to mail them (blank: the premises)."""
+
+    mailing_address = forms.CharField(
+        label=_("Mailing address (leave blank to use the premises address)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "street-address"}),
+    )

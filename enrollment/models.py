@@ -865,3 +865,80 @@ class RequestMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.msa_request_id}: {'staff' if self.from_staff else 'applicant'} message"
+
+
+class ElectronicRecordsConsent(models.Model):
+    """A person's consent to receive this request's records electronically (E-SIGN, §7001(c)).
+
+    Given on the consent step before their first electronic signature on the request, after the
+    disclosure (``enrollment/consent.py``, version ``version``) was shown in ``language``. It
+    counts while ``withdrawn_at`` is empty and ``version`` is the current disclosure's; a
+    withdrawn or outdated consent makes the next electronic signature ask again.
+    """
+
+    msa_request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="esign_consents"
+    )
+    # The signer's address, lower case: the account's, or the one the signing link went to.
+    email = models.EmailField(_("consenting address"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.CharField(_("disclosure version"), max_length=20)
+    language = models.CharField(_("language shown in"), max_length=8)
+    disclosure_sha256 = models.CharField(_("SHA-256 of the disclosure shown"), max_length=64)
+    given_at = models.DateTimeField(_("consent given at"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent to electronic records")
+        verbose_name_plural = _("consents to electronic records")
+        ordering = ["-given_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["msa_request", "email", "version"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_current_esign_consent_per_signer",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(disclosure_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="esign_consent_hash_is_sha256_hex",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.msa_request_id}: {self.version} {self.given_at:%Y-%m-%d}"
+
+
+class PaperCopyRequest(models.Model):
+    """A person's request for the paper copy of this request's records (free of charge)."""
+
+    msa_request = models.ForeignKey(
+        Request, on_delete=models.CASCADE, related_name="paper_copy_requests"
+    )
+    email = models.EmailField(_("asked by address"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("portal account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=8)
+    mailing_address = models.TextField(_("mailing address"), blank=True)
+    requested_at = models.DateTimeField(_("asked at"))
+
+    class Meta:
+        verbose_name = _("paper copy request")
+        verbose_name_plural = _("paper copy requests")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.msa_request_id}: paper copy {self.requested_at:%Y-%m-%d}"

@@ -26,6 +26,7 @@ from eligibility.selectors import meter_record_summary
 
 from . import signing, targets
 from .authorizations import authorization_record_upload, authorizations_void_changed
+from .consent import consent_require
 from .models import (
     AgreementSignature,
     CustomerAuthorization,
@@ -801,7 +802,9 @@ def agreement_sign(
     """Sign the current Customer Agreement for a draft, store it as a PDF, and move it to payment.
 
     ``shown_sha256`` is the hash of the text the signer was shown: if the text changed since
-    (a new version, an edited draft), nothing is signed.
+    (a new version, an edited draft), nothing is signed. Raises ``ValidationError`` (code
+    ``esign_consent``) when the signer has no current consent to electronic records
+    (``enrollment.consent``).
     """
     signer_name = signing.signer_name_clean(signer_name=signer_name, consent=consent)
     with transaction.atomic():
@@ -816,6 +819,8 @@ def agreement_sign(
             raise ValidationError(
                 _("The pre-check found problems to fix before you can sign. Go back to the review.")
             )
+        # E-SIGN §7001(c): the signer consented to electronic records first.
+        consent_require(msa_request=msa_request, email=actor.email)
         version = agreement_current()
         signature = signing.signature_record(
             model=AgreementSignature,

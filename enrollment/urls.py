@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/messages/", views.request_message, name="request_message"),
     path("<int:pk>/documents/add/", views.document_add, name="document_add"),
     path("<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
+    path("<int:pk>/electronic-records/", views.esign_records, name="esign_records"),
     path(
         "<int:pk>/authorization/send-link/",
         views.authorization_link_send,

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,14 +14,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts import once
 from common.business_days import current_calendar
 from common.client_ip import client_ip
 from common.pdf import render_pdf
 
-from . import authorizations, conversation, forms, selectors, services, tracker, wizard
+from . import (
+    authorizations,
+    consent,
+    conversation,
+    forms,
+    selectors,
+    services,
+    tracker,
+    wizard,
+)
 from . import company_requests as dashboard
 from .guidance import NEXT_STEPS, TIMELINE
-from .models import CANCELLABLE_STATUSES, CustomerAuthorization, Document, Request, Status
+from .models import (
+    CANCELLABLE_STATUSES,
+    CustomerAuthorization,
+    Document,
+    ElectronicRecordsConsent,
+    Request,
+    Status,
+)
 from .permissions import (
     acts_for_request,
     get_request_for_user_or_404,
@@ -126,6 +145,7 @@ def request_detail(request, pk: int):
             else None
         ),
         "add_document_form": forms.AddDocumentForm() if can_add_document else None,
+        "esign_consent": consent.consent_current(msa_request=msa_request, email=request.user.email),
         **_authorization_context(request.user, msa_request),
     }
     return render(request, "enrollment/request_detail.html", context)
@@ -243,16 +263,28 @@ def wizard_start(request):
     step = wizard.BY_SLUG["type"]
     msa_request = Request(filed_by=request.user)
     form = forms.RequestTypeForm(request.POST or None, msa_request=msa_request, user=request.user)
+    token = once.once_token_posted(request.POST) or once.once_token()
     if request.method == "POST" and form.is_valid():
         try:
-            msa_request = services.request_create_draft(
-                actor=request.user, request_type=form.cleaned_data["request_type"]
+            # Posted twice (a double click, a resent form): one draft, and both posts land on it.
+            draft_id, _created = once.once_submit(
+                user=request.user,
+                form="request_new",
+                token=token,
+                create=lambda: (
+                    services.request_create_draft(
+                        actor=request.user, request_type=form.cleaned_data["request_type"]
+                    ).pk
+                ),
             )
         except ValidationError as error:
             form.add_error(None, error.messages)
         else:
+            msa_request = get_request_for_user_or_404(request.user, draft_id)
+            if msa_request.status != Status.DRAFT:
+                return redirect(msa_request)  # an old page posted again, long after
             return redirect(_step_url(msa_request, wizard.neighbours(msa_request, "type")[1].slug))
-    return _render_step(request, msa_request, step, form)
+    return _render_step(request, msa_request, step, form, once=token)
 
 
 @login_required
@@ -309,6 +341,16 @@ def wizard_step(request, pk: int, step: str):
             # Leaving a half-answered step backwards keeps what was saved before.
             before, _after = wizard.neighbours(msa_request, current.slug)
             return redirect(_step_url(msa_request, (before or current).slug))
+    if request.method == "GET" and wizard.answers_kept(
+        request.session, path=request.path, form=form
+    ):
+        messages.info(
+            request,
+            _(
+                "Here are the answers you typed on this step before. Nothing was saved yet: "
+                "check them and continue."
+            ),
+        )
     extra = {}
     if current.slug == "photos":
         extra["documents"] = list(msa_request.documents.all())
@@ -414,6 +456,16 @@ def agreement_sign(request, pk: int):
     customer_signature = selectors.request_customer_signature(msa_request)
     if customer_signature is not None:
         return _agreement_signed_by_customer(request, msa_request, customer_signature)
+    language = translation.get_language()
+    records = _esign_records(
+        request,
+        msa_request,
+        email=request.user.email,
+        language=language,
+        after_paper=msa_request.get_absolute_url(),
+    )
+    if records.response is not None:
+        return records.response
     version = selectors.agreement_current()
     text = selectors.agreement_text(msa_request=msa_request, version=version)
     shown = selectors.text_sha256(text)
@@ -453,6 +505,7 @@ def agreement_sign(request, pk: int):
             "form": form,
             "total": len(steps) + 1,
             "review_url": _step_url(msa_request, "review"),
+            "esign_consent": records.consent,
         },
     )
 
@@ -598,6 +651,123 @@ def request_cancel(request, pk: int):
     )
 
 
+# --- consent to electronic records (E-SIGN) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _EsignRecords:
+    """The signer's consent when it is current; otherwise the page to show instead of signing."""
+
+    consent: ElectronicRecordsConsent | None = None
+    response: HttpResponse | None = None
+
+
+def _esign_records(
+    request, msa_request: Request, *, email: str, language: str, after_paper: str
+) -> _EsignRecords:
+    """Handle the consent step of a signing page for the signer at ``email``.
+
+    A POST with ``esign_action`` gives consent ("consent"), withdraws it ("withdraw") or asks
+    for paper ("paper"), then redirects (to the signing page; after paper, to ``after_paper``).
+    Without a current consent the consent step is shown instead of the signing form, whatever
+    else was posted; the signing services refuse a signature without it too.
+    """
+    action = request.POST.get("esign_action") if request.method == "POST" else None
+    if action == "paper":
+        response = _paper_copy(request, msa_request, email, language, after_paper)
+        return _EsignRecords(response=response)
+    if action == "withdraw":
+        if consent.consent_withdraw(msa_request_id=msa_request.pk, email=email, user=request.user):
+            _withdrawn(request)
+        return _EsignRecords(response=redirect(request.path))
+    disclosure = consent.disclosure(language)
+    form = forms.EsignConsentForm(
+        request.POST if action == "consent" else None,
+        initial={"shown_sha256": disclosure.sha256},
+    )
+    if action == "consent" and form.is_valid():
+        try:
+            consent.consent_give(
+                msa_request_id=msa_request.pk,
+                email=email,
+                user=request.user,
+                language=language,
+                shown_sha256=form.cleaned_data["shown_sha256"],
+                ip_address=client_ip(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return _EsignRecords(response=redirect(request.path))
+    current = consent.consent_current(msa_request=msa_request, email=email)
+    if current is not None and action != "consent":
+        return _EsignRecords(consent=current)
+    return _EsignRecords(
+        response=render(
+            request,
+            "enrollment/consent/consent.html",
+            {
+                "msa_request": msa_request,
+                "disclosure": disclosure,
+                "form": form,
+                # A signature posted without consent (withdrawn in another tab, say).
+                "signature_refused": request.method == "POST" and action is None,
+                "paper_form": forms.PaperCopyForm(),
+            },
+        )
+    )
+
+
+def _withdrawn(request) -> None:
+    messages.info(
+        request,
+        _(
+            "Your consent to electronic records is withdrawn, and staff have been told. To sign "
+            "electronically again, you will be asked for your consent first."
+        ),
+    )
+
+
+def _paper_copy(request, msa_request: Request, email: str, language: str, after: str):
+    form = forms.PaperCopyForm(request.POST)
+    consent.paper_copy_request(
+        msa_request_id=msa_request.pk,
+        email=email,
+        user=request.user,
+        language=language,
+        mailing_address=form.cleaned_data["mailing_address"] if form.is_valid() else "",
+    )
+    messages.success(
+        request,
+        _(
+            "We will mail you a paper copy of this request's records, free of charge. Staff "
+            "have been told."
+        ),
+    )
+    return redirect(after)
+
+
+@login_required
+@require_POST
+def esign_records(request, pk: int):
+    """From the status page: withdraw one's consent to electronic records, or ask for paper."""
+    msa_request = get_request_for_user_or_404(request.user, pk)
+    action = request.POST.get("esign_action")
+    if action == "paper":
+        return _paper_copy(
+            request,
+            msa_request,
+            request.user.email,
+            translation.get_language(),
+            msa_request.get_absolute_url(),
+        )
+    if action == "withdraw" and consent.consent_withdraw(
+        msa_request_id=msa_request.pk, email=request.user.email, user=request.user
+    ):
+        _withdrawn(request)
+    return redirect(msa_request)
+
+
 # --- the customer's authorization ------------------------------------------------------------
 
 
@@ -686,12 +856,23 @@ def authorization_link(request, pk: int, token: str):
     # Shown in the customer's language, as the email was: the text signed is the text read.
     language = check.link.msa_request.customer_language
     with translation.override(language):
-        response = _authorization_sign_page(request, pk, token, check.link.msa_request)
+        response = _authorization_sign_page(
+            request, pk, token, check.link.msa_request, check.link.email
+        )
     response["Content-Language"] = language
     return response
 
 
-def _authorization_sign_page(request, pk: int, token: str, msa_request: Request):
+def _authorization_sign_page(request, pk: int, token: str, msa_request: Request, email: str):
+    records = _esign_records(
+        request,
+        msa_request,
+        email=email,
+        language=msa_request.customer_language,
+        after_paper=request.path,
+    )
+    if records.response is not None:
+        return _no_store(records.response)
     version = selectors.agreement_current()
     text = selectors.agreement_text(msa_request=msa_request, version=version)
     shown = selectors.text_sha256(text)
@@ -728,7 +909,13 @@ def _authorization_sign_page(request, pk: int, token: str, msa_request: Request)
         render(
             request,
             "enrollment/authorization/sign.html",
-            {"msa_request": msa_request, "version": version, "text": text, "form": form},
+            {
+                "msa_request": msa_request,
+                "version": version,
+                "text": text,
+                "form": form,
+                "esign_consent": records.consent,
+            },
         )
     )
 

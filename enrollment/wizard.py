@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.forms import CheckboxInput
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from . import forms
@@ -98,3 +100,48 @@ def resume_step(msa_request: Request) -> Step:
         return steps[1] if msa_request.wizard_step == "type" else steps[0]
     index = slugs.index(msa_request.wizard_step)
     return steps[min(index + 1, len(steps) - 1)]
+
+
+# Answers of a step whose POST was refused by the CSRF check (a form opened before signing in
+# again elsewhere), kept in the session so the step shows them again: ``{path: {name: [values]}}``.
+KEPT_ANSWERS = "enrollment_wizard_kept_answers"
+# Never kept: the token itself, the buttons, and anything larger than a step's text answers.
+_NOT_ANSWERS = {"csrfmiddlewaretoken", "back", "later", "next"}
+_KEPT_MAX_CHARS = 20_000
+
+
+def answers_keep(session, *, path: str, post) -> bool:
+    """Keep a refused step's posted text answers (``post``, a QueryDict) for ``path``.
+
+    Only the answers of the one step are kept, replacing any kept before; files are never kept
+    (the step asks for them again). Returns whether anything was kept. The caller decides that
+    the POST came from this site's own page (see ``msa_portal.views.csrf_failure``): answers
+    are shown again only as suggestions, saved only when the person submits the step.
+    """
+    answers = {
+        name: [value[:2000] for value in values]
+        for name, values in post.lists()
+        if name not in _NOT_ANSWERS
+    }
+    if not answers or sum(len(v) for values in answers.values() for v in values) > _KEPT_MAX_CHARS:
+        return False
+    session[KEPT_ANSWERS] = {path: answers}
+    return True
+
+
+def answers_kept(session, *, path: str, form) -> bool:
+    """Put the answers kept for ``path`` into ``form``'s initial values, once; return whether
+    there were any. ``form`` is the step's unbound form."""
+    kept = session.get(KEPT_ANSWERS) or {}
+    answers = kept.get(path)
+    if answers is None:
+        return False
+    del session[KEPT_ANSWERS]
+    data = QueryDict(mutable=True)
+    for name, values in answers.items():
+        data.setlist(name, values)
+    for name, field in form.fields.items():
+        key = form.add_prefix(name)
+        if key in data or isinstance(field.widget, CheckboxInput):
+            form.initial[name] = field.widget.value_from_datadict(data, {}, key)
+    return True

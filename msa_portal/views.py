@@ -1,8 +1,11 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import redirect
-from django.urls import reverse
+from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
@@ -11,6 +14,7 @@ from django.views.generic import TemplateView
 
 from common.api import error_body
 from common.middleware import API_PREFIX
+from enrollment import wizard
 
 from .health import run_checks
 
@@ -93,3 +97,56 @@ def server_error(request):
             error_body(code="error", message=_("Something went wrong on our side.")), status=500
         )
     return defaults.server_error(request)
+
+
+def _same_origin(request, url: str) -> bool:
+    return bool(url) and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+
+
+def csrf_failure(request, reason: str = ""):
+    """The page for a form refused by the CSRF check (``CSRF_FAILURE_VIEW``), status 403.
+
+    Usually a page opened before its session changed (signed in or out in another tab), so it
+    says so in plain words, in the reader's language, with a way back: the page the form came
+    from when it is this site's (the Referer), else home. A wizard step posted from this site
+    by a signed-in person keeps its text answers in the session (``enrollment.wizard``), and
+    the way back is that step, which shows them again to check and submit. Nothing is saved.
+    Under /api/ the answer is the API's JSON error.
+    """
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse(
+            error_body(code="csrf", message=_("The request was refused: CSRF check failed.")),
+            status=403,
+        )
+    referer = request.META.get("HTTP_REFERER", "")
+    origin = request.META.get("HTTP_ORIGIN", "")
+    from_here = _same_origin(request, origin or referer)
+    back = urlsplit(referer)._replace(scheme="", netloc="").geturl() if from_here else ""
+    kept = False
+    match = _resolve(request.path)
+    if (
+        request.method == "POST"
+        and from_here
+        and request.user.is_authenticated
+        and match is not None
+        and match.view_name == "enrollment:wizard_step"
+    ):
+        kept = wizard.answers_keep(request.session, path=request.path, post=request.POST)
+        back = request.path if kept else back
+    response = render(
+        request,
+        "403_csrf.html",
+        {"back": back or reverse("home"), "has_back": bool(back), "kept": kept},
+        status=403,
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _resolve(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None

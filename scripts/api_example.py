@@ -80,6 +80,9 @@ def main() -> int:
             "signer_name": "Carlos Contractor (sample)",
             "consent": True,
             "agreement_sha256": agreement["sha256"],
+            # The signer's consent to electronic records (E-SIGN): the disclosure, read and
+            # agreed to, by its hash (docs/signing.md).
+            "esign_disclosure_sha256": agreement["esign_disclosure_sha256"],
         },
     )
     print(f"signed agreement v{agreement['version']}: {submitted['status']}")

@@ -182,6 +182,10 @@ def drive(page, env: dict) -> None:
 
     page.click("text=Continue to the Customer Agreement")
     page.wait_for_load_state("networkidle")
+    shot("esign-consent")
+    page.check("input[name=agree]")
+    page.click("text=I consent to electronic records")
+    page.wait_for_load_state("networkidle")
     page.fill("input[name=signer_name]", "Dana Customer")
     page.check("input[name=consent]")
     shot("customer-agreement")

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts import once
 from accounts.services import user_can_submit_devices
 
 from . import selectors, services
@@ -26,15 +27,26 @@ def evaluation_list(request):
     if not user_can_submit_devices(request.user):
         raise Http404
     form = EvaluationForm(request.POST or None)
+    token = once.once_token_posted(request.POST) or once.once_token()
     if request.method == "POST" and form.is_valid():
-        evaluation = services.evaluation_create(
-            actor=request.user,
-            **{name: form.cleaned_data[name] for name in services.EVALUATION_FIELDS},
+        # Posted twice: one evaluation, and both posts open it.
+        evaluation_id, _created = once.once_submit(
+            user=request.user,
+            form="vendor_evaluation",
+            token=token,
+            create=lambda: (
+                services.evaluation_create(
+                    actor=request.user,
+                    **{name: form.cleaned_data[name] for name in services.EVALUATION_FIELDS},
+                ).pk
+            ),
         )
-        return redirect("vendors:evaluation_detail", pk=evaluation.pk)
+        return redirect("vendors:evaluation_detail", pk=evaluation_id)
     evaluations = selectors.evaluations_editable_by(request.user).order_by("-created_at")
     return render(
-        request, "vendors/evaluation_list.html", {"form": form, "evaluations": evaluations}
+        request,
+        "vendors/evaluation_list.html",
+        {"form": form, "evaluations": evaluations, "once": token},
     )
 
 

@@ -1,10 +1,18 @@
-"""Read-only sections of the request page: the audit timeline, rejections, the authorization."""
+"""Read-only sections of the request page: the audit timeline, rejections, the authorization,
+consents to electronic records and requests for paper copies."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy
 
 from common.admin import ReadOnlyAdminMixin
-from enrollment.models import CustomerAuthorization, Rejection, RequestEvent, RequestMessage
+from enrollment.models import (
+    CustomerAuthorization,
+    ElectronicRecordsConsent,
+    PaperCopyRequest,
+    Rejection,
+    RequestEvent,
+    RequestMessage,
+)
 
 
 class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -57,3 +65,21 @@ class RequestMessageInline(ReadOnlyInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
+
+
+class ElectronicRecordsConsentInline(ReadOnlyInline):
+    """Who consented to electronic records (E-SIGN), to which disclosure, and any withdrawal."""
+
+    model = ElectronicRecordsConsent
+    verbose_name_plural = gettext_lazy("Consents to electronic records")
+    fields = ["given_at", "email", "version", "language", "ip_address", "withdrawn_at"]
+    readonly_fields = fields
+
+
+class PaperCopyRequestInline(ReadOnlyInline):
+    """Requests for the records on paper: staff mail them free of charge."""
+
+    model = PaperCopyRequest
+    verbose_name_plural = gettext_lazy("Paper copies asked for")
+    fields = ["requested_at", "email", "language", "mailing_address"]
+    readonly_fields = fields

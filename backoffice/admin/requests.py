@@ -19,6 +19,8 @@ from .eligibility import EligibilityResultInline, rerun_eligibility
 from .exports import ExportMixin
 from .inlines import (
     CustomerAuthorizationInline,
+    ElectronicRecordsConsentInline,
+    PaperCopyRequestInline,
     RejectionInline,
     RequestEventInline,
     RequestMessageInline,
@@ -100,6 +102,8 @@ class RequestAdmin(
     inlines = [
         EligibilityResultInline,
         CustomerAuthorizationInline,
+        ElectronicRecordsConsentInline,
+        PaperCopyRequestInline,
         PaymentInline,
         RequestMessageInline,
         RequestEventInline,

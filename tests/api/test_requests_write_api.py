@@ -176,16 +176,24 @@ def test_the_whole_filing_through_the_api(client, contractor, token):
         )
         assert response.status_code == 201, response.json()
     agreement = client.get(f"/api/v1/requests/{created['id']}/agreement", headers=headers).json()
+    signature = {
+        "signer_name": "Carlos Contractor",
+        "consent": True,
+        "agreement_sha256": agreement["sha256"],
+    }
+    # No consent to electronic records (E-SIGN): nothing is signed.
+    refused = post(client, f"/api/v1/requests/{created['id']}/submit", token, signature)
+    assert refused.status_code == 400
+    assert "consent" in str(refused.json())
+    assert agreement["esign_disclosure_version"] == "esign-2026-11"
+    assert "paper" in agreement["esign_disclosure"]
 
     submitted = post(
         client,
         f"/api/v1/requests/{created['id']}/submit",
         token,
-        {
-            "signer_name": "Carlos Contractor",
-            "consent": True,
-            "agreement_sha256": agreement["sha256"],
-        },
+        {**signature, "esign_disclosure_sha256": agreement["esign_disclosure_sha256"]},
+        key="submit-with-consent",
     )
     checkout = post(client, f"/api/v1/requests/{created['id']}/checkout", token)
 

@@ -109,8 +109,8 @@ def test_status_page_with_windows_on_offer_queries_do_not_grow(client, customer)
             TimeOffFactory(technician=TechnicianFactory())
             make_request(Status.UNDER_REVIEW)
 
-    assert at_sizes(client, msa_request.get_absolute_url(), technicians) == [11, 11]
+    assert at_sizes(client, msa_request.get_absolute_url(), technicians) == [12, 12]
     # The session, the user, the request and its five prefetches (messages with staff the
-    # fifth), payments, visits, and the
+    # fifth), payments, visits, the reader's consent to electronic records (E-SIGN), and the
     # windows on offer in one query (bookings and time off folded in); the calendar's changes
     # and the revisit question come from the cache and the loaded history.

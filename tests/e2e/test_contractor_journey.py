@@ -96,6 +96,13 @@ def test_a_contractor_files_the_customer_signs_by_link_and_the_dashboard_shows_i
     customer_context = browser.new_context(viewport=PHONE, base_url=live_server.url)
     customer = customer_context.new_page()
     customer.goto(path)
+    # First the E-SIGN disclosure and the consent to electronic records.
+    expect(customer.get_by_role("heading", level=1)).to_have_text(
+        "Before you sign: electronic records"
+    )
+    checkpoint(customer)
+    customer.locator("input[name=agree]").check()
+    customer.get_by_role("button", name="I consent to electronic records").click()
     expect(customer.get_by_role("heading", level=1)).to_have_text("Authorize your contractor")
     checkpoint(customer)
     expect(customer.get_by_role("region", name="Customer Agreement text")).to_contain_text(

@@ -96,3 +96,35 @@ def authorize(msa_request, actor=None, *, accepted: bool = True):
     if accepted and authorization is not None:
         authorization = authorization_accept(authorization_id=authorization.pk, actor=reviewer())
     return authorization
+
+
+def consent_to_electronic_records(msa_request, email: str, *, language: str = "en", user=None):
+    """Record ``email``'s consent to electronic records for ``msa_request`` (E-SIGN), as the
+    consent step does; return it."""
+    from enrollment import consent
+
+    return consent.consent_give(
+        msa_request_id=msa_request.pk,
+        email=email,
+        user=user,
+        language=language,
+        shown_sha256=consent.disclosure(language).sha256,
+        ip_address=None,
+    )
+
+
+def consent_through_page(client, url: str):
+    """Open the signing page at ``url`` as a browser does, passing its consent step to
+    electronic records when it is shown; return the signing page's response."""
+    page = client.get(url)
+    if page.status_code == 200 and "disclosure" in (page.context or {}):
+        client.post(
+            url,
+            {
+                "esign_action": "consent",
+                "agree": "on",
+                "shown_sha256": page.context["disclosure"].sha256,
+            },
+        )
+        page = client.get(url)
+    return page

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from enrollment import selectors, services
 from enrollment.models import AgreementSignature, AgreementVersion, Status
-from tests.enrollment.factories import eligible_draft
+from tests.enrollment.factories import consent_to_electronic_records, eligible_draft
 from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +44,7 @@ def test_the_current_agreement_is_seeded_and_covers_the_program():
 
 def test_signing_stores_the_exact_text_its_hash_and_moves_the_request_to_payment(client, customer):
     msa_request = eligible_draft(applicant=customer, customer_name="Dana Q. Customer")
+    consent_to_electronic_records(msa_request, customer.email)
     client.force_login(customer)
     page = client.get(sign_url(msa_request))
     assert "$279.22" in page.context["text"]
@@ -73,6 +74,7 @@ def test_signing_stores_the_exact_text_its_hash_and_moves_the_request_to_payment
 
 def test_the_signed_pdf_is_a_real_pdf_with_the_signers_name_and_the_text_hash(client, customer):
     msa_request = eligible_draft(applicant=customer)
+    consent_to_electronic_records(msa_request, customer.email)
     client.force_login(customer)
     client.post(
         sign_url(msa_request),
@@ -99,6 +101,7 @@ def test_the_signed_pdf_is_a_real_pdf_with_the_signers_name_and_the_text_hash(cl
 
 def test_staff_may_download_the_agreement_and_another_customer_gets_404(client, customer):
     msa_request = eligible_draft(applicant=customer)
+    consent_to_electronic_records(msa_request, customer.email)
     services.agreement_sign(
         msa_request_id=msa_request.pk,
         actor=customer,
@@ -119,6 +122,7 @@ def test_staff_may_download_the_agreement_and_another_customer_gets_404(client, 
 
 def test_no_consent_or_no_name_signs_nothing(client, customer):
     msa_request = eligible_draft(applicant=customer)
+    consent_to_electronic_records(msa_request, customer.email)
     client.force_login(customer)
     digest = shown_hash(client, msa_request)
 
@@ -135,6 +139,7 @@ def test_no_consent_or_no_name_signs_nothing(client, customer):
 
 def test_a_text_that_changed_since_it_was_shown_is_not_signed(client, customer):
     msa_request = eligible_draft(applicant=customer)
+    consent_to_electronic_records(msa_request, customer.email)
     client.force_login(customer)
     digest = shown_hash(client, msa_request)
     msa_request.premises_street = "1 Other St"
@@ -168,6 +173,7 @@ def test_a_request_failing_the_pre_check_cannot_be_signed(customer):
 
 def test_signing_twice_keeps_one_signature(customer):
     msa_request = eligible_draft(applicant=customer)
+    consent_to_electronic_records(msa_request, customer.email)
     text = selectors.agreement_text(msa_request=msa_request, version=selectors.agreement_current())
     kwargs = {
         "msa_request_id": msa_request.pk,
@@ -204,6 +210,7 @@ def test_only_a_draft_can_be_signed(customer, status):
 
 def test_opening_the_agreement_again_after_signing_goes_to_the_status_page(client, customer):
     msa_request = eligible_draft(applicant=customer, status=Status.AWAITING_PAYMENT)
+    consent_to_electronic_records(msa_request, customer.email)
     client.force_login(customer)
 
     response = client.get(sign_url(msa_request))

@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 
 from enrollment import selectors, services
-from tests.enrollment.factories import eligible_draft
+from tests.enrollment.factories import consent_to_electronic_records, eligible_draft
 from tests.pdfcheck import (
     boxes_past_the_page_edge,
     characters_without_a_glyph,
@@ -26,6 +26,7 @@ LONG_NAME = "Wolfeschlegelsteinhausenbergerdorff" * 4 + "Ende" * 5 + "ZZZ"  # 16
 
 def sign(customer, name: str):
     msa_request = eligible_draft(applicant=customer)
+    consent_to_electronic_records(msa_request, customer.email)
     text = selectors.agreement_text(msa_request=msa_request, version=selectors.agreement_current())
     return services.agreement_sign(
         msa_request_id=msa_request.pk,

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from enrollment import authorizations, selectors
 from enrollment.models import AuthorizationLink, CustomerAuthorization, Status
-from tests.enrollment.factories import authorize, eligible_draft
+from tests.enrollment.factories import authorize, consent_through_page, eligible_draft
 from tests.factories import ContractorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +47,7 @@ def authorization_rule(msa_request):
 
 
 def sign(client, url, name="Dana Customer"):
-    page = client.get(url)
+    page = consent_through_page(client, url)
     return client.post(
         url,
         {
@@ -71,7 +71,7 @@ def test_the_customer_signs_through_the_emailed_link_without_an_account(
     assert contractor.company.name in email.subject
     assert url.startswith(f"/requests/{msa_request.pk}/authorize/")
 
-    page = client.get(url)
+    page = consent_through_page(client, url)
     assert page.status_code == 200
     assert page["Cache-Control"] == "private, no-store"
     assert "Authorization Form" in page.context["text"]
@@ -138,7 +138,7 @@ def test_a_used_link_is_refused_the_second_time(
 ):
     msa_request = contractor_draft(contractor)
     url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
-    page = client.get(url)
+    page = consent_through_page(client, url)
     data = {
         "signer_name": "Dana Customer",
         "consent": "on",

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from enrollment import wizard
 from enrollment.models import MeterRecordState, Request
-from tests.enrollment.factories import eligible_draft
+from tests.enrollment.factories import consent_through_page, eligible_draft
 from tests.factories import MeterRecordFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,9 @@ def test_the_step_counter_keeps_its_total_when_the_agreement_is_reached(client, 
     client.force_login(customer)
 
     review = client.get(step_url(msa_request, "review")).content.decode()
-    sign = client.get(reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk}))
+    sign = consent_through_page(
+        client, reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk})
+    )
 
     total = len(wizard.steps_for(msa_request)) + 1
     assert f"of {total}" in review

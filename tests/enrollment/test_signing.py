@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from enrollment import authorizations, selectors, services, signing
 from enrollment.models import AgreementSignature, CustomerAuthorization
-from tests.enrollment.factories import eligible_draft
+from tests.enrollment.factories import consent_to_electronic_records, eligible_draft
 from tests.factories import ContractorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +19,7 @@ def sign_agreement(*, shown_sha256: str | None = None):
     """Sign the Customer Agreement as its customer; return the row and the text shown."""
     customer = UserFactory(email="dana@example.com", full_name="Dana Customer")
     msa_request = eligible_draft(applicant=customer, customer_name="Dana Customer")
+    consent_to_electronic_records(msa_request, customer.email)
     shown = shown_text(msa_request)
     row = services.agreement_sign(
         msa_request_id=msa_request.pk,
@@ -44,6 +45,7 @@ def sign_authorization(*, shown_sha256: str | None = None):
     _, token = authorizations.authorization_link_send(
         msa_request_id=msa_request.pk, actor=contractor
     )
+    consent_to_electronic_records(msa_request, "dana@example.com")
     shown = shown_text(msa_request)
     row = authorizations.authorization_sign(
         msa_request_id=msa_request.pk,

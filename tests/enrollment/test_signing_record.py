@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from enrollment import authorizations, selectors, services
 from enrollment.models import CustomerAuthorization, RequestEvent
+from tests.enrollment.factories import consent_through_page
 from tests.enrollment.test_authorizations import contractor_draft, send_link, sign
 from tests.factories import ContractorFactory
 
@@ -73,7 +74,9 @@ def test_a_spanish_customer_reads_and_signs_the_agreement_in_spanish(
     msa_request = contractor_draft(contractor, customer_language="es")
     url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
 
-    page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    consent_page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert "derecho a recibir copias en papel" in consent_page.content.decode().lower()
+    page = consent_through_page(client, url)
     assert page["Content-Language"] == "es"
     assert "Autorice a su contratista" in page.content.decode()
     shown = page.context["text"]
@@ -138,7 +141,7 @@ def test_the_signer_gets_the_signed_pdf_by_email_and_on_the_thank_you_page(
 ):
     msa_request = contractor_draft(contractor, customer_language=language)
     url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
-    shown = client.get(url).context["text"]
+    shown = consent_through_page(client, url).context["text"]
 
     with django_capture_on_commit_callbacks(execute=True):
         response = sign(client, url)

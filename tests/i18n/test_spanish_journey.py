@@ -21,6 +21,7 @@ from enrollment.models import Request, Status
 from scheduling.models import FailureCode, Visit
 from scheduling.services import schedule_approved_requests, visit_record_outcome
 from tests.backoffice.conftest import staff_in
+from tests.enrollment.factories import consent_through_page
 from tests.enrollment.test_authorizations import contractor_draft
 from tests.enrollment.test_wizard import ANSWERS, step_url
 from tests.factories import (
@@ -105,6 +106,9 @@ def test_a_spanish_speaking_customer_reads_the_whole_journey_in_spanish(
     spanish_page(client, step_url(msa_request, "review"))
 
     sign_url = reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk})
+    disclosure = spanish_page(client, sign_url)
+    assert "Antes de firmar" in disclosure
+    consent_through_page(client, sign_url)
     page = spanish_page(client, sign_url)
     assert "Acuerdo del Cliente del Programa MSA" in page
     shown = client.get(sign_url).context["form"].initial["shown_sha256"]
@@ -202,6 +206,8 @@ def test_an_english_contractor_files_for_a_spanish_speaking_customer(
 
     customer = Client()
     customer.cookies["django_language"] = "es"
+    assert "Antes de firmar" in spanish_page(customer, path)
+    consent_through_page(customer, path)
     page = spanish_page(customer, path)
     assert "Acuerdo del Cliente del Programa MSA" in page
     shown = customer.get(path).context["form"].initial["shown_sha256"]

@@ -129,13 +129,13 @@ def test_a_signature_behind_the_proxy_records_the_signers_address_not_the_proxys
     from django.urls import reverse
 
     from enrollment.models import AgreementSignature
-    from tests.enrollment.factories import eligible_draft
+    from tests.enrollment.factories import consent_through_page, eligible_draft
 
     settings.TRUSTED_PROXY_COUNT = 1
     msa_request = eligible_draft(applicant=customer)
     url = reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk})
     client.force_login(customer)
-    shown = client.get(url).context["form"].initial["shown_sha256"]
+    shown = consent_through_page(client, url).context["form"].initial["shown_sha256"]
 
     client.post(
         url,

@@ -82,7 +82,7 @@ def test_starting_a_request_never_crashes(customer_client, data):
 @given(data=st.data())
 def test_agreement_signing_never_crashes(customer_client, data):
     msa_request = draft_of(customer_client.user)
-    fields = ["signer_name", "consent", "shown_sha256"]
+    fields = ["signer_name", "consent", "shown_sha256", "esign_action", "agree", "mailing_address"]
 
     response = customer_client.post(
         reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk}),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from accounts import roles
 from enrollment.models import Request, Status
 from tests.backoffice.conftest import staff_in
+from tests.enrollment.factories import consent_through_page
 from tests.enrollment.test_wizard import ANSWERS, step_url
 from tests.factories import ApprovedProductFactory, MeterRecordFactory
 
@@ -76,7 +77,7 @@ def test_a_whole_journey_logs_no_personal_data(
     client.post(step_url(msa_request, "preparation"), answers["preparation"])
     client.post(step_url(msa_request, "photos"), {})
     sign_url = reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk})
-    shown = client.get(sign_url).context["form"].initial["shown_sha256"]
+    shown = consent_through_page(client, sign_url).context["form"].initial["shown_sha256"]
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             sign_url, {"signer_name": "Priya Private", "consent": "on", "shown_sha256": shown}

@@ -246,6 +246,7 @@ COVERED = {
         _request_pk, APPLICANT_SIDE, method="post", status=Status.INFO_REQUESTED
     ),
     "enrollment:request_cancel": Case(_request_pk, APPLICANT_SIDE),
+    "enrollment:esign_records": Case(_request_pk, VIEWERS, method="post"),
     "payments:checkout_start": Case(
         _request_pk, APPLICANT_SIDE, method="post", status=Status.AWAITING_PAYMENT
     ),

@@ -3,6 +3,8 @@
 Makes LOAD_REQUESTS requests (default 3,000) spread over sample customers, in the states a live
 program holds, plus a few for the demo customer whose status pages the virtual users open, and
 writes those ids to LOAD_IDS_FILE. Uses the test factories' .build() (no extra rows per request).
+The first LOAD_ACCOUNTS (200) sample customers can sign in (verified email, the demo password):
+the simulated customers who file, sign and pay each use one of them.
 """
 
 import os
@@ -10,15 +12,18 @@ import random
 from datetime import timedelta
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
-from accounts.demo import CUSTOMER_EMAIL
+from accounts.demo import CUSTOMER_EMAIL, DEMO_PASSWORD
 from accounts.models import User
 from eligibility.models import ApprovedProduct
 from enrollment.models import Request, Status
 from tests.factories import MsaRequestFactory
 
 TOTAL = int(os.environ.get("LOAD_REQUESTS", "3000"))
+ACCOUNTS = int(os.environ.get("LOAD_ACCOUNTS", "200"))
 IDS_FILE = Path(os.environ.get("LOAD_IDS_FILE", "var/load/customer_requests.txt"))
 STATES = [Status.UNDER_REVIEW] * 5 + [Status.SUBMITTED, Status.INFO_REQUESTED, Status.APPROVED]
 STATES += [Status.SCHEDULED, Status.COMPLETED, Status.REJECTED, Status.CANCELLED, Status.DRAFT]
@@ -26,9 +31,18 @@ STATES += [Status.SCHEDULED, Status.COMPLETED, Status.REJECTED, Status.CANCELLED
 rng = random.Random(9)
 devices = list(ApprovedProduct.objects.filter(status=ApprovedProduct.Status.ACTIVE))
 demo_customer = User.objects.get(email=CUSTOMER_EMAIL)
+password = make_password(DEMO_PASSWORD)  # hashed once: the same password for every account
 customers = User.objects.bulk_create(
-    User(email=f"load-{n}@example.com", full_name=f"Load Customer {n} (sample)")
-    for n in range(TOTAL // 10)
+    User(
+        email=f"load-{n}@example.com",
+        full_name=f"Load Customer {n} (sample)",
+        password=password if n < ACCOUNTS else "!",
+    )
+    for n in range(max(TOTAL // 10, ACCOUNTS))
+)
+EmailAddress.objects.bulk_create(
+    EmailAddress(user=user, email=user.email, verified=True, primary=True)
+    for user in customers[:ACCOUNTS]
 )
 now = timezone.now()
 

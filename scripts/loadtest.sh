@@ -49,6 +49,9 @@ export TRUSTED_PROXY_COUNT=1
 export LOG_LEVEL=WARNING
 export LOAD_ACCOUNTS=${LOAD_ACCOUNTS:-200}
 export PAYMENT_PROVIDER=demo
+export SITE_URL="$HOST"            # the demo checkout's links come back to this server
+export EMAIL_URL=dummymail://      # receipts and notices are built, not printed
+export LOAD_METERS=${LOAD_METERS:-20000}
 export LOAD_IDS_FILE="$OUT/customer_requests.txt"
 unset REDIS_URL CELERY_BROKER_URL STRIPE_SECRET_KEY
 

@@ -4,7 +4,8 @@ Makes LOAD_REQUESTS requests (default 3,000) spread over sample customers, in th
 program holds, plus a few for the demo customer whose status pages the virtual users open, and
 writes those ids to LOAD_IDS_FILE. Uses the test factories' .build() (no extra rows per request).
 The first LOAD_ACCOUNTS (200) sample customers can sign in (verified email, the demo password):
-the simulated customers who file, sign and pay each use one of them.
+the simulated customers who file, sign and pay each use one of them, and LOAD_METERS (20,000)
+meter records (account 8100000000 + n, meter LOAD + n) give each filing a meter on record.
 """
 
 import os
@@ -18,12 +19,13 @@ from django.utils import timezone
 
 from accounts.demo import CUSTOMER_EMAIL, DEMO_PASSWORD
 from accounts.models import User
-from eligibility.models import ApprovedProduct
+from eligibility.models import ApprovedProduct, MeterRecord
 from enrollment.models import Request, Status
 from tests.factories import MsaRequestFactory
 
 TOTAL = int(os.environ.get("LOAD_REQUESTS", "3000"))
 ACCOUNTS = int(os.environ.get("LOAD_ACCOUNTS", "200"))
+METERS = int(os.environ.get("LOAD_METERS", "20000"))
 IDS_FILE = Path(os.environ.get("LOAD_IDS_FILE", "var/load/customer_requests.txt"))
 STATES = [Status.UNDER_REVIEW] * 5 + [Status.SUBMITTED, Status.INFO_REQUESTED, Status.APPROVED]
 STATES += [Status.SCHEDULED, Status.COMPLETED, Status.REJECTED, Status.CANCELLED, Status.DRAFT]
@@ -67,4 +69,18 @@ rows += [sample(rng.choice(customers), rng.choice(STATES)) for _ in range(TOTAL 
 created = Request.objects.bulk_create(rows, batch_size=500)
 IDS_FILE.parent.mkdir(parents=True, exist_ok=True)
 IDS_FILE.write_text("\n".join(str(a.pk) for a in created[:10]) + "\n")
+MeterRecord.objects.bulk_create(
+    (
+        MeterRecord(
+            service_account_number=f"{8100000000 + n}",
+            meter_number=f"LOAD{n:06d}",
+            service_address=f"{100 + n % 9000} Load St",
+            city="Rosemead",
+            zip_code="91770",
+            panel_rating_amps=200,
+        )
+        for n in range(METERS)
+    ),
+    batch_size=2000,
+)
 print(f"load seed: {len(created)} requests, {len(customers)} sample customers")

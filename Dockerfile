@@ -23,4 +23,6 @@ RUN SECRET_KEY=build-only DATABASE_URL=sqlite:////tmp/build.sqlite3 REDIS_URL=re
     && mkdir -p /data/private && chown -R msa:msa var /data/private
 USER msa
 EXPOSE 8000
-CMD ["gunicorn", "msa_portal.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# deploy/gunicorn.conf.py: worker class, count (WEB_CONCURRENCY; os.cpu_count() sees the host's
+# CPUs, so set it when the container is limited), threads, keep-alive, timeouts, the access log.
+CMD ["gunicorn", "-c", "deploy/gunicorn.conf.py", "msa_portal.wsgi"]

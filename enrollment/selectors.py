@@ -1,14 +1,18 @@
 """Reads for request pages, written so the number of queries does not grow with the data."""
 
 import hashlib
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import (
     BooleanField,
     Case,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
@@ -47,23 +51,52 @@ def request_list_for(user) -> QuerySet[Request]:
     )
 
 
+@dataclass(frozen=True)
+class SignatureSummary:
+    """What the status page says about the signed Customer Agreement (the latest signature)."""
+
+    signer_name: str
+    signed_at: datetime
+    version: str
+
+
 def request_detail_queryset(user) -> QuerySet[Request]:
-    """Requests visible to ``user``, with what the status page shows, in fixed queries."""
+    """Requests visible to ``user``, with what the status page shows, in fixed queries.
+
+    The latest agreement signature's name, time and version come with the request's own row
+    (three small subqueries; ``request_signature_summary`` reads them), one query fewer than
+    prefetching the signatures.
+    """
+    latest = AgreementSignature.objects.filter(msa_request=OuterRef("pk")).order_by(
+        "-signed_at", "-pk"
+    )
     return (
         requests_visible_to(user)
         .select_related("device", "contractor_company", "applicant", "filed_by")
+        .annotate(
+            signature_signer_name=Subquery(latest.values("signer_name")[:1]),
+            signature_signed_at=Subquery(latest.values("signed_at")[:1]),
+            signature_version=Subquery(latest.values("version__version")[:1]),
+        )
         .prefetch_related(
             Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
             Prefetch("documents", queryset=Document.objects.order_by("created_at", "pk")),
-            Prefetch(
-                "signatures",
-                queryset=AgreementSignature.objects.select_related("version").defer("signed_text"),
-            ),
             Prefetch(
                 "eligibility_results", queryset=EligibilityResult.objects.order_by("position")
             ),
             Prefetch("messages", queryset=RequestMessage.objects.select_related("author")),
         )
+    )
+
+
+def request_signature_summary(msa_request: Request) -> SignatureSummary | None:
+    """The latest signature of a request loaded by ``request_detail_queryset``; None unsigned."""
+    if msa_request.signature_signed_at is None:
+        return None
+    return SignatureSummary(
+        signer_name=msa_request.signature_signer_name,
+        signed_at=msa_request.signature_signed_at,
+        version=msa_request.signature_version,
     )
 
 

@@ -128,7 +128,7 @@ def request_detail(request, pk: int):
         "must_do": must_do,
         "question": question if asking else None,
         "answer_form": forms.AnswerForm() if asking else None,
-        "signature": next(iter(msa_request.signatures.all()), None),
+        "signature": selectors.request_signature_summary(msa_request),
         "documents": list(msa_request.documents.all()),
         "can_cancel": applicant_side and msa_request.status in CANCELLABLE_STATUSES,
         "milestones": tracker.request_milestones(

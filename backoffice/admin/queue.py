@@ -3,9 +3,11 @@
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
@@ -39,11 +41,34 @@ class SlaRiskFilter(admin.SimpleListFilter):
         return requests_filter_sla_risk(msa_requests=queryset, risk=self.value())
 
 
+class SearchPaginator(Paginator):
+    """Counts a search's matches only up to ``cap`` + 1: "more than ``cap``" past that.
+
+    A common word ("customer", a city) matches tens of thousands of requests; the page of 50 is
+    found at once by walking the list's order, but counting every match was most of the page's
+    time (0.6 s of 1 s at 100,000 requests). Past ``cap`` a reviewer narrows the search anyway.
+    """
+
+    cap = 1000
+
+    @cached_property
+    def count(self) -> int:
+        # Without the list's order and annotations: any cap + 1 matches will do.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+
 class SlaChangeList(ChangeList):
     """The queue's page of requests, each with its business-day age and target (from the row)."""
 
     def get_results(self, request):
         super().get_results(request)
+        # The templates say "more than N" and offer no "select all" across pages (its count
+        # would be wrong); actions then apply to the rows ticked on the page.
+        self.result_count_capped = getattr(self.paginator, "capped", False)
         calendar, today = get_calendar(), timezone.localdate()
         for obj in self.result_list:
             obj.sla = sla_row(obj, calendar=calendar, today=today)
@@ -95,6 +120,11 @@ class RequestQueueMixin:
 
     def get_queryset(self, request):
         return self.annotate_paid(super().get_queryset(request))
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        """A search counts its matches up to ``SearchPaginator.cap``; other lists count them all."""
+        paginator = SearchPaginator if request.GET.get("q", "").strip() else Paginator
+        return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
     def annotate_paid(self, queryset):
         """Annotate ``is_paid``: the request's current site-visit fee is paid or waived."""

@@ -53,7 +53,9 @@ if not (
     )
 
 if env.bool("LOADTEST_ENABLED", default=False):
-    raise ImproperlyConfigured("LOADTEST_ENABLED (rate limits off) is refused in production.")
+    raise ImproperlyConfigured(
+        "LOADTEST_ENABLED (the load test's ping view) is refused in production."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Production runs behind the TLS proxy above: the client's address is the one it appends.

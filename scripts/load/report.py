@@ -1,4 +1,5 @@
-"""Print the load test's table from Locust's CSV files: the mix, the trivial view, their ratio.
+"""Print the load test's table from Locust's CSV files: the mix, the trivial view, their ratio,
+and the failures by kind.
 
 Usage: report.py MIX_PREFIX PING_PREFIX. Exits 1 when any request failed.
 """
@@ -49,6 +50,14 @@ def main(mix_prefix: str, ping_prefix: str) -> int:
     )
     failures = total[1] + base[1]
     print(f"\nfailures: {failures}")
+    for prefix in (mix_prefix, ping_prefix):
+        try:
+            with open(f"{prefix}_failures.csv", newline="") as f:
+                kinds = list(csv.DictReader(f))
+        except FileNotFoundError:
+            continue
+        for kind in kinds:
+            print(f"- {kind['Occurrences']} x {kind['Method']} {kind['Name']}: {kind['Error']}")
     return 1 if failures else 0
 
 

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +14,7 @@ from backoffice import reports
 from enrollment import decisions
 from enrollment.models import EligibilityOutcome, Status
 from tests.backoffice.conftest import make_request
+from tests.backoffice.test_queue_sla import submitted_business_days_ago
 
 pytestmark = pytest.mark.django_db
 
@@ -81,12 +83,46 @@ def test_dashboard_queries_do_not_grow_with_the_data(client, reviewer):
     client.force_login(reviewer)
     for _ in range(3):
         make_request()
+    cache.clear()  # cold: the 12-month medians are computed too
     with CaptureQueriesContext(connection) as few:
         client.get(DASHBOARD)
     for _ in range(30):
         make_request(Status.APPROVED)
 
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         client.get(DASHBOARD)
 
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_dashboard_counts_requests_at_risk_and_overdue_with_the_status_counts(client, reviewer):
+    submitted_business_days_ago(2)  # on track
+    submitted_business_days_ago(27)  # at risk
+    submitted_business_days_ago(35)  # overdue
+    submitted_business_days_ago(36)  # overdue
+    submitted_business_days_ago(35, status=Status.COMPLETED)  # done: neither
+
+    stats = reports.program_stats(today=timezone.localdate())
+
+    assert (stats.at_risk, stats.overdue) == (1, 2)
+    assert stats.waiting_for_decision == 4
+    client.force_login(reviewer)
+    page = client.get(DASHBOARD).content.decode()
+    assert '?sla=at_risk">1</a>' in page and '?sla=overdue">2</a>' in page
+
+
+def test_the_twelve_month_medians_are_computed_once_an_hour(client, reviewer):
+    client.force_login(reviewer)
+    make_request(Status.APPROVED)
+    with CaptureQueriesContext(connection) as cold:
+        client.get(DASHBOARD)
+    with CaptureQueriesContext(connection) as warm:
+        client.get(DASHBOARD)
+
+    medians = [q["sql"] for q in cold.captured_queries if "percentile" in q["sql"].lower()]
+    if connection.vendor == "postgresql":
+        assert len(medians) == 2
+    # The median days to approval and the median business days to a visit (with the calendar).
+    assert len(cold.captured_queries) - len(warm.captured_queries) >= 2
+    assert not [q for q in warm.captured_queries if "percentile" in q["sql"].lower()]

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from backoffice.admin.queue import SearchPaginator
 from enrollment.models import EligibilityOutcome, Request, Status
 from tests.backoffice.conftest import make_request
 from tests.factories import (
@@ -210,3 +211,23 @@ def test_search_finds_requests_by_their_applicants_and_filers_details(client, st
     assert found("Quincy Applicant") == {by_customer.pk}
     assert found("installer.example") == {by_contractor.pk}
     assert found("quincy installer") == set()
+
+
+def test_a_search_counts_its_matches_only_up_to_the_cap(client, staff_user, monkeypatch):
+    monkeypatch.setattr(SearchPaginator, "cap", 5)
+    bulk_requests(8, start=0)
+    client.force_login(staff_user)
+
+    many = client.get(CHANGELIST, {"q": "Customer"})
+    few = client.get(CHANGELIST, {"q": "Q0000003"})
+    unsearched = client.get(CHANGELIST)
+
+    assert many.context["cl"].result_count == 6 and many.context["cl"].result_count_capped
+    html = many.content.decode()
+    assert "more than 5 requests: add a word to the search to narrow it" in html
+    assert "more than 5 results" in html
+    assert "Select all 6" not in html
+    assert len(many.context["cl"].result_list) == 8  # one page: every match is still listed
+    assert few.context["cl"].result_count == 1 and not few.context["cl"].result_count_capped
+    assert unsearched.context["cl"].result_count == 8
+    assert not unsearched.context["cl"].result_count_capped

@@ -1,4 +1,4 @@
-"""The load test's switch: a trivial ping view and no login rate limits, never by default."""
+"""The load test's switch: a trivial ping view, never by default, never in production."""
 
 import os
 import subprocess
@@ -37,9 +37,10 @@ def base_rate_limits(**env: str) -> str:
     return result.stdout.strip()
 
 
-def test_login_rate_limits_are_on_unless_the_load_test_is_enabled():
+def test_login_rate_limits_stay_on_when_the_load_test_is_enabled():
+    # make load measures the limits a customer meets: its users log in from their own addresses.
     assert "login_failed" in base_rate_limits()
-    assert base_rate_limits(LOADTEST_ENABLED="true") == "False"
+    assert base_rate_limits(LOADTEST_ENABLED="true") == base_rate_limits()
 
 
 def test_production_refuses_the_load_test_switch():

@@ -133,6 +133,8 @@ def test_the_eligibility_page_shows_the_checks_that_wait_for_the_filing(client):
         "meter_self_contained": "yes",
         "waterproof_bag_commitment": "yes",
         "energized_in_liquidtight": "yes",
+        "comm_cable": "none",
+        "energized_present": "no",
         "meter_socket_form": " 2s ",
         "service_voltage": "120/240",
     }

@@ -626,7 +626,8 @@ class PhotosForm(forms.Form):
 
     def clean_photos(self):
         photos = self.cleaned_data["photos"]
-        if self.photo_needed and not photos:
+        # "Save and finish later" keeps the draft without the photo: it is asked for again.
+        if self.photo_needed and not photos and "later" not in self.data:
             raise forms.ValidationError(
                 _(
                     "Add a photo of your meter: you chose to send one instead of answering some "

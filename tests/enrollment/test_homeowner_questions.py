@@ -120,6 +120,15 @@ def test_a_photo_instead_makes_a_meter_photo_required(client, draft):
     assert client.post(step_url(draft, "photos"), {}).status_code == 302
 
 
+def test_a_photo_instead_still_lets_the_homeowner_finish_later(client, draft):
+    client.post(step_url(draft, "socket"), {"photo_instead": "on"})
+
+    response = client.post(step_url(draft, "photos"), {"later": ""})
+
+    assert response.status_code == 302
+    assert response.url == reverse("enrollment:request_list")
+
+
 def test_unticking_a_photo_instead_asks_the_questions_again(client, draft):
     client.post(step_url(draft, "socket"), {"photo_instead": "on"})
     client.post(

@@ -148,3 +148,18 @@ def test_staff_see_which_answers_wait_for_the_photo(client, draft, staff_user):
 
     assert "answered with a meter photo instead" in html.lower()
     assert "Meter socket and panel" in html
+
+
+def test_the_review_says_what_is_not_known_yet_and_what_the_photo_answers(client, draft):
+    client.post(
+        step_url(draft, "wiring"),
+        {"backfeed_amps": "0", "comm_cable": "unknown", "energized_present": "none"},
+    )
+    client.post(step_url(draft, "socket"), {"photo_instead": "on"})
+
+    html = client.get(step_url(draft, "review")).content.decode()
+
+    assert "communication cable not known yet" in html
+    assert "energized wiring not known yet" in html
+    assert "Some answers come from your meter photo" in html
+    assert "no communication cable" not in html

@@ -117,8 +117,23 @@ class SiteFactsIn(Schema):
         None, examples=["2S"], description='Case and spaces do not matter: " 2s " is "2S".'
     )
     socket_ring_type: Literal["ring", "ringless", "unknown"] | None = None
+    comm_cable_present: bool | None = Field(
+        None,
+        description=(
+            "false: there is no communication cable at the meter; null: not known (staff check "
+            "at review). Left out, it follows comm_cable_in_liquidtight: a cable when that is "
+            "given, none when it is null or left out."
+        ),
+    )
     comm_cable_in_liquidtight: bool | None = Field(
-        None, description="null when there is no communication cable"
+        None, description="null when there is no communication cable or it is not known"
+    )
+    energized_present: bool | None = Field(
+        None,
+        description=(
+            "false: no energized wiring at the meter; null: not known (staff check at review). "
+            "Left out, it follows energized_conductors: some wiring when any is listed."
+        ),
     )
     energized_conductors: list[Literal["solar_load_side_tap", "ev_charging_cable"]] = Field(
         default_factory=list, max_length=2
@@ -144,6 +159,16 @@ class SiteFactsIn(Schema):
     existing_device_isolating: bool | None = Field(
         None, description="Removal and replacement: whether it is an isolating adapter."
     )
+
+    def facts(self, *, exclude_unset: bool = False) -> dict:
+        """The facts as a dict; a left-out ``*_present`` keeps what the API always meant."""
+        data = self.model_dump(exclude_unset=exclude_unset)
+        given = self.model_fields_set
+        if "comm_cable_present" not in given:
+            data["comm_cable_present"] = self.comm_cable_in_liquidtight is not None
+        if "energized_present" not in given:
+            data["energized_present"] = bool(self.energized_conductors)
+        return data
 
     @field_validator("service_account_number")
     @classmethod
@@ -198,9 +223,7 @@ def check(request: HttpRequest, facts: SiteFactsIn):
     have their own set (docs/eligibility-rules.md); without `request_type` the install rules run.
     Unknown facts answer `review`, saying what is needed.
     """
-    return check_site_facts(
-        SiteFacts.from_dict(facts.model_dump()), device_from_copy=True
-    ).as_dict()
+    return check_site_facts(SiteFacts.from_dict(facts.facts()), device_from_copy=True).as_dict()
 
 
 class ProductOut(Schema):

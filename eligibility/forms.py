@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from common.forms import YesNoField
 
 from .models import ApprovedProduct, RequestType
+from .questions import COMM_UNKNOWN, HELP_TEXTS, LABELS, comm_cable_facts, comm_cable_field
+from .questions import with_drawings as _with_drawings
 
 
 class EligibilityCheckForm(forms.Form):
@@ -32,31 +34,28 @@ class EligibilityCheckForm(forms.Form):
         required=False,
     )
     meter_self_contained = YesNoField(
-        label=_("Is your meter self-contained?"),
-        help_text=_(
-            "Most homes' meters are: the meter plugs straight into the socket, with no separate "
-            "current-transformer cabinet."
-        ),
+        label=LABELS["meter_self_contained"],
+        help_text=HELP_TEXTS["meter_self_contained"],
         unknown=_("I don't know"),
         unknown_first=True,
         required=False,
     )
     service_phase = forms.TypedChoiceField(
-        label=_("Service phases"),
+        label=LABELS["service_phase"],
         choices=[("", _("I don't know")), ("1", _("Single-phase")), ("3", _("Three-phase"))],
         coerce=int,
         empty_value=None,
         required=False,
     )
     service_wires = forms.TypedChoiceField(
-        label=_("Service wires"),
+        label=LABELS["service_wires"],
         choices=[("", _("I don't know")), ("2", "2"), ("3", "3"), ("4", "4")],
         coerce=int,
         empty_value=None,
         required=False,
     )
     service_voltage = forms.ChoiceField(
-        label=_("Service voltage"),
+        label=LABELS["service_voltage"],
         choices=[
             ("", _("I don't know")),
             ("120/240", "120/240 V"),
@@ -73,20 +72,21 @@ class EligibilityCheckForm(forms.Form):
         help_text=_("Printed on the panel's label or its main breaker."),
     )
     backfeed_amps = forms.IntegerField(
-        label=_("Total back-feed of solar or battery systems (amps)"),
+        label=LABELS["backfeed_amps"],
         min_value=0,
         max_value=10_000,
         required=False,
-        help_text=_("Enter 0 if you have none."),
+        help_text=HELP_TEXTS["backfeed_amps"],
     )
     meter_socket_form = forms.CharField(
-        label=_("Meter socket form"),
+        label=LABELS["meter_socket_form"],
         max_length=10,
         required=False,
-        help_text=_('Such as "2S"; printed on the meter\'s face.'),
+        help_text=_('Such as "2S"; leave it empty if you cannot find it.'),
     )
     socket_ring_type = forms.ChoiceField(
-        label=_("Meter socket cover"),
+        label=LABELS["socket_ring_type"],
+        help_text=HELP_TEXTS["socket_ring_type"],
         choices=[
             ("unknown", _("I don't know")),
             ("ring", _("Ring-type (a metal ring holds the meter)")),
@@ -95,9 +95,12 @@ class EligibilityCheckForm(forms.Form):
         initial="unknown",
         required=False,
     )
-    comm_cable_in_liquidtight = YesNoField(
-        label=_("Does a communication cable run in liquid-tight conduit at the meter?"),
-        unknown=_("There is no communication cable"),
+    # "I don't know" is chosen until answered; "there is no cable" is an answer of its own.
+    comm_cable = comm_cable_field(required=False)
+    energized_present = YesNoField(
+        label=LABELS["energized_present"],
+        help_text=HELP_TEXTS["energized_present"],
+        unknown=_("I don't know"),
         unknown_first=True,
         required=False,
     )
@@ -111,13 +114,14 @@ class EligibilityCheckForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     energized_in_liquidtight = YesNoField(
-        label=_("Do those conductors run in liquid-tight conduit?"),
-        unknown=_("None / I don't know"),
+        label=LABELS["energized_in_liquidtight"],
+        unknown=_("I don't know"),
         unknown_first=True,
         required=False,
     )
     esr_violation = forms.ChoiceField(
-        label=_("Does the meter panel have an Electric Service Requirement violation?"),
+        label=LABELS["esr_violation"],
+        help_text=HELP_TEXTS["esr_violation"],
         choices=[("unknown", _("I don't know")), ("none", _("No")), ("yes", _("Yes"))],
         initial="unknown",
         required=False,
@@ -135,27 +139,37 @@ class EligibilityCheckForm(forms.Form):
             f"{p.manufacturer} {p.model_name} ({p.get_adapter_type_display()})"
         )
         self.helper = FormHelper()
+        self.fields["comm_cable"].initial = COMM_UNKNOWN
         self.helper.form_method = "get"
         self.helper.layout = Layout(
             Fieldset(_("Your request"), "request_type", "device"),
             Fieldset(
                 _("Your meter and service"),
-                "residential",
-                "meter_self_contained",
-                "service_phase",
-                "service_wires",
-                "service_voltage",
-                "panel_rating_amps",
-                "backfeed_amps",
-                "meter_socket_form",
-                "socket_ring_type",
+                *_with_drawings(
+                    [
+                        "residential",
+                        "meter_self_contained",
+                        "service_phase",
+                        "service_wires",
+                        "service_voltage",
+                        "panel_rating_amps",
+                        "backfeed_amps",
+                        "meter_socket_form",
+                        "socket_ring_type",
+                    ]
+                ),
             ),
             Fieldset(
                 _("Wiring at the meter"),
-                "comm_cable_in_liquidtight",
-                "energized_conductors",
-                "energized_in_liquidtight",
-                "esr_violation",
+                *_with_drawings(
+                    [
+                        "comm_cable",
+                        "energized_present",
+                        "energized_conductors",
+                        "energized_in_liquidtight",
+                        "esr_violation",
+                    ]
+                ),
             ),
             Fieldset(_("On the day"), "waterproof_bag_commitment"),
             Submit("check", _("Check my eligibility")),
@@ -167,6 +181,9 @@ class EligibilityCheckForm(forms.Form):
         device = data.pop("device", None)
         data["device"] = device.pk if device else None
         data["energized_conductors"] = list(data.get("energized_conductors") or [])
+        data.update(comm_cable_facts(data.pop("comm_cable", "")))
+        if data["energized_conductors"]:
+            data["energized_present"] = True
         return data
 
 

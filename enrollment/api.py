@@ -197,7 +197,7 @@ def create_request(request: HttpRequest, payload: DraftIn):
     """Start a draft for a customer from its site facts (send an Idempotency-Key to retry)."""
 
     def answer() -> tuple[int, dict]:
-        data = payload.model_dump(exclude_unset=True)
+        data = payload.facts(exclude_unset=True)
         request_type = data.pop("request_type")
         device_id = data.pop("device", None)
         data["energized_conductors"] = list(data.get("energized_conductors") or [])

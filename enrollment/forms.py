@@ -12,8 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from common.addresses import zip_five
 from common.forms import UNKNOWN, YesNoField
 from eligibility.models import RequestType
+from eligibility.questions import (
+    COMM_UNKNOWN,
+    HELP_TEXTS,
+    LABELS,
+    comm_cable_answer,
+    comm_cable_facts,
+    comm_cable_field,
+    question_layout,
+)
 
 from .models import (
+    Document,
     EnergizedConductor,
     EsrViolation,
     ExistingDeviceKind,
@@ -44,18 +54,57 @@ class AccountNumberField(forms.CharField):
 
 
 class StepForm(forms.ModelForm):
-    """A wizard step: crispy renders the fields; the template adds the back/next buttons."""
+    """A wizard step: crispy renders the fields; the template adds the back/next buttons.
+
+    A step with ``photo_fields`` offers "I'll send a photo of my meter instead": ticked, those
+    questions may stay blank (their facts stay unknown, a ``review`` for staff), the step's slug
+    ``photo_step`` joins the request's ``answers_by_photo`` and the photos step asks for a photo.
+    """
+
+    photo_step = ""
+    photo_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, msa_request: Request, user, **kwargs):
         super().__init__(*args, instance=msa_request, **kwargs)
         self.user = user
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+        if self.photo_fields:
+            self.fields["photo_instead"] = forms.BooleanField(
+                label=_("I can't tell: I'll send a photo of my meter instead"),
+                help_text=_(
+                    "Skip the questions below and add a photo of your meter, its socket and the "
+                    "wiring around it on the Photos step. Staff read the answers from it."
+                ),
+                required=False,
+                initial=self.photo_step in (msa_request.answers_by_photo or []),
+            )
+            self.order_fields(["photo_instead"])
+            if self.is_bound and self["photo_instead"].data:
+                for name in self.photo_fields:
+                    self.fields[name].required = False
+
+    @property
+    def helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        # Each hard question after the drawing of what to look at.
+        helper.layout = question_layout(list(self.fields))
+        return helper
 
     def changes(self) -> dict:
         """The cleaned answers to save on the draft."""
-        return {name: self.cleaned_data[name] for name in self.fields if name in self.cleaned_data}
+        model_fields = set(self._meta.fields or ())
+        data = {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name in self.cleaned_data and name in model_fields
+        }
+        if self.photo_fields:
+            steps = [s for s in self.instance.answers_by_photo or [] if s != self.photo_step]
+            if self.cleaned_data.get("photo_instead"):
+                steps.append(self.photo_step)
+            data["answers_by_photo"] = steps
+        return data
 
 
 class RequestTypeForm(StepForm):
@@ -242,27 +291,36 @@ VOLTAGES = [
 
 
 class MeterForm(StepForm):
+    photo_step = "meter"
+    photo_fields = (
+        "meter_self_contained",
+        "service_phase",
+        "service_wires",
+        "service_voltage",
+        "panel_rating_amps",
+    )
+
     residential = YesNoField(label=_("Is this a home (residential service)?"))
     meter_self_contained = YesNoField(
-        label=_("Is the meter self-contained?"),
-        help_text=_(
-            "Most homes have one: the meter plugs straight into its socket. A meter wired "
-            "through current transformers (CT-rated, usually with a separate cabinet) is not."
-        ),
+        label=LABELS["meter_self_contained"],
+        help_text=HELP_TEXTS["meter_self_contained"],
+        unknown=_("I don't know"),
     )
     service_phase = forms.TypedChoiceField(
-        label=_("Service phases"),
+        label=LABELS["service_phase"],
         choices=[(1, _("Single-phase (most homes)")), (3, _("Three-phase"))],
         coerce=int,
+        empty_value=None,
         widget=forms.RadioSelect,
     )
     service_wires = forms.TypedChoiceField(
-        label=_("Service wires"),
+        label=LABELS["service_wires"],
         choices=[(2, "2"), (3, _("3 (most homes)")), (4, "4")],
         coerce=int,
+        empty_value=None,
         widget=forms.RadioSelect,
     )
-    service_voltage = forms.ChoiceField(label=_("Service voltage"), choices=VOLTAGES)
+    service_voltage = forms.ChoiceField(label=LABELS["service_voltage"], choices=VOLTAGES)
     panel_rating_amps = forms.IntegerField(
         label=_("Service panel rating (amps)"),
         min_value=1,
@@ -282,67 +340,103 @@ class MeterForm(StepForm):
             "panel_rating_amps",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "I don't know" is only a remembered answer once the step was saved before.
+        saved = self.instance.residential is not None and not self.is_bound
+        if saved and self.instance.meter_self_contained is None:
+            self.initial["meter_self_contained"] = UNKNOWN
+
 
 class WiringForm(StepForm):
+    photo_step = "wiring"
+    photo_fields = ("backfeed_amps", "comm_cable", "energized_present")
+    field_order = [
+        "backfeed_amps",
+        "comm_cable",
+        "energized_present",
+        "energized_conductors",
+        "energized_in_liquidtight",
+    ]
+
     backfeed_amps = forms.IntegerField(
-        label=_("Total back-feed of generating systems (amps)"),
+        label=LABELS["backfeed_amps"],
         min_value=0,
         max_value=4000,
-        help_text=_(
-            "The combined back-feed breakers of solar, battery or generator systems. Enter 0 "
-            "if you have none."
-        ),
+        help_text=HELP_TEXTS["backfeed_amps"],
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-    comm_cable_in_liquidtight = YesNoField(
-        label=_(
-            "Is a communication cable (low or no voltage) at the meter run in liquid-tight conduit?"
-        ),
-        help_text=_(
-            "For isolating MSAs, communication cables must NOT be in liquid-tight conduit."
-        ),
-        unknown=_("There is no communication cable"),
+    # Four answers: no cable, a cable in or out of liquid-tight conduit, and "I don't know".
+    comm_cable = comm_cable_field(required=True)
+    energized_present = YesNoField(
+        label=LABELS["energized_present"],
+        help_text=HELP_TEXTS["energized_present"],
+        unknown=_("I don't know"),
     )
     energized_conductors = forms.MultipleChoiceField(
-        label=_("Energized wiring at the meter (tick all that apply)"),
+        label=_("If yes, which? (tick all that apply)"),
         choices=EnergizedConductor.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     energized_in_liquidtight = YesNoField(
-        label=_("Is that energized wiring run in liquid-tight conduit?"),
+        label=LABELS["energized_in_liquidtight"],
         help_text=_("Energized conductors MUST be covered by liquid-tight conduit."),
-        unknown=_("There is no such wiring"),
+        unknown=_("I don't know"),
+        required=False,
     )
 
     class Meta:
         model = Request
         fields = [
             "backfeed_amps",
-            "comm_cable_in_liquidtight",
+            "energized_present",
             "energized_conductors",
             "energized_in_liquidtight",
         ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The third answer ("none") is only a remembered answer once the step was saved before.
-        if self.instance.backfeed_amps is not None and not self.is_bound:
-            for name in ("comm_cable_in_liquidtight", "energized_in_liquidtight"):
+        # "I don't know" is only a remembered answer once the step was saved before; before that
+        # no answer is chosen, so "none" is never said for the customer.
+        saved = (
+            self.instance.backfeed_amps is not None
+            or self.photo_step in (self.instance.answers_by_photo or [])
+        ) and not self.is_bound
+        if saved:
+            answer = comm_cable_answer(
+                present=self.instance.comm_cable_present,
+                in_liquidtight=self.instance.comm_cable_in_liquidtight,
+            )
+            self.initial["comm_cable"] = answer or COMM_UNKNOWN
+            for name in ("energized_present", "energized_in_liquidtight"):
                 if getattr(self.instance, name) is None:
                     self.initial[name] = UNKNOWN
 
     def clean(self):
         data = super().clean()
         conductors = data.get("energized_conductors") or []
-        if conductors and data.get("energized_in_liquidtight") is None:
-            self.add_error(
-                "energized_in_liquidtight",
-                _("You ticked energized wiring: tell us whether it is in liquid-tight conduit."),
-            )
-        if not conductors and "energized_in_liquidtight" in data:
+        if conductors:
+            data["energized_present"] = True
+            if not self["energized_in_liquidtight"].data:
+                self.add_error(
+                    "energized_in_liquidtight",
+                    _(
+                        "You ticked energized wiring: tell us whether it is in liquid-tight "
+                        "conduit, or answer I don't know."
+                    ),
+                )
+        else:
+            if data.get("energized_present"):
+                self.add_error(
+                    "energized_conductors",
+                    _("Tick the wiring that is at the meter, or answer I don't know."),
+                )
             data["energized_in_liquidtight"] = None
         return data
+
+    def changes(self) -> dict:
+        return {**super().changes(), **comm_cable_facts(self.cleaned_data.get("comm_cable"))}
 
 
 SOCKET_FORMS = [
@@ -355,23 +449,24 @@ SOCKET_FORMS = [
 
 
 class SocketForm(StepForm):
+    photo_step = "socket"
+    photo_fields = ("meter_socket_form", "socket_ring_type", "esr_violation")
+
     meter_socket_form = forms.ChoiceField(
-        label=_("Meter socket form"),
+        label=LABELS["meter_socket_form"],
         choices=SOCKET_FORMS,
         required=False,
         help_text=_('Printed on the meter\'s face plate (e.g. "FM 2S").'),
     )
     socket_ring_type = forms.ChoiceField(
-        label=_("How is the meter held in its socket?"),
+        label=LABELS["socket_ring_type"],
+        help_text=HELP_TEXTS["socket_ring_type"],
         choices=SocketRingType.choices,
         widget=forms.RadioSelect,
     )
     esr_violation = forms.ChoiceField(
-        label=_("Does the meter panel have an Electric Service Requirement (ESR) violation?"),
-        help_text=_(
-            "For example damage, missing covers or clearance problems noted by the utility or an "
-            "electrician."
-        ),
+        label=LABELS["esr_violation"],
+        help_text=HELP_TEXTS["esr_violation"],
         choices=EsrViolation.choices,
         widget=forms.RadioSelect,
     )
@@ -509,6 +604,29 @@ class PhotosForm(forms.Form):
         self.helper.disable_csrf = True
         if not msa_request.contractor_company_id:
             del self.fields["authorization_form"]
+        # Questions left to a meter photo ("send a photo instead") need one on file.
+        self.photo_needed = bool(msa_request.answers_by_photo) and not (
+            msa_request.documents.filter(kind=Document.Kind.METER_PANEL_PHOTO).exists()
+        )
+        if self.photo_needed:
+            photos = self.fields["photos"]
+            photos.label = _("A photo of your meter")
+            photos.help_text = _(
+                "You chose to send a photo instead of answering some questions: add a clear photo "
+                "of the meter, its socket and the wiring around it (JPEG, PNG, HEIC or WebP)."
+            )
+
+    def clean_photos(self):
+        photos = self.cleaned_data["photos"]
+        # "Save and finish later" keeps the draft without the photo: it is asked for again.
+        if self.photo_needed and not photos and "later" not in self.data:
+            raise forms.ValidationError(
+                _(
+                    "Add a photo of your meter: you chose to send one instead of answering some "
+                    "questions. Or go back and answer them."
+                )
+            )
+        return photos
 
 
 class SignForm(forms.Form):

@@ -220,8 +220,15 @@ class Request(models.Model):
     socket_ring_type = models.CharField(
         _("socket ring type"), max_length=10, choices=SocketRingType, blank=True
     )
+    # None is "I don't know" (staff check at review), apart from False, "there is none".
+    comm_cable_present = models.BooleanField(
+        _("communication cable at the meter"), null=True, blank=True
+    )
     comm_cable_in_liquidtight = models.BooleanField(
         _("communication cable in liquid-tight conduit"), null=True, blank=True
+    )
+    energized_present = models.BooleanField(
+        _("energized wiring at the meter"), null=True, blank=True
     )
     energized_conductors = models.JSONField(
         _("energized conductors at the meter"), default=list, blank=True
@@ -237,6 +244,11 @@ class Request(models.Model):
     )
     waterproof_bag_commitment = models.BooleanField(
         _("will leave the MSA bagged by the meter"), default=False
+    )
+    # The wizard steps whose hard questions the customer answers with a photo of the meter
+    # instead ("meter", "wiring", "socket"): staff read them from the photo at review.
+    answers_by_photo = models.JSONField(
+        _("questions answered by a meter photo"), default=list, blank=True
     )
     # What is at the meter now (removal and replacement): the technician needs it before the trip.
     existing_device_kind = models.CharField(
@@ -376,7 +388,9 @@ class Request(models.Model):
             "device": self.device_id,
             "meter_socket_form": self.meter_socket_form or None,
             "socket_ring_type": self.socket_ring_type or None,
+            "comm_cable_present": self.comm_cable_present,
             "comm_cable_in_liquidtight": self.comm_cable_in_liquidtight,
+            "energized_present": self.energized_present,
             "energized_conductors": list(self.energized_conductors or []),
             "energized_in_liquidtight": self.energized_in_liquidtight,
             "esr_violation": self.esr_violation or None,

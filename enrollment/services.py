@@ -42,6 +42,7 @@ from .selectors import (
     FREE_REVISIT_NOTE,
     agreement_current,
     agreement_text,
+    devices_for,
     request_customer_signature,
     request_precheck,
 )
@@ -414,9 +415,12 @@ DRAFT_FIELDS = frozenset(
         "device",
         "meter_socket_form",
         "socket_ring_type",
+        "comm_cable_present",
         "comm_cable_in_liquidtight",
+        "energized_present",
         "energized_conductors",
         "energized_in_liquidtight",
+        "answers_by_photo",
         "esr_violation",
         "waterproof_bag_commitment",
         "existing_device_kind",
@@ -477,6 +481,60 @@ def request_create_draft(*, actor, request_type: str) -> Request:
         )
         transaction.on_commit(lambda: _notify("draft_saved")(msa_request))
     logger.info("request %s: draft created", msa_request.pk)
+    return msa_request
+
+
+# The public pre-check's answers a new draft takes (site-fact names, DESIGN.md §4).
+PRECHECK_FIELDS = (
+    "residential",
+    "meter_self_contained",
+    "service_phase",
+    "service_wires",
+    "service_voltage",
+    "panel_rating_amps",
+    "backfeed_amps",
+    "meter_socket_form",
+    "socket_ring_type",
+    "comm_cable_present",
+    "comm_cable_in_liquidtight",
+    "energized_present",
+    "energized_conductors",
+    "energized_in_liquidtight",
+    "esr_violation",
+)
+# Text facts the draft keeps blank rather than null.
+_PRECHECK_TEXT = {"service_voltage", "meter_socket_form", "socket_ring_type", "esr_violation"}
+
+
+def request_create_from_precheck(*, actor, facts: dict) -> Request:
+    """Start a draft from the public pre-check's answers, so nothing is typed twice.
+
+    ``facts`` is ``SiteFacts.as_dict()`` of the pre-check (normalised): the request type, the
+    device id (kept only when it serves that type) and the site facts in ``PRECHECK_FIELDS``;
+    unknown answers stay unanswered. Raises ``ValidationError`` as ``request_create_draft`` does.
+    """
+    request_type = facts.get("request_type") or RequestType.INSTALL
+    msa_request = request_create_draft(actor=actor, request_type=request_type)
+    data = {}
+    for name in PRECHECK_FIELDS:
+        value = facts.get(name)
+        if name in _PRECHECK_TEXT:
+            value = value or ""
+        elif name == "energized_conductors":
+            value = list(value or [])
+        data[name] = value
+    if facts.get("waterproof_bag_commitment"):
+        data["waterproof_bag_commitment"] = True
+    device_id = facts.get("device")
+    if device_id and devices_for(request_type).filter(pk=device_id).exists():
+        data["device_id"] = device_id
+    with transaction.atomic():
+        msa_request = Request.objects.select_for_update().get(pk=msa_request.pk)
+        for name, value in data.items():
+            setattr(msa_request, name, value)
+        msa_request.full_clean(validate_constraints=False)
+        msa_request.save(update_fields=[*data, "updated_at"])
+    logger.info("request %s: draft started from the pre-check", msa_request.pk)
     return msa_request
 
 

@@ -7,6 +7,7 @@ app_name = "enrollment"
 urlpatterns = [
     path("", views.request_list, name="request_list"),
     path("new/", views.wizard_start, name="wizard_start"),
+    path("new/from-check/", views.precheck_apply, name="precheck_apply"),
     path("company/", views.company_requests, name="company_requests"),
     path("company/export.csv", views.company_requests_export, name="company_requests_export"),
     path("<int:pk>/", views.request_detail, name="request_detail"),

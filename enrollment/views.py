@@ -18,6 +18,8 @@ from accounts import once
 from common.business_days import current_calendar
 from common.client_ip import client_ip
 from common.pdf import render_pdf
+from eligibility.forms import EligibilityCheckForm
+from eligibility.rules import SiteFacts
 
 from . import (
     authorizations,
@@ -284,7 +286,42 @@ def wizard_start(request):
             if msa_request.status != Status.DRAFT:
                 return redirect(msa_request)  # an old page posted again, long after
             return redirect(_step_url(msa_request, wizard.neighbours(msa_request, "type")[1].slug))
-    return _render_step(request, msa_request, step, form, once=token)
+    waiting = PRECHECK_SESSION_KEY in request.session
+    return _render_step(request, msa_request, step, form, once=token, precheck_waiting=waiting)
+
+
+# The public pre-check's answers, kept in the session until a draft takes them (through a login
+# or a sign-up in between).
+PRECHECK_SESSION_KEY = "precheck_facts"
+
+
+@require_http_methods(["GET", "POST"])
+def precheck_apply(request):
+    """ "Apply with these answers": the pre-check's answers become a new draft.
+
+    A POST from the pre-check's answer carries its questions; they wait in the session while a
+    visitor signs in or signs up, and a GET then asks to confirm (a GET never writes). A signed-in
+    POST starts the draft and opens the wizard at its first unanswered step.
+    """
+    if request.method == "POST" and "request_type" in request.POST:
+        form = EligibilityCheckForm(request.POST)
+        if form.is_valid():
+            request.session[PRECHECK_SESSION_KEY] = SiteFacts.from_dict(form.site_facts()).as_dict()
+    facts = request.session.get(PRECHECK_SESSION_KEY)
+    if facts is None:
+        return redirect("eligibility:check")
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("enrollment:precheck_apply"))
+    if request.method == "GET":
+        return render(request, "enrollment/precheck_apply.html", {"facts": facts})
+    try:
+        msa_request = services.request_create_from_precheck(actor=request.user, facts=facts)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("enrollment:request_list")
+    del request.session[PRECHECK_SESSION_KEY]
+    return redirect(_step_url(msa_request, wizard.resume_step(msa_request).slug))
 
 
 @login_required

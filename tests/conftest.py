@@ -49,6 +49,16 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A page asked for in Spanish leaves Spanish active in the thread: the next test starts in
+    the default language, whatever order the tests run in."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _private_storage(settings, tmp_path):
     """Keep each test's uploads in its own folder."""
     storages = dict(settings.STORAGES)

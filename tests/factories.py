@@ -110,7 +110,9 @@ class MsaRequestFactory(factory.django.DjangoModelFactory):
     device = factory.SubFactory(ApprovedProductFactory)
     meter_socket_form = "2S"
     socket_ring_type = "ring"
+    comm_cable_present = False
     comm_cable_in_liquidtight = None
+    energized_present = False
     energized_conductors = factory.LazyFunction(list)
     energized_in_liquidtight = None
     esr_violation = "none"

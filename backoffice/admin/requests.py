@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.admin import ReadOnlyAdminMixin
+from enrollment import wizard
 from enrollment.models import EnergizedConductor, Request
 from payments.admin import PaymentInline
 
@@ -144,9 +145,11 @@ class RequestAdmin(
                     ("service_phase", "service_wires", "service_voltage"),
                     ("panel_rating_amps", "backfeed_amps"),
                     ("meter_socket_form", "socket_ring_type"),
-                    "comm_cable_in_liquidtight",
-                    ("energized_conductors_display", "energized_in_liquidtight"),
+                    ("comm_cable_present", "comm_cable_in_liquidtight"),
+                    ("energized_present", "energized_conductors_display"),
+                    "energized_in_liquidtight",
                     "esr_violation",
+                    "answers_by_photo_display",
                     "waterproof_bag_commitment",
                 ]
             },
@@ -168,6 +171,7 @@ class RequestAdmin(
         "reference_column",
         "premises_address",
         "energized_conductors_display",
+        "answers_by_photo_display",
         "device_requirements",
         "device_snapshot_display",
     ]
@@ -194,6 +198,14 @@ class RequestAdmin(
     def energized_conductors_display(self, obj):
         labels = dict(EnergizedConductor.choices)
         return ", ".join(str(labels.get(v, v)) for v in obj.energized_conductors or []) or "—"
+
+    @admin.display(description=gettext_lazy("answered with a meter photo instead"))
+    def answers_by_photo_display(self, obj):
+        """The wizard steps the customer left to the meter photo: staff read them from it."""
+        steps = [
+            wizard.BY_SLUG[slug] for slug in obj.answers_by_photo or [] if slug in wizard.BY_SLUG
+        ]
+        return ", ".join(str(step.title) for step in steps) or "—"
 
     @admin.display(description=gettext_lazy("device requirements (current list)"))
     def device_requirements(self, obj):

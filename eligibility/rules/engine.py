@@ -115,7 +115,12 @@ class SiteFacts:
     device: int | None = None
     meter_socket_form: str | None = None
     socket_ring_type: str | None = None
+    # Whether a communication cable is at the meter at all: False is "there is none", None is
+    # "I don't know" (staff check at review, the technician at the visit).
+    comm_cable_present: bool | None = None
     comm_cable_in_liquidtight: bool | None = None
+    # Whether energized wiring (a solar load-side tap, an EV charging cable) is at the meter.
+    energized_present: bool | None = None
     energized_conductors: tuple[str, ...] = ()
     energized_in_liquidtight: bool | None = None
     esr_violation: str | None = None

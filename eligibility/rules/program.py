@@ -116,19 +116,33 @@ def comm_cable_not_in_liquidtight(facts: SiteFacts, context: CheckContext):
             "Communication cables for an isolating adapter carry low or no voltage and must not be "
             "run in liquid-tight conduit. Have your contractor re-run them before the visit."
         )
-    return PASS, _("No communication cable in liquid-tight conduit.")
+    if facts.comm_cable_present is False:
+        return PASS, _("No communication cable at the meter.")
+    if facts.comm_cable_in_liquidtight is False:
+        return PASS, _("The communication cable is not in liquid-tight conduit.")
+    return REVIEW, _(
+        "Not known yet whether a communication cable at the meter runs in liquid-tight conduit: "
+        "staff will check at review (a photo of the meter helps), and the technician at the visit."
+    )
 
 
 @rule("ENERGIZED_IN_LIQUIDTIGHT", title=_("Energized conductors in liquid-tight conduit"))
 def energized_in_liquidtight(facts: SiteFacts, context: CheckContext):
     if not facts.energized_conductors:
+        if facts.energized_present is None:
+            return REVIEW, _(
+                "Not known yet whether solar wiring or an EV charging cable is connected at the "
+                "meter: staff will check at review (a photo of the meter helps), and the "
+                "technician at the visit."
+            )
         return PASS, _(
             "No energized conductors (solar load-side tap, EV charging cable) at the meter."
         )
     if facts.energized_in_liquidtight is None:
         return REVIEW, _(
-            "We need to know whether your solar load-side tap or EV charging cable runs in "
-            "liquid-tight conduit."
+            "Not known yet whether your solar load-side tap or EV charging cable runs in "
+            "liquid-tight conduit: staff will check at review (a photo of the meter helps), and "
+            "the technician at the visit."
         )
     if not facts.energized_in_liquidtight:
         return FAIL, _(

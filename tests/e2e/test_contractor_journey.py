@@ -31,8 +31,8 @@ STEPS = [
     {"life_support": ("radio", "False")},
     {
         "backfeed_amps": ("text", "0"),
-        "comm_cable_in_liquidtight": ("radio", "none"),
-        "energized_in_liquidtight": ("radio", "none"),
+        "comm_cable": ("radio", "none"),
+        "energized_present": ("radio", "False"),
     },
     {
         "meter_socket_form": ("text", "2S"),

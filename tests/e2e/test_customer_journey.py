@@ -70,7 +70,8 @@ def fill_wizard(page) -> None:
     expect(page.locator("input[name=backfeed_amps]")).to_be_visible()
     checkpoint(page)
     page.fill("input[name=backfeed_amps]", "40")
-    page.check("input[name=comm_cable_in_liquidtight][value=False]")
+    page.check("input[name=comm_cable][value=ordinary]")
+    page.check("input[name=energized_present][value=True]")
     page.check("input[name=energized_conductors][value=solar_load_side_tap]")
     page.check("input[name=energized_in_liquidtight][value=True]")
     save_and_continue(page)
@@ -235,3 +236,38 @@ def test_the_wizards_first_step_works_by_keyboard_alone(page, live_server, demo_
     expect(page.get_by_role("heading", level=1)).to_have_text("Account and meter")
     msa_request = Request.objects.get(applicant__email=CUSTOMER_EMAIL)
     assert msa_request.request_type == chosen
+
+
+def test_a_homeowner_applies_with_the_precheck_answers_and_a_photo_instead(
+    page, live_server, demo_data
+):
+    page.goto("/eligibility/check/")
+    page.get_by_label(label("Service panel rating (amps)")).fill("200")
+    page.locator("input[name=comm_cable][value=unknown]").check()
+    page.locator("input[name=energized_present][value=False]").check()
+    page.get_by_role("button", name="Check my eligibility").click()
+    expect(page.locator("#answer")).to_be_visible()
+    checkpoint(page)
+    page.get_by_role("button", name="Apply with these answers").click()
+
+    # Not signed in: the answers wait in the session through the login.
+    page.get_by_label(label("Email")).fill(CUSTOMER_EMAIL)
+    page.get_by_label(label("Password")).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Apply with your pre-check answers")
+    checkpoint(page)
+    page.get_by_role("button", name="Start my request with these answers").click()
+
+    expect(page.locator("input[name=customer_phone]")).to_be_visible()
+    msa_request = Request.objects.get(applicant__email=CUSTOMER_EMAIL)
+    assert msa_request.panel_rating_amps == 200
+    assert (msa_request.comm_cable_present, msa_request.energized_present) == (None, False)
+
+    # The socket's questions answered with a photo instead: the photos step then needs one.
+    page.goto(f"/requests/{msa_request.pk}/apply/socket/")
+    expect(page.get_by_role("img", name=re.compile("Two meter sockets"))).to_be_visible()
+    checkpoint(page)
+    page.get_by_label(re.compile("send a photo of my meter instead")).check()
+    save_and_continue(page)
+    msa_request.refresh_from_db()
+    assert msa_request.answers_by_photo == ["socket"]

@@ -44,7 +44,9 @@ GOOD = SiteFacts(
     device=1,
     meter_socket_form="2S",
     socket_ring_type="ring",
+    comm_cable_present=False,
     comm_cable_in_liquidtight=None,
+    energized_present=False,
     energized_conductors=(),
     energized_in_liquidtight=None,
     esr_violation="none",
@@ -151,7 +153,7 @@ def test_backfeed_equal_to_the_rating_passes_above_fails(backfeed, expected):
     [
         (ISOLATING, True, FAIL),
         (ISOLATING, False, PASS),
-        (ISOLATING, None, PASS),  # no communication cable
+        (ISOLATING, None, PASS),  # GOOD says there is no communication cable
         (NON_ISOLATING, True, PASS),
         (NON_ISOLATING, False, PASS),
     ],
@@ -162,6 +164,25 @@ def test_comm_cable_in_liquidtight_fails_only_for_isolating_devices(
     facts = replace(GOOD, comm_cable_in_liquidtight=in_liquidtight)
     context = replace(CONTEXT, device=device)
     assert result_of("COMM_CABLE_NOT_IN_LIQUIDTIGHT", facts, context).result == expected
+
+
+@pytest.mark.parametrize(
+    ("present", "in_liquidtight", "expected"),
+    [
+        (False, None, PASS),  # "there is no communication cable"
+        (True, False, PASS),
+        (True, True, FAIL),
+        (None, None, REVIEW),  # "I don't know": staff check at review
+        (True, None, REVIEW),  # a cable, its conduit not known
+    ],
+)
+def test_an_unknown_communication_cable_is_a_review_not_a_pass(present, in_liquidtight, expected):
+    facts = replace(GOOD, comm_cable_present=present, comm_cable_in_liquidtight=in_liquidtight)
+    result = result_of("COMM_CABLE_NOT_IN_LIQUIDTIGHT", facts)
+    assert result.result == expected
+    if expected == REVIEW:
+        assert "staff will check at review" in result.text
+        assert "No communication cable" not in result.text
 
 
 def test_comm_cable_rule_waits_for_a_device_to_be_chosen():
@@ -183,6 +204,15 @@ def test_comm_cable_rule_waits_for_a_device_to_be_chosen():
 def test_energized_conductors_must_be_in_liquidtight(conductors, in_liquidtight, expected):
     facts = replace(GOOD, energized_conductors=conductors, energized_in_liquidtight=in_liquidtight)
     assert result_of("ENERGIZED_IN_LIQUIDTIGHT", facts).result == expected
+
+
+def test_not_knowing_whether_energized_wiring_is_there_is_a_review_not_none():
+    unknown = result_of("ENERGIZED_IN_LIQUIDTIGHT", replace(GOOD, energized_present=None))
+    none = result_of("ENERGIZED_IN_LIQUIDTIGHT", replace(GOOD, energized_present=False))
+
+    assert unknown.result == REVIEW
+    assert "staff will check at review" in unknown.text
+    assert none.result == PASS
 
 
 # DEVICE_APPROVED

@@ -133,6 +133,8 @@ def test_the_eligibility_page_shows_the_checks_that_wait_for_the_filing(client):
         "meter_self_contained": "yes",
         "waterproof_bag_commitment": "yes",
         "energized_in_liquidtight": "yes",
+        "comm_cable": "none",
+        "energized_present": "no",
         "meter_socket_form": " 2s ",
         "service_voltage": "120/240",
     }
@@ -143,3 +145,16 @@ def test_the_eligibility_page_shows_the_checks_that_wait_for_the_filing(client):
     html = response.content.decode()
     assert "You meet every requirement." in html
     assert "Checked when you file" in html
+
+
+def test_the_api_tells_an_unknown_communication_cable_from_none(client):
+    device = ApprovedProductFactory(adapter_type="isolating")
+    facts = good_facts(device.pk)  # comm_cable_in_liquidtight null: "no cable", as documented
+
+    left_out = post(client, facts).json()
+    unknown = post(client, {**facts, "comm_cable_present": None}).json()
+    none = post(client, {**facts, "comm_cable_present": False}).json()
+
+    assert rule(left_out, "COMM_CABLE_NOT_IN_LIQUIDTIGHT")["result"] == "pass"
+    assert rule(unknown, "COMM_CABLE_NOT_IN_LIQUIDTIGHT")["result"] == "review"
+    assert rule(none, "COMM_CABLE_NOT_IN_LIQUIDTIGHT")["result"] == "pass"

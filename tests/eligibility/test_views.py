@@ -70,7 +70,7 @@ def test_questionnaire_answers_rule_by_rule_in_words(client, sample_apl):
             "backfeed_amps": "0",
             "meter_socket_form": "2S",
             "socket_ring_type": "ring",
-            "comm_cable_in_liquidtight": "yes",
+            "comm_cable": "liquidtight",
             "esr_violation": "none",
             "waterproof_bag_commitment": "yes",
         },

@@ -49,7 +49,8 @@ ANSWERS = {
     },
     "wiring": {
         "backfeed_amps": "40",
-        "comm_cable_in_liquidtight": "none",
+        "comm_cable": "none",
+        "energized_present": "True",
         "energized_conductors": ["solar_load_side_tap"],
         "energized_in_liquidtight": "True",
     },
@@ -112,7 +113,9 @@ def test_a_customer_walks_every_step_to_a_passing_review(client, customer):
     assert msa_request.meter_number == "M1234567"
     assert msa_request.life_support is True
     assert msa_request.energized_conductors == ["solar_load_side_tap"]
+    assert msa_request.comm_cable_present is False
     assert msa_request.comm_cable_in_liquidtight is None
+    assert msa_request.energized_present is True
     assert msa_request.device == device
     review = client.get(step_url(msa_request, "review"))
     html = review.content.decode()

@@ -17,23 +17,6 @@ from tests.scheduling.factories import TechnicianFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def dead_broker(settings):
-    """Send tasks to a broker that refuses every connection (nothing listens on port 1)."""
-    from msa_portal.celery import app
-
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.task_always_eager = False
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield app
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 def test_run_the_scheduler_now_says_it_did_not_start_while_the_broker_is_down(
     client, settings, dead_broker, caplog
 ):

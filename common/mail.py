@@ -126,6 +126,16 @@ def outbox_drain(*, limit: int = OUTBOX_BATCH) -> int:
     return sent
 
 
+def outbox_retry(*, email_ids: list[int]) -> int:
+    """Make outbox rows due now with a fresh count of attempts (staff, after fixing the cause).
+
+    Returns how many rows there were; the sweep sends them within a minute.
+    """
+    return OutgoingEmail.objects.filter(pk__in=email_ids).update(
+        attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+
+
 def _queue(email_id: int) -> None:
     from .tasks import deliver_email  # local: tasks.py imports this module
 

@@ -237,3 +237,26 @@ def test_a_failing_mail_server_is_tried_again_with_backoff_then_left_for_staff(
 class RefusingBackend(BaseEmailBackend):
     def send_messages(self, email_messages):
         raise smtplib.SMTPServerDisconnected("gone")
+
+
+def test_staff_see_a_failing_email_in_the_admin_and_have_it_tried_again(
+    task_backend, settings, admin_client, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_DELIVERY_BACKEND = "tests.common.test_mail.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        mail.send_mail("Receipt", "Body", "msa@example.com", ["dana@example.com"])
+    OutgoingEmail.objects.update(attempts=OUTBOX_MAX_ATTEMPTS)  # given up
+    row = OutgoingEmail.objects.get()
+    url = reverse("admin:common_outgoingemail_changelist")
+
+    page = admin_client.get(url)
+    assert "SMTPServerDisconnected" in page.content.decode()
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = admin_client.post(
+        url, {"action": "try_again", "_selected_action": [row.pk]}, follow=True
+    )
+
+    assert "1 email will be tried again within a minute." in response.content.decode()
+    assert outbox_drain() == 1
+    assert len(mail.outbox) == 1
+    assert not OutgoingEmail.objects.exists()

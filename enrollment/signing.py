@@ -52,6 +52,8 @@ SIGNED_KINDS: dict[str, type[AgreementSignature] | type[CustomerAuthorization]] 
     "agreement": AgreementSignature,
     "authorization": CustomerAuthorization,
 }
+# How long a fresh signature's own task has before the sweep prints its PDF instead.
+SWEEP_GRACE = timedelta(seconds=30)
 PDF_TEMPLATES = {
     AgreementSignature: "enrollment/agreement/agreement_pdf.html",
     CustomerAuthorization: "enrollment/agreement/authorization_signed_pdf.html",
@@ -173,6 +175,8 @@ def signed_pdf_store(*, kind: str, signature_id: int) -> bool:
         if signature.pdf:
             return False
         pdf = signed_pdf_render(signature)
+        # Written before the commit: a rolled-back run leaves an unreferenced file, never a row
+        # pointing at no file.
         signature.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
         signature.save(update_fields=["pdf"])
         if model is CustomerAuthorization:
@@ -184,15 +188,20 @@ def signed_pdf_store(*, kind: str, signature_id: int) -> bool:
 def signed_pdf_sweep(*, limit: int = 50) -> int:
     """Store the PDFs of signatures whose task was lost (broker down); return how many.
 
-    Only rows signed more than a minute ago, so a task on its way is not raced. Only online
-    signatures: an uploaded authorization form is its own document and has no ``text_sha256``.
+    Only rows signed more than ``SWEEP_GRACE`` ago, so a task on its way is seldom raced (and a
+    race stores once: ``signed_pdf_store`` locks the row). Only online signatures: an uploaded
+    authorization form is its own document and has no ``text_sha256``. One PDF that cannot be
+    printed is logged and does not hold up the others.
     """
-    before = timezone.now() - timedelta(minutes=1)
+    before = timezone.now() - SWEEP_GRACE
     stored = 0
     for kind, model in SIGNED_KINDS.items():
         waiting = model.objects.filter(pdf="", signed_at__lt=before).exclude(text_sha256="")
         for signature_id in waiting.values_list("pk", flat=True)[:limit]:
-            stored += signed_pdf_store(kind=kind, signature_id=signature_id)
+            try:
+                stored += signed_pdf_store(kind=kind, signature_id=signature_id)
+            except Exception:
+                logger.exception("signed %s %s: PDF not stored", kind, signature_id)
     if stored:
         logger.info("sweep stored %d signed PDF(s) left waiting", stored)
     return stored

@@ -1,6 +1,13 @@
-"""Admin building blocks shared by the apps."""
+"""Admin building blocks shared by the apps, and the admin of the email outbox."""
 
 from collections.abc import Collection
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .mail import outbox_retry
+from .models import OutgoingEmail
 
 
 class ReadOnlyAdminMixin:
@@ -23,3 +30,28 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return "delete" in self.still_allowed and super().has_delete_permission(request, obj)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Emails waiting in the outbox (``common.mail``): the ones failing show their last error."""
+
+    still_allowed = ("change",)  # only for the action below; every field is read-only
+    list_display = ["created_at", "recipients", "attempts", "last_error", "next_attempt_at"]
+    list_filter = ["last_error"]
+    fields = ["created_at", "from_email", "recipients", "attempts", "last_error", "next_attempt_at"]
+    readonly_fields = fields
+    actions = ["try_again"]
+
+    @admin.action(permissions=["change"], description=_("Try again within a minute"))
+    def try_again(self, request, queryset):
+        count = outbox_retry(email_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d email will be tried again within a minute.",
+                "%(count)d emails will be tried again within a minute.",
+                count,
+            )
+            % {"count": count},
+        )

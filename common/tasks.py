@@ -1,24 +1,20 @@
-"""Celery tasks of the shared library: delivering queued emails (see ``common.mail``)."""
-
-import logging
-import smtplib
+"""Celery tasks of the shared library: delivering the email outbox (see ``common.mail``)."""
 
 from celery import shared_task
 
-from .mail import email_deliver
-
-logger = logging.getLogger(__name__)
+from .mail import outbox_deliver, outbox_drain
 
 
-@shared_task(bind=True, acks_late=True, max_retries=8)
-def deliver_email(self, *, raw: str, from_email: str, recipients: list[str]) -> None:
-    """Send one queued email; a mail server that fails or times out is tried again later."""
-    try:
-        email_deliver(raw=raw, from_email=from_email, recipients=recipients)
-    except (smtplib.SMTPException, OSError) as exc:
-        if self.request.is_eager:
-            # In-process (local, tests): the page must not fail for it; the log says so.
-            logger.error("email not sent: %s", type(exc).__name__)
-            return
-        logger.warning("email not sent (%s); retrying", type(exc).__name__)
-        raise self.retry(exc=exc, countdown=min(3600, 60 * 2**self.request.retries)) from exc
+@shared_task(acks_late=True)
+def deliver_email(email_id: int) -> bool:
+    """Send one outbox email (sent after the commit that wrote it); a repeat sends nothing.
+
+    A failure is not retried by Celery: the row stays and ``deliver_outbox`` tries again.
+    """
+    return outbox_deliver(email_id)
+
+
+@shared_task(acks_late=True)
+def deliver_outbox() -> int:
+    """Send the outbox emails left waiting by a broker outage or a failed mail server (beat)."""
+    return outbox_drain()

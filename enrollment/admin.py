@@ -5,6 +5,8 @@ The request admin itself is in ``backoffice.admin`` (it composes payments and sc
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -73,7 +75,7 @@ class CustomerAuthorizationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "ip_address",
         "text_sha256",
         "signed_text",
-        "pdf",
+        "signed_pdf",
         "recorded_by",
         "accepted_at",
         "accepted_by",
@@ -81,6 +83,16 @@ class CustomerAuthorizationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "revoked_by",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("signed authorization PDF"))
+    def signed_pdf(self, authorization: CustomerAuthorization) -> str:
+        """A link through the permission-checking view: it prints the PDF if not stored yet."""
+        if not authorization.text_sha256:
+            return "-"
+        url = reverse(
+            "enrollment:authorization_pdf", args=[authorization.msa_request_id, authorization.pk]
+        )
+        return format_html('<a href="{}">{}</a>', url, _("PDF"))
 
     def has_decide_permission(self, request) -> bool:
         return request.user.has_perm("enrollment.decide_request")

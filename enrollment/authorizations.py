@@ -324,8 +324,9 @@ def authorization_sign(
     ip_address: str | None,
     user=None,
 ) -> CustomerAuthorization:
-    """Sign the customer's authorization through a one-time link, once, and store it as a PDF.
+    """Sign the customer's authorization through a one-time link, once.
 
+    Its PDF is printed and emailed to the signer by a task after commit (``signing``).
     Raises ``LinkRefused`` for a link that cannot be used, and ``ValidationError`` for a
     refused signature: no consent to electronic records for the link's address (code
     ``esign_consent``), a changed text, or the contractor signing.
@@ -362,7 +363,6 @@ def authorization_sign(
             ip_address=ip_address,
             # The page is shown in the customer's language (the email's); so is the text signed.
             language=msa_request.customer_language,
-            pdf_template="enrollment/agreement/authorization_signed_pdf.html",
             fields={
                 "company_id": msa_request.contractor_company_id,
                 "method": AuthorizationMethod.E_SIGNATURE,
@@ -386,36 +386,8 @@ def authorization_sign(
         transaction.on_commit(
             lambda: _notify_contractor(msa_request_id=msa_request.pk, event="authorization_signed")
         )
-        transaction.on_commit(
-            lambda: _send_signed_copy(authorization=authorization, email=link.email)
-        )
     logger.info("request %s: authorization %s signed online", msa_request.pk, authorization.pk)
     return authorization
-
-
-def _send_signed_copy(*, authorization: CustomerAuthorization, email: str) -> None:
-    """Email the signer their signed PDF, in the language they signed in."""
-    try:
-        msa_request = authorization.msa_request
-        send_templated_email(
-            to=[email],
-            template="enrollment/emails/authorization_signed_copy",
-            language=authorization.language,
-            context={
-                "msa_request": msa_request,
-                "company": msa_request.contractor_company,
-                "path": msa_request.get_absolute_url(),
-            },
-            attachments=[
-                (
-                    f"{msa_request.reference}-authorization-signed.pdf",
-                    authorization.pdf.open("rb").read(),
-                    "application/pdf",
-                )
-            ],
-        )
-    except Exception:
-        logger.exception("email authorization_signed_copy for request %s failed", authorization.pk)
 
 
 def authorizations_void_changed(*, msa_request: Request, actor) -> list[int]:

@@ -857,7 +857,7 @@ def agreement_sign(
     shown_sha256: str,
     ip_address: str | None,
 ) -> AgreementSignature:
-    """Sign the current Customer Agreement for a draft, store it as a PDF, and move it to payment.
+    """Sign the current Customer Agreement for a draft and move it to payment (PDF: ``signing``).
 
     ``shown_sha256`` is the hash of the text the signer was shown: if the text changed since
     (a new version, an edited draft), nothing is signed. Raises ``ValidationError`` (code
@@ -890,7 +890,6 @@ def agreement_sign(
             signer=actor,
             ip_address=ip_address,
             language=translation.get_language(),
-            pdf_template="enrollment/agreement/agreement_pdf.html",
         )
         if msa_request.device_id is not None:
             # Keep the APL entry as it was when signed, so a later edit never rewrites it.

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from common.queue import task_send
 
-from . import eligibility
+from . import eligibility, signing
 from .models import Request, Status
 
 logger = logging.getLogger(__name__)
@@ -76,3 +76,21 @@ def sweep_unchecked_requests() -> int:
     if waiting:
         logger.info("sweep checked %d request(s) left waiting", len(waiting))
     return len(waiting)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=120,
+    max_retries=8,
+)
+def store_signed_pdf(kind: str, signature_id: int) -> bool:
+    """Print and store one signature's PDF (and email the signer's copy); a repeat does nothing."""
+    return signing.signed_pdf_store(kind=kind, signature_id=signature_id)
+
+
+@shared_task(acks_late=True)
+def sweep_unrendered_signatures() -> int:
+    """Store the signed PDFs whose task was lost (e.g. Redis was down at signing; beat, 1 min)."""
+    return signing.signed_pdf_sweep()

@@ -28,6 +28,7 @@ from . import (
     forms,
     selectors,
     services,
+    signing,
     tracker,
     wizard,
 )
@@ -589,10 +590,10 @@ def _private_file(file, *, filename: str, content_type: str) -> FileResponse:
 def agreement_pdf(request, pk: int):
     msa_request = get_request_for_user_or_404(request.user, pk)
     signature = msa_request.signatures.first()
-    if signature is None or not signature.pdf:
+    if signature is None:
         raise Http404("No signed agreement.")
     return _private_file(
-        signature.pdf,
+        signing.signed_pdf_file(signature),
         filename=f"{msa_request.reference}-customer-agreement.pdf",
         content_type="application/pdf",
     )
@@ -982,11 +983,12 @@ def authorization_revoke(request, pk: int):
 @login_required
 def authorization_pdf(request, pk: int, authorization_pk: int):
     msa_request = get_request_for_user_or_404(request.user, pk)
-    authorization = msa_request.authorizations.filter(pk=authorization_pk).first()
-    if authorization is None or not authorization.pdf:
+    authorization = msa_request.authorizations.exclude(text_sha256="").filter(pk=authorization_pk)
+    authorization = authorization.first()
+    if authorization is None:
         raise Http404("No signed authorization.")
     return _private_file(
-        authorization.pdf,
+        signing.signed_pdf_file(authorization),
         filename=f"{msa_request.reference}-authorization.pdf",
         content_type="application/pdf",
     )
@@ -996,14 +998,16 @@ def authorization_signed_copy(request, pk: int, authorization_pk: int):
     """The signed PDF, for the browser that signed it (the thank-you page links here)."""
     if authorization_pk not in request.session.get(_SIGNED_COPIES, []):
         raise Http404("Not signed in this browser.")
-    authorization = CustomerAuthorization.objects.filter(
-        pk=authorization_pk, msa_request_id=pk
-    ).first()
-    if authorization is None or not authorization.pdf:
+    authorization = (
+        CustomerAuthorization.objects.filter(pk=authorization_pk, msa_request_id=pk)
+        .exclude(text_sha256="")
+        .first()
+    )
+    if authorization is None:
         raise Http404("No signed authorization.")
     return _no_store(
         _private_file(
-            authorization.pdf,
+            signing.signed_pdf_file(authorization),
             filename=f"{authorization.msa_request.reference}-authorization.pdf",
             content_type="application/pdf",
         )

@@ -38,7 +38,7 @@ from enrollment.services import (
     requests_mark_scheduled,
 )
 
-from . import selectors
+from . import notifications, selectors
 from .calendar import BusinessCalendar, get_calendar
 from .geo import zip_point
 from .models import (
@@ -711,9 +711,19 @@ def visits_send_reminders(*, today: date | None = None) -> int:
 
 
 def _send(visit_id: int, kind: str) -> None:
+    """Hand one visit's email (and text) to the workers; call after the visit's commit.
+
+    When the broker is down the email is written here instead: rendering it (templates and an
+    .ics file) takes milliseconds and sends nothing, since ``common.mail`` only puts it in the
+    outbox, whose periodic sweep delivers it once the broker is back. Nothing else records that
+    a visit still owes an email, so a lost task would otherwise lose the email.
+    """
     from . import tasks  # local: tasks.py imports these services (the one circle)
 
-    task_send(tasks.send_visit_email.s(visit_id, kind), what="visit email not sent")
+    if not task_send(
+        tasks.send_visit_email.s(visit_id, kind), what="visit email written to the outbox instead"
+    ):
+        notifications.send_visit_email(visit_id=visit_id, kind=kind)
     if kind in TEXTED_KINDS:
         # Texts live in a higher app (notifications): sent by name, never imported.
         task_send(

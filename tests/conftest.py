@@ -95,3 +95,23 @@ def seeded_agreement(db):
     seed.seed_agreement(apps, None)
     spanish = importlib.import_module("enrollment.migrations.0007_agreement_in_spanish")
     spanish.add_spanish_text(apps, None)
+
+
+@pytest.fixture
+def dead_broker(settings):
+    """Send tasks to a broker that refuses every connection (nothing listens on port 1).
+
+    The way the suite simulates a Redis outage for task sends: never stop the shared Redis.
+    """
+    from msa_portal.celery import app
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    app.conf.task_always_eager = False
+    app._pool = None
+    app.amqp._producer_pool = None
+    yield app
+    app.conf.broker_url, app.conf.task_always_eager = saved
+    app._pool = None
+    app.amqp._producer_pool = None

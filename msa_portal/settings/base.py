@@ -219,8 +219,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
-# Pages hand email to a Celery task (common/mail.py); the task sends with the backend EMAIL_URL
-# names, giving up on a silent mail server after EMAIL_TIMEOUT seconds and retrying later.
+# Email is written to an outbox table in the transaction that caused it and delivered by a Celery
+# task (common/mail.py) with the backend EMAIL_URL names, giving up on a silent mail server after
+# EMAIL_TIMEOUT seconds; the beat task "common-deliver-outbox" retries what is left.
 EMAIL_DELIVERY_BACKEND = EMAIL_CONFIG["EMAIL_BACKEND"]
 EMAIL_BACKEND = "common.mail.TaskEmailBackend"
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
@@ -375,6 +376,16 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # Recovery within about a minute of the broker returning: one indexed query a minute.
 CELERY_BEAT_SCHEDULE["enrollment-sweep-unchecked"] = {
     "task": "enrollment.tasks.sweep_unchecked_requests",
+    "schedule": 60.0,
+}
+# Emails whose delivery task was lost (broker down) or whose mail server failed.
+CELERY_BEAT_SCHEDULE["common-deliver-outbox"] = {
+    "task": "common.tasks.deliver_outbox",
+    "schedule": 60.0,
+}
+# Signed agreements and authorizations whose PDF task was lost.
+CELERY_BEAT_SCHEDULE["enrollment-sweep-unrendered-signatures"] = {
+    "task": "enrollment.tasks.sweep_unrendered_signatures",
     "schedule": 60.0,
 }
 

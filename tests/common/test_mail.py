@@ -1,14 +1,23 @@
 """Email through a Celery task: a mail server that never answers holds no page."""
 
 import logging
+import smtplib
 import socket
 import threading
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
+from common import tasks
+from common.mail import OUTBOX_MAX_ATTEMPTS, outbox_drain
+from common.models import OutgoingEmail
 from enrollment.models import Request
 from tests.factories import UserFactory
 
@@ -142,3 +151,112 @@ def test_a_page_queues_email_for_the_worker_instead_of_sending_it(
 
     assert mail.outbox == []
     assert queued == 1
+
+
+# --- the outbox: an email survives a broker outage and a failing mail server -----------------
+
+
+@pytest.fixture
+def task_backend(settings):
+    settings.EMAIL_BACKEND = "common.mail.TaskEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def later(seconds: int):
+    return time_machine.travel(timezone.now() + timedelta(seconds=seconds), tick=False)
+
+
+def test_an_email_queued_while_the_broker_is_down_is_kept_and_sent_by_the_sweep(
+    task_backend, dead_broker, settings, django_capture_on_commit_callbacks, caplog
+):
+    with (
+        caplog.at_level(logging.WARNING, logger="common.queue"),
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        mail.send_mail("Your visit", "Body", "msa@example.com", ["dana@example.com"])
+
+    assert mail.outbox == []
+    assert OutgoingEmail.objects.count() == 1
+    assert "broker unavailable: email left in the outbox" in caplog.text
+
+    # The broker is back (eager here); the sweep leaves a fresh row to its own task, then sends.
+    dead_broker.conf.task_always_eager = True
+    assert tasks.deliver_outbox.delay().get() == 0
+    with later(31):
+        assert tasks.deliver_outbox.delay().get() == 1
+        assert tasks.deliver_outbox.delay().get() == 0
+
+    assert [sent.message()["Subject"] for sent in mail.outbox] == ["Your visit"]
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_an_email_of_a_rolled_back_change_is_never_sent(
+    task_backend, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                mail.send_mail("Booked", "Body", "msa@example.com", ["dana@example.com"])
+                raise RuntimeError("the booking failed")
+        except RuntimeError:
+            pass
+
+    assert not OutgoingEmail.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_failing_mail_server_is_tried_again_with_backoff_then_left_for_staff(
+    task_backend, settings, django_capture_on_commit_callbacks, caplog
+):
+    settings.EMAIL_DELIVERY_BACKEND = "tests.common.test_mail.RefusingBackend"
+    with caplog.at_level(logging.ERROR), django_capture_on_commit_callbacks(execute=True):
+        mail.send_mail("Receipt", "Body", "msa@example.com", ["dana@example.com"])
+
+    row = OutgoingEmail.objects.get()
+    assert (row.attempts, row.last_error) == (1, "SMTPServerDisconnected")
+    assert "email not sent (SMTPServerDisconnected)" in caplog.text
+    assert "dana@example.com" not in caplog.text
+    with later(59):
+        assert outbox_drain() == 0  # the first retry waits a minute
+    for minutes in range(1, OUTBOX_MAX_ATTEMPTS):
+        with later(60 * 2**minutes):
+            outbox_drain()
+    row.refresh_from_db()
+    assert row.attempts == OUTBOX_MAX_ATTEMPTS
+    with later(10 * 24 * 3600):
+        assert outbox_drain() == 0  # given up: kept, no longer tried
+    assert OutgoingEmail.objects.get().attempts == OUTBOX_MAX_ATTEMPTS
+
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert tasks.deliver_email.delay(row.pk).get() is True  # sent by hand (e.g. from a shell)
+    assert tasks.deliver_email.delay(row.pk).get() is False  # and only once
+    assert len(mail.outbox) == 1
+
+
+class RefusingBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+
+def test_staff_see_a_failing_email_in_the_admin_and_have_it_tried_again(
+    task_backend, settings, admin_client, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_DELIVERY_BACKEND = "tests.common.test_mail.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        mail.send_mail("Receipt", "Body", "msa@example.com", ["dana@example.com"])
+    OutgoingEmail.objects.update(attempts=OUTBOX_MAX_ATTEMPTS)  # given up
+    row = OutgoingEmail.objects.get()
+    url = reverse("admin:common_outgoingemail_changelist")
+
+    page = admin_client.get(url)
+    assert "SMTPServerDisconnected" in page.content.decode()
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = admin_client.post(
+        url, {"action": "try_again", "_selected_action": [row.pk]}, follow=True
+    )
+
+    assert "1 email will be tried again within a minute." in response.content.decode()
+    assert outbox_drain() == 1
+    assert len(mail.outbox) == 1
+    assert not OutgoingEmail.objects.exists()

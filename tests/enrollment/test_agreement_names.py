@@ -3,7 +3,7 @@
 import pytest
 from django.template.loader import render_to_string
 
-from enrollment import selectors, services
+from enrollment import selectors, services, signing
 from tests.enrollment.factories import consent_to_electronic_records, eligible_draft
 from tests.pdfcheck import (
     boxes_past_the_page_edge,
@@ -25,10 +25,11 @@ LONG_NAME = "Wolfeschlegelsteinhausenbergerdorff" * 4 + "Ende" * 5 + "ZZZ"  # 16
 
 
 def sign(customer, name: str):
+    """Sign as ``name``; return the signature with the PDF its task stored."""
     msa_request = eligible_draft(applicant=customer)
     consent_to_electronic_records(msa_request, customer.email)
     text = selectors.agreement_text(msa_request=msa_request, version=selectors.agreement_current())
-    return services.agreement_sign(
+    signature = services.agreement_sign(
         msa_request_id=msa_request.pk,
         actor=customer,
         signer_name=name,
@@ -36,6 +37,9 @@ def sign(customer, name: str):
         shown_sha256=selectors.text_sha256(text),
         ip_address="127.0.0.1",
     )
+    signing.signed_pdf_store(kind="agreement", signature_id=signature.pk)
+    signature.refresh_from_db()
+    return signature
 
 
 @pytest.mark.parametrize("name", NAMES.values(), ids=NAMES.keys())

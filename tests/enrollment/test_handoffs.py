@@ -28,22 +28,6 @@ def test_approval_books_a_visit_through_the_scheduler(
     assert msa_request.visits.count() == 1
 
 
-@pytest.fixture
-def dead_broker(settings):
-    from msa_portal.celery import app
-
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.task_always_eager = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 def test_a_paid_request_is_saved_and_checked_later_when_the_broker_is_down(
     dead_broker, django_capture_on_commit_callbacks
 ):

@@ -219,7 +219,7 @@ def test_an_english_contractor_files_for_a_spanish_speaking_customer(
     assert "Firma electrónica del cliente" in pdf_text(authorization.pdf.read())
 
     # The contractor hears about the signature in English; the customer keeps a copy in Spanish.
-    signed, copy = mailoutbox
+    copy, signed = mailoutbox  # the copy leaves with its PDF, from the task sent first
     assert copy.attachments and "firmada" in copy.subject
     assert signed.to == ["casey@installer.example"]
     assert "signed" in signed.subject.lower()

@@ -4,34 +4,21 @@ import logging
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from common.models import OutgoingEmail
+from common.tasks import deliver_outbox
 from enrollment.models import Request
 from scheduling import services, tasks
-from scheduling.models import UnplaceableReport
+from scheduling.models import UnplaceableReport, VisitNotice
 from tests.factories import StaffFactory
 from tests.scheduling.conftest import approved_request
 from tests.scheduling.factories import TechnicianFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def dead_broker(settings):
-    """Send tasks to a broker that refuses every connection (nothing listens on port 1)."""
-    from msa_portal.celery import app
-
-    saved = (app.conf.broker_url, app.conf.task_always_eager)
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    app.conf.task_always_eager = False
-    app._pool = None
-    app.amqp._producer_pool = None
-    yield app
-    app.conf.broker_url, app.conf.task_always_eager = saved
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def test_run_the_scheduler_now_says_it_did_not_start_while_the_broker_is_down(
@@ -71,7 +58,33 @@ def test_booking_a_visit_while_the_broker_is_down_keeps_the_booking(
     assert result.placed == 1
     msa_request.refresh_from_db()
     assert msa_request.visits.filter(state="booked").exists()
-    assert "broker unavailable: visit email not sent" in caplog.text
+    assert "broker unavailable: visit email written to the outbox instead" in caplog.text
+
+
+def test_a_visit_email_that_cannot_be_queued_is_sent_once_the_broker_is_back(
+    dead_broker, settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "common.mail.TaskEmailBackend"
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    TechnicianFactory(windows=[(8, 12, 2)])
+    msa_request = approved_request()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.schedule_approved_requests()
+
+    visit = msa_request.visits.get()
+    assert VisitNotice.objects.filter(visit=visit, kind="booked").exists()
+    assert OutgoingEmail.objects.count() == 1
+    assert mail.outbox == []
+
+    dead_broker.conf.task_always_eager = True  # the broker is back: beat runs the sweep
+    with time_machine.travel(timezone.now() + timedelta(minutes=1), tick=False):
+        assert deliver_outbox.delay().get() == 1
+    assert tasks.send_visit_email.delay(visit.pk, "booked").get() is False  # not twice
+
+    (sent,) = mail.outbox
+    assert msa_request.reference in sent.message()["Subject"]
+    assert {part.get_content_type() for part in sent.message().walk()} >= {"text/calendar"}
 
 
 def test_the_sweep_books_an_approval_whose_scheduler_run_was_lost():

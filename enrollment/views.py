@@ -158,9 +158,7 @@ def request_detail(request, pk: int):
 @require_POST
 def request_message(request, pk: int):
     """Send a message to staff from the status page (``conversation.request_message_post``)."""
-    msa_request = get_request_for_user_or_404(
-        request.user, pk, request_detail_queryset(request.user)
-    )
+    msa_request = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
     form = forms.MessageForm(request.POST)
     if form.is_valid():
         try:
@@ -183,9 +181,7 @@ def request_message(request, pk: int):
 @require_POST
 def document_add(request, pk: int):
     """Add a photo or a PDF after submission (``conversation.request_add_document``)."""
-    msa_request = get_request_for_user_or_404(
-        request.user, pk, request_detail_queryset(request.user)
-    )
+    msa_request = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
     form = forms.AddDocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:

@@ -246,6 +246,12 @@ COVERED = {
         _request_pk, APPLICANT_SIDE, method="post", status=Status.INFO_REQUESTED
     ),
     "enrollment:request_cancel": Case(_request_pk, APPLICANT_SIDE),
+    "enrollment:request_message": Case(
+        _request_pk, APPLICANT_SIDE, method="post", status=Status.UNDER_REVIEW
+    ),
+    "enrollment:document_add": Case(
+        _request_pk, APPLICANT_SIDE, method="post", status=Status.UNDER_REVIEW
+    ),
     "enrollment:esign_records": Case(_request_pk, VIEWERS, method="post"),
     "payments:checkout_start": Case(
         _request_pk, APPLICANT_SIDE, method="post", status=Status.AWAITING_PAYMENT

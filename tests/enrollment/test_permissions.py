@@ -211,3 +211,13 @@ def test_a_request_outside_the_callers_list_is_a_404_even_for_staff(customer_fil
     with pytest.raises(Http404):
         get_request_for_user_or_404(StaffFactory(), customer_filed.pk, only_other)
     assert get_request_for_user_or_404(StaffFactory(), other.pk, only_other) == other
+
+
+def test_an_account_that_is_not_staff_sees_only_its_own_side_whatever_its_groups(customer_filed):
+    """Seeing every request is a staff role's: a group given to a customer by mistake is not."""
+    customer = UserFactory()
+    customer.groups.add(Group.objects.get(name=roles.REVIEWER))
+    own = MsaRequestFactory(applicant=customer)
+
+    assert customer.has_perm("enrollment.view_request")
+    assert list(requests_visible_to(customer)) == [own]

@@ -75,9 +75,9 @@ def test_two_checkouts_of_one_visit_paid_at_once_take_the_fee_once_and_keep_the_
     """The customer paid in two tabs at the same moment: both webhooks arrive together.
 
     The older tab's checkout had just been closed here (its page was still open at Stripe), the
-    newer one is pending. One payment settles the fee and the other is kept as a duplicate to
-    refund (by itself), and neither webhook fails: fulfilling the older one closes the newer, pending one,
-    so without the request row lock taken first the two would race on the newer payment.
+    newer one is pending. One payment settles the fee, the other is kept as a duplicate and
+    refunded by itself, and neither webhook fails: fulfilling the older one closes the newer,
+    pending one, so without the request row lock taken first the two race on the newer payment.
     """
     msa_request = MsaRequestFactory(status=Status.AWAITING_PAYMENT)
     payment_start_checkout(msa_request_id=msa_request.pk, actor=msa_request.applicant)

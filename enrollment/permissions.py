@@ -89,10 +89,6 @@ def requests_of_company(user, queryset: QuerySet[Request] | None = None):
     return queryset.filter(contractor_company_id=company_id, authorization_revoked_at__isnull=True)
 
 
-def can_view_request(user, msa_request: Request) -> bool:
-    return requests_visible_to(user).filter(pk=msa_request.pk).exists()
-
-
 def get_request_for_user_or_404(user, pk: int, queryset: QuerySet[Request] | None = None):
     """Return the request with ``pk`` if ``user`` may see it, else raise Http404."""
     try:

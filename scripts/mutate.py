@@ -59,7 +59,11 @@ MODULES = {
     ),
     "planner": (
         ["scheduling/planner.py", "scheduling/feasibility.py"],
-        ["tests/scheduling/test_planner.py", "tests/scheduling/test_planner_rules.py"],
+        [
+            "tests/scheduling/test_planner.py",
+            "tests/scheduling/test_planner_rules.py",
+            "tests/scheduling/test_planner_targets.py",
+        ],
     ),
 }
 IGNORE = shutil.ignore_patterns(

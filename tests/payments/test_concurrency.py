@@ -68,6 +68,39 @@ def test_concurrent_fulfilment_of_one_session_pays_once(fake_stripe, round_):
     )
 
 
+@pytest.mark.parametrize("round_", range(3))
+def test_two_checkouts_of_one_visit_paid_at_once_take_the_fee_once_and_keep_the_other(
+    fake_stripe, round_
+):
+    """The customer paid in two tabs at the same moment: both webhooks arrive together.
+
+    The older tab's checkout had just been closed here (its page was still open at Stripe), the
+    newer one is pending. One payment settles the fee, the other is kept as a duplicate and
+    refunded by itself, and neither webhook fails: fulfilling the older one closes the newer,
+    pending one, so without the request row lock taken first the two race on the newer payment.
+    """
+    msa_request = MsaRequestFactory(status=Status.AWAITING_PAYMENT)
+    payment_start_checkout(msa_request_id=msa_request.pk, actor=msa_request.applicant)
+    first = Payment.objects.get()
+    Payment.objects.filter(pk=first.pk).update(status=Payment.Status.EXPIRED)
+    payment_start_checkout(msa_request_id=msa_request.pk, actor=msa_request.applicant)
+    sessions = [fake_stripe.complete(p.checkout_session_id) for p in Payment.objects.all()]
+
+    results = run_together(
+        lambda: payment_fulfil_from_session(session=sessions.pop(), provider="stripe"), count=2
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    # The duplicate is refunded by itself (the task runs at once in the tests).
+    assert sorted(Payment.objects.values_list("status", flat=True)) == sorted(
+        [Payment.Status.SUCCEEDED, Payment.Status.REFUNDED]
+    )
+    assert (
+        RequestEvent.objects.filter(msa_request=msa_request, to_status=Status.SUBMITTED).count()
+        == 1
+    )
+
+
 def test_the_same_event_delivered_concurrently_is_stored_once(fake_stripe):
     msa_request = MsaRequestFactory(status=Status.AWAITING_PAYMENT)
     payment_start_checkout(msa_request_id=msa_request.pk, actor=msa_request.applicant)

@@ -83,3 +83,17 @@ def test_dashboard_shows_open_disputes(admin_client, client, fake_stripe, paid):
 
     assert "Open disputes" in html
     assert "1 ($279.22)" in html
+
+
+def test_a_late_update_after_a_dispute_closed_does_not_reopen_it(client, fake_stripe, paid):
+    """Stripe's events can arrive out of order: "closed" is final, a late "updated" is not news."""
+    dispute = fake_stripe.open_dispute(paid.payment_intent_id)
+    post_event(client, make_event("charge.dispute.created", dispute))
+    closed = fake_stripe.close_dispute(dispute["id"], won=False)
+    post_event(client, make_event("charge.dispute.closed", closed))
+
+    post_event(client, make_event("charge.dispute.updated", {**dispute, "status": "under_review"}))
+
+    paid.refresh_from_db()
+    assert Dispute.objects.get().status == Dispute.Status.LOST
+    assert paid.status == Payment.Status.DISPUTE_LOST

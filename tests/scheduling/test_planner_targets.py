@@ -21,8 +21,10 @@ def _tech():
     return PlanTechnician(1, _point(), frozenset({ZIP}), (11, 12), DAY)
 
 
-def _request(i, due):
-    return PlanRequest(i, ZIP, _point(), due, (due, i))
+def _request(i, due, filed=None):
+    """Request ``i`` due on ``due``, filed ``filed``-th (its id unless told): the planner's
+    priority is the filing order, as the scheduling service passes it."""
+    return PlanRequest(i, ZIP, _point(), due, (i if filed is None else filed,))
 
 
 def _plan(requests, free):
@@ -36,7 +38,8 @@ def _free(per_day):
 
 
 def test_when_one_place_is_left_the_earliest_target_gets_it():
-    later, sooner = _request(1, DAYS[2]), _request(2, DAYS[1])
+    # The later target was filed first: the target, not the filing order, decides.
+    later, sooner = _request(1, DAYS[2], filed=1), _request(2, DAYS[1], filed=2)
 
     plan = _plan([later, sooner], _free({DAYS[0]: 1}))
 
@@ -91,3 +94,51 @@ def test_arrival_windows_follow_the_route_order():
     assert len(stops) == 2
     assert [a.window_id for a in stops] == [11, 12]
     assert [a.route_order for a in stops] == [1, 2]
+
+
+def test_among_equally_short_days_the_earlier_one_is_taken():
+    """A day's lateness is part of its cost: with the same drive, the sooner day wins.
+
+    Technician 1's only place is on the target day, technician 2's two days earlier; both live
+    where the customer is, so the drive is the same and only the day can decide.
+    """
+    techs = [
+        PlanTechnician(1, _point(), frozenset({ZIP}), (11, 12), DAY),
+        PlanTechnician(2, _point(), frozenset({ZIP}), (21, 22), DAY),
+    ]
+    free = {(1, DAYS[2]): {11: 1, 12: 0}, (2, DAYS[0]): {21: 1, 22: 0}}
+
+    plan = plan_schedule(
+        requests=[_request(1, DAYS[2])],
+        technicians=techs,
+        days=DAYS,
+        free=free,
+        drive=DRIVE,
+        time_limit=2,
+    )
+
+    [assignment] = plan.assignments
+    assert (assignment.technician_id, assignment.day) == (2, DAYS[0])
+
+
+def test_an_overdue_request_takes_the_earliest_day_even_if_a_later_one_is_a_shorter_drive():
+    """Already past its target, a request is served as soon as possible, not where it is cheap.
+
+    Technician 1 lives 10 km away and has a place on the first day; technician 2 lives at the
+    customer's door but only has a place the day after.
+    """
+    far = "91001"
+    techs = [
+        PlanTechnician(1, _point(far), frozenset({ZIP}), (11, 12), DAY),
+        PlanTechnician(2, _point(), frozenset({ZIP}), (21, 22), DAY),
+    ]
+    free = {(1, DAYS[0]): {11: 1, 12: 0}, (2, DAYS[1]): {21: 1, 22: 0}}
+    overdue = _request(1, DAYS[0] - dt.timedelta(days=7))
+
+    plan = plan_schedule(
+        requests=[overdue], technicians=techs, days=DAYS, free=free, drive=DRIVE, time_limit=2
+    )
+
+    [assignment] = plan.assignments
+    assert (assignment.technician_id, assignment.day) == (1, DAYS[0])
+    assert assignment.within_target is False

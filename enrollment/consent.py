@@ -60,7 +60,8 @@ def disclosure(language: str) -> Disclosure:
                     "You may have the agreement, the authorization, receipts and notices of this "
                     "request on paper instead of electronically. Paper copies are free: there is "
                     "no fee. Ask for one at any time with the “Ask for a paper copy” button on "
-                    "the signing page or on the request's status page."
+                    "the signing page or on the request's status page, or by writing to "
+                    "customer.generation@sce.com with the request number."
                 ),
             ),
             (
@@ -76,7 +77,8 @@ def disclosure(language: str) -> Disclosure:
                 _(
                     "You may withdraw this consent at any time, free of charge, with the "
                     "“Withdraw consent” button on the request's status page or on the signing "
-                    "page. Withdrawing does not undo what you already signed; staff will "
+                    "page, or by writing to customer.generation@sce.com with the request "
+                    "number. Withdrawing does not undo what you already signed; staff will "
                     "contact you to continue on paper."
                 ),
             ),

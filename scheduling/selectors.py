@@ -531,6 +531,36 @@ def _median_business_days_to_visit(
 MEDIAN_CACHE_SECONDS = 3600
 
 
+def visit_median(*, today: date, refresh: bool = False):
+    """The 12-month median business days from submission to a visit done or failed.
+
+    Read from the cache (computed at most once every ``MEDIAN_CACHE_SECONDS``, keyed by
+    ``today``); ``refresh`` computes and stores it now (the dashboard's periodic warm-up,
+    ``backoffice.tasks.refresh_dashboard_medians``).
+    """
+    key = f"dashboard:median-business-days-to-visit:{today.isoformat()}"
+    since = today - timedelta(days=365)
+
+    def compute():
+        return _median_business_days_to_visit(
+            Visit.objects.filter(
+                date__gte=since,
+                date__lte=today,
+                state__in=[Visit.State.COMPLETED, Visit.State.FAILED],
+                msa_request__submitted_at__isnull=False,
+            ),
+            calendar=get_calendar(),
+            since=since,
+            today=today,
+        )
+
+    if refresh:
+        value = compute()
+        cache.set(key, value, MEDIAN_CACHE_SECONDS)
+        return value
+    return cache.get_or_set(key, compute, MEDIAN_CACHE_SECONDS)
+
+
 def visit_figures(*, today: date) -> VisitFigures:
     """Visits done and failed in the last 12 months and the median business days to a visit.
 
@@ -553,24 +583,11 @@ def visit_figures(*, today: date) -> VisitFigures:
         (str(labels.get(code, code)), n)
         for code, n in sorted(by_code.items(), key=lambda item: -item[1])
     ]
-    median = cache.get_or_set(
-        f"dashboard:median-business-days-to-visit:{today.isoformat()}",
-        lambda: _median_business_days_to_visit(
-            visits.filter(
-                state__in=[Visit.State.COMPLETED, Visit.State.FAILED],
-                msa_request__submitted_at__isnull=False,
-            ),
-            calendar=get_calendar(),
-            since=since,
-            today=today,
-        ),
-        MEDIAN_CACHE_SECONDS,
-    )
     return VisitFigures(
         completed=by_state.get(Visit.State.COMPLETED, 0),
         failed=by_state.get(Visit.State.FAILED, 0),
         failed_by_code=failed_by_code,
-        median_business_days_to_visit=median,
+        median_business_days_to_visit=visit_median(today=today),
     )
 
 

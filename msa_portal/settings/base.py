@@ -383,6 +383,11 @@ CELERY_BEAT_SCHEDULE["common-deliver-outbox"] = {
     "task": "common.tasks.deliver_outbox",
     "schedule": 60.0,
 }
+# The dashboard's 12-month medians, computed ahead so no page load waits for them.
+CELERY_BEAT_SCHEDULE["backoffice-refresh-dashboard-medians"] = {
+    "task": "backoffice.tasks.refresh_dashboard_medians",
+    "schedule": 30 * 60.0,
+}
 # Signed agreements and authorizations whose PDF task was lost.
 CELERY_BEAT_SCHEDULE["enrollment-sweep-unrendered-signatures"] = {
     "task": "enrollment.tasks.sweep_unrendered_signatures",

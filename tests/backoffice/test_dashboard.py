@@ -126,3 +126,25 @@ def test_the_twelve_month_medians_are_computed_once_an_hour(client, reviewer):
     # The median days to approval and the median business days to a visit (with the calendar).
     assert len(cold.captured_queries) - len(warm.captured_queries) >= 2
     assert not [q for q in warm.captured_queries if "percentile" in q["sql"].lower()]
+
+
+def test_the_periodic_task_computes_the_medians_ahead_so_no_page_load_does(
+    client, reviewer, settings
+):
+    from backoffice.tasks import refresh_dashboard_medians
+
+    client.force_login(reviewer)
+    make_request(Status.APPROVED)
+    assert (
+        settings.CELERY_BEAT_SCHEDULE["backoffice-refresh-dashboard-medians"]["task"]
+        == "backoffice.tasks.refresh_dashboard_medians"
+    )
+
+    refresh_dashboard_medians()
+    with CaptureQueriesContext(connection) as first_load:
+        client.get(DASHBOARD)
+
+    assert not [q for q in first_load.captured_queries if "percentile" in q["sql"].lower()]
+    today = timezone.localdate().isoformat()
+    assert cache.has_key(f"dashboard:median-days-to-approval:{today}")
+    assert cache.has_key(f"dashboard:median-business-days-to-visit:{today}")

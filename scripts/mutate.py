@@ -20,11 +20,13 @@ import libcst as cst  # mutmut's own dependency
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "mutation"
-# The packages a test run imports (copied unmutated into mutmut's folder).
-PACKAGES = [
-    "accounts", "api", "backoffice", "common", "eligibility", "enrollment", "msa_portal",
-    "payments", "scheduling",
-]  # fmt: skip
+# The packages a test run imports (copied unmutated into mutmut's folder): every top-level
+# Python package of the project, so a new app is never left out.
+PACKAGES = sorted(
+    path.name
+    for path in ROOT.iterdir()
+    if (path / "__init__.py").exists() and path.name not in {"tests", "scripts", "var"}
+)
 # module -> (files to mutate, the tests that guard them)
 MODULES = {
     "rules": (
@@ -210,10 +212,14 @@ def main() -> int:
     unknown = set(args.modules) - set(MODULES)
     if unknown:
         parser.error(f"unknown modules: {', '.join(sorted(unknown))}")
+    # mutmut runs inside each module's copy of the tree: a relative path (the Makefile's
+    # var/mutvenv/bin/mutmut) must not be read from there.
+    mutmut = shutil.which(args.mutmut) or args.mutmut
+    mutmut = str(Path(mutmut).resolve()) if os.sep in mutmut else mutmut
     results = {}
     for name in args.modules or list(MODULES):
         print(f"mutating {name} ...", flush=True)
-        results[name] = run(name, args.mutmut, args.max_children)
+        results[name] = run(name, mutmut, args.max_children)
         print(f"  {results[name]['counts']}", flush=True)
         write_report(results)
     print(f"report: {OUT / 'report.md'}")

@@ -56,17 +56,24 @@ class AccountNumberField(forms.CharField):
 class StepForm(forms.ModelForm):
     """A wizard step: crispy renders the fields; the template adds the back/next buttons.
 
-    A step with ``photo_fields`` offers "I'll send a photo of my meter instead": ticked, those
+    A step with ``photo_fields`` offers "I'll send a photo of my meter instead", a button that
+    posts ``photo_instead`` (the page's template shows it above the questions): pressed, those
     questions may stay blank (their facts stay unknown, a ``review`` for staff), the step's slug
     ``photo_step`` joins the request's ``answers_by_photo`` and the photos step asks for a photo.
     """
 
     photo_step = ""
     photo_fields: tuple[str, ...] = ()
+    # A one-question step answered by pressing one of its answers' buttons
+    # (``enrollment/wizard/one_question.html``): "Save and finish later" then posts no answer,
+    # and the draft keeps the one it had.
+    answered_by_button = ""
 
     def __init__(self, *args, msa_request: Request, user, **kwargs):
         super().__init__(*args, instance=msa_request, **kwargs)
         self.user = user
+        if self.answered_by_button and self.is_bound and "later" in self.data:
+            self.fields[self.answered_by_button].required = False
         if self.photo_fields:
             self.fields["photo_instead"] = forms.BooleanField(
                 label=_("I can't tell: I'll send a photo of my meter instead"),
@@ -77,7 +84,11 @@ class StepForm(forms.ModelForm):
                 required=False,
                 initial=self.photo_step in (msa_request.answers_by_photo or []),
             )
-            self.order_fields(["photo_instead"])
+            chosen_before = self.fields["photo_instead"].initial
+            if self.is_bound and "later" in self.data and chosen_before:
+                # The page asks with a button, so "Save and finish later" keeps the choice.
+                self.data = self.data.copy()
+                self.data["photo_instead"] = "on"
             if self.is_bound and self["photo_instead"].data:
                 for name in self.photo_fields:
                     self.fields[name].required = False
@@ -87,9 +98,15 @@ class StepForm(forms.ModelForm):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
-        # Each hard question after the drawing of what to look at.
-        helper.layout = question_layout(list(self.fields))
+        # Each hard question after the drawing of what to look at; the photo button is the
+        # template's.
+        helper.layout = question_layout([name for name in self.fields if name != "photo_instead"])
         return helper
+
+    @property
+    def button_question(self):
+        """The bound field a one-question step asks with buttons."""
+        return self[self.answered_by_button]
 
     def changes(self) -> dict:
         """The cleaned answers to save on the draft."""
@@ -99,6 +116,8 @@ class StepForm(forms.ModelForm):
             for name in self.fields
             if name in self.cleaned_data and name in model_fields
         }
+        if self.answered_by_button and self.cleaned_data.get(self.answered_by_button) is None:
+            data.pop(self.answered_by_button, None)
         if self.photo_fields:
             steps = [s for s in self.instance.answers_by_photo or [] if s != self.photo_step]
             if self.cleaned_data.get("photo_instead"):
@@ -202,7 +221,12 @@ class AccountsForm(StepForm):
 
 
 class RecordConfirmForm(StepForm):
-    """The meter record's address and service, shown for the customer to confirm."""
+    """The meter record's address and service, shown for the customer to confirm.
+
+    Asked with two buttons, each posting its answer (``answered_by_button``).
+    """
+
+    answered_by_button = "record_right"
 
     record_right = YesNoField(
         label=_("Is this your home and its service?"),
@@ -225,11 +249,15 @@ class RecordConfirmForm(StepForm):
 
     def changes(self) -> dict:
         right = self.cleaned_data["record_right"]
+        if right is None:
+            return {}
         state = MeterRecordState.CONFIRMED if right else MeterRecordState.CORRECTED
         return {"meter_record_state": state}
 
 
 class SafetyForm(StepForm):
+    answered_by_button = "life_support"
+
     life_support = YesNoField(
         label=_("Does anyone at the premises depend on life-support or other medical equipment?"),
         help_text=_(

@@ -258,10 +258,20 @@ def _render_step(request, msa_request, step, form, **extra):
 @login_required
 @require_http_methods(["GET", "POST"])
 def wizard_start(request):
-    """The first step: creates the draft once the customer says what they need."""
+    """The first step: creates the draft once the customer says what they need.
+
+    ``?type=install`` (a link that already said what the customer came for, such as the home
+    page's "Create an account to apply") chooses that answer in advance; the customer still
+    presses "Save and continue", as a GET never creates a draft.
+    """
     step = wizard.BY_SLUG["type"]
     msa_request = Request(filed_by=request.user)
-    form = forms.RequestTypeForm(request.POST or None, msa_request=msa_request, user=request.user)
+    form = forms.RequestTypeForm(
+        request.POST or None,
+        msa_request=msa_request,
+        user=request.user,
+        initial={"request_type": request.GET.get("type", "")},
+    )
     token = once.once_token_posted(request.POST) or once.once_token()
     if request.method == "POST" and form.is_valid():
         try:

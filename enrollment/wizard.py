@@ -46,7 +46,7 @@ STEPS = [
         "enrollment/wizard/records.html",
         record_only=True,
     ),
-    Step("safety", _("Medical equipment"), forms.SafetyForm),
+    Step("safety", _("Medical equipment"), forms.SafetyForm, "enrollment/wizard/one_question.html"),
     Step("premises", _("Premises address"), forms.PremisesForm, skipped_when_on_record=True),
     Step("meter", _("Meter and service"), forms.MeterForm, skipped_when_on_record=True),
     Step("wiring", _("Generation and wiring"), forms.WiringForm),

@@ -27,8 +27,8 @@ STEPS = [
         "meter_number": ("text", "M1234567"),
     },
     # The meter is on record: its address and service are confirmed, not asked.
-    {"record_right": ("radio", "True")},
-    {"life_support": ("radio", "False")},
+    {"record_right": ("button", "True")},
+    {"life_support": ("button", "False")},
     {
         "backfeed_amps": ("text", "0"),
         "comm_cable": ("radio", "none"),
@@ -51,6 +51,9 @@ STEPS = [
 def _answer(page, answers: dict) -> None:
     for name, (kind, value) in answers.items():
         field = page.locator(f'[name="{name}"]')
+        if kind == "button":  # a one-question step: the answer's button saves it
+            page.locator(f'button[name="{name}"][value="{value}"]').click()
+            return
         if kind == "radio":
             page.locator(f'input[name="{name}"][value="{value}"]').check()
         elif field.evaluate("e => e.tagName") == "SELECT":

@@ -57,15 +57,13 @@ def fill_wizard(page) -> None:
     save_and_continue(page)
 
     # The meter is on record: its address and service are shown to confirm, not asked.
-    expect(page.locator("input[name=record_right][value=True]")).to_be_visible()
+    expect(page.locator("#meter-record")).to_be_visible()
     checkpoint(page)
-    page.check("input[name=record_right][value=True]")
-    save_and_continue(page)
-
-    expect(page.locator("input[name=life_support][value=False]")).to_be_visible()
+    # One question a step, answered by pressing the answer.
+    page.get_by_role("button", name="Yes, this is right").click()
+    expect(page.get_by_role("button", name="No", exact=True)).to_be_visible()
     checkpoint(page)
-    page.check("input[name=life_support][value=False]")
-    save_and_continue(page)
+    page.get_by_role("button", name="No", exact=True).click()
 
     expect(page.locator("input[name=backfeed_amps]")).to_be_visible()
     checkpoint(page)
@@ -267,7 +265,6 @@ def test_a_homeowner_applies_with_the_precheck_answers_and_a_photo_instead(
     page.goto(f"/requests/{msa_request.pk}/apply/socket/")
     expect(page.get_by_role("img", name=re.compile("Two meter sockets"))).to_be_visible()
     checkpoint(page)
-    page.get_by_label(re.compile("send a photo of my meter instead")).check()
-    save_and_continue(page)
+    page.get_by_role("button", name=re.compile("send a photo of my meter instead")).click()
     msa_request.refresh_from_db()
     assert msa_request.answers_by_photo == ["socket"]

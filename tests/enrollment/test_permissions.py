@@ -68,7 +68,8 @@ def test_an_inactive_or_anonymous_user_may_do_nothing(customer_filed):
 
     owner = customer_filed.applicant
     owner.is_active = False
-    for user in (owner, AnonymousUser()):
+    # ``None``: no user at all, as a task or the API without a token passes it.
+    for user in (owner, AnonymousUser(), None):
         assert acts_for_request(user, customer_filed) is False
         assert list(requests_visible_to(user)) == []
         assert list(requests_editable_by(user)) == []

@@ -16,6 +16,7 @@ DRAWINGS = {
     "meter_socket_form": "meter_face",
     "socket_ring_type": "socket_ring",
     "comm_cable": "conduit",
+    "waterproof_bag_commitment": "bagged_msa",
 }
 
 LABELS = {

@@ -36,6 +36,7 @@ def draft(client, customer):
         ("socket", "drawing-meter_socket_form-title"),
         ("wiring", "drawing-comm_cable-title"),
         ("meter", "drawing-meter_self_contained-title"),
+        ("preparation", "drawing-waterproof_bag_commitment-title"),
     ],
 )
 def test_each_hard_step_shows_what_to_look_at_in_a_labelled_drawing(client, draft, step, title_id):

@@ -16,14 +16,22 @@ from django.utils.translation import gettext_noop
 
 from accounts import roles
 from common import emails
-from common.i18n import Message
+from common.i18n import Message, MessageList, label_message
 
+from .authorizations import authorizations_void_changed
+from .eligibility import eligibility_results_refresh
 from .models import Document, Request, RequestEvent, RequestMessage, Status
 from .notifications import request_recipients, send_request_email
 from .permissions import acts_for_request
-from .services import TransitionError, document_upload
+from .services import DRAFT_FIELDS, TransitionError, document_upload
 
 logger = logging.getLogger(__name__)
+
+# The wizard's steps whose answers the applicant may correct after submission, until staff
+# decide: the site's facts, which no signature quotes (DESIGN §4; the signed texts quote names,
+# premises, accounts, meter and device).
+CORRECTABLE_STEPS = ("meter", "wiring", "socket")
+CORRECTION_STATUSES = frozenset({Status.SUBMITTED, Status.UNDER_REVIEW, Status.INFO_REQUESTED})
 
 MESSAGE_MAX_CHARACTERS = 4000
 # Where the applicant may still add a file for the review or the visit (not a draft: the
@@ -149,3 +157,51 @@ def request_add_document(*, msa_request_id: int, actor, upload) -> Document:
             ),
         )
     return document
+
+
+def request_correct_answers(*, msa_request_id: int, actor, step: str, data: dict) -> list[str]:
+    """Correct one site step's answers after submission; return the names of the changed fields.
+
+    ``step`` is one of ``CORRECTABLE_STEPS``; ``data`` the step form's cleaned answers as model
+    field values (``StepForm.changes``). Only the applicant's side, only before staff decide
+    (``CORRECTION_STATUSES``). The timeline notes which answers changed, and a request already
+    checked is judged again at once (``eligibility.eligibility_results_refresh``) so staff and
+    the applicant see the rules' new answers. Raises ``PermissionDenied``, ``TransitionError``,
+    ``ValueError`` (a step or field that cannot be corrected) and ``ValidationError`` (the model's
+    own checks).
+    """
+    if step not in CORRECTABLE_STEPS or set(data) - DRAFT_FIELDS:
+        raise ValueError(f"cannot correct {step}: {sorted(set(data) - DRAFT_FIELDS)}")
+    with transaction.atomic():
+        msa_request = Request.objects.select_for_update(of=("self",)).get(pk=msa_request_id)
+        if not acts_for_request(actor, msa_request):
+            raise PermissionDenied
+        if msa_request.status not in CORRECTION_STATUSES:
+            raise TransitionError(_("Answers can be corrected only until our staff decide."))
+        changed = [name for name, value in data.items() if getattr(msa_request, name) != value]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(msa_request, name, data[name])
+        msa_request.full_clean(validate_constraints=False)
+        msa_request.save(update_fields=[*changed, "updated_at"])
+        # The fields' names as messages, read later in the reader's language.
+        labels = tuple(
+            label_message(Request._meta.get_field(name).verbose_name) for name in changed
+        )
+        RequestEvent.objects.create(
+            msa_request=msa_request,
+            from_status=msa_request.status,
+            to_status=msa_request.status,
+            actor=actor,
+            **RequestEvent.note_values(
+                Message(gettext_noop("Answers corrected by the applicant: %(fields)s."))
+                % {"fields": MessageList(labels, Message(gettext_noop(", ")))}
+            ),
+        )
+        if msa_request.contractor_company_id:
+            authorizations_void_changed(msa_request=msa_request, actor=actor)
+        if msa_request.eligibility_checked_at is not None:
+            eligibility_results_refresh(msa_request)
+    logger.info("request %s: answers corrected (%s)", msa_request_id, ", ".join(changed))
+    return changed

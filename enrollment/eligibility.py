@@ -101,6 +101,27 @@ def eligibility_check_run(*, msa_request_id: int) -> Request:
     return msa_request
 
 
+def eligibility_results_refresh(msa_request: Request):
+    """Judge a locked, already checked request again and store its outcome and rule results.
+
+    For a request whose facts changed after its first check (staff's re-check, the applicant's
+    corrected answers): the device snapshot taken at the first check is kept. Call inside the
+    transaction holding the request's row lock. Returns ``(report, rule results changed)``.
+    """
+    report = _judge(msa_request, fresh_snapshot=False)
+    msa_request.eligibility_outcome = str(report.outcome)
+    msa_request.eligibility_checked_at = timezone.now()
+    msa_request.save(
+        update_fields=[
+            "device_snapshot",
+            "eligibility_outcome",
+            "eligibility_checked_at",
+            "updated_at",
+        ]
+    )
+    return report, _store_results(msa_request, report)
+
+
 def eligibility_check_rerun(*, msa_request_id: int, actor) -> Request:
     """Re-run the check of a request under review, refresh its results and note who asked."""
     with transaction.atomic():
@@ -110,18 +131,7 @@ def eligibility_check_rerun(*, msa_request_id: int, actor) -> Request:
                 _("Eligibility can be re-checked only while a request is under review.")
             )
         previous = msa_request.eligibility_outcome
-        report = _judge(msa_request, fresh_snapshot=False)
-        msa_request.eligibility_outcome = str(report.outcome)
-        msa_request.eligibility_checked_at = timezone.now()
-        msa_request.save(
-            update_fields=[
-                "device_snapshot",
-                "eligibility_outcome",
-                "eligibility_checked_at",
-                "updated_at",
-            ]
-        )
-        changed = _store_results(msa_request, report)
+        report, changed = eligibility_results_refresh(msa_request)
         RequestEvent.objects.create(
             msa_request=msa_request,
             from_status=msa_request.status,

@@ -32,6 +32,7 @@ urlpatterns = [
     path("<int:pk>/answer/", views.info_answer, name="info_answer"),
     path("<int:pk>/messages/", views.request_message, name="request_message"),
     path("<int:pk>/documents/add/", views.document_add, name="document_add"),
+    path("<int:pk>/correct/<slug:step>/", views.answers_correct, name="answers_correct"),
     path("<int:pk>/cancel/", views.request_cancel, name="request_cancel"),
     path("<int:pk>/electronic-records/", views.esign_records, name="esign_records"),
     path(

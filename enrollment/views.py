@@ -148,6 +148,15 @@ def request_detail(request, pk: int):
             else None
         ),
         "add_document_form": forms.AddDocumentForm() if can_add_document else None,
+        "correctable_steps": (
+            [
+                wizard.BY_SLUG[slug]
+                for slug in conversation.CORRECTABLE_STEPS
+                if wizard.BY_SLUG[slug].applies_to(msa_request)
+            ]
+            if applicant_side and msa_request.status in conversation.CORRECTION_STATUSES
+            else []
+        ),
         "esign_consent": consent.consent_current(msa_request=msa_request, email=request.user.email),
         **_authorization_context(request.user, msa_request),
     }
@@ -175,6 +184,46 @@ def request_message(request, pk: int):
     # What was typed comes back in the box (kept in the session for one page view).
     request.session["unsent_message"] = request.POST.get("body", "")[:20000]
     return redirect(f"{msa_request.get_absolute_url()}#messages")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def answers_correct(request, pk: int, step: str):
+    """Correct one site step's answers after submission (``conversation.request_correct_answers``).
+
+    The wizard's own form for the step, on the submitted request, until staff decide.
+    """
+    msa_request = get_request_for_user_or_404(request.user, pk, requests_editable_by(request.user))
+    current = wizard.BY_SLUG.get(step)
+    if (
+        step not in conversation.CORRECTABLE_STEPS
+        or msa_request.status not in conversation.CORRECTION_STATUSES
+        or not current.applies_to(msa_request)
+    ):
+        raise Http404("Nothing to correct here.")
+    data = request.POST if request.method == "POST" else None
+    form = current.form_class(data, msa_request=msa_request, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = conversation.request_correct_answers(
+                msa_request_id=msa_request.pk, actor=request.user, step=step, data=form.changes()
+            )
+        except (ValidationError, services.TransitionError) as error:
+            for message in getattr(error, "messages", [str(error)]):
+                form.add_error(None, message)
+        else:
+            messages.success(
+                request,
+                _("Your answers are corrected; our staff see the change and the check again.")
+                if changed
+                else _("Nothing changed."),
+            )
+            return redirect(msa_request)
+    return render(
+        request,
+        "enrollment/correct_answers.html",
+        {"msa_request": msa_request, "step": current, "form": form},
+    )
 
 
 @login_required

@@ -245,3 +245,73 @@ def test_the_tracker_is_on_the_status_page_in_spanish(client, customer, under_re
 
     assert "Su solicitud, paso a paso" in html
     assert "Mensajes con nuestro personal" in html
+
+
+def correct_url(msa_request, step):
+    return reverse("enrollment:answers_correct", args=[msa_request.pk, step])
+
+
+WIRING = {"backfeed_amps": "250", "comm_cable": "none", "energized_present": "False"}
+
+
+def test_a_wrong_answer_is_corrected_after_submission_and_checked_again(
+    client, customer, under_review
+):
+    from enrollment.eligibility import eligibility_results_refresh
+
+    under_review.panel_rating_amps = 200
+    under_review.backfeed_amps = 0
+    under_review.save()
+    eligibility_results_refresh(under_review)
+    client.force_login(customer)
+    assert (
+        correct_url(under_review, "wiring")
+        in client.get(under_review.get_absolute_url()).content.decode()
+    )
+
+    response = client.post(correct_url(under_review, "wiring"), WIRING)
+
+    assert response.status_code == 302
+    under_review.refresh_from_db()
+    assert under_review.backfeed_amps == 250
+    backfeed = under_review.eligibility_results.get(code="BACKFEED_WITHIN_RATING")
+    assert backfeed.result == "fail"  # 250 A back-feed on a 200 A panel
+    note = under_review.events.filter(note__startswith="Answers corrected").get()
+    assert note.actor == customer and "back-feed" in note.note.lower()
+
+
+def test_nothing_is_corrected_once_staff_decided_or_by_someone_else(client, customer):
+    approved = MsaRequestFactory(applicant=customer, status=Status.APPROVED)
+    client.force_login(customer)
+    assert client.get(correct_url(approved, "wiring")).status_code == 404
+
+    reviewing = MsaRequestFactory(applicant=customer, status=Status.UNDER_REVIEW)
+    client.force_login(UserFactory())
+    assert client.post(correct_url(reviewing, "wiring"), WIRING).status_code == 404
+    reviewing.refresh_from_db()
+    assert reviewing.backfeed_amps == 0
+    assert client.get(correct_url(reviewing, "accounts")).status_code == 404
+
+
+def test_a_bad_corrected_answer_keeps_what_was_typed_and_changes_nothing(
+    client, customer, under_review
+):
+    client.force_login(customer)
+
+    response = client.post(correct_url(under_review, "wiring"), {**WIRING, "backfeed_amps": "-5"})
+
+    assert response.status_code == 200
+    assert 'value="-5"' in response.content.decode()
+    under_review.refresh_from_db()
+    assert under_review.backfeed_amps == 0
+    assert not under_review.events.filter(note__startswith="Answers corrected").exists()
+
+
+def test_the_correction_page_is_in_spanish(client, customer, under_review):
+    customer.preferred_language = "es"
+    customer.save()
+    client.force_login(customer)
+
+    html = client.get(correct_url(under_review, "wiring")).content.decode()
+
+    assert "Corrija sus respuestas" in html

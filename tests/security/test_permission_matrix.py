@@ -252,6 +252,11 @@ COVERED = {
     "enrollment:document_add": Case(
         _request_pk, APPLICANT_SIDE, method="post", status=Status.UNDER_REVIEW
     ),
+    "enrollment:answers_correct": Case(
+        lambda w: {"pk": w.msa_request.pk, "step": "wiring"},
+        APPLICANT_SIDE,
+        status=Status.UNDER_REVIEW,
+    ),
     "enrollment:esign_records": Case(_request_pk, VIEWERS, method="post"),
     "payments:checkout_start": Case(
         _request_pk, APPLICANT_SIDE, method="post", status=Status.AWAITING_PAYMENT

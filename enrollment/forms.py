@@ -318,6 +318,16 @@ VOLTAGES = [
 ]
 
 
+def _number_or_unknown(value: str) -> int | None:
+    """A radio answer as a number, "I don't know" as None (an unknown fact: staff check it)."""
+    return None if value == UNKNOWN else int(value)
+
+
+def _text_or_unknown(value: str) -> str:
+    """A radio answer as text, "I don't know" as blank (an unknown fact: staff check it)."""
+    return "" if value == UNKNOWN else value
+
+
 class MeterForm(StepForm):
     photo_step = "meter"
     photo_fields = (
@@ -336,19 +346,28 @@ class MeterForm(StepForm):
     )
     service_phase = forms.TypedChoiceField(
         label=LABELS["service_phase"],
-        choices=[(1, _("Single-phase (most homes)")), (3, _("Three-phase"))],
-        coerce=int,
+        choices=[
+            (1, _("Single-phase (most homes)")),
+            (3, _("Three-phase")),
+            (UNKNOWN, _("I don't know")),
+        ],
+        coerce=_number_or_unknown,
         empty_value=None,
         widget=forms.RadioSelect,
     )
     service_wires = forms.TypedChoiceField(
         label=LABELS["service_wires"],
-        choices=[(2, "2"), (3, _("3 (most homes)")), (4, "4")],
-        coerce=int,
+        choices=[(2, "2"), (3, _("3 (most homes)")), (4, "4"), (UNKNOWN, _("I don't know"))],
+        coerce=_number_or_unknown,
         empty_value=None,
         widget=forms.RadioSelect,
     )
-    service_voltage = forms.ChoiceField(label=LABELS["service_voltage"], choices=VOLTAGES)
+    service_voltage = forms.TypedChoiceField(
+        label=LABELS["service_voltage"],
+        choices=[*VOLTAGES, (UNKNOWN, _("I don't know"))],
+        coerce=_text_or_unknown,
+        empty_value="",
+    )
     panel_rating_amps = forms.IntegerField(
         label=_("Service panel rating (amps)"),
         min_value=1,
@@ -374,6 +393,10 @@ class MeterForm(StepForm):
         saved = self.instance.residential is not None and not self.is_bound
         if saved and self.instance.meter_self_contained is None:
             self.initial["meter_self_contained"] = UNKNOWN
+        if saved:
+            for name in ("service_phase", "service_wires", "service_voltage"):
+                if getattr(self.instance, name) in (None, ""):
+                    self.initial[name] = UNKNOWN
 
 
 class WiringForm(StepForm):

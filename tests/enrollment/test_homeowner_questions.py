@@ -1,5 +1,7 @@
 """Questions a homeowner can answer: drawings, "I don't know", a photo instead (issue 19)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -164,3 +166,32 @@ def test_the_review_says_what_is_not_known_yet_and_what_the_photo_answers(client
     assert "energized wiring not known yet" in html
     assert "Some answers come from your meter photo" in html
     assert "no communication cable" not in html
+
+
+def test_i_dont_know_the_phases_wires_or_voltage_is_an_answer_staff_check(client, draft):
+    from enrollment import selectors
+
+    response = client.post(
+        step_url(draft, "meter"),
+        {
+            "residential": "True",
+            "meter_self_contained": "True",
+            "service_phase": "none",
+            "service_wires": "none",
+            "service_voltage": "none",
+            "panel_rating_amps": "200",
+        },
+    )
+
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.service_phase, draft.service_wires, draft.service_voltage) == (None, None, "")
+    [service] = [
+        r for r in selectors.request_precheck(draft).rules if r.code == "SERVICE_1PH_3W_240"
+    ]
+    assert service.result == "review"
+    # Shown again as "I don't know", not as unanswered.
+    page = client.get(step_url(draft, "meter")).content.decode()
+    for name in ("service_phase", "service_wires"):
+        assert re.search(rf'name="{name}" value="none"[^>]*checked', page), name
+    assert re.search(r'<option value="none" selected>', page)

@@ -35,3 +35,17 @@ def email_confirmation_key_used(key: str) -> bool:
     except signing.BadSignature:
         return False
     return EmailAddress.objects.filter(pk=pk, verified=True).exists()
+
+
+def staff_role_emails(role: str) -> list[str]:
+    """The addresses of active staff in the group ``role`` (``accounts.roles``), sorted, unique.
+
+    Who is told by email of what a role answers for: reviewers of applicants' messages and of
+    consents withdrawn, finance of disputes.
+    """
+    return sorted(
+        User.objects.filter(groups__name=role, is_active=True, is_staff=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+        .distinct()
+    )

@@ -13,7 +13,6 @@ import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -21,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import roles
+from accounts.selectors import staff_role_emails
 from common.emails import send_templated_email
 from common.i18n import Message
 
@@ -240,21 +240,10 @@ def paper_copy_request(
     return paper
 
 
-def records_staff_emails() -> list[str]:
-    """The addresses of active reviewers, who answer for the request's records."""
-    return sorted(
-        get_user_model()
-        .objects.filter(groups__name=roles.REVIEWER, is_active=True, is_staff=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
 def _tell_staff(*, msa_request: Request, email: str, what: str, paper=None) -> None:
     try:
         send_templated_email(
-            to=records_staff_emails(),
+            to=staff_role_emails(roles.REVIEWER),
             template="enrollment/emails/records_staff",
             language=settings.LANGUAGE_CODE,
             context={"msa_request": msa_request, "email": email, "what": what, "paper": paper},

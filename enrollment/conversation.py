@@ -8,13 +8,13 @@ through here; the views and the staff admin only call these functions.
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts import roles
+from accounts.selectors import staff_role_emails
 from common import emails
 from common.i18n import Message, MessageList, label_message
 
@@ -46,17 +46,6 @@ ADD_DOCUMENT_STATUSES = frozenset(
         Status.VISIT_FAILED,
     }
 )
-
-
-def reviewer_emails() -> list[str]:
-    """The addresses of active staff in the Reviewer role, who answer applicants' messages."""
-    return sorted(
-        get_user_model()
-        .objects.filter(groups__name=roles.REVIEWER, is_active=True, is_staff=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
 
 
 def request_message_post(*, msa_request_id: int, actor, body: str) -> RequestMessage:
@@ -121,7 +110,7 @@ def _email_message(message_id: int) -> None:
             )
         else:
             emails.send_templated_email(
-                to=reviewer_emails(),
+                to=staff_role_emails(roles.REVIEWER),
                 template="enrollment/emails/message_to_staff",
                 context=context,
                 language=settings.LANGUAGE_CODE,

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_noop
 from django_fsm import can_proceed
 
 from accounts import roles
+from accounts.selectors import staff_role_emails
 from common.emails import send_templated_email
 from common.i18n import Message, label_message
 from common.money import format_cents
@@ -920,17 +920,6 @@ def payment_send_failed_notice(*, payment_id: int) -> bool:
     return True
 
 
-def finance_staff_emails() -> list[str]:
-    """The addresses of active staff in the finance role, who answer disputes."""
-    return sorted(
-        get_user_model()
-        .objects.filter(groups__name=roles.FINANCE, is_active=True, is_staff=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
 def payment_send_dispute_alert(*, dispute_id: int) -> bool:
     """Email the finance staff role, once, that a cardholder disputed a fee."""
     with transaction.atomic():
@@ -942,7 +931,7 @@ def payment_send_dispute_alert(*, dispute_id: int) -> bool:
         if dispute.staff_alerted_at:
             return False
         send_templated_email(
-            to=finance_staff_emails(),
+            to=staff_role_emails(roles.FINANCE),
             template="payments/emails/dispute_alert",
             context={
                 "dispute": dispute,

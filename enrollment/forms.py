@@ -632,6 +632,17 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+class InPageForm(forms.Form):
+    """A form the page's template wraps in its own ``<form>`` tag and CSRF token; crispy
+    renders the fields only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
 class PhotosForm(forms.Form):
     photos = MultipleFileField(
         label=_("Photos of your meter panel (optional)"),
@@ -680,7 +691,7 @@ class PhotosForm(forms.Form):
         return photos
 
 
-class SignForm(forms.Form):
+class SignForm(InPageForm):
     signer_name = forms.CharField(
         label=_("Type your full name to sign"),
         max_length=200,
@@ -695,14 +706,8 @@ class SignForm(forms.Form):
     )
     shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
-
-class AnswerForm(forms.Form):
+class AnswerForm(InPageForm):
     answer = forms.CharField(
         label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
@@ -712,12 +717,6 @@ class AnswerForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": f"{PHOTO_ACCEPT},application/pdf"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
     def clean(self):
         data = super().clean()
         if not (data.get("answer") or "").strip() and not data.get("attachment"):
@@ -725,7 +724,7 @@ class AnswerForm(forms.Form):
         return data
 
 
-class MessageForm(forms.Form):
+class MessageForm(InPageForm):
     """A message to staff (or, in the admin, to the applicant) about one request."""
 
     body = forms.CharField(
@@ -735,14 +734,8 @@ class MessageForm(forms.Form):
         help_text=_("We answer here and by email."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
-
-class AddDocumentForm(forms.Form):
+class AddDocumentForm(InPageForm):
     """A file added after submission: a photo of the meter or panel, or a PDF staff asked for."""
 
     file = forms.FileField(
@@ -751,26 +744,14 @@ class AddDocumentForm(forms.Form):
         help_text=_("Photos straight from your phone are fine (JPG, PNG, HEIC, WebP)."),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
-
-class CancelForm(forms.Form):
+class CancelForm(InPageForm):
     reason = forms.CharField(
         label=_("Why are you cancelling? (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 class AuthorizationSignForm(SignForm):
@@ -787,7 +768,7 @@ class AuthorizationSignForm(SignForm):
     )
 
 
-class RevokeAuthorizationForm(forms.Form):
+class RevokeAuthorizationForm(InPageForm):
     confirm = forms.BooleanField(
         label=_(
             "I revoke the contractor's authorization: they will no longer see this request or "
@@ -795,12 +776,6 @@ class RevokeAuthorizationForm(forms.Form):
         ),
         error_messages={"required": _("Tick the box to confirm.")},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 class CompanyRequestFilterForm(forms.Form):
@@ -837,7 +812,7 @@ class CompanyRequestFilterForm(forms.Form):
         }
 
 
-class EsignConsentForm(forms.Form):
+class EsignConsentForm(InPageForm):
     """Consent to electronic records, after the disclosure (``enrollment.consent``)."""
 
     agree = forms.BooleanField(
@@ -848,12 +823,6 @@ class EsignConsentForm(forms.Form):
         error_messages={"required": _("Tick the box to consent, or ask for paper instead.")},
     )
     shown_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
 
 class PaperCopyForm(forms.Form):

@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 from enrollment.models import RequestEvent, Status
 from payments.models import Payment, StripeEvent
@@ -180,3 +180,70 @@ def test_the_same_refund_reported_concurrently_is_recorded_once(fake_stripe):
     assert Refund.objects.filter(provider_refund_id=refund["id"]).count() == 1
     payment.refresh_from_db()
     assert payment.amount_refunded_cents == 5000
+
+
+def test_a_refund_waits_while_another_refund_of_the_payment_is_being_written(fake_stripe):
+    """A double click on "Refund": the second click must see the first one's attempt.
+
+    Another clerk's refund holds the payment row while it writes its attempt; ours must wait
+    for it, then reuse that attempt's key, so Stripe gives the money back once. Without the
+    row lock ours misses that attempt and writes one of its own with a key of its own: a second
+    refund of the same money on its way to Stripe.
+    """
+    from payments.models import Refund
+    from payments.services import payment_refund
+
+    payment = _paid_payment(fake_stripe)
+    holding, release = threading.Event(), threading.Event()
+
+    def other_click() -> None:
+        try:
+            with transaction.atomic():
+                Payment.objects.select_for_update().get(pk=payment.pk)
+                holding.set()
+                release.wait(10)
+                Refund.objects.create(
+                    payment=payment,
+                    amount_cents=10000,
+                    reason="double click",
+                    origin=Refund.Origin.PORTAL,
+                    status=Refund.Status.UNCONFIRMED,
+                    provider_answered=False,
+                )
+        finally:
+            connections.close_all()
+
+    results: list = []
+
+    def our_click() -> None:
+        try:
+            results.append(
+                payment_refund(
+                    payment_id=payment.pk,
+                    amount_cents=10000,
+                    reason="double click",
+                    staff_user=None,
+                )
+            )
+        except Exception as exc:
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=other_click)
+    other.start()
+    assert holding.wait(10)
+    ours = threading.Thread(target=our_click)
+    ours.start()
+    ours.join(timeout=1.0)
+    reached_stripe_while_held = len(fake_stripe.calls("POST", "/v1/refunds"))
+    release.set()
+    other.join(timeout=10)
+    ours.join(timeout=10)
+
+    assert reached_stripe_while_held == 0
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert fake_stripe.refunded_cents(payment.payment_intent_id) == 10000
+    assert payment.refunds.count() == 1
+    payment.refresh_from_db()
+    assert payment.amount_refunded_cents == 10000

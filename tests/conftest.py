@@ -6,9 +6,12 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 # Property-based tests explore the same examples on every run, so the suite is deterministic;
-# HYPOTHESIS_PROFILE=explore lets a developer search new ground locally.
-hypothesis_settings.register_profile("deterministic", derandomize=True, database=None)
-hypothesis_settings.register_profile("explore", derandomize=False)
+# HYPOTHESIS_PROFILE=explore lets a developer search new ground locally. No deadline: a test
+# fails when the code is wrong, never because a loaded machine ran one example slowly.
+hypothesis_settings.register_profile(
+    "deterministic", derandomize=True, database=None, deadline=None
+)
+hypothesis_settings.register_profile("explore", derandomize=False, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "deterministic"))
 
 # Under CI a test that needs a real service must fail, not skip, when the service is missing.

@@ -2,9 +2,18 @@
 
 import datetime as dt
 
+import pytest
+
 from scheduling.calendar import BusinessCalendar
 from scheduling.geo import zip_centroids
-from scheduling.planner import DriveModel, PlanRequest, PlanTechnician, plan_schedule
+from scheduling.planner import (
+    DriveModel,
+    FixedStop,
+    PlanRequest,
+    PlanTechnician,
+    plan_schedule,
+    route_km,
+)
 
 DAY = ((8 * 60, 12 * 60), (12 * 60, 16 * 60))
 DRIVE = DriveModel(road_factor=1.3, kmh=50, service_minutes=30)
@@ -142,3 +151,38 @@ def test_an_overdue_request_takes_the_earliest_day_even_if_a_later_one_is_a_shor
     [assignment] = plan.assignments
     assert (assignment.technician_id, assignment.day) == (1, DAYS[0])
     assert assignment.within_target is False
+
+
+def test_a_new_stop_after_a_booked_afternoon_visit_is_not_handed_a_morning_window():
+    """The windows follow the drive the planner measured, booked visits included.
+
+    Four corners of a square: home, a new request, a visit already booked for the afternoon,
+    another new request. The shortest day drives round the square, so whichever new request
+    comes after the booked visit must be in the afternoon too; handed a morning window it is
+    visited before the booked one, across the square's diagonal.
+    """
+    lat, lon = _point()
+    north, corner, east = (lat + 0.1, lon), (lat + 0.1, lon + 0.12), (lat, lon + 0.12)
+    requests = [
+        PlanRequest(1, ZIP, north, DAYS[0], (1,)),
+        PlanRequest(2, ZIP, east, DAYS[0], (2,)),
+    ]
+    fixed = {(1, DAYS[0]): [FixedStop(visit_id=99, point=corner, window_id=12)]}
+    free = {(1, d): {11: 2, 12: 2} for d in DAYS}
+
+    plan = plan_schedule(
+        requests=requests,
+        technicians=[_tech()],
+        days=DAYS,
+        free=free,
+        fixed=fixed,
+        drive=DRIVE,
+        time_limit=2,
+    )
+
+    route = plan.routes[(1, DAYS[0])]
+    around = route_km(home=(lat, lon), route=[north, corner, east])
+    assert route_km(home=(lat, lon), route=route) == pytest.approx(around)
+    stops = sorted(plan.assignments, key=lambda a: a.route_order)
+    after_booked = [a for a in stops if a.route_order > plan.reorders[99]]
+    assert [a.window_id for a in after_booked] == [12]

@@ -11,10 +11,12 @@ next electronic signature then asks for consent again. docs/signing.md describes
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -106,18 +108,40 @@ def _email(address: str) -> str:
     return (address or "").strip().lower()
 
 
+def _counting(email: str):
+    """``email``'s consents that count now (current disclosure, not withdrawn), latest first."""
+    return ElectronicRecordsConsent.objects.filter(
+        email=_email(email), version=CONSENT_VERSION, withdrawn_at__isnull=True
+    ).order_by("-given_at")
+
+
 def consent_current(*, msa_request: Request, email: str) -> ElectronicRecordsConsent | None:
     """The signer's consent that counts now for ``msa_request``: current version, not withdrawn."""
-    return (
-        ElectronicRecordsConsent.objects.filter(
-            msa_request=msa_request,
-            email=_email(email),
-            version=CONSENT_VERSION,
-            withdrawn_at__isnull=True,
-        )
-        .order_by("-given_at")
-        .first()
-    )
+    return _counting(email).filter(msa_request=msa_request).first()
+
+
+@dataclass(frozen=True)
+class ConsentSummary:
+    """A reader's consent as a status page shows it: when given (aware), to which version."""
+
+    given_at: datetime
+    version: str
+
+
+def consent_annotations(email: str) -> dict[str, Subquery]:
+    """Annotations for a request queryset: when ``email``'s current consent was given, or None.
+
+    Read back with ``consent_summary``; the status page gets it with the request's own row
+    instead of a query of its own.
+    """
+    latest = _counting(email).filter(msa_request=OuterRef("pk"))
+    return {"esign_consent_given_at": Subquery(latest.values("given_at")[:1])}
+
+
+def consent_summary(msa_request: Request) -> ConsentSummary | None:
+    """The consent read by ``consent_annotations`` on ``msa_request``'s row; None without one."""
+    given_at = getattr(msa_request, "esign_consent_given_at", None)
+    return None if given_at is None else ConsentSummary(given_at=given_at, version=CONSENT_VERSION)
 
 
 def consent_require(*, msa_request: Request, email: str) -> ElectronicRecordsConsent:

@@ -99,7 +99,11 @@ def _timeline_label(event, user) -> str:
 @login_required
 def request_detail(request, pk: int):
     msa_request = get_request_for_user_or_404(
-        request.user, pk, request_detail_queryset(request.user)
+        request.user,
+        pk,
+        request_detail_queryset(request.user).annotate(
+            **consent.consent_annotations(request.user.email)
+        ),
     )
     # Only the contractor's side sees the authorization links (``_authorization_context``).
     request_detail_prefetch_authorizations(
@@ -157,7 +161,7 @@ def request_detail(request, pk: int):
             if applicant_side and msa_request.status in conversation.CORRECTION_STATUSES
             else []
         ),
-        "esign_consent": consent.consent_current(msa_request=msa_request, email=request.user.email),
+        "esign_consent": consent.consent_summary(msa_request),
         **_authorization_context(request.user, msa_request),
     }
     return render(request, "enrollment/request_detail.html", context)

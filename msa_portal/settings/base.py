@@ -306,6 +306,10 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Sessions are read from the cache (Redis in production) and written through to the database:
+# a signed-in page makes no session query, and a Redis outage (the cache fails open) falls back
+# to the database row (https://docs.djangoproject.com/en/5.2/topics/http/sessions/).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -175,6 +175,8 @@ def test_withdrawing_on_the_status_page_tells_staff_and_the_next_signature_asks_
     client.force_login(customer)
     status_page = client.get(msa_request.get_absolute_url()).content.decode()
     assert "Withdraw consent" in status_page
+    assert "You consented to electronic records on" in status_page
+    assert "(disclosure esign-2026-11)" in status_page
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -184,6 +186,8 @@ def test_withdrawing_on_the_status_page_tells_staff_and_the_next_signature_asks_
 
     assert response.status_code == 302
     assert ElectronicRecordsConsent.objects.get().withdrawn_at is not None
+    status_page = client.get(msa_request.get_absolute_url()).content.decode()
+    assert "You consented to electronic records on" not in status_page
     (alert,) = [m for m in mailoutbox if m.to == ["reviewer@example.com"]]
     assert "withdrawn" in alert.subject
     assert msa_request.reference in alert.body

@@ -263,6 +263,33 @@ def test_my_day_shows_each_visit_in_route_order_with_what_the_technician_needs(
     assert "Gate code" not in later_card
 
 
+def test_the_camera_takes_a_photo_before_and_one_after_the_work(client, technician, phone_user):
+    """A phone's camera (``capture``) gives one photo per input, whatever ``multiple`` says, so
+    "before" and "after" each need their own input; both reach the one report."""
+    visit = book(technician)
+    client.force_login(phone_user)
+
+    with on_the_day(DAY):
+        page = client.get(reverse("field:my_day"))
+        data = outcome(visit)
+        data["photos"] = [
+            SimpleUploadedFile("before.png", png_bytes((32, 32)), "image/png"),
+            SimpleUploadedFile("after.png", png_bytes((40, 30)), "image/png"),
+        ]
+        sent = client.post(reverse("field:report"), data, **JSON)
+
+    body = page.content.decode()
+    before = f'id="photo-before-{visit.pk}"'
+    after = f'id="photo-after-{visit.pk}"'
+    assert before in body and after in body
+    assert body.index(before) < body.index(after)
+    for tag in body.split("<input")[1:]:
+        if 'type="file"' in tag:
+            assert 'capture="environment"' in tag and "multiple" not in tag.split(">")[0]
+    assert sent.status_code == 200
+    assert visit.photos.count() == 2
+
+
 def test_my_day_and_the_phones_answers_speak_spanish(client, technician, phone_user):
     phone_user.preferred_language = "es"
     phone_user.save(update_fields=["preferred_language"])
@@ -281,7 +308,7 @@ def test_my_day_and_the_phones_answers_speak_spanish(client, technician, phone_u
 
     body = page.content.decode()
     assert "Mi día" in body
-    assert "He llegado" in body
+    assert "He llegado" in body and "Foto del medidor antes del trabajo" in body
     assert manifest.json()["lang"] == "es" and manifest.json()["short_name"] == "Mi día"
     assert refused.status_code == 400 and "Otro" in refused.json()["message"]
 

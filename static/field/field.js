@@ -257,7 +257,8 @@
       }
       error.textContent = "";
       const select = form.querySelector("select[name=failure_code]");
-      const files = Array.from(form.querySelector("input[type=file]").files);
+      // Before, then after (or what stopped the work): the order staff see them in.
+      const files = Array.from(form.querySelectorAll("input[type=file]")).flatMap((input) => Array.from(input.files));
       const { visit, reference } = cardOf(form);
       await save({
         id: newId(), kind: "outcome", user, visit, reference,

@@ -98,8 +98,9 @@ def test_technician_records_two_outcomes_without_signal_and_they_arrive_once(
 
     card = cards[done.pk]
     card.get_by_role("button", name="I have arrived").click()
+    card.get_by_label("Photo of the meter before the work").set_input_files(photo("before.png"))
     card.get_by_label("Completed", exact=True).check()
-    card.locator("input[type=file]").set_input_files(photo("after.png"))
+    card.get_by_label("Photo of the meter after the work").set_input_files(photo("after.png"))
     card.get_by_role("button", name="Save the outcome").click()
     expect(card.locator(".field-queued")).to_contain_text("Saved on this phone")
 
@@ -109,7 +110,7 @@ def test_technician_records_two_outcomes_without_signal_and_they_arrive_once(
     expect(card.get_by_role("alert")).to_contain_text("Choose why")
     card.get_by_label("Reason (when not completed)").select_option("NOT_LEFT_IN_BAG")
     card.get_by_label("Note", exact=True).fill("No MSA by the meter; customer not home.")
-    card.locator("input[type=file]").set_input_files(photo("meter.png"))
+    card.get_by_label("or of what stopped it").set_input_files(photo("meter.png"))
     card.get_by_role("button", name="Save the outcome").click()
     expect(card.locator(".field-queued")).to_contain_text("Saved on this phone")
     expect(page.locator("#field-status")).to_contain_text("Waiting to send: 3")
@@ -145,7 +146,7 @@ def test_technician_records_two_outcomes_without_signal_and_they_arrive_once(
     assert FieldReport.objects.get(visit=cancelled).result == FieldReport.Result.CONFLICT
     cancelled.refresh_from_db()
     assert cancelled.state == Visit.State.CANCELLED
-    assert VisitPhoto.objects.filter(visit=done).count() == 1
+    assert VisitPhoto.objects.filter(visit=done).count() == 2
     assert VisitPhoto.objects.filter(visit=failed).count() == 1
     customers = sorted(m.to[0] for m in mailoutbox)
     assert customers == sorted([done.msa_request.customer_email, failed.msa_request.customer_email])
@@ -166,7 +167,7 @@ def test_technician_records_two_outcomes_without_signal_and_they_arrive_once(
     )
     assert again.status == 200 and again.json()["result"] == "recorded"
     assert FieldReport.objects.count() == 3
-    assert VisitPhoto.objects.count() == 2
+    assert VisitPhoto.objects.count() == 3
     assert len(mailoutbox) == 2
 
     # Staff see it on the visit board.

@@ -219,3 +219,116 @@ def test_the_call_link_dials_the_e164_number_and_its_extension(client, technicia
 
     assert 'href="tel:+16265550100;ext=12"' in body
     assert "(626) 555-0100 ext. 12</a>" in body
+
+
+def test_my_day_shows_each_visit_in_route_order_with_what_the_technician_needs(
+    client, technician, phone_user
+):
+    from tests.enrollment.factories import DocumentFactory
+
+    later = services.visit_book(
+        msa_request_id=approved_request(
+            request_type="replacement",
+            existing_device_kind="gma",
+            existing_device_manufacturer="ConnectDER",
+            waterproof_bag_commitment=False,
+        ).pk,
+        window_id=technician.windows.order_by("starts_at").last().pk,
+        day=DAY,
+        notify=False,
+    )
+    first = book(technician, request_type="install", waterproof_bag_commitment=True)
+    first.notes = "Gate code 4512; dog in the yard."
+    first.save(update_fields=["notes"])
+    DocumentFactory.create_batch(2, msa_request=first.msa_request)
+    client.force_login(phone_user)
+
+    with on_the_day(DAY):
+        body = client.get(reverse("field:my_day")).content.decode()
+
+    # Route order: the morning visit's card comes first, each headed with its window.
+    assert body.index(f'id="visit-{first.pk}"') < body.index(f'id="visit-{later.pk}"')
+    first_card = body[body.index(f'id="visit-{first.pk}"') : body.index(f'id="visit-{later.pk}"')]
+    later_card = body[body.index(f'id="visit-{later.pk}"') :]
+    assert f"1. {first.window} · {first.msa_request.reference}" in first_card
+    assert f"2. {later.window} · {later.msa_request.reference}" in later_card
+    # The device to install, and the one to remove.
+    assert "Device to install" in first_card and str(first.msa_request.device) in first_card
+    assert "Device to remove" in later_card and "ConnectDER" in later_card
+    # The customer's preparation: the bagged MSA promised (or not) and the panel photos sent.
+    assert "waterproof bag: yes" in first_card and "2 meter panel photos sent" in first_card
+    assert "waterproof bag: not promised" in later_card and "0 meter panel photos" in later_card
+    # The access notes staff wrote on the visit.
+    assert "Gate code 4512; dog in the yard." in first_card
+    assert "Gate code" not in later_card
+
+
+def test_the_camera_takes_a_photo_before_and_one_after_the_work(client, technician, phone_user):
+    """A phone's camera (``capture``) gives one photo per input, whatever ``multiple`` says, so
+    "before" and "after" each need their own input; both reach the one report."""
+    visit = book(technician)
+    client.force_login(phone_user)
+
+    with on_the_day(DAY):
+        page = client.get(reverse("field:my_day"))
+        data = outcome(visit)
+        data["photos"] = [
+            SimpleUploadedFile("before.png", png_bytes((32, 32)), "image/png"),
+            SimpleUploadedFile("after.png", png_bytes((40, 30)), "image/png"),
+        ]
+        sent = client.post(reverse("field:report"), data, **JSON)
+
+    body = page.content.decode()
+    before = f'id="photo-before-{visit.pk}"'
+    after = f'id="photo-after-{visit.pk}"'
+    assert before in body and after in body
+    assert body.index(before) < body.index(after)
+    for tag in body.split("<input")[1:]:
+        if 'type="file"' in tag:
+            assert 'capture="environment"' in tag and "multiple" not in tag.split(">")[0]
+    assert sent.status_code == 200
+    assert visit.photos.count() == 2
+
+
+def test_my_day_and_the_phones_answers_speak_spanish(client, technician, phone_user):
+    phone_user.preferred_language = "es"
+    phone_user.save(update_fields=["preferred_language"])
+    visit = book(technician)
+    client.force_login(phone_user)
+
+    with on_the_day(DAY):
+        page = client.get(reverse("field:my_day"), HTTP_ACCEPT_LANGUAGE="es")
+        manifest = client.get(reverse("field:manifest"), HTTP_ACCEPT_LANGUAGE="es")
+        refused = client.post(
+            reverse("field:report"),
+            outcome(visit, completed="0", failure_code="OTHER"),
+            HTTP_ACCEPT_LANGUAGE="es",
+            **JSON,
+        )
+
+    body = page.content.decode()
+    assert "Mi día" in body
+    assert "He llegado" in body and "Foto del medidor antes del trabajo" in body
+    assert manifest.json()["lang"] == "es" and manifest.json()["short_name"] == "Mi día"
+    assert refused.status_code == 400 and "Otro" in refused.json()["message"]
+
+
+def test_the_board_reloads_itself_so_staff_see_progress_as_it_happens(
+    client, technician, phone_user
+):
+    done = book(technician)
+    failed = book(technician)
+    client.force_login(phone_user)
+    with on_the_day(DAY):
+        client.post(reverse("field:report"), outcome(done), **JSON)
+        client.post(
+            reverse("field:report"),
+            outcome(failed, completed="0", failure_code="NOT_LEFT_IN_BAG"),
+            **JSON,
+        )
+        client.force_login(StaffFactory())
+        board = client.get(reverse("admin:scheduling_board") + f"?start={DAY}&span=day")
+
+    body = board.content.decode()
+    assert '<meta http-equiv="refresh" content="60">' in body
+    assert "✓ done" in body and "✗ failed: NOT_LEFT_IN_BAG" in body

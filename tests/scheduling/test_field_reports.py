@@ -111,6 +111,11 @@ def test_an_outcome_sent_after_staff_cancelled_the_visit_is_kept_as_a_conflict_a
     assert visit.msa_request.status == Status.APPROVED
     assert answer.report.result == FieldReport.Result.CONFLICT
     assert answer.report.visit_state_found == Visit.State.CANCELLED
+    # The reason the technician gave is kept with the conflict, never dropped.
+    assert (answer.report.completed, answer.report.failure_code) == (
+        False,
+        FailureCode.SOCKET_INCOMPATIBLE,
+    )
     # The technician's evidence is kept for staff, and the customer hears nothing wrong.
     assert answer.report.photos.count() == 1
     assert mailoutbox == []

@@ -2,12 +2,32 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
+from import_export.formats import base_formats
 
 from common.history_admin import ReadOnlyHistoryAdmin
 
 from .models import ApprovedProduct, MeterRecord
 from .resources import ApprovedProductResource, MeterRecordResource
 from .services import product_set_status, product_stamp_status_change
+
+
+class ExcelCSV(base_formats.CSV):
+    """CSV with a UTF-8 byte-order mark first, so Excel reads "Peña", not "PeÃ±a".
+
+    ``import_apl`` and ``import_meters`` read the mark (``importing.decode_csv``).
+    """
+
+    def export_data(self, dataset, **kwargs) -> str:
+        return "\ufeff" + super().export_data(dataset, **kwargs)
+
+
+class SpreadsheetExportMixin(ExportMixin):
+    """django-import-export's admin export, with ``ExcelCSV`` in place of its plain CSV."""
+
+    export_formats = [
+        ExcelCSV if file_format is base_formats.CSV else file_format
+        for file_format in base_formats.DEFAULT_FORMATS
+    ]
 
 
 def _status_action(status: str, description: str):
@@ -32,7 +52,7 @@ def _status_action(status: str, description: str):
 
 
 @admin.register(ApprovedProduct)
-class ApprovedProductAdmin(ExportMixin, ReadOnlyHistoryAdmin):
+class ApprovedProductAdmin(SpreadsheetExportMixin, ReadOnlyHistoryAdmin):
     """The Approved Product List: edited here or loaded with ``import_apl``; exported as CSV."""
 
     resource_classes = [ApprovedProductResource]
@@ -98,7 +118,7 @@ class ApprovedProductAdmin(ExportMixin, ReadOnlyHistoryAdmin):
 
 
 @admin.register(MeterRecord)
-class MeterRecordAdmin(ExportMixin, admin.ModelAdmin):
+class MeterRecordAdmin(SpreadsheetExportMixin, admin.ModelAdmin):
     """The utility's meter records, loaded with ``import_meters``."""
 
     resource_classes = [MeterRecordResource]

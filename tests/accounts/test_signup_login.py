@@ -212,3 +212,18 @@ def test_a_company_phone_of_dashes_is_refused(client):
     assert response.status_code == 200
     assert b"Enter a phone number such as (626) 555-0100" in response.content
     assert not ContractorCompany.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_sign_in_emails_name_an_address_with_an_apostrophe_as_typed(client):
+    # allauth's own emails (not under templates/*/emails/): their text turns escaping off too.
+    address = "pat.o'brien@example.com"
+    _signup(client, email=address, full_name="Pat O'Brien & Co")
+    client.logout()
+    client.post("/accounts/password/reset/", {"email": address})
+
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        text = message.subject + "\n" + message.body
+        assert "&#x27;" not in text and "&amp;" not in text, text
+    assert address in mail.outbox[0].body

@@ -18,6 +18,10 @@ pytestmark = pytest.mark.django_db
 
 COMPANY = "Sol & Sun's Storage"
 CUSTOMER = "Zoë O'Brien & Luis Núñez"
+STREET = "1 O'Neil & Pine St"
+MODEL = "O'Neil & Co. MSA-200"
+# Typed values with an ampersand and an apostrophe: every email names at least one.
+TYPED = (COMPANY, CUSTOMER, STREET, MODEL)
 ESCAPES = ("&amp;", "&#x27;", "&#39;", "&quot;", "&lt;", "&gt;")
 TEMPLATES = sorted(
     str(path.relative_to(settings.BASE_DIR / "templates")).removesuffix("_subject.txt")
@@ -34,10 +38,12 @@ def test_every_email_template_is_checked():
 
 @pytest.fixture
 def context():
+    """Every variable an email template reads, each typed value holding a ``&`` and a ``'``.
+
+    The request is the customer's own (no contractor), so the greeting names them.
+    """
     company = ContractorCompanyFactory(name=COMPANY)
-    msa_request = MsaRequestFactory(
-        customer_name=CUSTOMER, contractor_company=company, premises_street="1 O'Neil & Pine St"
-    )
+    msa_request = MsaRequestFactory(customer_name=CUSTOMER, premises_street=STREET)
     when = timezone.make_aware(dt.datetime(2026, 12, 1, 17, 0))
     visit = SimpleNamespace(
         date=when.date(),
@@ -51,6 +57,9 @@ def context():
         "visit": visit,
         "payment": payment,
         "refund": SimpleNamespace(amount_cents=100, reason=f"{COMPANY} asked"),
+        "dispute": SimpleNamespace(
+            amount_cents=27922, reason=f"{CUSTOMER} asked", evidence_due_by=when
+        ),
         "invitation": SimpleNamespace(
             company=company, invited_by=SimpleNamespace(get_full_name=CUSTOMER)
         ),
@@ -59,11 +68,19 @@ def context():
         "path": "/x/",
         "preparation": "Bag",
         "failure_explanation": "",
-        "evaluation": SimpleNamespace(pk=1, decision_reason=f"{COMPANY} asked"),
-        "maker": COMPANY,
-        "model": "O'Neil & Co. MSA-200",
-        "reference": "EV-000001",
+        "evaluation": SimpleNamespace(
+            pk=1,
+            reference="EV-000001",
+            company=company,
+            manufacturer=COMPANY,
+            model_name=MODEL,
+            get_status_display="In review",
+            decision_reason=f"{COMPANY} asked",
+        ),
         "message": SimpleNamespace(body=f"{CUSTOMER} asked"),
+        "what": "paper_copy",
+        "email": "zoe.o'brien@example.com",
+        "paper": SimpleNamespace(mailing_address=STREET),
         "status": "In review",
     }
 
@@ -81,6 +98,8 @@ def test_company_and_customer_names_with_ampersand_and_apostrophe_read_as_typed(
     html = message.alternatives[0][0]
     text = message.subject + "\n" + message.body
     assert not any(escape in text for escape in ESCAPES), text
+    # Each email names someone or something typed with "&" and "'", so the check is not empty.
+    assert any(typed in text for typed in TYPED), text
     # Whatever name the HTML part shows (escaped, as it must be), the text shows as typed.
     assert "Sol & Sun" not in html and "O'Brien & Luis" not in html
     if "Sol &amp; Sun&#x27;s" in html:

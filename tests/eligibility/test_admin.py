@@ -4,6 +4,8 @@ import pytest
 
 from eligibility import demo
 from eligibility.models import ApprovedProduct
+from eligibility.resources import ApprovedProductResource, MeterRecordResource
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +57,7 @@ def test_apl_exports_as_csv_that_import_apl_reads(staff_client):
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    body = response.content.decode()
+    body = response.content.decode("utf-8-sig")
     assert body.splitlines()[0].startswith("manufacturer,model_name,model_number")
     assert "install|replacement" in body
 
@@ -104,3 +106,28 @@ def test_setting_a_status_twice_changes_nothing_the_second_time():
 
     assert product_set_status(product_ids=ids, status="retired") == 3
     assert product_set_status(product_ids=ids, status="retired") == 0
+
+
+@pytest.mark.parametrize(
+    ("model", "resource", "factory", "typed"),
+    [
+        ("approvedproduct", ApprovedProductResource, "ApprovedProductFactory", "Niño & Peña"),
+        ("meterrecord", MeterRecordResource, "MeterRecordFactory", "1 Zoë Ñúñez St"),
+    ],
+)
+def test_the_admin_csv_exports_open_in_excel_as_utf8(staff_client, model, resource, factory, typed):
+    field = "manufacturer" if model == "approvedproduct" else "service_address"
+    getattr(factories, factory)(**{field: typed})
+    prefix = resource.__name__.lower()
+    fields = [f.column_name for f in resource().get_export_fields()]
+
+    response = staff_client.post(
+        f"/admin/eligibility/{model}/export/",
+        {"format": "0", "resource": "0", **{f"{prefix}_{name}": "on" for name in fields}},
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    # The byte-order mark tells Excel the file is UTF-8: "Peña", not "PeÃ±a".
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    assert typed in response.content.decode("utf-8-sig")

@@ -2,12 +2,15 @@
 
 import codecs
 import csv
+import datetime as dt
 import io
+import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
 
-from enrollment.models import Status
+from enrollment.models import Request, Status
 from tests.enrollment.factories import authorize
 from tests.factories import ContractorFactory, MsaRequestFactory, UserFactory
 
@@ -243,3 +246,18 @@ def test_a_contractors_my_requests_is_the_company_dashboard(client, contractor):
 
     assert response.status_code == 302
     assert response.url == URL
+
+
+def test_the_export_writes_date_times_excel_reads_as_dates(client, contractor):
+    submitted = dt.datetime(2026, 1, 15, 9, 30, 12, 345678, tzinfo=ZoneInfo("America/Los_Angeles"))
+    msa_request = filed(contractor, customer_name="Zoë Ñúñez", status=Status.SUBMITTED)
+    Request.objects.filter(pk=msa_request.pk).update(submitted_at=submitted)
+    client.force_login(contractor)
+
+    header, row = exported(client)
+    cells = dict(zip(header, row, strict=True))
+
+    assert cells["Customer name"] == "Zoë Ñúñez"
+    # Local time, no microseconds or offset: a spreadsheet reads it as a date-time.
+    assert cells["Submitted at"] == "2026-01-15 09:30:12"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", cells["Last change"])

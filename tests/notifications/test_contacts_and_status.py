@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 
 from enrollment import services as enrollment
-from enrollment.models import Request, Status
-from notifications import texts
+from enrollment.models import Request, RequestEvent, Status
+from notifications import tasks, texts
 from notifications.models import TextMessage
 from notifications.services import choices_update
 from scheduling import services as scheduling
@@ -191,3 +191,20 @@ def test_every_text_names_the_request_once_at_its_start(kind, language):
 
     assert body.startswith("MSA-000001: ")
     assert "MSA MSA-" not in body
+
+
+def test_a_status_text_task_run_twice_texts_once(fake_twilio, django_capture_on_commit_callbacks):
+    capture = django_capture_on_commit_callbacks
+    msa_request = MsaRequestFactory(status=Status.UNDER_REVIEW, submitted_at=timezone.now())
+    verify_number(msa_request.applicant, fake_twilio, capture)
+    choices_update(user=msa_request.applicant, text_status=True)
+    with capture(execute=True):
+        enrollment.request_ask_for_info(
+            msa_request_id=msa_request.pk, actor=StaffFactory(), question="Which meter?"
+        )
+    event = RequestEvent.objects.filter(msa_request=msa_request).latest("pk")
+
+    with capture(execute=True):  # a worker restart redelivers the same task
+        assert tasks.text_status_changed.delay(event.pk).get() == 0
+
+    assert len(request_texts(fake_twilio, NUMBER)) == 1

@@ -225,3 +225,16 @@ def test_reminders_by_text_can_be_turned_off(
         run_reminders(django_capture_on_commit_callbacks)
 
     assert reminders(fake_twilio) == []
+
+
+@pytest.mark.parametrize("kind", ["booked", "rescheduled", "cancelled"])
+def test_a_visit_text_task_run_twice_texts_once(
+    booked, fake_twilio, django_capture_on_commit_callbacks, kind
+):
+    verify_number(booked.msa_request.applicant, fake_twilio, django_capture_on_commit_callbacks)
+
+    for _ in range(2):  # a worker restart redelivers the same task
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.text_visit_event.delay(booked.pk, kind)
+
+    assert len(reminders(fake_twilio)) == 1

@@ -3,6 +3,7 @@
 import pytest
 
 from scheduling import services, tasks
+from scheduling.models import VisitNotice
 from tests.scheduling.conftest import approved_request
 from tests.scheduling.factories import TechnicianFactory
 from tests.scheduling.test_visits import DAY, morning
@@ -30,7 +31,7 @@ def test_visit_booked_task_run_twice_sends_the_customer_one_email(
     assert len(mailoutbox) == 1
 
 
-@pytest.mark.parametrize("kind", ["booked", "reminder", "cancelled", "completed"])
+@pytest.mark.parametrize("kind", VisitNotice.Kind.values)
 def test_each_visit_email_kind_is_sent_once_per_visit(technician, mailoutbox, kind):
     visit = services.visit_book(
         msa_request_id=approved_request().pk,

@@ -219,3 +219,30 @@ def test_the_call_link_dials_the_e164_number_and_its_extension(client, technicia
 
     assert 'href="tel:+16265550100;ext=12"' in body
     assert "(626) 555-0100 ext. 12</a>" in body
+
+
+def test_the_technician_knows_what_to_take_out_before_driving_to_a_removal(
+    client, technician, phone_user, staff_user
+):
+    removal = book(
+        technician,
+        request_type="removal",
+        device=None,
+        existing_device_kind="msa",
+        existing_device_manufacturer="Sample Maker",
+        existing_device_model="Isolator",
+        existing_device_isolating=True,
+    )
+    described = "Meter socket adapter (MSA) · Sample Maker Isolator · isolating"
+    client.force_login(phone_user)
+
+    with on_the_day(DAY):
+        day = client.get(reverse("field:my_day")).content.decode()
+    client.force_login(staff_user)
+    sheet = client.get(
+        reverse("scheduling:route_sheet", args=[technician.pk, DAY.isoformat()])
+    ).content.decode()
+
+    assert "Device to remove" in day and described in day
+    assert f"At the meter now: {described}" in sheet
+    assert removal.msa_request.reference in sheet

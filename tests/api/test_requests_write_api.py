@@ -281,3 +281,21 @@ def test_a_removal_filed_through_the_api_keeps_the_device_there_now_and_normalis
     assert facts["meter_socket_form"] == "2S"
     assert (facts["existing_device_kind"], facts["existing_device_isolating"]) == ("msa", True)
     assert facts["existing_device_model"] == "Isolator"
+
+
+def test_a_contractor_cancels_through_the_api_after_a_failed_visit(client, contractor, token):
+    failed = MsaRequestFactory(
+        filed_by=contractor, contractor_company=contractor.company, status=Status.VISIT_FAILED
+    )
+    done = MsaRequestFactory(
+        filed_by=contractor, contractor_company=contractor.company, status=Status.COMPLETED
+    )
+
+    response = post(client, f"/api/v1/requests/{failed.pk}/cancel", token)
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
+    assert post(client, f"/api/v1/requests/{done.pk}/cancel", token).status_code == 409
+    schema = client.get("/api/v1/openapi.json").json()
+    summary = schema["paths"]["/api/v1/requests/{request_id}/cancel"]["post"]["description"]
+    assert "after a visit that failed" in summary

@@ -126,6 +126,35 @@ class EligibilityCheckForm(forms.Form):
         initial="unknown",
         required=False,
     )
+    # A removal or a replacement: what the technician will take out (engine.APPLIES_TO).
+    existing_device_kind = forms.ChoiceField(
+        label=_("What is fitted between your meter and its socket now?"),
+        choices=[
+            ("", _("I don't know")),
+            ("gma", _("Generation meter adapter (GMA)")),
+            ("msa", _("Meter socket adapter (MSA)")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    existing_device_manufacturer = forms.CharField(
+        label=_("Maker"),
+        max_length=120,
+        required=False,
+        help_text=_("As printed on the adapter's label."),
+    )
+    existing_device_model = forms.CharField(
+        label=_("Model"),
+        max_length=160,
+        required=False,
+        help_text=_("As printed on the adapter's label."),
+    )
+    existing_device_isolating = YesNoField(
+        label=_("Is it an isolating adapter?"),
+        unknown=_("I don't know"),
+        unknown_first=True,
+        required=False,
+    )
     waterproof_bag_commitment = YesNoField(
         label=_("Will you leave the MSA by the meter in a clearly visible waterproof bag?"),
         unknown=_("Not sure yet"),
@@ -170,6 +199,13 @@ class EligibilityCheckForm(forms.Form):
                         "esr_violation",
                     ]
                 ),
+            ),
+            Fieldset(
+                _("At your meter now (only for a removal or a replacement)"),
+                "existing_device_kind",
+                "existing_device_manufacturer",
+                "existing_device_model",
+                "existing_device_isolating",
             ),
             Fieldset(_("On the day"), "waterproof_bag_commitment"),
             Submit("check", _("Check my eligibility")),

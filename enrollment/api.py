@@ -245,7 +245,11 @@ def create_request(request: HttpRequest, payload: DraftIn):
     response={200: RequestOut, 404: ErrorOut, 409: ErrorOut, **ERRORS},
 )
 def cancel_request(request: HttpRequest, request_id: int):
-    """Cancel a request before its visit is scheduled."""
+    """Cancel a request before its visit is scheduled, or after a visit that failed.
+
+    After a failed visit the meter is free for a new request; the fee paid for that visit is not
+    refunded.
+    """
     msa_request = get_request_for_user_or_404(
         request.user, request_id, requests_editable_by(request.user)
     )

@@ -102,6 +102,11 @@ class EnergizedConductor(models.TextChoices):
     EV_CHARGING_CABLE = "ev_charging_cable", _("120/240 V EV charging cable")
 
 
+def request_reference(pk: int | None) -> str:
+    """The name staff and customers know a request by, from its id: 3 → "MSA-000003"."""
+    return f"MSA-{pk:06d}" if pk else "MSA-(new)"
+
+
 class Request(models.Model):
     """A customer's request for an MSA install, an MSA/GMA removal or a GMA→MSA replacement.
 
@@ -336,7 +341,7 @@ class Request(models.Model):
 
     @property
     def reference(self) -> str:
-        return f"MSA-{self.pk:06d}" if self.pk else "MSA-(new)"
+        return request_reference(self.pk)
 
     @property
     def needs_device(self) -> bool:

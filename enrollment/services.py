@@ -501,22 +501,34 @@ PRECHECK_FIELDS = (
     "energized_conductors",
     "energized_in_liquidtight",
     "esr_violation",
+    *EXISTING_DEVICE_FIELDS,
 )
 # Text facts the draft keeps blank rather than null.
-_PRECHECK_TEXT = {"service_voltage", "meter_socket_form", "socket_ring_type", "esr_violation"}
+_PRECHECK_TEXT = {
+    "service_voltage",
+    "meter_socket_form",
+    "socket_ring_type",
+    "esr_violation",
+    "existing_device_kind",
+    "existing_device_manufacturer",
+    "existing_device_model",
+}
 
 
 def request_create_from_precheck(*, actor, facts: dict) -> Request:
     """Start a draft from the public pre-check's answers, so nothing is typed twice.
 
     ``facts`` is ``SiteFacts.as_dict()`` of the pre-check (normalised): the request type, the
-    device id (kept only when it serves that type) and the site facts in ``PRECHECK_FIELDS``;
-    unknown answers stay unanswered. Raises ``ValidationError`` as ``request_create_draft`` does.
+    device id (kept only when it serves that type) and the site facts in ``PRECHECK_FIELDS``
+    (the device at the meter now only for a removal or a replacement); unknown answers stay
+    unanswered. Raises ``ValidationError`` as ``request_create_draft`` does.
     """
     request_type = facts.get("request_type") or RequestType.INSTALL
     msa_request = request_create_draft(actor=actor, request_type=request_type)
     data = {}
     for name in PRECHECK_FIELDS:
+        if name in EXISTING_DEVICE_FIELDS and not msa_request.has_existing_device:
+            continue  # an install has nothing at the meter to take out
         value = facts.get(name)
         if name in _PRECHECK_TEXT:
             value = value or ""

@@ -8,7 +8,7 @@ from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from common.phones import PhoneField
-from enrollment.models import zip_validator
+from enrollment.models import request_reference, zip_validator
 
 
 def default_working_weekdays() -> list[int]:
@@ -246,7 +246,8 @@ class Visit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.msa_request_id} @ {self.date} {self.window}"
+        # The request's reference (no query), never its row id: staff know requests by it.
+        return f"{request_reference(self.msa_request_id)} @ {self.date} {self.window}"
 
     # Lifecycle: a visit is born booked and leaves that state once, for good. Call these only
     # through scheduling.services, which locks the request and the visit first.

@@ -336,8 +336,10 @@ def meter_record_match(facts: SiteFacts, context: CheckContext):
         ("service_voltage", _("voltage")),
         ("panel_rating_amps", _("panel rating")),
     ):
-        entered = getattr(facts, name)
-        if entered is not None and name in record and record[name] != entered:
+        entered, recorded = getattr(facts, name), record.get(name)
+        if name == "service_voltage" and isinstance(recorded, str):
+            recorded = _voltage(recorded)  # the records are typed by people too: "240/120V"
+        if entered is not None and name in record and recorded != entered:
             mismatches.append(label)
     if mismatches:
         return REVIEW, _(

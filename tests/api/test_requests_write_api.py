@@ -251,3 +251,51 @@ def test_a_contractor_asks_for_the_customers_signing_link(
     assert response.json()["sent_to"] == "rosa@example.com"
     assert any("rosa@example.com" in m.to for m in mail.outbox)
     assert f"/requests/{msa_request.pk}/authorize/" in mail.outbox[-1].body
+
+
+def test_a_removal_filed_through_the_api_keeps_the_device_there_now_and_normalised_facts(
+    client, token
+):
+    removal = {
+        **DRAFT,
+        "request_type": "removal",
+        "service_account_number": "8000-000 099",
+        "service_voltage": "240/120",
+        "meter_socket_form": " 2s ",
+        "panel_rating_amps": 225,
+        "backfeed_amps": 240,
+        "existing_device_kind": "msa",
+        "existing_device_manufacturer": "Sample Maker",
+        "existing_device_model": "Isolator",
+        "existing_device_isolating": True,
+    }
+
+    response = post(client, "/api/v1/requests", token, removal)
+
+    assert response.status_code == 201, response.json()
+    detail = client.get(
+        f"/api/v1/requests/{response.json()['id']}", headers={"Authorization": f"Bearer {token}"}
+    ).json()
+    facts = detail["site_facts"]
+    assert (facts["service_account_number"], facts["service_voltage"]) == ("8000000099", "120/240")
+    assert facts["meter_socket_form"] == "2S"
+    assert (facts["existing_device_kind"], facts["existing_device_isolating"]) == ("msa", True)
+    assert facts["existing_device_model"] == "Isolator"
+
+
+def test_a_contractor_cancels_through_the_api_after_a_failed_visit(client, contractor, token):
+    failed = MsaRequestFactory(
+        filed_by=contractor, contractor_company=contractor.company, status=Status.VISIT_FAILED
+    )
+    done = MsaRequestFactory(
+        filed_by=contractor, contractor_company=contractor.company, status=Status.COMPLETED
+    )
+
+    response = post(client, f"/api/v1/requests/{failed.pk}/cancel", token)
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
+    assert post(client, f"/api/v1/requests/{done.pk}/cancel", token).status_code == 409
+    schema = client.get("/api/v1/openapi.json").json()
+    summary = schema["paths"]["/api/v1/requests/{request_id}/cancel"]["post"]["description"]
+    assert "after a visit that failed" in summary

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from eligibility.rules import SiteFacts
+from eligibility.rules import CheckContext, SiteFacts, evaluate
 from tests.eligibility.test_api import good_facts
 from tests.factories import ApprovedProductFactory
 
@@ -158,3 +158,15 @@ def test_the_api_tells_an_unknown_communication_cable_from_none(client):
     assert rule(left_out, "COMM_CABLE_NOT_IN_LIQUIDTIGHT")["result"] == "pass"
     assert rule(unknown, "COMM_CABLE_NOT_IN_LIQUIDTIGHT")["result"] == "review"
     assert rule(none, "COMM_CABLE_NOT_IN_LIQUIDTIGHT")["result"] == "pass"
+
+
+def test_a_meter_record_writing_the_voltage_another_way_is_not_a_difference():
+    # The utility's records are written by people too: "240/120V" there is "120/240" here.
+    facts = SiteFacts.from_dict(
+        {"service_voltage": "120/240", "service_account_number": "8000000001", "meter_number": "M1"}
+    )
+    context = CheckContext(meter_lookup_done=True, meter_record={"service_voltage": "240/120V"})
+
+    match = next(r for r in evaluate(facts, context).rules if r.code == "METER_RECORD_MATCH")
+
+    assert str(match.result) == "pass", match.text

@@ -332,3 +332,30 @@ def test_the_board_reloads_itself_so_staff_see_progress_as_it_happens(
     body = board.content.decode()
     assert '<meta http-equiv="refresh" content="60">' in body
     assert "✓ done" in body and "✗ failed: NOT_LEFT_IN_BAG" in body
+
+
+def test_the_technician_knows_what_to_take_out_before_driving_to_a_removal(
+    client, technician, phone_user, staff_user
+):
+    removal = book(
+        technician,
+        request_type="removal",
+        device=None,
+        existing_device_kind="msa",
+        existing_device_manufacturer="Sample Maker",
+        existing_device_model="Isolator",
+        existing_device_isolating=True,
+    )
+    described = "Meter socket adapter (MSA) · Sample Maker Isolator · isolating"
+    client.force_login(phone_user)
+
+    with on_the_day(DAY):
+        day = client.get(reverse("field:my_day")).content.decode()
+    client.force_login(staff_user)
+    sheet = client.get(
+        reverse("scheduling:route_sheet", args=[technician.pk, DAY.isoformat()])
+    ).content.decode()
+
+    assert "Device to remove" in day and described in day
+    assert f"At the meter now: {described}" in sheet
+    assert removal.msa_request.reference in sheet

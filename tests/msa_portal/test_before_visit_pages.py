@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from scheduling.models import FailureCode
+from tests.factories import ContractorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +59,19 @@ def test_the_pages_read_in_spanish(client):
     html = client.get(reverse("before_visit"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
 
     assert "Antes de que llegue el técnico" in html
+
+
+def test_the_printed_checklist_leaves_the_navigation_off_the_paper(client):
+    # The page promises it: the site's navigation and the language switcher are not printed.
+    html = client.get(reverse("contractor_checklist")).content.decode()
+
+    assert '<header class="d-print-none">' in html
+    assert 'action="/i18n/setlang/" method="post" class="d-print-none' in html
+
+
+def test_a_contractor_finds_the_checklist_where_they_file_requests(client):
+    client.force_login(ContractorFactory())
+
+    html = client.get(reverse("enrollment:company_requests")).content.decode()
+
+    assert f'href="{reverse("contractor_checklist")}"' in html

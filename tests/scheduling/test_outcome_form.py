@@ -126,3 +126,15 @@ def test_the_admin_outcome_page_names_the_request_not_a_row_id(client, visit, st
 
     assert f"Outcome of the visit for {visit.msa_request.reference}" in html
     assert visit.msa_request.reference.startswith("MSA-0")
+
+
+def test_the_visit_is_named_by_its_request_everywhere_staff_see_it(client, visit, staff_user):
+    # The admin's title, breadcrumbs and messages name a visit by its text: the request's
+    # reference, never the request's row id.
+    client.force_login(staff_user)
+
+    html = client.get(reverse("admin:scheduling_visit_change", args=[visit.pk])).content.decode()
+
+    assert str(visit).startswith(f"{visit.msa_request.reference} @ {visit.date}")
+    assert f"{visit.msa_request.reference} @ " in html
+    assert f">{visit.msa_request_id} @ " not in html

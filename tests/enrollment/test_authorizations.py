@@ -665,3 +665,31 @@ def test_a_draft_changed_after_the_customer_signed_needs_a_new_signature(
     msa_request.refresh_from_db()
 
     assert selectors.request_customer_signature(msa_request) is None
+
+
+def test_on_an_uploaded_form_the_contractor_signs_in_their_own_name_never_the_customers(
+    client, contractor
+):
+    """The paper form is the customer's signature; the contractor's online one is theirs."""
+    from enrollment.models import AgreementSignature
+
+    msa_request = contractor_draft(contractor)
+    authorize(msa_request)
+    client.force_login(contractor)
+    url = reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk})
+    page = consent_through_page(client, url)
+    assert page.context["form"].initial["signer_name"] == "Casey Contractor"
+    shown = page.context["form"].initial["shown_sha256"]
+
+    refused = client.post(
+        url, {"signer_name": " dana  CUSTOMER", "consent": "on", "shown_sha256": shown}
+    )
+
+    assert refused.status_code == 200
+    assert "Type your own name" in refused.content.decode()
+    assert not AgreementSignature.objects.exists()
+
+    client.post(url, {"signer_name": "Casey Contractor", "consent": "on", "shown_sha256": shown})
+
+    signature = AgreementSignature.objects.get(msa_request=msa_request)
+    assert (signature.signer, signature.signer_name) == (contractor, "Casey Contractor")

@@ -74,10 +74,19 @@ def _verified_emails(user) -> set[str]:
 
 
 def account_for_email(email: str):
-    """Return the active portal account whose address is ``email`` (any case), or None."""
+    """Return the active portal account whose address is ``email`` (any case), or None.
+
+    The address is an account's when it is its login, or one of its verified addresses (allauth
+    lets an account hold several): a signing link to either asks that account to sign in. An
+    unverified extra address claims nothing, since anyone may type one into their account.
+    """
     if not email:
         return None
-    return User.objects.filter(email__iexact=email, is_active=True).first()
+    active = User.objects.filter(is_active=True)
+    return (
+        active.filter(email__iexact=email).first()
+        or active.filter(emailaddress__email__iexact=email, emailaddress__verified=True).first()
+    )
 
 
 def requests_awaiting_confirmation(user) -> QuerySet[Request]:

@@ -12,6 +12,7 @@ from accounts.selectors import preferred_languages
 from common import emails
 
 from .models import Request, Status
+from .permissions import acts_for_company, company_admins_acting
 
 logger = logging.getLogger(__name__)
 
@@ -75,12 +76,10 @@ KEY_EVENTS = frozenset({"submitted", "rejected", "cancelled"})
 def _contractor_contacts(msa_request: Request) -> list[str]:
     """The designated primary contact: the filer while still with the company, else its admins."""
     filer = msa_request.filed_by
-    if filer.is_active and filer.company_id == msa_request.contractor_company_id:
+    if acts_for_company(filer, msa_request.contractor_company_id):
         return [person_address(filer)]
     return list(
-        User.objects.filter(
-            company_id=msa_request.contractor_company_id, is_active=True, is_company_admin=True
-        ).values_list("email", flat=True)
+        company_admins_acting(msa_request.contractor_company_id).values_list("email", flat=True)
     )
 
 

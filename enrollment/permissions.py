@@ -6,6 +6,8 @@ Anything a user may not see is answered with a 404, never a 403, so ids reveal n
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.models import User
+
 from .models import Request
 
 
@@ -23,6 +25,25 @@ def _current_company_id(user) -> int | None:
     if getattr(user, "role", None) != "contractor":
         return None
     return user.company_id
+
+
+def acts_for_company(user, company_id: int | None) -> bool:
+    """Whether ``user`` acts for contractor company ``company_id`` today (in Python, no query).
+
+    The same rule as the pages: active, a contractor, and of that company now. Who is emailed
+    and texted about a company's requests follows it too (issue 17).
+    """
+    return bool(company_id) and _is_active_user(user) and _current_company_id(user) == company_id
+
+
+def company_admins_acting(company_id: int | None) -> QuerySet[User]:
+    """The company's admins who act for it today (``acts_for_company``), as a query."""
+    return User.objects.filter(
+        company_id=company_id,
+        role=User.Role.CONTRACTOR,
+        is_active=True,
+        is_company_admin=True,
+    )
 
 
 def _applicant_side(user) -> Q:

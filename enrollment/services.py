@@ -860,6 +860,21 @@ def agreement_submit_signed_by_customer(*, msa_request_id: int, actor) -> Custom
     return signature
 
 
+def _signs_in_the_customers_name(*, actor, msa_request: Request, name: str) -> bool:
+    """Whether a contractor types the customer's name (not their own) to sign (issue 17).
+
+    On a contractor's request the customer's signature is theirs alone (the uploaded form, or
+    the emailed link); the contractor's signature is recorded in the contractor's own name.
+    Names compare with white space folded and case ignored.
+    """
+    if msa_request.contractor_company_id is None or actor.pk == msa_request.applicant_id:
+        return False
+    fold = " ".join((name or "").split()).casefold()
+    own = " ".join((actor.full_name or "").split()).casefold()
+    customer = " ".join((msa_request.customer_name or "").split()).casefold()
+    return bool(customer) and fold == customer and fold != own
+
+
 def agreement_sign(
     *,
     msa_request_id: int,
@@ -888,6 +903,15 @@ def agreement_sign(
         if report.failed:
             raise ValidationError(
                 _("The pre-check found problems to fix before you can sign. Go back to the review.")
+            )
+        if _signs_in_the_customers_name(actor=actor, msa_request=msa_request, name=signer_name):
+            raise ValidationError(
+                {
+                    "signer_name": _(
+                        "Type your own name: you sign as the contractor. Only the customer "
+                        "signs in the customer's name."
+                    )
+                }
             )
         # E-SIGN §7001(c): the signer consented to electronic records first.
         consent_require(msa_request=msa_request, email=actor.email)

@@ -5,6 +5,7 @@ from django.db.models.functions import Lower
 
 from accounts.models import User
 from enrollment.models import Request
+from enrollment.permissions import acts_for_company, company_admins_acting
 
 from .models import MobileNumber, NotificationChoices
 
@@ -33,12 +34,10 @@ def request_contacts(msa_request: Request) -> list[User]:
     company_id = msa_request.contractor_company_id
     if company_id and msa_request.authorization_revoked_at is None:
         filer = msa_request.filed_by
-        if filer.is_active and filer.company_id == company_id:
+        if acts_for_company(filer, company_id):
             people.append(filer)
         else:
-            people += list(
-                User.objects.filter(company_id=company_id, is_active=True, is_company_admin=True)
-            )
+            people += list(company_admins_acting(company_id))
     elif not company_id and msa_request.filed_by.is_active:
         people.append(msa_request.filed_by)
     unique = {}

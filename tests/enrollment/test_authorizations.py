@@ -300,6 +300,52 @@ def test_a_link_to_the_address_of_an_account_asks_that_account_to_sign_in(
     assert client.get(msa_request.get_absolute_url()).status_code == 404
 
 
+def test_a_link_to_an_accounts_other_verified_address_asks_that_account_to_sign_in(
+    client, contractor, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The address is the account's second verified one, not its login (allauth allows many)."""
+    from allauth.account.models import EmailAddress
+
+    customer = UserFactory(email="dana.work@example.com")
+    EmailAddress.objects.create(user=customer, email="Dana@Example.com", verified=True)
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
+
+    # Whoever holds the link is sent to sign in; another account is refused.
+    page = client.get(url)
+    assert page.status_code == 302
+    assert page.url.startswith(reverse("account_login"))
+    client.force_login(UserFactory())
+    assert_refused(client.get(url), "another portal account")
+    assert not CustomerAuthorization.objects.exists()
+
+    # The account itself signs, and its signature confirms the request into it.
+    client.force_login(customer)
+    sign(client, url)
+
+    assert CustomerAuthorization.objects.get().signer == customer
+    msa_request.refresh_from_db()
+    assert msa_request.applicant == customer
+
+
+def test_an_unverified_address_on_another_account_does_not_claim_the_link(
+    client, contractor, mailoutbox, django_capture_on_commit_callbacks
+):
+    """Anyone can add an address they do not own to their account; only verified ones count."""
+    from allauth.account.models import EmailAddress
+
+    squatter = UserFactory()
+    EmailAddress.objects.create(user=squatter, email="dana@example.com", verified=False)
+    msa_request = contractor_draft(contractor)
+    url = send_link(msa_request, contractor, mailoutbox, django_capture_on_commit_callbacks)
+
+    client.force_login(squatter)
+    sign(client, url)
+
+    msa_request.refresh_from_db()
+    assert msa_request.applicant is None
+
+
 def test_verifying_the_email_later_offers_the_request_for_confirmation_only(client, contractor):
     from allauth.account.models import EmailAddress
     from allauth.account.signals import email_confirmed
@@ -619,3 +665,31 @@ def test_a_draft_changed_after_the_customer_signed_needs_a_new_signature(
     msa_request.refresh_from_db()
 
     assert selectors.request_customer_signature(msa_request) is None
+
+
+def test_on_an_uploaded_form_the_contractor_signs_in_their_own_name_never_the_customers(
+    client, contractor
+):
+    """The paper form is the customer's signature; the contractor's online one is theirs."""
+    from enrollment.models import AgreementSignature
+
+    msa_request = contractor_draft(contractor)
+    authorize(msa_request)
+    client.force_login(contractor)
+    url = reverse("enrollment:agreement_sign", kwargs={"pk": msa_request.pk})
+    page = consent_through_page(client, url)
+    assert page.context["form"].initial["signer_name"] == "Casey Contractor"
+    shown = page.context["form"].initial["shown_sha256"]
+
+    refused = client.post(
+        url, {"signer_name": " dana  CUSTOMER", "consent": "on", "shown_sha256": shown}
+    )
+
+    assert refused.status_code == 200
+    assert "Type your own name" in refused.content.decode()
+    assert not AgreementSignature.objects.exists()
+
+    client.post(url, {"signer_name": "Casey Contractor", "consent": "on", "shown_sha256": shown})
+
+    signature = AgreementSignature.objects.get(msa_request=msa_request)
+    assert (signature.signer, signature.signer_name) == (contractor, "Casey Contractor")

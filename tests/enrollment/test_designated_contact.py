@@ -57,6 +57,39 @@ def test_when_the_filer_left_the_company_its_admins_are_the_contact(contractor):
     assert request_recipients(msa_request, key=False) == [admin.email]
 
 
+def _leave(user, how: str) -> None:
+    """Make ``user`` leave their company the way ``how`` says (as staff do it in admin)."""
+    from tests.factories import ContractorCompanyFactory
+
+    users = type(user).objects.filter(pk=user.pk)
+    if how == "moved":
+        users.update(company=ContractorCompanyFactory())
+    elif how == "deactivated":
+        users.update(is_active=False)
+    else:  # no longer a contractor, the company field left as it was
+        users.update(role="customer", is_company_admin=False)
+
+
+@pytest.mark.parametrize("how", ["moved", "deactivated", "role_removed"])
+def test_a_filer_who_left_is_no_longer_emailed_or_texted_and_neither_is_an_admin_who_left(
+    contractor, how
+):
+    """Emails and texts follow the current company like the pages (issue 17)."""
+    from notifications.selectors import request_contacts
+
+    admin = ContractorFactory(company=contractor.company, is_company_admin=True)
+    gone_admin = ContractorFactory(company=contractor.company, is_company_admin=True)
+    msa_request = filed(contractor)
+    _leave(contractor, how)
+    _leave(gone_admin, how)
+    msa_request = (
+        type(msa_request).objects.select_related("filed_by", "applicant").get(pk=msa_request.pk)
+    )
+
+    assert request_recipients(msa_request, key=False) == [admin.email]
+    assert request_contacts(msa_request) == [admin]
+
+
 def test_a_customers_own_request_emails_the_customer(customer):
     msa_request = MsaRequestFactory(applicant=customer)
 

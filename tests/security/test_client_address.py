@@ -145,3 +145,26 @@ def test_a_signature_behind_the_proxy_records_the_signers_address_not_the_proxys
     )
 
     assert AgreementSignature.objects.get(msa_request=msa_request).ip_address == "203.0.113.9"
+
+
+@pytest.mark.django_db
+def test_the_api_throttle_behind_the_proxy_counts_each_client_not_the_proxy(
+    client, behind_a_proxy, settings
+):
+    """The pre-check API's per-address limit reads the same client as the login limits."""
+    settings.MSA_ELIGIBILITY_API_RATE = "2/m"
+
+    def check(forwarded):
+        return client.post(
+            "/api/v1/eligibility/check",
+            data="{}",
+            content_type="application/json",
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+
+    # One client, a new forged entry on the left each time: still one client.
+    codes = [check(f"6.6.6.{n}, 203.0.113.9") for n in range(3)]
+    assert codes == [200, 200, 429]
+    # Another client through the same proxy has its own count.
+    assert check("198.51.100.20") == 200

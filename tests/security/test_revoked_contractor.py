@@ -55,11 +55,13 @@ def _leave(filer, how: str) -> None:
         users.update(company=ContractorCompanyFactory())
     elif how == "deactivated":
         users.update(is_active=False)
+    elif how == "role_removed":  # no longer a contractor, the company field left as it was
+        users.update(role="customer", is_company_admin=False)
     else:  # removed from the company: no longer a contractor of any company
         users.update(role="customer", company=None, is_company_admin=False)
 
 
-@pytest.mark.parametrize("how", ["moved", "deactivated", "removed"])
+@pytest.mark.parametrize("how", ["moved", "deactivated", "removed", "role_removed"])
 def test_the_filer_who_left_the_company_loses_its_request_in_the_pages(
     client, company_request, how
 ):
@@ -83,7 +85,7 @@ def test_the_filer_who_left_the_company_loses_its_request_in_the_pages(
     assert client.get(msa_request.get_absolute_url()).status_code == 200
 
 
-@pytest.mark.parametrize("how", ["moved", "deactivated", "removed"])
+@pytest.mark.parametrize("how", ["moved", "deactivated", "removed", "role_removed"])
 def test_the_filer_who_left_the_company_loses_its_request_through_the_api_with_an_old_token(
     client, company_request, how
 ):

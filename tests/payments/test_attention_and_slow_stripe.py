@@ -1,13 +1,19 @@
 """Payments that need a person in one admin list; Stripe never keeps a customer waiting."""
 
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from msa_portal.settings import base as base_settings
 from payments.models import Payment
-from payments.services import payment_fulfil_from_session, payment_start_checkout
+from payments.services import (
+    payment_clear_attention,
+    payment_fulfil_from_session,
+    payment_start_checkout,
+)
 
 from .conftest import make_event, post_event
 from .factories import PaymentFactory
@@ -92,3 +98,31 @@ def test_a_second_payment_waiting_for_its_refund_is_on_the_attention_list(
     assert second.receipt_number in listed
     assert first.receipt_number not in listed
     assert "1 payment needs attention" in admin_client.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("minutes_left", "staff_cleared_it"), [(60 * 12, False), (1, False), (1, True)]
+)
+def test_pay_after_a_refused_mismatched_payment_says_staff_are_checking_it(
+    fake_stripe, client, customer_client, awaiting, admin_user, minutes_left, staff_cleared_it
+):
+    """The customer paid a session Stripe reports with another amount: no second charge is
+    offered (nor a page that fails), the customer reads that staff are checking the payment."""
+    payment_start_checkout(msa_request_id=awaiting.pk, actor=awaiting.applicant)
+    payment = Payment.objects.get()
+    session = fake_stripe.complete(payment.checkout_session_id)
+    fake_stripe.sessions[payment.checkout_session_id]["amount_total"] = 100
+    post_event(client, make_event("checkout.session.completed", {**session, "amount_total": 100}))
+    if staff_cleared_it:
+        payment_clear_attention(payment_id=payment.pk, staff_user=admin_user)
+
+    with time_machine.travel(payment.session_expires_at - timedelta(minutes=minutes_left)):
+        response = customer_client.post(
+            reverse("payments:checkout_start", kwargs={"pk": awaiting.pk}), follow=True
+        )
+
+    assert response.redirect_chain[-1][0] == awaiting.get_absolute_url()
+    assert "our staff are checking it" in response.content.decode()
+    assert len(fake_stripe.calls("POST", "/v1/checkout/sessions")) == 1
+    payment.refresh_from_db()
+    assert payment.status == Payment.Status.PENDING

@@ -69,6 +69,13 @@ def _no_fee_message(msa_request: Request) -> str:
     return _("This request has no fee to pay right now.")
 
 
+def _paid_unmatched_message() -> str:
+    return _(
+        "A payment for this fee reached Stripe but does not match the fee, so our staff are "
+        "checking it. Please do not pay again: they will contact you."
+    )
+
+
 def _expire_other_sessions(*, payment: Payment) -> None:
     """Expire at the provider every other open checkout of the same fee (one open per fee).
 
@@ -86,7 +93,11 @@ def _expire_other_sessions(*, payment: Payment) -> None:
 
 
 def _expire_session(*, payment: Payment) -> None:
-    """Expire one pending payment's session at its provider, then close it here."""
+    """Expire one pending payment's session at its provider, then close it here.
+
+    Raises ``ProviderUnavailable`` when the provider does not confirm, and ``PaymentError``
+    when the session was paid with an amount or currency that does not match the fee.
+    """
     if payment.checkout_session_id:
         provider = get_provider(payment.provider)
         try:
@@ -97,7 +108,9 @@ def _expire_session(*, payment: Payment) -> None:
             # Stripe refuses to expire a session that is no longer open: ask how it stands.
             session = provider.retrieve_session(payment=payment)
             if session.get("status") == "complete":
-                payment_fulfil_from_session(session=session, provider=payment.provider)
+                if payment_fulfil_from_session(session=session, provider=payment.provider) is None:
+                    # Paid, but not what the fee asked (on the attention list): no new session.
+                    raise PaymentError(_paid_unmatched_message()) from exc
                 return
             if session.get("status") != "expired":
                 raise
@@ -110,7 +123,8 @@ def payment_start_checkout(*, msa_request_id: int, actor=None) -> str:
     One open Checkout Session per fee: a new one is made only after the provider has expired
     the old one. When the fee turns out to be paid already (a session completed while its
     webhook is late), the request's own page is returned instead. Raises ``PaymentError``
-    (no fee due, e.g. a free revisit after a utility-caused failure) or
+    (no fee due, e.g. a free revisit after a utility-caused failure; or the checkout was paid
+    with an amount or currency that does not match the fee, which staff are to check) or
     ``ProviderUnavailable`` (Stripe did not answer within the timeout; nothing charged).
     """
     provider = get_provider()
@@ -124,6 +138,9 @@ def payment_start_checkout(*, msa_request_id: int, actor=None) -> str:
         payment = live_payment_for_visit(msa_request_id=msa_request.pk, visit_number=visit_number)
         if payment is not None and payment.status != Payment.Status.PENDING:
             raise PaymentError(_("The fee for this visit is already settled."))
+        if payment is not None and payment.attention == Payment.Attention.MISMATCH:
+            # Its session is paid at Stripe: neither it nor a new one is offered.
+            raise PaymentError(_paid_unmatched_message())
         if payment is not None and payment.provider != provider.name:
             _expire_session(payment=payment)
             payment = None

@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import roles
@@ -97,3 +98,16 @@ def test_a_late_update_after_a_dispute_closed_does_not_reopen_it(client, fake_st
     paid.refresh_from_db()
     assert Dispute.objects.get().status == Dispute.Status.LOST
     assert paid.status == Payment.Status.DISPUTE_LOST
+
+
+def test_staff_request_page_shows_the_disputed_fee(admin_client, client, fake_stripe, paid):
+    post_event(
+        client,
+        make_event("charge.dispute.created", fake_stripe.open_dispute(paid.payment_intent_id)),
+    )
+
+    html = admin_client.get(
+        reverse("admin:enrollment_request_change", args=[paid.msa_request_id])
+    ).content.decode()
+
+    assert "Disputed by the cardholder" in html

@@ -1,8 +1,10 @@
 """A visit that failed on the utility's side costs the customer nothing, wherever they look."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.urls import reverse
 
@@ -10,8 +12,9 @@ from accounts import services as account_services
 from enrollment.models import Status
 from enrollment.selectors import revisit_is_free
 from payments.models import Payment
+from payments.selectors import fee_due
 from scheduling import services as scheduling
-from scheduling.models import FailureCode
+from scheduling.models import FailureCode, Visit
 from tests.factories import ContractorFactory
 from tests.scheduling.conftest import approved_request, on_the_day
 from tests.scheduling.factories import TechnicianFactory
@@ -101,3 +104,66 @@ def test_api_checkout_refuses_a_free_revisit(fake_stripe, client, failed_on_our_
     assert response.status_code == 409
     assert "the next visit is free" in response.json()["message"]
     assert fake_stripe.calls("POST", "/v1/checkout/sessions") == []
+
+
+def test_a_utility_fault_recorded_before_free_revisits_existed_is_freed_by_the_migration(
+    client, staff_user
+):
+    """Requests left in "visit failed" by the old code, their visit marked the utility's fault,
+    asked a fee: the migration sends them back to the scheduler, free, as the new code does."""
+    contractor = ContractorFactory()
+    msa_request = approved_request(filed_by=contractor, contractor_company=contractor.company)
+    PaymentFactory(msa_request=msa_request, status=Payment.Status.SUCCEEDED)
+    technician = TechnicianFactory(windows=[(8, 12, 1)])
+    visit = scheduling.visit_book(
+        msa_request_id=msa_request.pk,
+        window_id=technician.windows.get().pk,
+        day=DAY,
+        today=DAY - dt.timedelta(days=14),
+    )
+    with on_the_day(DAY):
+        scheduling.visit_record_outcome(
+            visit_id=visit.pk,
+            actor=staff_user,
+            completed=False,
+            failure_code=FailureCode.OTHER,
+            note="Our meter seal tool broke.",
+            notify=False,
+        )
+    # What the old code left behind: the fault on the visit, the request still owing a fee.
+    Visit.objects.filter(pk=visit.pk).update(utility_fault=True)
+    untouched = ContractorFactory()
+    owing = approved_request(filed_by=untouched, contractor_company=untouched.company)
+    owing_visit = scheduling.visit_book(
+        msa_request_id=owing.pk,
+        window_id=technician.windows.get().pk,
+        day=DAY,
+        today=DAY - dt.timedelta(days=14),
+    )
+    with on_the_day(DAY):
+        scheduling.visit_record_outcome(
+            visit_id=owing_visit.pk,
+            actor=staff_user,
+            completed=False,
+            failure_code=FailureCode.OTHER,
+            note="No access to the meter.",
+            notify=False,
+        )
+    msa_request.refresh_from_db()
+    assert fee_due(msa_request=msa_request) is not None  # the bug: a fee asked
+    migration = importlib.import_module("scheduling.migrations.0012_free_utility_fault_revisits")
+
+    with on_the_day(DAY + dt.timedelta(days=1)):  # released after the failures were recorded
+        migration.free_utility_fault_revisits(django_apps, None)
+
+    msa_request.refresh_from_db()
+    assert msa_request.status == Status.APPROVED
+    assert revisit_is_free(msa_request_id=msa_request.pk)
+    assert fee_due(msa_request=msa_request) is None
+    client.force_login(contractor)
+    page = client.get(msa_request.get_absolute_url()).content.decode()
+    assert "Pay $279.22" not in page
+    assert "the next visit is free" in page
+    owing.refresh_from_db()
+    assert owing.status == Status.VISIT_FAILED  # the customer's own failure still owes a fee
+    assert fee_due(msa_request=owing) is not None

@@ -106,15 +106,8 @@ def test_api_checkout_refuses_a_free_revisit(fake_stripe, client, failed_on_our_
     assert fake_stripe.calls("POST", "/v1/checkout/sessions") == []
 
 
-def test_a_utility_fault_recorded_before_free_revisits_existed_is_freed_by_the_migration(
-    client, staff_user
-):
-    """Requests left in "visit failed" by the old code, their visit marked the utility's fault,
-    asked a fee: the migration sends them back to the scheduler, free, as the new code does."""
-    contractor = ContractorFactory()
-    msa_request = approved_request(filed_by=contractor, contractor_company=contractor.company)
-    PaymentFactory(msa_request=msa_request, status=Payment.Status.SUCCEEDED)
-    technician = TechnicianFactory(windows=[(8, 12, 1)])
+def _failed_visit(msa_request, technician, staff_user, note: str) -> Visit:
+    """Book ``msa_request`` on DAY and record the visit failed ("Other", with ``note``)."""
     visit = scheduling.visit_book(
         msa_request_id=msa_request.pk,
         window_id=technician.windows.get().pk,
@@ -127,28 +120,27 @@ def test_a_utility_fault_recorded_before_free_revisits_existed_is_freed_by_the_m
             actor=staff_user,
             completed=False,
             failure_code=FailureCode.OTHER,
-            note="Our meter seal tool broke.",
+            note=note,
             notify=False,
         )
+    return visit
+
+
+def test_a_utility_fault_recorded_before_free_revisits_existed_is_freed_by_the_migration(
+    client, staff_user
+):
+    """Requests left in "visit failed" by the old code, their visit marked the utility's fault,
+    asked a fee: the migration sends them back to the scheduler, free, as the new code does."""
+    contractor = ContractorFactory()
+    msa_request = approved_request(filed_by=contractor, contractor_company=contractor.company)
+    PaymentFactory(msa_request=msa_request, status=Payment.Status.SUCCEEDED)
+    technician = TechnicianFactory(windows=[(8, 12, 1)])
+    visit = _failed_visit(msa_request, technician, staff_user, "Our meter seal tool broke.")
     # What the old code left behind: the fault on the visit, the request still owing a fee.
     Visit.objects.filter(pk=visit.pk).update(utility_fault=True)
     untouched = ContractorFactory()
     owing = approved_request(filed_by=untouched, contractor_company=untouched.company)
-    owing_visit = scheduling.visit_book(
-        msa_request_id=owing.pk,
-        window_id=technician.windows.get().pk,
-        day=DAY,
-        today=DAY - dt.timedelta(days=14),
-    )
-    with on_the_day(DAY):
-        scheduling.visit_record_outcome(
-            visit_id=owing_visit.pk,
-            actor=staff_user,
-            completed=False,
-            failure_code=FailureCode.OTHER,
-            note="No access to the meter.",
-            notify=False,
-        )
+    _failed_visit(owing, technician, staff_user, "No access to the meter.")
     msa_request.refresh_from_db()
     assert fee_due(msa_request=msa_request) is not None  # the bug: a fee asked
     migration = importlib.import_module("scheduling.migrations.0012_free_utility_fault_revisits")

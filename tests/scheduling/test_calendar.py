@@ -76,3 +76,101 @@ def test_the_cumulative_table_counts_as_business_days_between(first, a, b):
     counts = cal.cumulative_counts(first, first + dt.timedelta(days=400))
     start, end = first + dt.timedelta(days=a), first + dt.timedelta(days=b)
     assert counts[b] - counts[a] == cal.business_days_between(start, end)
+
+
+def _by_walking(cal: BusinessCalendar, start: dt.date, count: int) -> list[dt.date]:
+    """The first ``count`` business days on or after ``start``, one day at a time."""
+    days, day = [], start
+    while len(days) < count:
+        if cal.is_business_day(day):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    return days
+
+
+@given(
+    start=st.dates(min_value=dt.date(2025, 1, 1), max_value=dt.date(2028, 12, 31)),
+    count=st.integers(min_value=-2, max_value=70),
+)
+def test_the_planners_days_are_the_business_days_one_by_one(start, count):
+    """The scheduler plans over ``business_days``: no closed day in it, none skipped."""
+    cal = BusinessCalendar(
+        utility_holidays=frozenset({dt.date(2026, 12, 2)}),
+        open_days=frozenset({dt.date(2026, 11, 27)}),
+    )
+    assert cal.business_days(start, count) == _by_walking(cal, start, max(count, 0))
+
+
+def test_the_planners_days_start_on_the_day_itself_when_it_is_a_business_day():
+    # Thanksgiving and the day after are closures, then a weekend.
+    assert CAL.business_days(dt.date(2026, 11, 25), 3) == [
+        dt.date(2026, 11, 25),
+        dt.date(2026, 11, 30),
+        dt.date(2026, 12, 1),
+    ]
+    assert CAL.business_days(dt.date(2026, 11, 26), 1) == [dt.date(2026, 11, 30)]
+
+
+def test_closures_list_weekdays_only_and_follow_staffs_changes():
+    """A year's closures: the defaults, less the days staff opened, plus the days they closed.
+
+    A closure falling on a weekend is not listed (the utility is closed anyway), and a day
+    closed in another year is not in this one.
+    """
+    cal = BusinessCalendar(
+        utility_holidays=frozenset(
+            {dt.date(2026, 12, 2), dt.date(2026, 12, 5), dt.date(2027, 3, 1)}
+        ),
+        open_days=frozenset({dt.date(2026, 11, 27)}),
+    )
+    closures = cal.closures(2026)
+
+    assert dt.date(2026, 12, 2) in closures
+    assert dt.date(2026, 12, 5) not in closures  # a Saturday
+    assert dt.date(2027, 3, 1) not in closures
+    assert dt.date(2026, 11, 27) not in closures
+    assert dt.date(2026, 11, 26) in closures
+    assert closures == sorted(closures)
+    assert all(day.weekday() < 5 for day in closures)
+
+
+def test_a_calendar_for_no_changes_closes_only_the_defaults():
+    from common.business_days import calendar_for
+
+    plain = calendar_for()
+    closed = calendar_for(frozenset({dt.date(2026, 12, 2)}))
+    opened = calendar_for(frozenset(), frozenset({dt.date(2026, 11, 27)}))
+
+    assert plain.is_business_day(dt.date(2026, 12, 2))
+    assert not closed.is_business_day(dt.date(2026, 12, 2))
+    assert not plain.is_business_day(dt.date(2026, 11, 27))
+    assert opened.is_business_day(dt.date(2026, 11, 27))
+    assert calendar_for() is plain  # shared: the day index is built once a process
+
+
+@pytest.mark.django_db
+def test_the_calendar_in_force_is_the_one_the_setting_names(settings):
+    from common.business_days import calendar_for, current_calendar
+
+    UtilityHolidayFactory(date=dt.date(2026, 12, 3))
+    assert settings.MSA_BUSINESS_CALENDAR == "scheduling.calendar.get_calendar"
+    assert not current_calendar().is_business_day(dt.date(2026, 12, 3))
+
+    settings.MSA_BUSINESS_CALENDAR = ""
+    assert current_calendar() is calendar_for()
+
+
+@pytest.mark.django_db
+def test_a_change_saved_in_a_transaction_is_seen_after_the_commit(
+    django_capture_on_commit_callbacks,
+):
+    """A reader who cached the changes before the commit does not keep the old calendar."""
+    from django.core.cache import cache
+
+    assert calendar.get_calendar().is_business_day(dt.date(2026, 12, 3))
+    with django_capture_on_commit_callbacks(execute=True):
+        UtilityHolidayFactory(date=dt.date(2026, 12, 3))
+        # A reader in another process caches the rows as they were before the commit.
+        cache.set(calendar.CHANGES_KEY, [], calendar.CHANGES_TIMEOUT)
+
+    assert not calendar.get_calendar().is_business_day(dt.date(2026, 12, 3))

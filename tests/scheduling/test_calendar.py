@@ -174,3 +174,47 @@ def test_a_change_saved_in_a_transaction_is_seen_after_the_commit(
         cache.set(calendar.CHANGES_KEY, [], calendar.CHANGES_TIMEOUT)
 
     assert not calendar.get_calendar().is_business_day(dt.date(2026, 12, 3))
+
+
+def test_counting_on_past_the_end_of_the_day_index_grows_it():
+    """Counting far ahead walks off the prepared years: the index grows, nothing breaks."""
+    cal = BusinessCalendar()
+    start = dt.date(2026, 11, 30)
+    previous = start
+    for n in range(1, 1600):
+        day = cal.nth_business_day_after(start, n)
+        assert day > previous
+        assert cal.is_business_day(day)
+        previous = day
+    assert cal.business_days_between(start, previous) == 1599
+
+
+def test_the_first_day_of_the_day_index_is_judged_like_any_other():
+    """New Year's Day of the index's first year: closed, or open when staff open it."""
+    start = dt.date(2027, 3, 1)  # the index then starts on 2024-01-01, a Monday
+    cal = BusinessCalendar()
+    cal.nth_business_day_after(start, 1)  # builds the index around 2026
+    first_day = dt.date(cal._index.first_year, 1, 1)
+    assert first_day.weekday() < 5
+    opened = BusinessCalendar(open_days=frozenset({first_day}))
+    opened.nth_business_day_after(start, 1)
+
+    assert not cal.is_business_day(first_day)
+    assert opened.is_business_day(first_day)
+
+
+def test_a_negative_count_of_business_days_is_refused():
+    with pytest.raises(ValueError, match="n must be zero or more"):
+        CAL.nth_business_day_after(dt.date(2026, 11, 30), -1)
+
+
+@pytest.mark.django_db
+def test_staffs_changes_are_read_once_then_come_from_the_cache(django_assert_num_queries):
+    UtilityHolidayFactory(date=dt.date(2026, 12, 3))
+    with django_assert_num_queries(1):
+        first = calendar.get_calendar()
+    with django_assert_num_queries(0):
+        again = calendar.get_calendar()
+
+    assert again is first
+    assert not again.is_business_day(dt.date(2026, 12, 3))

@@ -43,6 +43,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_flushes_the_database)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cold_process_caches():
+    """Each test session starts with the calendar's process caches empty.
+
+    A runner that forks its test sessions from a warm process (mutmut does) would otherwise
+    inherit holidays and calendars computed by the parent, and the code behind them would never
+    run in the session.
+    """
+    from common.business_days import calendar_for, default_closures
+    from scheduling.geo import zip_centroids
+
+    for cached in (default_closures, calendar_for, zip_centroids):
+        cached.cache_clear()
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Throttle counters and cached values never leak from one test into the next."""

@@ -282,6 +282,22 @@ def request_customer_signature(msa_request: Request) -> CustomerAuthorization | 
     return None
 
 
+def agreement_signs_as_contractor(*, msa_request: Request, user) -> bool:
+    """Whether ``user`` signs ``msa_request``'s agreement as the contractor, not the customer.
+
+    On a request a contractor's company filed, anyone but the account holder signs in their own
+    name; the customer's signature is the customer's alone (issue 17).
+    """
+    return msa_request.contractor_company_id is not None and user.pk != msa_request.applicant_id
+
+
+def agreement_signer_name(*, msa_request: Request, user) -> str:
+    """The name the signing page offers ``user``: the customer's, or a contractor's own."""
+    if agreement_signs_as_contractor(msa_request=msa_request, user=user):
+        return user.full_name
+    return msa_request.customer_name
+
+
 def text_sha256(text: str) -> str:
     """The SHA-256 (hex) of a text's UTF-8 bytes: what a signature records."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

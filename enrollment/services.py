@@ -41,6 +41,7 @@ from .notifications import notify_applicant
 from .selectors import (
     FREE_REVISIT_NOTE,
     agreement_current,
+    agreement_signs_as_contractor,
     agreement_text,
     devices_for,
     request_customer_signature,
@@ -867,7 +868,7 @@ def _signs_in_the_customers_name(*, actor, msa_request: Request, name: str) -> b
     the emailed link); the contractor's signature is recorded in the contractor's own name.
     Names compare with white space folded and case ignored.
     """
-    if msa_request.contractor_company_id is None or actor.pk == msa_request.applicant_id:
+    if not agreement_signs_as_contractor(msa_request=msa_request, user=actor):
         return False
     fold = " ".join((name or "").split()).casefold()
     own = " ".join((actor.full_name or "").split()).casefold()

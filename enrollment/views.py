@@ -566,14 +566,14 @@ def agreement_sign(request, pk: int):
     version = selectors.agreement_current()
     text = selectors.agreement_text(msa_request=msa_request, version=version)
     shown = selectors.text_sha256(text)
-    # The account holder signs in their name; a contractor signs in their own (issue 17).
-    contractor_signs = bool(msa_request.contractor_company_id) and (
-        msa_request.applicant_id != request.user.pk
-    )
-    signer_name = request.user.full_name if contractor_signs else msa_request.customer_name
     form = forms.SignForm(
         request.POST or None,
-        initial={"shown_sha256": shown, "signer_name": signer_name},
+        initial={
+            "shown_sha256": shown,
+            "signer_name": selectors.agreement_signer_name(
+                msa_request=msa_request, user=request.user
+            ),
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

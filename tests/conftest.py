@@ -43,6 +43,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_flushes_the_database)
 
 
+def _empty_process_caches() -> None:
+    from common.business_days import calendar_for, default_closures
+    from scheduling.geo import zip_centroids
+
+    for cached in (default_closures, calendar_for, zip_centroids):
+        cached.cache_clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _cold_process_caches():
     """Each test session starts with the calendar's process caches empty.
@@ -51,11 +59,18 @@ def _cold_process_caches():
     inherit holidays and calendars computed by the parent, and the code behind them would never
     run in the session.
     """
-    from common.business_days import calendar_for, default_closures
-    from scheduling.geo import zip_centroids
+    _empty_process_caches()
 
-    for cached in (default_closures, calendar_for, zip_centroids):
-        cached.cache_clear()
+
+@pytest.fixture(autouse=True)
+def _cold_process_caches_under_mutation():
+    """Under mutmut (``MUTANT_UNDER_TEST`` set) every test starts with those caches empty.
+
+    mutmut maps each function to the tests that call it; with a warm cache only the first test
+    of a session calls the holidays' code, and a mutant there would be judged by that one test.
+    """
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        _empty_process_caches()
 
 
 @pytest.fixture(autouse=True)

@@ -5,13 +5,17 @@
    the fewest kilometres to the day's route (cheapest insertion), only to technicians whose
    territory holds its ZIP, only to days with a free place, and only if the day still fits the
    working day (see below).
-2. **Repair.** A maximum flow over requests and technician-days (``feasibility.max_on_time``)
-   says how many requests can be on time. While fewer are, each request left without an on-time
-   place looks for an augmenting path: a chain of on-time requests that each move to another of
-   their on-time days, freeing a place for it. A request so far out that it needs a working day
-   of its own (``alone``) instead empties a day, moving each of that day's requests to another
-   of its days (all or nothing). Requests that cannot be on time take the earliest day left;
-   those that fit nowhere are reported, not booked.
+   Before it, the flow checks (``feasibility``) say how many requests can be on time at most,
+   counting places and the working day; the requests the drive-aware relaxation leaves late
+   are placed after all the others.
+2. **Repair.** While fewer are on time than the checks allow, each request left without an
+   on-time place looks for an augmenting path: a chain of on-time requests that each move to
+   another of their on-time days, freeing a place for it. A request so far out that it needs a
+   working day of its own (``alone``) instead empties a day, moving each of that day's requests
+   to another of its days (all or nothing). A technician whose area still has late requests
+   then has its days packed again, latest first, each day taking as many visits as it can
+   hold (``repack``), kept when more are on time. Requests that cannot be on time take the
+   earliest day left; those that fit nowhere are reported, not booked.
 3. **Improvement.** Moves of one request and swaps of two between technician-days, accepted
    when they shorten the total drive, under every hard rule (territory, places per window, time
    off, target dates, the working day), until no move helps or the time limit is reached. Then
@@ -25,7 +29,8 @@
 A day fits the working day when, leaving home at the first window's start, driving at
 ``DriveModel`` speed over the straight-line distance times a road factor, and spending the
 service time at each stop, every stop starts inside its window and the technician is home by the
-last window's end.
+last window's end. A new stop takes the earliest window with a place that has not closed by the
+time the technician arrives (so a far-out day uses the afternoon once the morning has passed).
 
 Splitting the problem this way keeps every routing problem to a handful of stops, which is why
 10,000 requests and 50 technicians take seconds rather than a solver's minutes.
@@ -40,7 +45,7 @@ from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import date
 
-from .feasibility import max_on_time
+from .feasibility import DrivingDemand, max_on_time, max_on_time_driving
 from .geo import haversine_km
 
 Point = tuple[float, float]
@@ -211,6 +216,8 @@ class _Planner:
         self.tech_keys: dict[int, list[int]] = defaultdict(list)
         self.key_home: list[int] = []
         self.key_left: list[int] = []
+        # The day's places in all, booked stops included.
+        self.key_places: list[int] = []
         self.key_window_free: list[list[int]] = []
         self.key_hours: list[tuple[tuple[int, int], ...] | None] = []
         for (tech_id, day), windows in sorted(free.items(), key=lambda kv: (kv[0][0], kv[0][1])):
@@ -223,6 +230,7 @@ class _Planner:
             self.tech_keys[tech_id].append(k)
             self.key_home.append(point_id(tech.home))
             self.key_left.append(total)
+            self.key_places.append(total)
             self.key_window_free.append([windows.get(w, 0) for w in tech.window_ids])
             hours = tech.window_hours if len(tech.window_hours) == len(tech.window_ids) else ()
             self.key_hours.append(tuple(hours) or None)
@@ -245,6 +253,7 @@ class _Planner:
             rank = {w: i for i, w in enumerate(self.by_id[tech_id].window_ids)}
             for stop in sorted(day_fixed, key=lambda s: rank.get(s.window_id, 0)):
                 self.route[k].append(len(self.stop_point))
+                self.key_places[k] += 1
                 self.stop_point.append(point_id(stop.point))
                 self.stop_rank.append(rank.get(stop.window_id, 0))
                 self.fixed_stops.append(stop)
@@ -253,6 +262,8 @@ class _Planner:
         self.distance = [[haversine_km(a, b) for b in ordered] for a in ordered]
         self.minutes_per_km = drive.road_factor / drive.kmh * 60.0
         self.day_of: list[int] = [-1] * len(requests)
+        # Requests the drive-aware bound leaves late: placed after the others.
+        self.deferred: set[int] = set()
         self.on_time: list[bool] = [False] * len(requests)
         # The last day index on or before each request's target (-1: already past it).
         self.last_on_time = [bisect.bisect_right(days, r.due) - 1 for r in requests]
@@ -261,32 +272,76 @@ class _Planner:
 
     def fits(self, k: int, order: list[int]) -> bool:
         """Whether technician-day ``k`` visiting ``order`` fits its windows and working day."""
-        hours = self.key_hours[k]
-        if hours is None:
+        if self.key_hours[k] is None:
             return True
-        visits = self._hand_out_windows(k, order)
-        if visits is None:
-            return False
+        return self._timed_visits(k, order) is not None
+
+    def visits(self, k: int, order: list[int]):
+        """Return (window rank, position, stop) of each stop in visiting order, or None.
+
+        With window hours the route is driven in ``order``; otherwise only places are handed out.
+        """
+        if self.key_hours[k] is None:
+            return self._hand_out_windows(k, order)
+        return self._timed_visits(k, order)
+
+    def _timed_visits(self, k: int, order: list[int]):
+        """``_drive`` the route; with booked stops, in window order if as given it does not fit.
+
+        A new stop put before a booked afternoon visit when the morning is full can only come
+        after it: the stops are then taken window by window (the route order within each).
+        """
+        visits = self._drive(k, order)
+        if visits is None and any(self.stop_rank[stop] >= 0 for stop in order):
+            handed = self._hand_out_windows(k, order)
+            if handed is not None:
+                by_window = [stop for _rank, _position, stop in handed]
+                if by_window != order:
+                    visits = self._drive(k, by_window)
+        return visits
+
+    def _drive(self, k: int, order: list[int]):
+        """Drive ``order`` from home and give each new stop a window it can start in.
+
+        Leaving home at the first window's start, each stop starts on arrival (or when its window
+        opens); a new stop takes the earliest window, not before the previous stop's, that still
+        has a place and has not closed by the time the technician gets there. A booked stop keeps
+        its window, so a route must reach it in window order. Returns (window rank, position,
+        stop) in visiting order, or None when a stop starts outside every window left, places run
+        out, or the technician is not home by the last window's end.
+        """
+        hours = self.key_hours[k]
+        left = list(self.key_window_free[k])
         distance, per_km, service = self.distance, self.minutes_per_km, self.drive.service_minutes
         home = here = self.key_home[k]
         clock = hours[0][0]
-        for rank, _position, stop in visits:
+        current = 0
+        visits = []
+        for position, stop in enumerate(order):
             point = self.stop_point[stop]
             clock += distance[here][point] * per_km
-            start, end = hours[rank]
-            if clock < start:
-                clock = start
-            elif clock > end:
-                return False
-            clock += service
+            rank = self.stop_rank[stop]
+            if rank < 0:
+                rank = current
+                while rank < len(left) and (left[rank] <= 0 or hours[rank][1] < clock):
+                    rank += 1
+                if rank == len(left):
+                    return None
+                left[rank] -= 1
+            elif rank < current or hours[rank][1] < clock:
+                return None
+            current = rank
+            clock = max(clock, hours[rank][0]) + service
             here = point
+            visits.append((rank, position, stop))
         clock += distance[here][home] * per_km
-        return clock <= hours[-1][1]
+        return visits if clock <= hours[-1][1] else None
 
     def _hand_out_windows(self, k: int, order: list[int]):
         """Give each new stop the earliest window with a place not before the one it follows.
 
-        Returns (window rank, position, stop) in visiting order, or None when places run out.
+        For days without window hours (only the places count). Returns (window rank, position,
+        stop) in window order, or None when places run out.
         """
         left = list(self.key_window_free[k])
         current = 0
@@ -577,6 +632,160 @@ class _Planner:
                     self.key_left[a] -= 1
         return caught
 
+    def repack(self, tech_id: int, late: list[int], until: float) -> list[int]:
+        """Pack a technician's days again, latest first, for as many on-time visits as fit.
+
+        For a technician whose area has requests left late (remote ZIPs where a visit takes
+        hours, so a day holds few): every on-time request on its days up to the last target among
+        ``late`` is taken out with the ``late`` ones it may serve (booked visits and requests
+        already late stay), and the days are filled again
+        from the last to the first. Going backwards, every request that may use a day may also
+        use every earlier one, so each day takes the most visits it can hold: the cheapest
+        insertion that still fits, again and again. Requests that find no day go to another of
+        their technicians' on-time days if one has room. The new packing is kept only when more
+        requests are on time than before; returns the requests still late (all of ``late`` if
+        not kept).
+        """
+        late = [r for r in late if tech_id in self.req_techs[r] and self.last_on_time[r] >= 0]
+        if not late:
+            return late
+        horizon = max(self.last_on_time[r] for r in late)
+        days = [k for k in self.tech_keys.get(tech_id, ()) if self.key_di[k] <= horizon]
+        # Booked visits and requests already late stay where they are.
+        pool = [s for k in days for s in self.route[k] if s < self.n_requests and self.on_time[s]]
+        pool += late
+        before = sum(1 for r in pool if self.on_time[r] and self.day_of[r] >= 0)
+        saved = self._snapshot()
+        best = (before, None, late)
+        # Two packings: one that leaves what the bound leaves late for last, one that does not
+        # (the bound is a relaxation, its choice a hint); the one with more on time is kept.
+        for heed_bound in (True, False):
+            if time.monotonic() > until:
+                break
+            still_late = self._repack_days(tech_id, days, pool, heed_bound, until)
+            after = len(pool) - len(still_late)
+            if after > best[0]:
+                best = (after, self._snapshot(), still_late)
+            self._restore(saved)
+        if best[1] is None:
+            return late
+        self._restore(best[1])
+        for k in days:
+            self.route[k] = self.two_opt(k, self.route[k])
+        return best[2]
+
+    def _snapshot(self):
+        return (
+            [list(route) for route in self.route],
+            list(self.day_of),
+            list(self.on_time),
+            list(self.key_left),
+        )
+
+    def _restore(self, snapshot) -> None:
+        routes, day_of, on_time, key_left = snapshot
+        self.route = [list(route) for route in routes]
+        self.day_of, self.on_time, self.key_left = list(day_of), list(on_time), list(key_left)
+
+    def _repack_days(self, tech_id, days, pool, heed_bound, until) -> list[int]:
+        """One packing for ``repack``: returns the requests of ``pool`` left late."""
+        taken = set(pool)
+        for k in days:
+            kept = [s for s in self.route[k] if s not in taken]
+            self.key_left[k] += len(self.route[k]) - len(kept)
+            self.route[k] = kept
+        for r in pool:
+            self.day_of[r] = -1
+            self.on_time[r] = False
+        # Requests another technician may serve take a free on-time place of theirs first.
+        left = set()
+        for r in pool:
+            if not any(
+                self._place_on(r, other, self.last_on_time[r])
+                for other in self.req_techs[r]
+                if other != tech_id
+            ):
+                left.add(r)
+        for k in sorted(days, key=lambda k: -self.key_di[k]):
+            if time.monotonic() > until:
+                break
+            route, served = self._fill_day(
+                k, [r for r in left if self.last_on_time[r] >= self.key_di[k]], heed_bound
+            )
+            for r in served:
+                self.day_of[r] = k
+                self.on_time[r] = True
+                left.discard(r)
+            self.key_left[k] -= len(served)
+            self.route[k] = route
+        still_late = []
+        for r in sorted(left, key=lambda r: (self.last_on_time[r], self.requests[r].priority)):
+            if not self.try_place(r, self.last_on_time[r], earliest=False):
+                still_late.append(r)
+        return still_late
+
+    def _place_on(self, r: int, tech_id: int, last: int) -> bool:
+        """Put ``r`` on ``tech_id``'s cheapest day up to day index ``last`` that has room."""
+        point, best = self.stop_point[r], None
+        for k in self.tech_keys.get(tech_id, ()):
+            if self.key_di[k] > last or self.key_left[k] <= 0:
+                continue
+            cost, where = self.insertion(self.key_home[k], self.route[k], point)
+            if best is None or cost < best[0]:
+                candidate = [*self.route[k][:where], r, *self.route[k][where:]]
+                if self.fits(k, candidate):
+                    best = (cost, k, candidate)
+        if best is None:
+            return False
+        self.place(r, best[1], best[2])
+        return True
+
+    def _fill_day(
+        self, k: int, eligible: list[int], heed_bound: bool = True
+    ) -> tuple[list[int], list[int]]:
+        """Return the route and the requests of the fullest day ``k`` can be from ``eligible``.
+
+        Each address among ``eligible`` is tried as the day's first stop, the day then taking
+        the cheapest insertion that fits until none does or the places run out; the try that
+        serves the most requests wins, then (``heed_bound``) the one with the fewest the bound
+        leaves late, then
+        the one whose requests are the hardest to fit elsewhere (the fewest visits a day), then
+        the fewest km. Requests at one address are interchangeable here, so they are tried as one.
+        """
+        at: dict[int, list[int]] = defaultdict(list)
+        for r in sorted(
+            eligible, key=lambda r: (r not in self.deferred, self.requests[r].priority)
+        ):
+            at[self.stop_point[r]].append(r)
+        home = self.key_home[k]
+        best_route, best_served, best_rank = self.route[k], [], None
+        for seed in at:
+            route, served = list(self.route[k]), []
+            members = {point: list(rs) for point, rs in at.items()}
+            while len(served) < self.key_left[k]:
+                chosen = None
+                for point, rs in members.items():
+                    if not rs or (not served and point != seed):
+                        continue
+                    cost, where = self.insertion(home, route, point)
+                    if chosen is None or cost < chosen[0]:
+                        candidate = [*route[:where], rs[-1], *route[where:]]
+                        if self.fits(k, candidate):
+                            chosen = (cost, point, candidate)
+                if chosen is None:
+                    break
+                _cost, point, route = chosen
+                served.append(members[point].pop())
+            rank = (
+                -len(served),
+                sum(1 for r in served if r in self.deferred) if heed_bound else 0,
+                -sum(1 / max(1, self.visits_a_day(r, places=False)) for r in served),
+                self.route_km(k, route),
+            )
+            if served and (best_rank is None or rank < best_rank):
+                best_route, best_served, best_rank = route, served, rank
+        return best_route, best_served
+
     # --- improving ------------------------------------------------------------------------
 
     def improve(self, until: float) -> int:
@@ -757,20 +966,87 @@ class _Planner:
 
     # --- the run --------------------------------------------------------------------------
 
+    def visits_a_day(self, r: int, *, places: bool = True) -> int:
+        """Return the most visits a working day holding request ``r`` can have (0: none).
+
+        Over ``r``'s technicians: no more visits than the day's hours leave service time for
+        after the drive there and back (any route through ``r`` drives at least that far) and,
+        with ``places``, no more than the technician's fullest day has places. Days without
+        window hours: the places only.
+        """
+        most = 0
+        for tech_id in self.req_techs[r]:
+            keys = self.tech_keys[tech_id]
+            whole = max(self.key_places[k] for k in keys) if places else 10**6
+            hours = self.key_hours[keys[0]]
+            if hours is not None:
+                span = hours[-1][1] - hours[0][0]
+                km = self.distance[self.key_home[keys[0]]][self.stop_point[r]]
+                whole = min(
+                    whole, int((span - 2 * km * self.minutes_per_km) // self.drive.service_minutes)
+                )
+            most = max(most, whole)
+        return most
+
+    def on_time_bound(self, candidates: list[int]) -> tuple[int, dict[int, float]]:
+        """How many of ``candidates`` can be on time at most, and the share of each served.
+
+        The smaller of the places-only flow (``max_on_time``) and the drive-aware relaxation
+        (``max_on_time_driving``), over the free places as they are before construction.
+        """
+        places: dict[tuple[int, date], int] = {}
+        day_places: dict[tuple[int, date], int] = {}
+        for k, (tech_id, di) in enumerate(self.keys):
+            places[(tech_id, self.days[di])] = self.key_left[k]
+            day_places[(tech_id, self.days[di])] = self.key_places[k]
+        techs = [frozenset(self.req_techs[r]) for r in candidates]
+        by_places = max_on_time(
+            demands=[(techs[i], self.requests[r].due) for i, r in enumerate(candidates)],
+            places=places,
+        )
+        driving = max_on_time_driving(
+            demands=[
+                DrivingDemand(techs[i], self.requests[r].due, max(1, self.visits_a_day(r)))
+                for i, r in enumerate(candidates)
+            ],
+            places=places,
+            day_places=day_places,
+        )
+        return min(by_places, driving.bound), dict(zip(candidates, driving.share, strict=True))
+
     def run(self) -> Plan:
         plan = self.plan
         started = time.monotonic()
+        self._reach()
+        requests = self.requests
+        order = sorted(
+            range(self.n_requests),
+            key=lambda r: (requests[r].due, requests[r].priority, requests[r].id),
+        )
+        candidates = [
+            r
+            for r in order
+            if requests[r].point is not None and self.req_techs[r] and self.last_on_time[r] >= 0
+        ]
+        # How many can be on time at most, and which kinds of request the relaxation leaves
+        # late: those go last, so they never take the days that serve more requests on time.
+        plan.on_time_possible, share = self.on_time_bound(candidates)
+        kinds: dict[tuple, list[int]] = defaultdict(list)
+        for r in candidates:
+            kinds[(frozenset(self.req_techs[r]), requests[r].due, self.visits_a_day(r))].append(r)
+        deferred = self.deferred
+        for members in kinds.values():
+            served = int(share[members[0]] * len(members) + 0.5)
+            deferred.update(members[served:])
+        plan.timings["flow"] = time.monotonic() - started
+
         # 1. Construction, earliest target first. A request already past its target takes the
         # earliest day (oldest first); one that cannot make its target any more waits, so it
         # never takes a place another request could still make it in.
+        started = time.monotonic()
         waiting: list[int] = []
-        candidates: list[int] = []
-        self._reach()
-        requests = self.requests
-        for r in sorted(
-            range(self.n_requests),
-            key=lambda r: (requests[r].due, requests[r].priority, requests[r].id),
-        ):
+        later: list[int] = []
+        for r in order:
             request = requests[r]
             if request.point is None:
                 plan.unplaced.append((request.id, REASON_UNKNOWN_ZIP))
@@ -786,25 +1062,18 @@ class _Planner:
                 if not self.try_place(r, len(self.days), earliest=True):
                     plan.unplaced.append((request.id, REASON_NO_CAPACITY))
                 continue
-            candidates.append(r)
+            if r in deferred:
+                later.append(r)
+            elif not self.try_place(r, self.last_on_time[r], earliest=False):
+                waiting.append(r)
+        for r in later:
             if not self.try_place(r, self.last_on_time[r], earliest=False):
                 waiting.append(r)
         plan.timings["construction"] = time.monotonic() - started
 
-        # 2. Repair: as many on time as the places allow (the flow check), by augmenting paths.
+        # 2. Repair: as many on time as the bound allows, by augmenting paths.
         started = time.monotonic()
-        places = {
-            (self.key_tech[k], self.days[self.key_di[k]]): self.key_left[k]
-            + sum(1 for s in self.route[k] if s < self.n_requests and self.on_time[s])
-            for k in range(len(self.keys))
-        }
-        plan.on_time_possible = max_on_time(
-            demands=[(frozenset(self.req_techs[r]), self.requests[r].due) for r in candidates],
-            places=places,
-        )
         on_time = len(candidates) - len(waiting)
-        plan.timings["flow"] = time.monotonic() - started
-        started = time.monotonic()
         repair_until = time.monotonic() + REPAIR_SHARE * (self.deadline - time.monotonic())
         # A request that needs a day of its own empties one; the others take an augmenting path.
         still_waiting = []
@@ -818,6 +1087,17 @@ class _Planner:
                 on_time += 1
             else:
                 still_waiting.append(r)
+        # Technicians whose areas still have late requests pack their days again for count.
+        by_tech: dict[int, list[int]] = defaultdict(list)
+        for r in still_waiting:
+            for tech_id in self.req_techs[r]:
+                by_tech[tech_id].append(r)
+        unplaced = set(still_waiting)
+        for tech_id in sorted(by_tech, key=lambda t: -len(by_tech[t])):
+            late = [r for r in by_tech[tech_id] if self.day_of[r] < 0]
+            if late and time.monotonic() < repair_until:
+                unplaced.update(self.repack(tech_id, late, repair_until))
+        still_waiting = [r for r in candidates if r in unplaced and self.day_of[r] < 0]
         for r in still_waiting:
             if not (
                 self.try_place(r, len(self.days), earliest=True)
@@ -862,7 +1142,7 @@ class _Planner:
                 and self.route_km(k, alternative) < self.route_km(k, kept) - EPSILON
             ):
                 kept = alternative
-            visits = self._hand_out_windows(k, kept)
+            visits = self.visits(k, kept)
             route: list[Point] = []
             for stop_number, (rank, _position, stop) in enumerate(visits, start=1):
                 route.append(point_of[sp[stop]])

@@ -60,7 +60,10 @@ CATCH_UP_SHARE = 0.35
 # Ruin and recreate: how many neighbouring requests each try takes out, and after how many tries
 # in a row that found nothing it stops.
 RUIN_SIZE = (4, 14)
-RUIN_IDLE_TRIES = 400
+RUIN_IDLE_TRIES = 1000
+# A try may add up to this share of the plan's km per visit at first (less and less, none at the
+# end of its time), so the search can leave a local optimum; the best plan seen is kept.
+RUIN_THRESHOLD_SHARE = 0.25
 EPSILON = 1e-6
 
 REASON_UNKNOWN_ZIP = "unknown_zip"
@@ -286,13 +289,14 @@ class _Planner:
         return self._timed_visits(k, order)
 
     def _timed_visits(self, k: int, order: list[int]):
-        """``_drive`` the route; with booked stops, in window order if as given it does not fit.
+        """``_drive`` the route; if as given it does not fit, window by window.
 
-        A new stop put before a booked afternoon visit when the morning is full can only come
-        after it: the stops are then taken window by window (the route order within each).
+        A stop put after the afternoon's when only the morning has a place left, or a new stop
+        before a booked afternoon visit when the morning is full, can only be visited in the
+        other window: the stops are then taken window by window (the route order within each).
         """
         visits = self._drive(k, order)
-        if visits is None and any(self.stop_rank[stop] >= 0 for stop in order):
+        if visits is None:
             handed = self._hand_out_windows(k, order)
             if handed is not None:
                 by_window = [stop for _rank, _position, stop in handed]
@@ -884,8 +888,10 @@ class _Planner:
         they are on) and re-inserting them one by one at the cheapest day that fits does. The
         same hard rules as ``improve``: each goes only to its technicians' days with a place,
         on time stays on time and late never gets later, and every changed day must fit. A try
-        is kept when the changed days' km drop, otherwise undone. Stops at ``until`` or after
-        ``RUIN_IDLE_TRIES`` tries in a row that found nothing; returns the tries kept.
+        is kept when the changed days' km drop, or grow by less than a threshold that shrinks
+        to nothing by ``until`` (threshold accepting, to leave local optima), otherwise undone.
+        Stops at ``until`` or after ``RUIN_IDLE_TRIES`` tries in a row without a new best; the
+        tries kept since the best are then undone. Returns the tries kept.
         """
         placed = [r for r in range(self.n_requests) if self.day_of[r] >= 0]
         if len(placed) < 2:
@@ -896,6 +902,16 @@ class _Planner:
             at_point[sp[r]].append(r)
         points = list(at_point)
         kept = idle = 0
+        started = time.monotonic()
+        span = max(until - started, EPSILON)
+        # km above the start (negative: saved); the tries kept since the best, to undo them.
+        total = best = 0.0
+        since_best: list = []
+        per_visit = (
+            RUIN_THRESHOLD_SHARE
+            * sum(self.route_km(k, route) for k, route in enumerate(self.route) if route)
+            / len(placed)
+        )
         while idle < RUIN_IDLE_TRIES and time.monotonic() < until:
             idle += 1
             row = self.distance[sp[rng.choice(placed)]]
@@ -905,13 +921,35 @@ class _Planner:
                 chosen.extend(at_point[point])
                 if len(chosen) >= size:
                     break
-            if self._ruin_and_recreate_once(chosen[:size]):
-                kept += 1
-                idle = 0
+            threshold = per_visit * max(0.0, 1 - (time.monotonic() - started) / span)
+            result = self._ruin_and_recreate_once(chosen[:size], threshold)
+            if result is None:
+                continue
+            delta, undo = result
+            total += delta
+            kept += 1
+            if total < best - EPSILON:
+                best, idle = total, 0
+                since_best.clear()
+            else:
+                since_best.append(undo)
+        for saved_routes, saved_left, saved in reversed(since_best):
+            self._undo(saved_routes, saved_left, saved)
         return kept
 
-    def _ruin_and_recreate_once(self, chosen: list[int]) -> bool:
-        """One try of ``ruin_and_recreate`` on the requests ``chosen``; True when kept."""
+    def _undo(self, saved_routes, saved_left, saved) -> None:
+        for k, route in saved_routes.items():
+            self.route[k] = route
+            self.key_left[k] = saved_left[k]
+        for q, (k, on_time) in saved.items():
+            self.day_of[q], self.on_time[q] = k, on_time
+
+    def _ruin_and_recreate_once(self, chosen: list[int], threshold: float = 0.0):
+        """One try of ``ruin_and_recreate`` on the requests ``chosen``.
+
+        Kept when the changed days' km grow by less than ``threshold`` (a drop when it is 0);
+        returns (km added, what undoes it) when kept, else None.
+        """
         saved_routes: dict[int, list[int]] = {}
         saved_left: dict[int, int] = {}
         saved = {q: (self.day_of[q], self.on_time[q]) for q in chosen}
@@ -953,16 +991,13 @@ class _Planner:
         if placed_all:
             before = sum(self.route_km(k, route) for k, route in saved_routes.items())
             after = sum(self.route_km(k, self.route[k]) for k in saved_routes)
-            if after < before - EPSILON:
+            if after < before + threshold - EPSILON:
                 for k in saved_routes:
                     self.route[k] = self.two_opt(k, self.route[k])
-                return True
-        for k, route in saved_routes.items():
-            self.route[k] = route
-            self.key_left[k] = saved_left[k]
-        for q, (k, on_time) in saved.items():
-            self.day_of[q], self.on_time[q] = k, on_time
-        return False
+                after = sum(self.route_km(k, self.route[k]) for k in saved_routes)
+                return after - before, (saved_routes, saved_left, saved)
+        self._undo(saved_routes, saved_left, saved)
+        return None
 
     # --- the run --------------------------------------------------------------------------
 

@@ -461,3 +461,69 @@ def test_any_combination_of_facts_gives_a_result_for_every_rule(
     assert all(r.text and r.text != "" for r in report.rules)
     # The "never a crash" safety net must not be what answers: no rule raises on valid facts.
     assert not any("could not check this automatically" in r.text for r in report.rules)
+
+
+# Found alive by mutation testing (docs/testing.md): each is something a customer would suffer.
+def test_a_panel_rated_0_a_is_asked_again_not_passed():
+    assert result_of("PANEL_MAX_200A", replace(GOOD, panel_rating_amps=0)).result == REVIEW
+
+
+@pytest.mark.parametrize(("backfeed", "panel"), [(-5, 200), (0, 0), (10, 0)])
+def test_a_negative_back_feed_or_a_0_a_panel_is_asked_again_not_judged(backfeed, panel):
+    facts = replace(GOOD, backfeed_amps=backfeed, panel_rating_amps=panel)
+    assert result_of("BACKFEED_WITHIN_RATING", facts).result == REVIEW
+
+
+def test_a_device_kept_from_a_list_without_request_types_is_not_approved_and_does_not_crash():
+    # A request keeps the list entry as it was (``ApprovedProduct.snapshot``); an entry kept
+    # before the list said which requests a device serves approves none.
+    device = {k: v for k, v in ISOLATING.items() if k != "request_types"}
+    result = result_of("DEVICE_APPROVED", GOOD, replace(CONTEXT, device=device))
+    assert result.result == FAIL
+    assert "not approved for this kind of request" in result.text
+
+
+def test_a_device_kept_without_a_ring_requirement_fits_either_socket():
+    device = {k: v for k, v in ISOLATING.items() if k != "ring_requirement"}
+    facts = replace(GOOD, socket_ring_type="unknown")
+    assert result_of("DEVICE_REQUIREMENTS", facts, replace(CONTEXT, device=device)).result == PASS
+
+
+REMOVAL = replace(
+    GOOD,
+    request_type="removal",
+    device=None,
+    existing_device_kind="msa",
+    existing_device_manufacturer="Sample Maker",
+    existing_device_model="Isolator",
+    existing_device_isolating=True,
+)
+
+
+def test_a_removal_names_what_is_missing_about_the_device_at_the_meter():
+    facts = replace(REMOVAL, existing_device_manufacturer=None, existing_device_isolating=None)
+    result = result_of("EXISTING_DEVICE_DESCRIBED", facts)
+    assert result.result == REVIEW
+    assert "its maker" in result.text
+    assert "whether it is an isolating adapter" in result.text
+    assert "its model" not in result.text
+
+
+def test_whether_an_msa_at_the_meter_isolates_is_asked_and_not_for_a_gma():
+    unknown = replace(REMOVAL, existing_device_isolating=None)
+    assert result_of("EXISTING_DEVICE_DESCRIBED", unknown).result == REVIEW
+    gma = replace(unknown, existing_device_kind="gma")
+    assert result_of("EXISTING_DEVICE_DESCRIBED", gma).result == PASS
+
+
+def test_an_esr_violation_explains_what_it_stops_for_a_removal_and_for_an_install():
+    removal = result_of("NO_ESR_VIOLATION", replace(REMOVAL, esr_violation="yes"))
+    install = result_of("NO_ESR_VIOLATION", replace(GOOD, esr_violation="yes"))
+    assert removal.result == install.result == FAIL
+    assert "pull the meter to remove the adapter" in removal.text
+    assert "before an MSA can be installed" in install.text
+
+
+def test_a_record_whose_voltage_was_typed_another_way_still_matches():
+    context = replace(CONTEXT, meter_record={**CONTEXT.meter_record, "service_voltage": "240/120V"})
+    assert result_of("METER_RECORD_MATCH", GOOD, context).result == PASS

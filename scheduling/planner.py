@@ -752,9 +752,9 @@ class _Planner:
         Each address among ``eligible`` is tried as the day's first stop, the day then taking
         the cheapest insertion that fits until none does or the places run out; the try that
         serves the most requests wins, then (``heed_bound``) the one with the fewest the bound
-        leaves late, then
-        the one whose requests are the hardest to fit elsewhere (the fewest visits a day), then
-        the fewest km. Requests at one address are interchangeable here, so they are tried as one.
+        leaves late, then the one whose requests are the hardest to fit elsewhere (the fewest
+        visits a day), then the fewest km. Requests at one address are interchangeable here, so
+        they are tried as one.
         """
         at: dict[int, list[int]] = defaultdict(list)
         for r in sorted(

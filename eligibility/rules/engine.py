@@ -233,7 +233,6 @@ def rule(code: str, *, title: RuleMessage | str = "") -> Callable[[RuleFunction]
             raise ValueError(f"rule {code} is registered twice")
         _RULES[code] = function
         _TITLES[code] = title
-        function.code = code
         return function
 
     return register

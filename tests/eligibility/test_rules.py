@@ -7,7 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eligibility.rules import CheckContext, Outcome, SiteFacts, evaluate, registered_codes, rule
-from eligibility.rules.engine import applies, unregister
+from eligibility.rules.engine import (
+    applies,
+    normalise_account_number,
+    normalise_text,
+    rule_title,
+    unregister,
+)
 
 PASS, FAIL, REVIEW = Outcome.PASS, Outcome.FAIL, Outcome.REVIEW
 
@@ -527,3 +533,56 @@ def test_an_esr_violation_explains_what_it_stops_for_a_removal_and_for_an_instal
 def test_a_record_whose_voltage_was_typed_another_way_still_matches():
     context = replace(CONTEXT, meter_record={**CONTEXT.meter_record, "service_voltage": "240/120V"})
     assert result_of("METER_RECORD_MATCH", GOOD, context).result == PASS
+
+
+# The engine's own parts, found alive by mutation testing (docs/testing.md).
+def test_account_and_meter_numbers_lose_the_spaces_and_dashes_people_type_and_nothing_else():
+    assert normalise_account_number("8123-456 789") == "8123456789"
+    assert normalise_account_number("AX-12\t3") == "AX123"
+    assert SiteFacts.from_dict({"meter_number": " mx100 "}).meter_number == "MX100"
+
+
+def test_a_maker_typed_with_extra_spaces_is_read_as_one_name():
+    assert normalise_text("  Sample   Maker\tInc ") == "Sample Maker Inc"
+    facts = SiteFacts.from_dict({"existing_device_manufacturer": "Sample   Maker"})
+    assert facts.existing_device_manufacturer == "Sample Maker"
+
+
+def test_site_facts_stored_with_a_request_come_back_the_same():
+    facts = replace(GOOD, energized_present=True, energized_conductors=("line", "load"))
+    stored = facts.as_dict()
+    assert stored["energized_conductors"] == ["line", "load"]
+    assert SiteFacts.from_dict(stored) == facts
+
+
+def test_a_rule_is_shown_by_its_title_and_by_its_code_when_it_has_none():
+    assert rule_title("PANEL_MAX_200A") == "Service panel rated 200 A or less"
+    assert rule_title("NO_SUCH_RULE") == "NO_SUCH_RULE"
+
+    @rule("TEST_UNTITLED")
+    def untitled(facts, context):
+        return PASS, "fine"
+
+    try:
+        assert rule_title("TEST_UNTITLED") == "TEST_UNTITLED"
+    finally:
+        unregister("TEST_UNTITLED")
+    assert "TEST_UNTITLED" not in registered_codes()
+
+
+def test_unregistering_forgets_the_title_and_a_rule_never_registered_is_no_error():
+    @rule("TEST_TITLED", title="A test rule")
+    def titled(facts, context):
+        return PASS, "fine"
+
+    assert rule_title("TEST_TITLED") == "A test rule"
+    unregister("TEST_TITLED")
+    assert rule_title("TEST_TITLED") == "TEST_TITLED"
+    unregister("TEST_NEVER_REGISTERED")
+
+
+def test_a_report_lists_exactly_the_rules_that_failed():
+    report = evaluate(replace(GOOD, esr_violation="yes", comm_cable_present=None), CONTEXT)
+    assert report.outcome == FAIL
+    assert [r.code for r in report.failed] == ["NO_ESR_VIOLATION"]
+    assert evaluate(GOOD, CONTEXT).failed == []

@@ -344,8 +344,9 @@ class _Planner:
     def _hand_out_windows(self, k: int, order: list[int]):
         """Give each new stop the earliest window with a place not before the one it follows.
 
-        For days without window hours (only the places count). Returns (window rank, position,
-        stop) in window order, or None when places run out.
+        For days without window hours (only the places count), and for the window-by-window
+        order a timed route is tried in when it does not fit as given. Returns (window rank,
+        position, stop) in window order, or None when places run out.
         """
         left = list(self.key_window_free[k])
         current = 0
@@ -640,15 +641,14 @@ class _Planner:
         """Pack a technician's days again, latest first, for as many on-time visits as fit.
 
         For a technician whose area has requests left late (remote ZIPs where a visit takes
-        hours, so a day holds few): every on-time request on its days up to the last target among
-        ``late`` is taken out with the ``late`` ones it may serve (booked visits and requests
-        already late stay), and the days are filled again
-        from the last to the first. Going backwards, every request that may use a day may also
-        use every earlier one, so each day takes the most visits it can hold: the cheapest
-        insertion that still fits, again and again. Requests that find no day go to another of
-        their technicians' on-time days if one has room. The new packing is kept only when more
-        requests are on time than before; returns the requests still late (all of ``late`` if
-        not kept).
+        hours, so a day holds few): every on-time request on its days up to the last target
+        among ``late`` is taken out with the ``late`` ones it may serve (booked visits and
+        requests already late stay), and the days are filled again from the last to the first.
+        Going backwards, every request that may use a day may also use every earlier one, so
+        each day takes the most visits it can hold (``_fill_day``). Requests that find no day
+        go to another of their technicians' on-time days if one has room. Two packings are
+        tried (see below); the better is kept only when more requests are on time than before.
+        Returns the requests still late (all of ``late`` if none is kept).
         """
         late = [r for r in late if tech_id in self.req_techs[r] and self.last_on_time[r] >= 0]
         if not late:

@@ -679,6 +679,7 @@ class _Planner:
         return best[2]
 
     def _snapshot(self):
+        """Copy the plan's state (routes, days, on-time flags, places left) to restore later."""
         return (
             [list(route) for route in self.route],
             list(self.day_of),
@@ -687,6 +688,7 @@ class _Planner:
         )
 
     def _restore(self, snapshot) -> None:
+        """Put back a state ``_snapshot`` took (copied again, so it can be restored twice)."""
         routes, day_of, on_time, key_left = snapshot
         self.route = [list(route) for route in routes]
         self.day_of, self.on_time, self.key_left = list(day_of), list(on_time), list(key_left)
@@ -938,6 +940,7 @@ class _Planner:
         return kept
 
     def _undo(self, saved_routes, saved_left, saved) -> None:
+        """Put back the days and requests one ruin-and-recreate try changed."""
         for k, route in saved_routes.items():
             self.route[k] = route
             self.key_left[k] = saved_left[k]

@@ -6,10 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.i18n import Message
 from eligibility.rules import CheckContext, Outcome, SiteFacts, evaluate, registered_codes, rule
 from eligibility.rules.engine import (
     applies,
     normalise_account_number,
+    normalise_socket_form,
     normalise_text,
     rule_title,
     unregister,
@@ -586,3 +588,36 @@ def test_a_report_lists_exactly_the_rules_that_failed():
     assert report.outcome == FAIL
     assert [r.code for r in report.failed] == ["NO_ESR_VIOLATION"]
     assert evaluate(GOOD, CONTEXT).failed == []
+
+
+@pytest.mark.parametrize("typed", ["form 2S", "FORM2S", " fm 2s ", "2 s"])
+def test_a_socket_form_written_with_form_or_fm_in_front_reads_as_the_form(typed):
+    assert normalise_socket_form(typed) == "2S"
+
+
+def test_a_rule_answering_in_plain_words_is_stored_and_read_back_like_any_other():
+    @rule("TEST_PLAIN_WORDS")
+    def plain(facts, context):
+        return PASS, "Checked by hand."
+
+    try:
+        result = result_of("TEST_PLAIN_WORDS")
+    finally:
+        unregister("TEST_PLAIN_WORDS")
+    assert result.text == "Checked by hand."
+    # What enrollment stores with the request (RuleCheck.message_data) renders the same words.
+    assert str(Message.from_data(result.message.as_data())) == "Checked by hand."
+
+
+def test_a_rule_that_raises_asks_for_a_person_with_a_message_that_says_so():
+    @rule("TEST_RAISES")
+    def raises(facts, context):
+        raise TypeError("unexpected facts")
+
+    try:
+        result = result_of("TEST_RAISES")
+    finally:
+        unregister("TEST_RAISES")
+    assert result.result == REVIEW
+    assert "could not check this automatically" in result.text
+    assert result.message.as_data()

@@ -13,6 +13,7 @@ from eligibility.rules.engine import (
     normalise_account_number,
     normalise_socket_form,
     normalise_text,
+    normalise_voltage,
     rule_title,
     unregister,
 )
@@ -621,3 +622,17 @@ def test_a_rule_that_raises_asks_for_a_person_with_a_message_that_says_so():
     assert result.result == REVIEW
     assert "could not check this automatically" in result.text
     assert result.message.as_data()
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("120/240 volts", "120/240"),
+        ("240\\120", "120/240"),
+        ("240-120V", "120/240"),
+        ("unknown", "UNKNOWN"),  # not a voltage: kept as typed, for the rule to refuse
+        ("240/120/208", "240/120/208"),  # three numbers are not a split-phase voltage
+    ],
+)
+def test_a_voltage_is_read_the_way_people_type_it(typed, read):
+    assert normalise_voltage(typed) == read

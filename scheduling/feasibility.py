@@ -26,6 +26,17 @@ from datetime import date
 import networkx as nx
 
 
+def _days_with_places(places: dict[tuple[int, date], int]) -> dict[int, list[date]]:
+    """Return each technician's days that have a free place, in date order."""
+    days_of: dict[int, list[date]] = {}
+    for (tech, day), count in places.items():
+        if count > 0:
+            days_of.setdefault(tech, []).append(day)
+    for tech_days in days_of.values():
+        tech_days.sort()
+    return days_of
+
+
 def max_on_time(
     *,
     demands: list[tuple[frozenset[int], date]],
@@ -38,13 +49,9 @@ def max_on_time(
     groups = Counter((techs, due) for techs, due in demands if techs)
     if not groups or not places:
         return 0
-    days_of: dict[int, list[date]] = {}
-    for (tech, day), count in places.items():
-        if count > 0:
-            days_of.setdefault(tech, []).append(day)
+    days_of = _days_with_places(places)
     graph = nx.DiGraph()
     for tech, tech_days in days_of.items():
-        tech_days.sort()
         for i, day in enumerate(tech_days):
             graph.add_edge(("day", tech, i), "sink", capacity=places[(tech, day)])
             if i:
@@ -123,13 +130,9 @@ def max_on_time_driving(
         if demand.techs:
             key = (demand.techs, demand.due, max(1, min(demand.visits_a_day, most)))
             kinds.setdefault(key, []).append(index)
-    days_of: dict[int, list[date]] = {}
-    for (tech, day), count in places.items():
-        if count > 0:
-            days_of.setdefault(tech, []).append(day)
+    days_of = _days_with_places(places)
     graph = nx.DiGraph()
     for tech, tech_days in days_of.items():
-        tech_days.sort()
         for i, day in enumerate(tech_days):
             whole = max(day_places.get((tech, day), 0), places[(tech, day)])
             graph.add_edge(

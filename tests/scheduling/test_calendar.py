@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from common.business_days import _SPAN_YEARS
 from scheduling import calendar
 from scheduling.calendar import BusinessCalendar
 from tests.scheduling.factories import UtilityHolidayFactory
@@ -232,3 +233,25 @@ def test_ranges_longer_than_the_prepared_years_are_counted_whole():
     assert counts[0] == 0
     assert counts[-1] == CAL.business_days_between(first, last)
     assert days == _by_walking(CAL, first, 3000)
+
+
+def test_a_long_range_counts_on_a_calendar_that_prepared_neither_end():
+    """``business_days_between`` prepares both ends itself, not only one of them."""
+    first, last = dt.date(2020, 1, 1), dt.date(2032, 12, 31)
+    counts = BusinessCalendar().cumulative_counts(first, last)
+
+    assert BusinessCalendar().business_days_between(first, last) == counts[-1]
+    assert BusinessCalendar().business_days_between(last, first) == -counts[-1]
+
+
+def test_the_last_day_of_the_prepared_years_is_a_day_like_any_other():
+    # A calendar asked about mid-2026 prepares the years around it; the last day it prepared
+    # answers as it does on a calendar prepared around that day itself.
+    around_2026 = BusinessCalendar()
+    around_2026.is_business_day(dt.date(2026, 6, 1))
+    edge = dt.date(2026 + _SPAN_YEARS, 12, 31)
+    for day in (edge - dt.timedelta(days=2), edge - dt.timedelta(days=1), edge):
+        assert around_2026.is_business_day(day) == BusinessCalendar().is_business_day(day)
+    assert around_2026.business_days_between(dt.date(2026, 6, 1), edge) == (
+        BusinessCalendar().business_days_between(dt.date(2026, 6, 1), edge)
+    )

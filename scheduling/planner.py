@@ -730,17 +730,26 @@ class _Planner:
                 still_late.append(r)
         return still_late
 
-    def _place_on(self, r: int, tech_id: int, last: int) -> bool:
-        """Put ``r`` on ``tech_id``'s cheapest day up to day index ``last`` that has room."""
+    def _cheapest_fit(self, r: int, keys):
+        """Return (added km, day, route) of ``r``'s cheapest insertion into one of ``keys``.
+
+        Only days with a free place whose route still fits with ``r`` count; None if none does.
+        """
         point, best = self.stop_point[r], None
-        for k in self.tech_keys.get(tech_id, ()):
-            if self.key_di[k] > last or self.key_left[k] <= 0:
+        for k in keys:
+            if self.key_left[k] <= 0:
                 continue
             cost, where = self.insertion(self.key_home[k], self.route[k], point)
             if best is None or cost < best[0]:
                 candidate = [*self.route[k][:where], r, *self.route[k][where:]]
                 if self.fits(k, candidate):
                     best = (cost, k, candidate)
+        return best
+
+    def _place_on(self, r: int, tech_id: int, last: int) -> bool:
+        """Put ``r`` on ``tech_id``'s cheapest day up to day index ``last`` that has room."""
+        keys = (k for k in self.tech_keys.get(tech_id, ()) if self.key_di[k] <= last)
+        best = self._cheapest_fit(r, keys)
         if best is None:
             return False
         self.place(r, best[1], best[2])
@@ -976,15 +985,7 @@ class _Planner:
         placed_all = all(self.fits(k, self.route[k]) for k in saved_routes)
         self.rng.shuffle(chosen)
         for q in chosen if placed_all else ():
-            point, best = self.stop_point[q], None
-            for k in self.candidate_keys(q, limit[q]):
-                if self.key_left[k] <= 0:
-                    continue
-                cost, where = self.insertion(self.key_home[k], self.route[k], point)
-                if best is None or cost < best[0]:
-                    candidate = [*self.route[k][:where], q, *self.route[k][where:]]
-                    if self.fits(k, candidate):
-                        best = (cost, k, candidate)
+            best = self._cheapest_fit(q, self.candidate_keys(q, limit[q]))
             if best is None:
                 placed_all = False
                 break

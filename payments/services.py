@@ -316,7 +316,7 @@ def payment_fulfil_from_session(*, session: dict, provider: str) -> Payment | No
     return payment
 
 
-def _flag(*, payment_id: int, reason: str, note: str = "") -> None:
+def _flag(*, payment_id: int, reason: str, note: str) -> None:
     """Put a payment on the admin's "needs attention" list (the latest reason wins)."""
     Payment.objects.filter(pk=payment_id).update(
         attention=reason, attention_note=note, updated_at=timezone.now()
@@ -603,9 +603,11 @@ def payment_reconcile(*, older_than_minutes: int, limit: int = 200) -> int:
     now = timezone.now()
     cutoff = now - timedelta(minutes=older_than_minutes)
     settled = 0
-    pending = Payment.objects.filter(
-        status=Payment.Status.PENDING, created_at__lt=cutoff
-    ).values_list("pk", "checkout_session_id", "created_at")[:limit]
+    pending = (
+        Payment.objects.filter(status=Payment.Status.PENDING, created_at__lt=cutoff)
+        .order_by("created_at", "pk")  # oldest first when more than ``limit`` wait
+        .values_list("pk", "checkout_session_id", "created_at")[:limit]
+    )
     for payment_id, session_id, created_at in pending:
         if not session_id:
             if created_at < now - ORPHAN_AFTER:

@@ -21,9 +21,17 @@ def _copy(obj: dict) -> dict:
     return json.loads(json.dumps(obj))
 
 
-def _page(path: str, objects) -> dict:
-    """A Stripe list object holding every match on one page, newest first."""
-    data = sorted(objects, key=lambda o: o.get("created", 0), reverse=True)
+def _page(path: str, objects, params: dict) -> dict:
+    """A Stripe list object holding every match on one page, newest first.
+
+    ``created[gte]`` keeps the objects created at or after that Unix time, as Stripe does.
+    """
+    since = int(params.get("created[gte]") or 0)
+    data = sorted(
+        (o for o in objects if o.get("created", 0) >= since),
+        key=lambda o: o.get("created", 0),
+        reverse=True,
+    )
     return {"object": "list", "url": path, "has_more": False, "data": data}
 
 
@@ -44,7 +52,7 @@ class FakeStripe:
     in_flight: set = field(default_factory=set)
     idempotent: dict = field(default_factory=dict)
     requests: list = field(default_factory=list)
-    fail_next: list = field(default_factory=list)  # HTTP statuses for the next calls
+    fail_next: list = field(default_factory=list)  # HTTP statuses for the next calls (0: answer)
     hang_next: list = field(default_factory=list)  # seconds to wait before answering
     refund_status: str = "succeeded"  # what a new refund is at once ("failed": rejected)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -167,9 +175,9 @@ class FakeStripe:
                 }
             if key and key in self.idempotent:
                 return self.idempotent[key]
-            if self.fail_next:
-                status = self.fail_next.pop(0)
-                answer = status, {"error": {"type": "api_error", "message": "fake outage"}}
+            failure = self.fail_next.pop(0) if self.fail_next else 0
+            if failure:
+                answer = failure, {"error": {"type": "api_error", "message": "fake outage"}}
             else:
                 answer = self._route(method, path, params)
             # Like Stripe, the first answer under a key is kept, errors included.
@@ -201,15 +209,17 @@ class FakeStripe:
             session["status"] = "expired"
             return 200, session
         if method == "GET" and path == "/v1/checkout/sessions":
-            return 200, _page(path, self.sessions.values())
+            return 200, _page(path, self.sessions.values(), params)
         if method == "GET" and path == "/v1/payment_intents":
-            return 200, _page(path, self.intents.values())
+            return 200, _page(path, self.intents.values(), params)
         if method == "GET" and path == "/v1/disputes":
-            return 200, _page(path, self.disputes.values())
+            return 200, _page(path, self.disputes.values(), params)
         if method == "GET" and path == "/v1/refunds":
             intent = params.get("payment_intent")
             return 200, _page(
-                path, [r for r in self.refunds.values() if intent in (None, r["payment_intent"])]
+                path,
+                [r for r in self.refunds.values() if intent in (None, r["payment_intent"])],
+                params,
             )
         if method == "POST" and path == "/v1/refunds":
             return self._refund(params)

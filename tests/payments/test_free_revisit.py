@@ -9,10 +9,12 @@ from django.core import mail
 from django.urls import reverse
 
 from accounts import services as account_services
-from enrollment.models import Status
+from enrollment.models import Request, Status
 from enrollment.selectors import revisit_is_free
+from payments.errors import PaymentError
 from payments.models import Payment
 from payments.selectors import fee_due
+from payments.services import payment_start_checkout
 from scheduling import services as scheduling
 from scheduling.models import FailureCode, Visit
 from tests.factories import ContractorFactory
@@ -159,3 +161,13 @@ def test_a_utility_fault_recorded_before_free_revisits_existed_is_freed_by_the_m
     owing.refresh_from_db()
     assert owing.status == Status.VISIT_FAILED  # the customer's own failure still owes a fee
     assert fee_due(msa_request=owing) is not None
+
+
+def test_a_request_cancelled_while_its_free_revisit_was_owed_only_says_no_fee_is_due(
+    failed_on_our_side, fake_stripe
+):
+    msa_request, contractor = failed_on_our_side
+    Request.objects.filter(pk=msa_request.pk).update(status=Status.CANCELLED)
+
+    with pytest.raises(PaymentError, match="no fee to pay right now"):
+        payment_start_checkout(msa_request_id=msa_request.pk, actor=contractor)

@@ -76,22 +76,6 @@ def _paid_unmatched_message() -> str:
     )
 
 
-def _expire_other_sessions(*, payment: Payment) -> None:
-    """Expire at the provider every other open checkout of the same fee (one open per fee).
-
-    Raises ``ProviderUnavailable`` when the provider does not confirm, so no second payable
-    session is created beside one that may still be paid. A session that turns out paid is
-    fulfilled (then the caller finds the fee settled).
-    """
-    others = Payment.objects.filter(
-        msa_request_id=payment.msa_request_id,
-        visit_number=payment.visit_number,
-        status=Payment.Status.PENDING,
-    ).exclude(pk=payment.pk)
-    for other in others:
-        _expire_session(payment=other)
-
-
 def _expire_session(*, payment: Payment) -> None:
     """Expire one pending payment's session at its provider, then close it here.
 
@@ -121,8 +105,10 @@ def payment_start_checkout(*, msa_request_id: int, actor=None) -> str:
     """Return the checkout page for the fee a request owes, reusing the open one if any.
 
     One open Checkout Session per fee: a new one is made only after the provider has expired
-    the old one. When the fee turns out to be paid already (a session completed while its
-    webhook is late), the request's own page is returned instead. Raises ``PaymentError``
+    the old one (and the database holds one pending or paid fee per visit,
+    ``one_live_fee_per_visit``, so there is never a second one to expire). When the fee turns
+    out to be paid already (a session completed while its webhook is late), the request's own
+    page is returned instead. Raises ``PaymentError``
     (no fee due, e.g. a free revisit after a utility-caused failure; or the checkout was paid
     with an amount or currency that does not match the fee, which staff are to check) or
     ``ProviderUnavailable`` (Stripe did not answer within the timeout; nothing charged).
@@ -166,7 +152,6 @@ def payment_start_checkout(*, msa_request_id: int, actor=None) -> str:
                 provider=provider.name,
                 started_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
-        _expire_other_sessions(payment=payment)
         try:
             session = provider.create_session(
                 payment=payment,

@@ -143,20 +143,6 @@ class Plan:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class _Distances:
-    """Haversine distances between points, memoised: stops share few distinct ZIP centroids."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[Point, Point], float] = {}
-
-    def __call__(self, a: Point, b: Point) -> float:
-        key = (a, b) if a <= b else (b, a)
-        value = self._cache.get(key)
-        if value is None:
-            value = self._cache[key] = haversine_km(a, b)
-        return value
-
-
 def plan_schedule(
     *,
     requests: list[PlanRequest],

@@ -65,6 +65,7 @@ MODULES = {
             "tests/scheduling/test_planner.py",
             "tests/scheduling/test_planner_rules.py",
             "tests/scheduling/test_planner_targets.py",
+            "tests/scheduling/test_planner_parts.py",
         ],
     ),
 }

@@ -78,6 +78,7 @@ def test_the_payment_paid_is_found_by_the_metadata_only_when_it_is_that_requests
     msa_request = MsaRequestFactory(status="awaiting_payment")
     first = PaymentFactory(msa_request=msa_request, status=Payment.Status.EXPIRED)
     second = PaymentFactory(msa_request=msa_request)
+    PaymentFactory(msa_request=msa_request, status=Payment.Status.FAILED)  # a later one
     other_request = MsaRequestFactory(status="awaiting_payment")
 
     def paid_session(payment_id, request_id, session_id="cs_lost_answer"):

@@ -82,6 +82,7 @@ def test_the_refund_notice_reaches_contractor_and_customer_once_with_the_amount_
     assert sorted(email.to) == both(contractor_paid)
     assert "$20.00" in email.body
     assert contractor_paid.msa_request.reference in email.body
+    assert contractor_paid.receipt_number in email.body
     assert Refund.objects.get().customer_notified_at is not None
 
 

@@ -93,6 +93,7 @@ def test_a_refund_made_in_the_dashboard_keeps_stripes_reason_in_words(paid):
 
     assert record.reason == "requested by customer"
     assert record.origin == Refund.Origin.STRIPE
+    assert payment_record_refund(refund=refund_object(paid, id="re_no_reason")).reason == ""
 
 
 @pytest.mark.parametrize(
@@ -110,8 +111,9 @@ def test_a_refund_first_heard_of_by_webhook_keeps_the_origin_the_portal_sent(
     assert payment_record_refund(refund=refund_object(paid, metadata=metadata)).origin == origin
 
 
-def test_a_lost_answer_is_matched_to_its_own_attempt_by_key_not_to_another_attempt(paid):
-    first, second = (
+@pytest.mark.parametrize("answered", [0, 1])
+def test_a_lost_answer_is_matched_to_its_own_attempt_by_key_not_to_another_attempt(paid, answered):
+    attempts = [
         Refund.objects.create(
             payment=paid,
             amount_cents=cents,
@@ -121,16 +123,17 @@ def test_a_lost_answer_is_matched_to_its_own_attempt_by_key_not_to_another_attem
             provider_answered=False,
         )
         for cents in (1000, 2000)
-    )
+    ]
+    mine, other = attempts[answered], attempts[1 - answered]
 
     payment_record_refund(
-        refund=refund_object(paid, amount=2000, metadata={"refund_key": second.key})
+        refund=refund_object(paid, amount=mine.amount_cents, metadata={"refund_key": mine.key})
     )
 
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert (second.provider_refund_id, second.status) == ("re_test_outside", "succeeded")
-    assert (first.provider_refund_id, first.status, first.amount_cents) == ("", "unconfirmed", 1000)
+    mine.refresh_from_db()
+    other.refresh_from_db()
+    assert (mine.provider_refund_id, mine.status) == ("re_test_outside", "succeeded")
+    assert (other.provider_refund_id, other.status) == ("", "unconfirmed")
 
 
 # --- charges -----------------------------------------------------------------------------------

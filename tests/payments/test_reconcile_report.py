@@ -71,14 +71,31 @@ def test_each_object_stripe_lists_since_the_date_is_checked_once_and_older_ones_
     for payment in (first, second):
         fake_stripe.dashboard_refund(payment.payment_intent_id, 1000)
         fake_stripe.open_dispute(payment.payment_intent_id)
+    # Three days old, with a refund and a dispute of that day, none of them in the ledger.
     old = checkout(fake_stripe)
-    fake_stripe.sessions[old.checkout_session_id]["created"] -= 3 * DAY
+    fake_stripe.complete(old.checkout_session_id)
+    old.refresh_from_db()
+    old_session = fake_stripe.sessions[old.checkout_session_id]
+    old_intent = fake_stripe.intents[old_session["payment_intent"]]
+    old_refund = fake_stripe.refunds[
+        fake_stripe.dashboard_refund(old_session["payment_intent"], 100)["id"]
+    ]
+    old_dispute = fake_stripe.disputes[
+        fake_stripe.open_dispute(old_session["payment_intent"])["id"]
+    ]
+    for stripe_object in (old_session, old_intent, old_refund, old_dispute):
+        stripe_object["created"] -= 3 * DAY
 
     report = payment_reconcile_with_stripe(since=since_yesterday())
 
-    # 2 sessions, 2 payment intents, 2 refunds, 2 disputes; the 3-day-old session is not listed.
+    # 2 sessions, 2 payment intents, 2 refunds, 2 disputes; the 3-day-old ones are not listed.
     assert report.checked == 8
-    assert not any(old.checkout_session_id in line for line in report.mended + report.unmended)
+    old_ids = {old_session["id"], old_intent["id"], old_refund["id"], old_dispute["id"]}
+    lines = report.mended + report.unmended
+    assert len(lines) == 4  # the recent refunds and disputes, recorded
+    assert not [line for line in lines if any(old_id in line for old_id in old_ids)]
+    old.refresh_from_db()
+    assert old.status == Payment.Status.PENDING
 
 
 def test_a_refund_or_dispute_already_recorded_does_not_stop_the_ones_listed_after_it(fake_stripe):

@@ -65,6 +65,10 @@ def test_contractor_pays_the_revisit_fee_and_the_request_returns_to_scheduling(
     assert revisit.status == Payment.Status.SUCCEEDED
     assert msa_request.status == Status.APPROVED
     assert Payment.objects.filter(status=Payment.Status.SUCCEEDED).count() == 2
+    # The request's history says which fee was paid, and its receipt.
+    note = str(msa_request.events.order_by("pk").last().note)
+    assert "$279.22" in note
+    assert revisit.receipt_number in note
 
 
 def test_second_failed_visit_needs_a_third_fee(fake_stripe, staff_user, contractor_request):

@@ -145,6 +145,7 @@ def test_a_mismatched_payment_tells_staff_what_was_paid_against_what_was_due(fak
     payment = PaymentFactory()
     session = open_session_for(fake_stripe, payment)
     fake_stripe.sessions[session]["amount_total"] = 100
+    before = Payment.objects.get(pk=payment.pk).updated_at
 
     assert (
         payment_fulfil_from_session(session=fake_stripe.complete(session), provider="stripe")
@@ -153,6 +154,7 @@ def test_a_mismatched_payment_tells_staff_what_was_paid_against_what_was_due(fak
 
     payment.refresh_from_db()
     assert payment.attention == Payment.Attention.MISMATCH
+    assert payment.updated_at > before  # the row says when it last changed
     assert payment.attention_note == (
         f"Stripe session {session}: 100 usd paid for a fee of 27922 usd."
     )

@@ -2,9 +2,12 @@
 benchmark compares it with (a wrong baseline makes every "better than" figure wrong)."""
 
 import datetime as dt
+import random
+from collections import Counter
 
 import pytest
 
+from scheduling.feasibility import max_on_time
 from scheduling.planner import (
     REASON_NO_CAPACITY,
     REASON_NO_TECHNICIAN,
@@ -13,6 +16,7 @@ from scheduling.planner import (
     PlanRequest,
     PlanTechnician,
     plan_first_come_first_served,
+    plan_schedule,
 )
 
 DAYS = [dt.date(2026, 12, 1), dt.date(2026, 12, 2), dt.date(2026, 12, 3)]
@@ -99,3 +103,57 @@ def test_the_baseline_fills_the_first_day_with_room_before_the_next():
         (2, DAYS[1], 2),
     ]
     assert [a.within_target for a in plan.assignments] == [True, True]
+
+
+def _chain_instance(seed: int):
+    """Two technicians sharing a ZIP, 0 to 2 places a day over four days, 3 to 7 requests filed in a
+    random order: small enough that the repair's chains of moves (a request entering a full day
+    pushes another on) happen in a good share of them."""
+    from scheduling.calendar import BusinessCalendar
+    from scheduling.geo import zip_centroids
+
+    rng = random.Random(seed)
+    zips = ["91770", "91776", "91780"]
+    centroids = zip_centroids()
+    point = {z: (centroids[z].lat, centroids[z].lon) for z in zips}
+    day = ((8 * 60, 12 * 60), (12 * 60, 16 * 60))
+    days = BusinessCalendar().business_days(dt.date(2026, 11, 25), 4)
+    techs = [
+        PlanTechnician(1, point["91770"], frozenset(zips[:2]), (11, 12), day),
+        PlanTechnician(2, point["91780"], frozenset(zips[1:]), (21, 22), day),
+    ]
+    free = {
+        (t.id, d): {t.window_ids[0]: rng.randint(0, 2), t.window_ids[1]: 0}
+        for t in techs
+        for d in days
+    }
+    requests = []
+    for i in range(rng.randint(3, 7)):
+        z = rng.choice(zips)
+        requests.append(
+            PlanRequest(i, z, point[z], days[rng.randrange(4)], (rng.randrange(100), i))
+        )
+    return requests, techs, days, free
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_chains_of_moves_keep_each_days_places_and_reach_every_target_the_places_allow(seed):
+    requests, techs, days, free = _chain_instance(seed)
+
+    plan = plan_schedule(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        drive=DriveModel(road_factor=1.3, kmh=50, service_minutes=30),
+        time_limit=1,
+    )
+
+    booked = Counter((a.technician_id, a.day, a.window_id) for a in plan.assignments)
+    assert all(n <= free[(tech, day)][window] for (tech, day, window), n in booked.items())
+    due = {r.id: r.due for r in requests}
+    assert all(a.within_target == (a.day <= due[a.request_id]) for a in plan.assignments)
+    serves = {r.id: frozenset(t.id for t in techs if r.zip in t.territory) for r in requests}
+    places = {key: sum(windows.values()) for key, windows in free.items()}
+    possible = max_on_time(demands=[(serves[r.id], r.due) for r in requests], places=places)
+    assert sum(a.within_target for a in plan.assignments) == possible

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 import pytest
 
 from enrollment.models import Status
+from payments.models import Payment
+from payments.services import payment_fulfil_from_session, payment_start_checkout
 from tests.factories import MsaRequestFactory
 
 from .fake_stripe import FakeStripe
@@ -103,3 +105,13 @@ def awaiting(customer):
 def customer_client(client, customer):
     client.force_login(customer)
     return client
+
+
+@pytest.fixture
+def paid(fake_stripe, awaiting):
+    """``awaiting``'s fee, paid through the fake Stripe and recorded."""
+    payment_start_checkout(msa_request_id=awaiting.pk, actor=awaiting.applicant)
+    payment = Payment.objects.get()
+    return payment_fulfil_from_session(
+        session=fake_stripe.complete(payment.checkout_session_id), provider="stripe"
+    )

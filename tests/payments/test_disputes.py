@@ -9,21 +9,11 @@ from django.utils import timezone
 from accounts import roles
 from payments.models import Dispute, Payment
 from payments.selectors import money_figures
-from payments.services import payment_fulfil_from_session, payment_start_checkout
 from tests.factories import StaffFactory
 
 from .conftest import make_event, post_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paid(fake_stripe, awaiting):
-    payment_start_checkout(msa_request_id=awaiting.pk, actor=awaiting.applicant)
-    payment = Payment.objects.get()
-    return payment_fulfil_from_session(
-        session=fake_stripe.complete(payment.checkout_session_id), provider="stripe"
-    )
 
 
 @pytest.fixture

@@ -10,25 +10,14 @@ import pytest
 
 from payments.models import Dispute, Payment, Refund, StripeEvent
 from payments.services import (
-    payment_fulfil_from_session,
     payment_handle_event,
     payment_record_dispute,
     payment_record_refund,
-    payment_start_checkout,
 )
 
 from .conftest import make_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paid(fake_stripe, awaiting):
-    payment_start_checkout(msa_request_id=awaiting.pk, actor=awaiting.applicant)
-    payment = Payment.objects.get()
-    return payment_fulfil_from_session(
-        session=fake_stripe.complete(payment.checkout_session_id), provider="stripe"
-    )
 
 
 def refund_object(paid, **fields) -> dict:

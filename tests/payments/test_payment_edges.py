@@ -13,7 +13,6 @@ from payments.models import Payment, Refund
 from payments.services import (
     payment_clear_attention,
     payment_demo_finish,
-    payment_fulfil_from_session,
     payment_handle_event,
     payment_record_refund,
     payment_refund,
@@ -28,15 +27,6 @@ from .factories import PaymentFactory
 from .test_revisit import failed_visit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paid(fake_stripe, awaiting):
-    payment_start_checkout(msa_request_id=awaiting.pk, actor=awaiting.applicant)
-    payment = Payment.objects.get()
-    return payment_fulfil_from_session(
-        session=fake_stripe.complete(payment.checkout_session_id), provider="stripe"
-    )
 
 
 def refund(paid, cents, **kwargs):

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from payments.models import Dispute, Payment, Refund
-from payments.services import payment_fulfil_from_session, payment_start_checkout
+from payments.services import payment_start_checkout
 from payments.tasks import reconcile_payments
 from tests.factories import MsaRequestFactory
 
@@ -20,15 +20,6 @@ def reconcile() -> tuple[str, bool]:
     except CommandError:
         return out.getvalue(), False
     return out.getvalue(), True
-
-
-@pytest.fixture
-def paid(fake_stripe, awaiting):
-    payment_start_checkout(msa_request_id=awaiting.pk, actor=awaiting.applicant)
-    payment = Payment.objects.get()
-    return payment_fulfil_from_session(
-        session=fake_stripe.complete(payment.checkout_session_id), provider="stripe"
-    )
 
 
 def test_reconcile_mends_missed_payment_refund_and_dispute(fake_stripe, paid):

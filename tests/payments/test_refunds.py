@@ -6,21 +6,12 @@ from django.core import mail
 from django.urls import reverse
 
 from payments.models import Payment, Refund
-from payments.services import payment_fulfil_from_session, payment_refund, payment_start_checkout
+from payments.services import payment_refund
 from tests.factories import StaffFactory
 
 from .conftest import make_event, post_event
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def paid(fake_stripe, awaiting):
-    payment_start_checkout(msa_request_id=awaiting.pk, actor=awaiting.applicant)
-    payment = Payment.objects.get()
-    return payment_fulfil_from_session(
-        session=fake_stripe.complete(payment.checkout_session_id), provider="stripe"
-    )
 
 
 @pytest.fixture

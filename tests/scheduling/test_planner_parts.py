@@ -17,6 +17,7 @@ from scheduling.planner import (
     PlanTechnician,
     plan_first_come_first_served,
     plan_schedule,
+    route_km,
 )
 
 DAYS = [dt.date(2026, 12, 1), dt.date(2026, 12, 2), dt.date(2026, 12, 3)]
@@ -157,3 +158,18 @@ def test_chains_of_moves_keep_each_days_places_and_reach_every_target_the_places
     places = {key: sum(windows.values()) for key, windows in free.items()}
     possible = max_on_time(demands=[(serves[r.id], r.due) for r in requests], places=places)
     assert sum(a.within_target for a in plan.assignments) == possible
+
+
+def test_a_routes_length_is_the_round_trip_through_every_stop_in_order():
+    def along_a_line(a, b):
+        return abs(a[0] - b[0])
+
+    home = (0.0, 0.0)
+
+    assert route_km(home=home, route=[], distance=along_a_line) == 0.0
+    assert route_km(home=home, route=[(3.0, 0.0)], distance=along_a_line) == 6.0
+    # Out to 3, back to 1, on to 5, home: 3 + 2 + 4 + 5.
+    assert (
+        route_km(home=home, route=[(3.0, 0.0), (1.0, 0.0), (5.0, 0.0)], distance=along_a_line)
+        == 14.0
+    )

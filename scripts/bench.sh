@@ -75,6 +75,7 @@ while IFS=$'\t' read -r name method path cookie body queries ms; do
     fi
     warm=(-sf -o /dev/null)
     [ "$cookie" != "-" ] && warm+=(-H "Cookie: $cookie")
+    [ "$method" = POST ] && warm+=(-H "Content-Type: application/json" --data-binary "@$body")
     curl "${warm[@]}" "$HOST$path" || true
     result=$(wrk "${args[@]}" "$HOST$path")
     echo "$result" > "$OUT/wrk-$(echo "$name" | tr -c 'a-zA-Z0-9' '_').txt"

@@ -42,6 +42,7 @@ import bisect
 import random
 import time
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -153,8 +154,16 @@ def plan_schedule(
     time_limit: float = 20.0,
     drive: DriveModel | None = None,
     seed: int = 0,
+    clock: Callable[[], float] = time.monotonic,
 ) -> Plan:
-    """Assign requests to technician-days, improve the assignment, then order each day."""
+    """Assign requests to technician-days, improve the assignment, then order each day.
+
+    ``time_limit`` is in the units of ``clock`` (seconds of ``time.monotonic`` by default): the
+    improvement phases stop when it is spent, so a plan depends on how fast the machine is. A
+    test that must get the same plan on any machine passes a clock that counts the planner's
+    own steps instead (``clock`` is called at every check of the time; ``plan.timings`` are in
+    its units too). ``seed`` seeds the ruin-and-recreate phase's random choices.
+    """
     planner = _Planner(
         requests=requests,
         technicians=technicians,
@@ -162,8 +171,9 @@ def plan_schedule(
         free=free,
         fixed=fixed or {},
         drive=drive or DriveModel(),
-        deadline=time.monotonic() + time_limit,
+        deadline=clock() + time_limit,
         rng=random.Random(seed),
+        clock=clock,
     )
     return planner.run()
 
@@ -176,7 +186,20 @@ class _Planner:
     stops in visiting order, fixed stops included.
     """
 
-    def __init__(self, *, requests, technicians, days, free, fixed, drive, deadline, rng):
+    def __init__(
+        self,
+        *,
+        requests,
+        technicians,
+        days,
+        free,
+        fixed,
+        drive,
+        deadline,
+        rng,
+        clock=time.monotonic,
+    ):
+        self.clock = clock
         self.requests = requests
         self.days = days
         self.free = free
@@ -497,7 +520,7 @@ class _Planner:
                 parent[k] = (-1, r)
                 queue.append(k)
         while queue:
-            if time.monotonic() > until:
+            if self.clock() > until:
                 return False
             k = queue.popleft()
             entering = parent[k][1]
@@ -560,7 +583,7 @@ class _Planner:
                 options.append((len(route), self.key_di[k], k))
         options.sort()
         for _count, _di, k in options:
-            if time.monotonic() > until:
+            if self.clock() > until:
                 return False
             saved = (
                 [list(route) for route in self.route],
@@ -602,7 +625,7 @@ class _Planner:
                 a = self.day_of[r]
                 if a < 0 or self.on_time[r] or self.last_on_time[r] < 0:
                     continue
-                if time.monotonic() > until:
+                if self.clock() > until:
                     return caught
                 before = self.route[a]
                 rest = [s for s in before if s != r]
@@ -650,7 +673,7 @@ class _Planner:
         # Two packings: one that leaves what the bound leaves late for last, one that does not
         # (the bound is a relaxation, its choice a hint); the one with more on time is kept.
         for heed_bound in (True, False):
-            if time.monotonic() > until:
+            if self.clock() > until:
                 break
             still_late = self._repack_days(tech_id, days, pool, heed_bound, until)
             after = len(pool) - len(still_late)
@@ -699,7 +722,7 @@ class _Planner:
             ):
                 left.add(r)
         for k in sorted(days, key=lambda k: -self.key_di[k]):
-            if time.monotonic() > until:
+            if self.clock() > until:
                 break
             route, served = self._fill_day(
                 k, [r for r in left if self.last_on_time[r] >= self.key_di[k]], heed_bound
@@ -792,18 +815,18 @@ class _Planner:
     def improve(self, until: float) -> int:
         """Move and swap requests between technician-days while it shortens the drive.
 
-        Stops at ``until`` (``time.monotonic()`` seconds); returns the number of changes made.
+        Stops at ``until`` (in the units of ``self.clock()``); returns the number of changes made.
         """
         sp, last_on_time = self.stop_point, self.last_on_time
         movable = [r for r in range(self.n_requests) if self.day_of[r] >= 0]
         req_tech_sets = [frozenset(techs) for techs in self.req_techs]
         accepted = 0
         improved = True
-        while improved and time.monotonic() < until:
+        while improved and self.clock() < until:
             improved = False
             self.rng.shuffle(movable)
             for count, r in enumerate(movable):
-                if count % 64 == 0 and time.monotonic() > until:
+                if count % 64 == 0 and self.clock() > until:
                     break
                 a = self.day_of[r]
                 route_a = self.route[a]
@@ -899,7 +922,7 @@ class _Planner:
             at_point[sp[r]].append(r)
         points = list(at_point)
         kept = idle = 0
-        started = time.monotonic()
+        started = self.clock()
         span = max(until - started, EPSILON)
         # km above the start (negative: saved); the tries kept since the best, to undo them.
         total = best = 0.0
@@ -909,7 +932,7 @@ class _Planner:
             * sum(self.route_km(k, route) for k, route in enumerate(self.route) if route)
             / len(placed)
         )
-        while idle < RUIN_IDLE_TRIES and time.monotonic() < until:
+        while idle < RUIN_IDLE_TRIES and self.clock() < until:
             idle += 1
             row = self.distance[sp[rng.choice(placed)]]
             size = rng.randint(*RUIN_SIZE)
@@ -918,7 +941,7 @@ class _Planner:
                 chosen.extend(at_point[point])
                 if len(chosen) >= size:
                     break
-            threshold = per_visit * max(0.0, 1 - (time.monotonic() - started) / span)
+            threshold = per_visit * max(0.0, 1 - (self.clock() - started) / span)
             result = self._ruin_and_recreate_once(chosen[:size], threshold)
             if result is None:
                 continue
@@ -1041,7 +1064,7 @@ class _Planner:
 
     def run(self) -> Plan:
         plan = self.plan
-        started = time.monotonic()
+        started = self.clock()
         self._reach()
         requests = self.requests
         order = sorted(
@@ -1063,12 +1086,12 @@ class _Planner:
         for members in kinds.values():
             served = int(share[members[0]] * len(members) + 0.5)
             deferred.update(members[served:])
-        plan.timings["flow"] = time.monotonic() - started
+        plan.timings["flow"] = self.clock() - started
 
         # 1. Construction, earliest target first. A request already past its target takes the
         # earliest day (oldest first); one that cannot make its target any more waits, so it
         # never takes a place another request could still make it in.
-        started = time.monotonic()
+        started = self.clock()
         waiting: list[int] = []
         later: list[int] = []
         for r in order:
@@ -1094,19 +1117,19 @@ class _Planner:
         for r in later:
             if not self.try_place(r, self.last_on_time[r], earliest=False):
                 waiting.append(r)
-        plan.timings["construction"] = time.monotonic() - started
+        plan.timings["construction"] = self.clock() - started
 
         # 2. Repair: as many on time as the bound allows, by augmenting paths.
-        started = time.monotonic()
+        started = self.clock()
         on_time = len(candidates) - len(waiting)
-        repair_until = time.monotonic() + REPAIR_SHARE * (self.deadline - time.monotonic())
+        repair_until = self.clock() + REPAIR_SHARE * (self.deadline - self.clock())
         # A request that needs a day of its own empties one; the others take an augmenting path.
         still_waiting = []
         for r in waiting:
             repair = self.clear_day_on_time if self.alone[r] else self.augment
             if (
                 on_time < plan.on_time_possible
-                and time.monotonic() < repair_until
+                and self.clock() < repair_until
                 and repair(r, repair_until)
             ):
                 on_time += 1
@@ -1120,7 +1143,7 @@ class _Planner:
         unplaced = set(still_waiting)
         for tech_id in sorted(by_tech, key=lambda t: -len(by_tech[t])):
             late = [r for r in by_tech[tech_id] if self.day_of[r] < 0]
-            if late and time.monotonic() < repair_until:
+            if late and self.clock() < repair_until:
                 unplaced.update(self.repack(tech_id, late, repair_until))
         still_waiting = [r for r in candidates if r in unplaced and self.day_of[r] < 0]
         for r in still_waiting:
@@ -1129,21 +1152,21 @@ class _Planner:
                 or self.clear_day(r, len(self.days), repair_until)
             ):
                 plan.unplaced.append((self.requests[r].id, REASON_NO_CAPACITY))
-        plan.timings["repair"] = time.monotonic() - started
+        plan.timings["repair"] = self.clock() - started
 
         # 3. Improvement under every hard rule, until nothing helps or time is up; then the late
         # requests try again for an on-time day (improving gathers requests and frees days).
-        started = time.monotonic()
+        started = self.clock()
         catch_up_from = self.deadline - CATCH_UP_SHARE * (self.deadline - started)
         self.improve(catch_up_from)
         self.ruin_and_recreate(catch_up_from)
         self.catch_up(self.deadline)
-        plan.timings["improvement"] = time.monotonic() - started
+        plan.timings["improvement"] = self.clock() - started
 
         # 4. Routes and windows.
-        started = time.monotonic()
+        started = self.clock()
         self._write_routes()
-        plan.timings["routes"] = time.monotonic() - started
+        plan.timings["routes"] = self.clock() - started
         return plan
 
     def _write_routes(self) -> None:

@@ -66,6 +66,7 @@ MODULES = {
             "tests/scheduling/test_planner_rules.py",
             "tests/scheduling/test_planner_targets.py",
             "tests/scheduling/test_planner_parts.py",
+            "tests/scheduling/test_planner_quality.py",
         ],
     ),
 }

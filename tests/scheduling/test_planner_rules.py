@@ -20,6 +20,8 @@ from scheduling.planner import (
     plan_schedule,
 )
 
+from .step_clock import StepClock
+
 DAY = ((8 * 60, 12 * 60), (12 * 60, 16 * 60))
 DRIVE = DriveModel(road_factor=1.3, kmh=50, service_minutes=30)
 
@@ -79,7 +81,13 @@ def test_no_technician_day_goes_past_the_working_day_and_what_cannot_fit_is_repo
     requests.append(PlanRequest(9999, far, (c.lat, c.lon), days[-1], (days[-1], 9999)))
 
     plan = plan_schedule(
-        requests=requests, technicians=techs, days=days, free=free, drive=DRIVE, time_limit=5
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        drive=DRIVE,
+        time_limit=0.5,
+        clock=StepClock(),
     )
 
     by_id = {t.id: t for t in techs}
@@ -155,7 +163,8 @@ def test_the_improvement_phase_keeps_territory_places_time_off_and_targets():
         free=free,
         fixed={(3, days[5]): [booked]},
         drive=DRIVE,
-        time_limit=8,
+        time_limit=1.5,
+        clock=StepClock(),
     )
 
     assert plan.timings["improvement"] > 0

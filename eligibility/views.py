@@ -1,3 +1,6 @@
+import hashlib
+from urllib.parse import urlencode
+
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -34,10 +37,20 @@ def product_list(request):
 
 @require_GET
 def eligibility_check(request):
-    """The public "Am I eligible?" questionnaire and its per-rule answer."""
+    """The public "Am I eligible?" questionnaire and its per-rule answer.
+
+    The questionnaire's HTML is the same for everyone who sends the same answers, in the same
+    language, while the list is at the same version (its adapters are the device choices), so
+    it is cached under ``form_key``: rendering it field by field costs ~60 ms of CPU, the
+    busiest page of a visitor's visit (issue 27, BENCHMARKS.md "Load"). The answers are
+    questions about equipment, never a name or an address.
+    """
     submitted = "request_type" in request.GET
     form = EligibilityCheckForm(request.GET if submitted else None, initial=request.GET.dict())
     report = None
     if submitted and form.is_valid():
         report = check_site_facts(SiteFacts.from_dict(form.site_facts()), device_from_copy=True)
-    return render(request, "eligibility/eligibility_check.html", {"form": form, "report": report})
+    answers = urlencode(sorted(request.GET.lists()), doseq=True)
+    form_key = f"{apl_copy().version}|{hashlib.sha256(answers.encode()).hexdigest()}"
+    context = {"form": form, "report": report, "form_key": form_key}
+    return render(request, "eligibility/eligibility_check.html", context)

@@ -72,8 +72,8 @@ def test_a_deleted_entry_leaves_the_cached_list_at_once(client):
     assert "Gone" not in html and kept.model_name in html
 
 
-def page(client, url: str, **headers) -> str:
-    html = client.get(url, **headers).content.decode()
+def page(client, url: str, data=None, **headers) -> str:
+    html = client.get(url, data, **headers).content.decode()
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)  # one per visitor
 
 
@@ -84,3 +84,40 @@ def test_public_pages_are_cached_per_language(client):
         assert spanish != english, url
         assert page(client, url) == english, url
         assert page(client, url, HTTP_ACCEPT_LANGUAGE="es") == spanish, url
+
+
+CHECK = "/eligibility/check/"
+
+
+def test_the_blank_questionnaire_is_rendered_once_and_served_without_a_query(client):
+    ApprovedProductFactory()
+    first = page(client, CHECK)
+    with CaptureQueriesContext(connection) as captured:
+        again = page(client, CHECK)
+    assert again == first
+    assert len(captured) == 0
+
+
+def test_each_set_of_answers_gets_its_own_questionnaire_back(client):
+    for amps in ("150", "200"):
+        html = page(client, CHECK, data={"request_type": "install", "panel_rating_amps": amps})
+        assert f'name="panel_rating_amps" value="{amps}"' in html
+    # Another visitor's answers never fill in a blank form.
+    assert 'name="panel_rating_amps" value=' not in page(client, CHECK)
+
+
+def test_a_device_added_to_the_list_is_on_the_cached_questionnaire_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    ApprovedProductFactory(model_name="First adapter")
+    assert "First adapter" in page(client, CHECK)
+    with django_capture_on_commit_callbacks(execute=True):
+        ApprovedProductFactory(model_name="Second adapter")
+    assert "Second adapter" in page(client, CHECK)
+
+
+def test_the_questionnaire_is_cached_per_language(client):
+    english = page(client, CHECK)
+    spanish = page(client, CHECK, HTTP_ACCEPT_LANGUAGE="es")
+    assert spanish != english
+    assert page(client, CHECK) == english

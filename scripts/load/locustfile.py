@@ -39,6 +39,7 @@ DEVICE_RADIO = re.compile(r'name="device"[^>]*value="(\d+)"')
 SHOWN_SHA = re.compile(r'name="shown_sha256" value="([0-9a-f]{64})"')
 STEP = re.compile(r"/requests/(\d+)/apply/([a-z-]+)/")
 DEMO_CHECKOUT = re.compile(r"/payments/demo/(\d+)/")
+ESIGN_CONSENT = 'name="esign_action" value="consent"'
 
 _addresses = itertools.count(1)
 _accounts = itertools.count(0)
@@ -105,11 +106,7 @@ def wizard_answers() -> dict[str, dict]:
             "service_voltage": "120/240",
             "panel_rating_amps": "200",
         },
-        "wiring": {
-            "backfeed_amps": "0",
-            "comm_cable_in_liquidtight": "none",
-            "energized_in_liquidtight": "none",
-        },
+        "wiring": {"backfeed_amps": "0", "comm_cable": "none", "energized_present": "False"},
         "socket": {"meter_socket_form": "2S", "socket_ring_type": "ring", "esr_violation": "none"},
         "preparation": {"waterproof_bag_commitment": "on"},
         "photos": {},
@@ -248,32 +245,58 @@ class Customer(Person):
                     return
                 data["device"] = random.choice(devices)
             data["csrfmiddlewaretoken"] = self.csrf()
-            response = self.client.post(response.url, data, name="wizard: step [POST]")
+            with self.client.post(
+                response.url, data, name="wizard: step [POST]", catch_response=True
+            ) as response:
+                # A step that keeps its answers and shows itself again refused them: a broken
+                # filing is a failure of the run, not a loop of requests.
+                if response.ok and f"/apply/{slug}/" in response.url:
+                    response.failure(f"wizard step {slug!r} refused the answers")
+                    return
         else:
             return
         self.client.get(f"/requests/{pk}/apply/review/", name="wizard: review")
-        sign_page = self.client.get(f"/requests/{pk}/agreement/", name="agreement [GET]")
+        agreement = f"/requests/{pk}/agreement/"
+        sign_page = self.client.get(agreement, name="agreement [GET]")
+        if ESIGN_CONSENT in sign_page.text:
+            # An account that has not consented to electronic records sees the E-SIGN
+            # disclosure first (its own shown_sha256); consenting shows the agreement to sign.
+            disclosure = SHOWN_SHA.search(sign_page.text)
+            sign_page = self.client.post(
+                agreement,
+                {
+                    "esign_action": "consent",
+                    "agree": "on",
+                    "shown_sha256": disclosure.group(1) if disclosure else "",
+                    "csrfmiddlewaretoken": self.csrf(),
+                },
+                name="agreement: consent to electronic records",
+            )
         shown = SHOWN_SHA.search(sign_page.text)
-        if not shown:
-            return
-        self.client.post(
-            f"/requests/{pk}/agreement/",
+        with self.client.post(
+            agreement,
             {
                 "signer_name": "Load Customer",
                 "consent": "on",
-                "shown_sha256": shown.group(1),
+                "shown_sha256": shown.group(1) if shown else "",
                 "csrfmiddlewaretoken": self.csrf(),
             },
             name="agreement [sign]",
-        )
-        checkout = self.client.post(
+            catch_response=True,
+        ) as signed:
+            if not shown or signed.url.endswith(agreement):
+                signed.failure("the Customer Agreement was not signed")
+                return
+        with self.client.post(
             f"/payments/requests/{pk}/pay/",
             {"csrfmiddlewaretoken": self.csrf()},
             name="pay: start",
-        )
-        payment = DEMO_CHECKOUT.search(checkout.url)
-        if not payment:
-            return
+            catch_response=True,
+        ) as checkout:
+            payment = DEMO_CHECKOUT.search(checkout.url)
+            if not payment:
+                checkout.failure("a signed request was not sent to the checkout")
+                return
         self.client.post(
             checkout.url,
             {"action": "pay", "csrfmiddlewaretoken": self.csrf()},

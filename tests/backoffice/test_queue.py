@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from django import forms
+from django.contrib.admin import helpers
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -231,3 +233,15 @@ def test_a_search_counts_its_matches_only_up_to_the_cap(client, staff_user, monk
     assert few.context["cl"].result_count == 1 and not few.context["cl"].result_count_capped
     assert unsearched.context["cl"].result_count == 8
     assert not unsearched.context["cl"].result_count_capped
+
+
+def test_each_row_has_djangos_own_tick_box_for_the_bulk_actions(client, reviewer):
+    msa_request = MsaRequestFactory()
+    client.force_login(reviewer)
+    html = client.get(CHANGELIST).content.decode()
+    # What ModelAdmin.action_checkbox renders through the widget's template.
+    label = f"Select this object for an action - {msa_request}"
+    widget = forms.CheckboxInput({"class": "action-select", "aria-label": label}, lambda v: False)
+    django_box = widget.render(helpers.ACTION_CHECKBOX_NAME, str(msa_request.pk))
+    assert django_box in html
+    assert 'id="action-toggle"' in html

@@ -8,10 +8,13 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
     && useradd --system --uid 10001 --gid msa --home-dir /app --no-create-home msa
 WORKDIR /app
 COPY requirements.lock .
-RUN pip install --no-cache-dir uv && uv pip install --system --no-cache -r requirements.lock
+RUN pip install --no-cache-dir uv && uv pip install --system --no-cache --compile-bytecode -r requirements.lock
 # The code stays owned by root (read-only to the app); only var/ (collected static files, the
 # beat schedule) and /data/private (uploads without a bucket) are the app's to write.
 COPY . .
+# The app's own bytecode too: the code is read-only to the app, so without it every process
+# would compile every module again at start (gunicorn's master and each Celery process).
+RUN python -m compileall -q -j 0 .
 ENV DJANGO_SETTINGS_MODULE=msa_portal.settings.production PYTHONUNBUFFERED=1
 # Compressing and hashing every static file takes one to two minutes: done once here, at build
 # time, never when a container starts.

@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements-dev.lock | cut -c1-12)
 $(STAMP): requirements-dev.lock
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check uv
-	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-dev.lock
+	$(VENV)/bin/uv pip sync --quiet --compile-bytecode --python $(PY) requirements-dev.lock
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 install: $(STAMP)
@@ -42,7 +42,7 @@ MUTVENV := var/mutvenv
 mutate:
 	test -x $(MUTVENV)/bin/python || $(PYTHON) -m venv $(MUTVENV)
 	$(MUTVENV)/bin/python -m pip install --quiet --disable-pip-version-check uv
-	$(MUTVENV)/bin/uv pip install --quiet --python $(MUTVENV)/bin/python -r requirements-dev.lock "mutmut==3.8.1"
+	$(MUTVENV)/bin/uv pip install --quiet --compile-bytecode --python $(MUTVENV)/bin/python -r requirements-dev.lock "mutmut==3.8.1"
 	$(MUTVENV)/bin/python scripts/mutate.py --mutmut $(MUTVENV)/bin/mutmut $(MODULES)
 
 ## Collect the strings to translate into locale/es and compile them (needs Debian's gettext).

@@ -28,6 +28,14 @@ Why these values (issue 27, BENCHMARKS.md "Load"):
 - ``max_requests`` 2,000 ± 200: each process is replaced after about that many requests, so a
   slow leak in a library cannot grow for ever; the jitter keeps the processes from restarting
   together.
+- ``preload_app``: the application is imported once, in the master, and each worker is forked
+  from it (its memory shared copy-on-write) instead of importing it again: importing Django,
+  the admin, Celery, Stripe and WeasyPrint takes ~3.5 s of CPU a process on this machine
+  (~7 s when Python cannot use cached bytecode), so five workers booting together held both
+  CPUs for the first 15–35 s of a load test, and each ``max_requests`` restart did it again.
+  Nothing connects at import (Django opens database and cache connections on first use, in
+  the worker), so no connection is shared across the fork. A code change then needs a
+  restart of the master (a deploy does that), not a HUP.
 - ``forwarded_allow_ips``: the addresses whose ``X-Forwarded-*`` headers gunicorn believes (the
   proxy's). Django reads the client's address itself (``common.client_ip`` with
   ``TRUSTED_PROXY_COUNT``); this only decides what gunicorn logs and passes as the scheme.
@@ -54,6 +62,7 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() not in ("0", "false", "no")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")

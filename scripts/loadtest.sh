@@ -4,7 +4,10 @@
 #
 # 1. recreates the PostgreSQL database msa_load, migrates, loads the demo data, LOAD_REQUESTS
 #    sample requests (3,000) and LOAD_ACCOUNTS customer accounts that can sign in (200);
-# 2. starts gunicorn with the checked-in configuration on 127.0.0.1:8765, DEBUG off, the demo
+# 2. starts a private Redis (LOAD_REDIS_PORT, 6390: the cache and Celery's broker, never the
+#    machine's own), a Celery worker (as in production: the eligibility check after payment and
+#    the signed agreement's PDF run there, not in the request) and gunicorn with the checked-in
+#    configuration on 127.0.0.1:8765, DEBUG off, the demo
 #    payment provider, LOADTEST_ENABLED (only the trivial /loadtest/ping/ view) and
 #    TRUSTED_PROXY_COUNT=1: each simulated user sends its own X-Forwarded-For, as the proxy
 #    would, so the per-address login and API limits apply to each user as to real people;
@@ -12,9 +15,10 @@
 #    scripts/load/locustfile.py) with LOAD_USERS users (150) for LOAD_TIME (60s), then the
 #    trivial view alone with the same users for LOAD_PING_TIME (30s);
 # 4. prints per page requests, failures, req/s, p50/p95/p99, the ratio to the trivial view and
-#    the failures by kind, stops gunicorn, and exits non-zero if any request failed.
+#    the failures by kind, and how long each fee paid during the run waited for the worker's
+#    eligibility check (scripts/load/paid_to_checked.py); stops gunicorn, the worker and Redis,
+#    and exits non-zero if any request failed.
 # Locust lives in its own venv (var/loadenv, from requirements-load.txt), not in the app's lock.
-# Celery is eager here (no REDIS_URL): the eligibility check after payment runs in the request.
 # Only 127.0.0.1 is ever a target. Not part of the test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,9 +57,18 @@ export SITE_URL="$HOST"            # the demo checkout's links come back to this
 export EMAIL_URL=dummymail://      # receipts and notices are built, not printed
 export LOAD_METERS=${LOAD_METERS:-20000}
 export LOAD_IDS_FILE="$OUT/customer_requests.txt"
-unset REDIS_URL CELERY_BROKER_URL STRIPE_SECRET_KEY
+REDIS_PORT=${LOAD_REDIS_PORT:-6390}
+export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
+unset CELERY_BROKER_URL CELERY_TASK_ALWAYS_EAGER STRIPE_SECRET_KEY
 
 echo "== $(date -u +%FT%TZ) load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null || true' EXIT
+echo "== Redis on 127.0.0.1:$REDIS_PORT (private)"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+    --logfile "$PWD/$OUT/redis.log" &
+PIDS+=($!)
+for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && break; sleep 0.1; done
 echo "== database $DB"
 dropdb -h "$PGHOST" -U "$PGUSER" --if-exists "$DB"
 createdb -h "$PGHOST" -U "$PGUSER" "$DB"
@@ -68,12 +81,16 @@ fi
 "$PY" manage.py seed_demo > /dev/null
 "$PY" manage.py shell -c "exec(open('scripts/load/seed.py').read())"
 
+echo "== a Celery worker"
+"$PY" -m celery -A msa_portal worker --concurrency 1 --loglevel WARNING --without-gossip \
+    --without-mingle --logfile "$OUT/worker.log" &
+PIDS+=($!)
+
 echo "== gunicorn on $HOST (deploy/gunicorn.conf.py)"
 GUNICORN_BIND="127.0.0.1:${PORT}" GUNICORN_ACCESS_LOG="$OUT/access.log" \
     GUNICORN_ERROR_LOG="$OUT/gunicorn.log" "$PY" -m gunicorn -c deploy/gunicorn.conf.py \
     msa_portal.wsgi &
-GUNICORN=$!
-trap 'kill "$GUNICORN" 2>/dev/null; wait "$GUNICORN" 2>/dev/null || true' EXIT
+PIDS+=($!)
 for _ in $(seq 1 60); do
     curl -fsS "$HOST/loadtest/ping/" > /dev/null 2>&1 && break
     sleep 0.5
@@ -85,10 +102,13 @@ locust() {
         --users "$USERS" --spawn-rate "$SPAWN" --only-summary --loglevel WARNING "$@"
 }
 echo "== the mix: $USERS users for $TIME"
+LOAD_STARTED=$(date -u +%FT%T+00:00)
+export LOAD_STARTED
 locust --run-time "$TIME" --csv "$OUT/mix" --csv-full-history Visitor Customer Staff > "$OUT/mix.log" 2>&1 || true
 echo "== the trivial view: $USERS users for $PING_TIME"
 locust --run-time "$PING_TIME" --csv "$OUT/ping" Ping > "$OUT/ping.log" 2>&1 || true
 
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(uname -sr)"
+"$PY" manage.py shell -c "exec(open('scripts/load/paid_to_checked.py').read())"
 "$PY" scripts/load/report.py "$OUT/mix" "$OUT/ping"

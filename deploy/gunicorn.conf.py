@@ -32,7 +32,7 @@ Why these values (issue 27, BENCHMARKS.md "Load"):
   from it (its memory shared copy-on-write) instead of importing it again: importing Django,
   the admin, Celery, Stripe and WeasyPrint takes ~3.5 s of CPU a process on this machine
   (~7 s when Python cannot use cached bytecode), so five workers booting together held both
-  CPUs for the first 15–35 s of a load test, and each ``max_requests`` restart did it again.
+  CPUs for the first 15 to 35 s of a load test, and each ``max_requests`` restart did it again.
   Nothing connects at import (Django opens database and cache connections on first use, in
   the worker), so no connection is shared across the fork. A code change then needs a
   restart of the master (a deploy does that), not a HUP.

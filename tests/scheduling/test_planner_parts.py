@@ -15,6 +15,7 @@ from scheduling.planner import (
     DriveModel,
     PlanRequest,
     PlanTechnician,
+    plan_figures,
     plan_first_come_first_served,
     plan_schedule,
     route_km,
@@ -173,3 +174,60 @@ def test_a_routes_length_is_the_round_trip_through_every_stop_in_order():
         route_km(home=home, route=[(3.0, 0.0), (1.0, 0.0), (5.0, 0.0)], distance=along_a_line)
         == 14.0
     )
+
+
+def test_the_baseline_records_a_visit_on_its_target_day_on_time_and_after_it_late():
+    due_first = PlanRequest(1, "91770", NEAR, DAYS[0], (DAYS[0], 1))
+    due_first_too = PlanRequest(2, "91770", NEAR, DAYS[0], (DAYS[0], 2))
+    free = {(7, day): {1: 1} for day in DAYS}
+
+    plan = plan_first_come_first_served(
+        requests=[due_first, due_first_too], technicians=[_tech(7)], days=DAYS, free=free
+    )
+
+    on_time = {a.request_id: (a.day, a.within_target) for a in plan.assignments}
+    assert on_time == {1: (DAYS[0], True), 2: (DAYS[1], False)}
+
+
+def test_the_benchmarks_figures_of_a_plan_are_counted_over_the_days_it_uses():
+    far = (34.16, -118.08)  # 11.1 km north of home
+    requests = [
+        PlanRequest(1, "91770", NEAR, DAYS[0], (DAYS[0], 1)),
+        PlanRequest(2, "91770", far, DAYS[0], (DAYS[0], 2)),  # one day late: no place left
+        _request(3, zip_code="90001"),  # nobody serves it
+    ]
+    # Two places a day on the first two days, five on the third (never reached).
+    free = {(7, DAYS[0]): {1: 1}, (7, DAYS[1]): {1: 2}, (7, DAYS[2]): {1: 5}}
+    plan = plan_first_come_first_served(
+        requests=requests, technicians=[_tech(7)], days=DAYS, free=free
+    )
+    assert [(a.request_id, a.day) for a in plan.assignments] == [(1, DAYS[0]), (2, DAYS[1])]
+
+    figures = plan_figures(plan=plan, technicians=[_tech(7)], free=free, drive=DriveModel())
+
+    near_km = route_km(home=HOME, route=[NEAR])
+    far_km = route_km(home=HOME, route=[far])
+    assert figures["placed"] == 2
+    assert figures["unplaced"] == 1
+    assert figures["inside_target"] == 1
+    assert figures["inside_target_share"] == 0.5
+    assert figures["utilisation"] == pytest.approx(2 / 3)  # the places up to the last day used
+    assert figures["travel_km"] == pytest.approx(near_km + far_km)
+    assert figures["km_per_visit"] == pytest.approx((near_km + far_km) / 2)
+    assert figures["last_day"] == DAYS[1]
+    assert figures["days"] == 2
+    assert figures["longest_day_km"] == pytest.approx(far_km)
+    assert figures["longest_day_hours"] == pytest.approx(DriveModel().day_minutes(far_km, 1) / 60)
+
+
+def test_the_figures_of_an_empty_plan_are_zeros():
+    plan = plan_first_come_first_served(
+        requests=[], technicians=[_tech(7)], days=DAYS, free={(7, DAYS[0]): {1: 1}}
+    )
+
+    figures = plan_figures(plan=plan, technicians=[_tech(7)], free={(7, DAYS[0]): {1: 1}})
+
+    assert figures["last_day"] is None
+    assert figures["utilisation"] == 0.0
+    assert figures["km_per_visit"] == 0.0
+    assert figures["longest_day_km"] == 0.0

@@ -231,3 +231,68 @@ def test_the_figures_of_an_empty_plan_are_zeros():
     assert figures["utilisation"] == 0.0
     assert figures["km_per_visit"] == 0.0
     assert figures["longest_day_km"] == 0.0
+
+
+def test_a_chain_of_two_moves_leaves_every_days_places_and_on_time_flags_true():
+    """A new request only technician 1 serves; 1's one place holds P (2 serves it too), 2's holds
+    Q (3 serves it too), 3's is free: P moves to 2, Q to 3, and the new one takes 1's place."""
+    from scheduling.planner import _Planner
+
+    day = DAYS[0]
+    techs = [
+        PlanTechnician(1, (34.0, -118.0), frozenset({"a", "b"}), (11,)),
+        PlanTechnician(2, (34.0, -118.01), frozenset({"b", "c"}), (21,)),
+        PlanTechnician(3, (34.0, -118.02), frozenset({"c"}), (31,)),
+    ]
+    free = {(t.id, day): {t.window_ids[0]: 1} for t in techs}
+    requests = [
+        PlanRequest(1, "b", (34.001, -118.005), day, (1,)),  # P
+        PlanRequest(2, "c", (34.001, -118.015), day, (2,)),  # Q
+        PlanRequest(3, "a", (34.001, -118.0), day, (3,)),  # the new one
+    ]
+    planner = _Planner(
+        requests=requests,
+        technicians=techs,
+        days=[day],
+        free=free,
+        fixed={},
+        drive=DriveModel(),
+        deadline=float("inf"),
+        rng=random.Random(0),
+    )
+    planner._reach()
+    k1, k2, k3 = (planner.tech_keys[t.id][0] for t in techs)
+    planner.place(0, k1, [0])
+    planner.place(1, k2, [1])
+
+    assert planner.augment(2, until=float("inf"))
+
+    assert (planner.day_of[0], planner.day_of[1], planner.day_of[2]) == (k2, k3, k1)
+    assert (planner.route[k1], planner.route[k2], planner.route[k3]) == ([2], [0], [1])
+    assert [planner.key_left[k] for k in (k1, k2, k3)] == [0, 0, 0]
+    assert planner.on_time == [True, True, True]
+
+
+def test_moving_a_request_to_another_technician_takes_their_day_up_to_the_last_one_allowed():
+    """``_place_on``: the last allowed day counts; a technician with no free day is no place."""
+    from scheduling.planner import _Planner
+
+    techs = [_tech(7), PlanTechnician(8, HOME, frozenset({"91770"}), (1, 2))]
+    # Technician 7: a place on the second day only; technician 8: no working day at all.
+    free = {(7, DAYS[0]): {1: 0, 2: 0}, (7, DAYS[1]): {1: 1, 2: 0}}
+    planner = _Planner(
+        requests=[_request(1)],
+        technicians=techs,
+        days=DAYS,
+        free=free,
+        fixed={},
+        drive=DriveModel(),
+        deadline=float("inf"),
+        rng=random.Random(0),
+    )
+    planner._reach()
+
+    assert not planner._place_on(0, 8, last=2)
+    assert not planner._place_on(0, 7, last=0)
+    assert planner._place_on(0, 7, last=1)
+    assert planner.day_of[0] == planner.tech_keys[7][-1]

@@ -296,3 +296,53 @@ def test_moving_a_request_to_another_technician_takes_their_day_up_to_the_last_o
     assert not planner._place_on(0, 7, last=0)
     assert planner._place_on(0, 7, last=1)
     assert planner.day_of[0] == planner.tech_keys[7][-1]
+
+
+def _one_day_planner(requests, places: int):
+    from scheduling.planner import _Planner
+
+    free = {(7, DAYS[0]): {1: places, 2: 0}}
+    planner = _Planner(
+        requests=requests,
+        technicians=[_tech(7)],
+        days=DAYS[:1],
+        free=free,
+        fixed={},
+        drive=DriveModel(),
+        deadline=float("inf"),
+        rng=random.Random(0),
+    )
+    planner._reach()
+    return planner
+
+
+def test_filling_a_day_prefers_a_request_the_bound_does_not_leave_late_over_a_nearer_one():
+    near, farther = (34.065, -118.075), (34.10, -118.08)
+    planner = _one_day_planner([_request(1, point=near), _request(2, point=farther)], places=1)
+    planner.deferred.add(0)  # the on-time bound leaves request 1 late: it goes last
+
+    route, served = planner._fill_day(0, [0, 1])
+
+    assert served == [1] and route == [1]
+    # Without the bound, the nearer one.
+    assert planner._fill_day(0, [0, 1], heed_bound=False)[1] == [0]
+
+
+def test_filling_a_day_serves_as_many_as_fit_and_then_drives_the_least():
+    home_side = [(34.07, -118.07), (34.071, -118.071), (34.30, -118.08)]  # two near, one 27 km
+    planner = _one_day_planner([_request(i + 1, point=p) for i, p in enumerate(home_side)], 2)
+
+    route, served = planner._fill_day(0, [0, 1, 2])
+
+    assert sorted(served) == [0, 1]
+    assert sorted(route) == [0, 1]
+
+
+def test_filling_a_day_serves_requests_at_one_address_together():
+    same = (34.07, -118.07)
+    planner = _one_day_planner([_request(i + 1, point=same) for i in range(3)], places=3)
+
+    route, served = planner._fill_day(0, [0, 1, 2])
+
+    assert sorted(served) == [0, 1, 2]
+    assert sorted(route) == [0, 1, 2]

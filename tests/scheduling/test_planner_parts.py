@@ -346,3 +346,52 @@ def test_filling_a_day_serves_requests_at_one_address_together():
 
     assert sorted(served) == [0, 1, 2]
     assert sorted(route) == [0, 1, 2]
+
+
+def _assert_state_is_consistent(planner) -> None:
+    """Every request on at most one day, in its route; places left = places - requests there
+    (no booked visits here); on time exactly when its day is within its target."""
+    for k, route in enumerate(planner.route):
+        requests_there = [s for s in route if s < planner.n_requests]
+        for s in requests_there:
+            assert planner.day_of[s] == k
+        assert planner.key_left[k] == planner.key_places[k] - len(requests_there)
+        assert planner.fits(k, route)
+    for r in range(planner.n_requests):
+        k = planner.day_of[r]
+        if k < 0:
+            assert not planner.on_time[r]
+        else:
+            assert r in planner.route[k]
+            assert planner.on_time[r] == (planner.key_di[k] <= planner.last_on_time[r])
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_packing_a_technicians_days_again_keeps_the_plans_books_straight(seed):
+    from scheduling.planner import _Planner
+
+    requests, techs, days, free = _chain_instance(seed)
+    planner = _Planner(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        fixed={},
+        drive=DriveModel(road_factor=1.3, kmh=50, service_minutes=30),
+        deadline=float("inf"),
+        rng=random.Random(seed),
+    )
+    planner._reach()
+    late = [
+        r for r in range(len(requests)) if not planner.try_place(r, planner.last_on_time[r], False)
+    ]
+    before = sum(planner.on_time)
+
+    for tech in techs:
+        still = planner.repack(tech.id, late, until=float("inf"))
+        # What it returns is late (a request on time before may be, when two late ones gain).
+        assert all(not planner.on_time[r] for r in still)
+        late = [r for r in range(len(requests)) if not planner.on_time[r]]
+
+    assert sum(planner.on_time) >= before
+    _assert_state_is_consistent(planner)

@@ -349,13 +349,13 @@ def test_filling_a_day_serves_requests_at_one_address_together():
 
 
 def _assert_state_is_consistent(planner) -> None:
-    """Every request on at most one day, in its route; places left = places - requests there
-    (no booked visits here); on time exactly when its day is within its target."""
+    """Every request on at most one day, in its route; places left = the day's places (booked
+    visits included) - its stops; on time exactly when its day is within its target."""
     for k, route in enumerate(planner.route):
         requests_there = [s for s in route if s < planner.n_requests]
         for s in requests_there:
             assert planner.day_of[s] == k
-        assert planner.key_left[k] == planner.key_places[k] - len(requests_there)
+        assert planner.key_left[k] == planner.key_places[k] - len(route)
         assert planner.fits(k, route)
     for r in range(planner.n_requests):
         k = planner.day_of[r]
@@ -394,4 +394,45 @@ def test_packing_a_technicians_days_again_keeps_the_plans_books_straight(seed):
         late = [r for r in range(len(requests)) if not planner.on_time[r]]
 
     assert sum(planner.on_time) >= before
+    _assert_state_is_consistent(planner)
+
+
+def test_clearing_a_day_for_a_request_moves_its_visit_on_and_never_a_booked_one():
+    """Technician 7 has one place free a day: day 0 also has a customer's visit booked, day 1
+    has Q, day 2 nothing. R must be seen by day 1: day 0 keeps its booked visit, so day 1 is
+    cleared (Q goes to another day with room, still on time) and R takes it. A request too
+    far for a day alone is never given one."""
+    from scheduling.planner import FixedStop, _Planner
+
+    free = {(7, day): {1: 1, 2: 0} for day in DAYS}
+    booked = FixedStop(visit_id=70, point=NEAR, window_id=1)
+    far = (35.9, -118.08)  # ~205 km north: no day fits the round trip
+    requests = [
+        PlanRequest(1, "91770", NEAR, DAYS[2], (DAYS[2], 1)),  # Q
+        PlanRequest(2, "91770", NEAR, DAYS[1], (DAYS[1], 2)),  # R
+        PlanRequest(3, "91770", far, DAYS[1], (DAYS[1], 3)),  # too far
+    ]
+    planner = _Planner(
+        requests=requests,
+        technicians=[
+            PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), ((480, 720), (720, 960)))
+        ],
+        days=DAYS,
+        free=free,
+        fixed={(7, DAYS[0]): [booked]},
+        drive=DriveModel(),
+        deadline=float("inf"),
+        rng=random.Random(0),
+    )
+    planner._reach()
+    d0, d1, d2 = planner.tech_keys[7]
+    planner.place(0, d1, [0])
+
+    assert not planner.clear_day(2, 1, until=float("inf"))
+    assert planner.clear_day(1, 1, until=float("inf"))
+
+    assert planner.day_of[1] == d1 and planner.route[d1] == [1]
+    assert planner.day_of[0] in (d0, d2)
+    assert planner.on_time[0] and planner.on_time[1]
+    assert len(requests) in planner.route[d0]  # the booked visit, where it was
     _assert_state_is_consistent(planner)

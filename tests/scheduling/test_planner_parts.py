@@ -429,6 +429,8 @@ def test_clearing_a_day_for_a_request_moves_its_visit_on_and_never_a_booked_one(
     planner.place(0, d1, [0])
 
     assert not planner.clear_day(2, 1, until=float("inf"))
+    assert not planner.clear_day(1, 1, until=0.0)  # out of time: nothing moved, nothing placed
+    assert planner.day_of[1] == -1 and planner.route[d1] == [0]
     assert planner.clear_day(1, 1, until=float("inf"))
 
     assert planner.day_of[1] == d1 and planner.route[d1] == [1]

@@ -13,8 +13,10 @@ from scheduling.planner import (
     REASON_NO_TECHNICIAN,
     REASON_UNKNOWN_ZIP,
     DriveModel,
+    FixedStop,
     PlanRequest,
     PlanTechnician,
+    _Planner,
     plan_figures,
     plan_first_come_first_served,
     plan_schedule,
@@ -24,6 +26,7 @@ from scheduling.planner import (
 DAYS = [dt.date(2026, 12, 1), dt.date(2026, 12, 2), dt.date(2026, 12, 3)]
 HOME = (34.06, -118.08)
 NEAR = (34.07, -118.07)
+CHAIN_DRIVE = DriveModel(road_factor=1.3, kmh=50, service_minutes=30)
 
 
 def _tech(tech_id: int, windows=(1, 2)) -> PlanTechnician:
@@ -147,7 +150,7 @@ def test_chains_of_moves_keep_each_days_places_and_reach_every_target_the_places
         technicians=techs,
         days=days,
         free=free,
-        drive=DriveModel(road_factor=1.3, kmh=50, service_minutes=30),
+        drive=CHAIN_DRIVE,
         time_limit=1,
     )
 
@@ -236,8 +239,6 @@ def test_the_figures_of_an_empty_plan_are_zeros():
 def test_a_chain_of_two_moves_leaves_every_days_places_and_on_time_flags_true():
     """A new request only technician 1 serves; 1's one place holds P (2 serves it too), 2's holds
     Q (3 serves it too), 3's is free: P moves to 2, Q to 3, and the new one takes 1's place."""
-    from scheduling.planner import _Planner
-
     day = DAYS[0]
     techs = [
         PlanTechnician(1, (34.0, -118.0), frozenset({"a", "b"}), (11,)),
@@ -250,17 +251,7 @@ def test_a_chain_of_two_moves_leaves_every_days_places_and_on_time_flags_true():
         PlanRequest(2, "c", (34.001, -118.015), day, (2,)),  # Q
         PlanRequest(3, "a", (34.001, -118.0), day, (3,)),  # the new one
     ]
-    planner = _Planner(
-        requests=requests,
-        technicians=techs,
-        days=[day],
-        free=free,
-        fixed={},
-        drive=DriveModel(),
-        deadline=float("inf"),
-        rng=random.Random(0),
-    )
-    planner._reach()
+    planner = _reached_planner(requests, techs, [day], free)
     k1, k2, k3 = (planner.tech_keys[t.id][0] for t in techs)
     planner.place(0, k1, [0])
     planner.place(1, k2, [1])
@@ -275,22 +266,10 @@ def test_a_chain_of_two_moves_leaves_every_days_places_and_on_time_flags_true():
 
 def test_moving_a_request_to_another_technician_takes_their_day_up_to_the_last_one_allowed():
     """``_place_on``: the last allowed day counts; a technician with no free day is no place."""
-    from scheduling.planner import _Planner
-
     techs = [_tech(7), PlanTechnician(8, HOME, frozenset({"91770"}), (1, 2))]
     # Technician 7: a place on the second day only; technician 8: no working day at all.
     free = {(7, DAYS[0]): {1: 0, 2: 0}, (7, DAYS[1]): {1: 1, 2: 0}}
-    planner = _Planner(
-        requests=[_request(1)],
-        technicians=techs,
-        days=DAYS,
-        free=free,
-        fixed={},
-        drive=DriveModel(),
-        deadline=float("inf"),
-        rng=random.Random(0),
-    )
-    planner._reach()
+    planner = _reached_planner([_request(1)], techs, DAYS, free)
 
     assert not planner._place_on(0, 8, last=2)
     assert not planner._place_on(0, 7, last=0)
@@ -299,20 +278,8 @@ def test_moving_a_request_to_another_technician_takes_their_day_up_to_the_last_o
 
 
 def _one_day_planner(requests, places: int):
-    from scheduling.planner import _Planner
-
     free = {(7, DAYS[0]): {1: places, 2: 0}}
-    planner = _Planner(
-        requests=requests,
-        technicians=[_tech(7)],
-        days=DAYS[:1],
-        free=free,
-        fixed={},
-        drive=DriveModel(),
-        deadline=float("inf"),
-        rng=random.Random(0),
-    )
-    planner._reach()
+    planner = _reached_planner(requests, [_tech(7)], DAYS[:1], free)
     return planner
 
 
@@ -348,6 +315,22 @@ def test_filling_a_day_serves_requests_at_one_address_together():
     assert sorted(route) == [0, 1, 2]
 
 
+def _reached_planner(requests, techs, days, free, *, fixed=None, drive=None, seed=0):
+    """A planning run's state before any request is placed (reach worked out), no deadline."""
+    planner = _Planner(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        fixed=fixed or {},
+        drive=drive or DriveModel(),
+        deadline=float("inf"),
+        rng=random.Random(seed),
+    )
+    planner._reach()
+    return planner
+
+
 def _assert_state_is_consistent(planner) -> None:
     """Every request on at most one day, in its route; places left = the day's places (booked
     visits included) - its stops; on time exactly when its day is within its target."""
@@ -368,20 +351,15 @@ def _assert_state_is_consistent(planner) -> None:
 
 @pytest.mark.parametrize("seed", range(40))
 def test_packing_a_technicians_days_again_keeps_the_plans_books_straight(seed):
-    from scheduling.planner import _Planner
-
     requests, techs, days, free = _chain_instance(seed)
-    planner = _Planner(
-        requests=requests,
-        technicians=techs,
-        days=days,
-        free=free,
-        fixed={},
-        drive=DriveModel(road_factor=1.3, kmh=50, service_minutes=30),
-        deadline=float("inf"),
-        rng=random.Random(seed),
+    planner = _reached_planner(
+        requests,
+        techs,
+        days,
+        free,
+        drive=CHAIN_DRIVE,
+        seed=seed,
     )
-    planner._reach()
     late = [
         r for r in range(len(requests)) if not planner.try_place(r, planner.last_on_time[r], False)
     ]
@@ -402,8 +380,6 @@ def test_clearing_a_day_for_a_request_moves_its_visit_on_and_never_a_booked_one(
     has Q, day 2 nothing. R must be seen by day 1: day 0 keeps its booked visit, so day 1 is
     cleared (Q goes to another day with room, still on time) and R takes it. A request too
     far for a day alone is never given one."""
-    from scheduling.planner import FixedStop, _Planner
-
     free = {(7, day): {1: 1, 2: 0} for day in DAYS}
     booked = FixedStop(visit_id=70, point=NEAR, window_id=1)
     far = (35.9, -118.08)  # ~205 km north: no day fits the round trip
@@ -412,19 +388,9 @@ def test_clearing_a_day_for_a_request_moves_its_visit_on_and_never_a_booked_one(
         PlanRequest(2, "91770", NEAR, DAYS[1], (DAYS[1], 2)),  # R
         PlanRequest(3, "91770", far, DAYS[1], (DAYS[1], 3)),  # too far
     ]
-    planner = _Planner(
-        requests=requests,
-        technicians=[
-            PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), ((480, 720), (720, 960)))
-        ],
-        days=DAYS,
-        free=free,
-        fixed={(7, DAYS[0]): [booked]},
-        drive=DriveModel(),
-        deadline=float("inf"),
-        rng=random.Random(0),
-    )
-    planner._reach()
+    hours = ((480, 720), (720, 960))
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), hours)
+    planner = _reached_planner(requests, [tech], DAYS, free, fixed={(7, DAYS[0]): [booked]})
     d0, d1, d2 = planner.tech_keys[7]
     planner.place(0, d1, [0])
 

@@ -25,6 +25,19 @@ from .test_planner_rules import DRIVE, _territory
 KM_MARGIN = 1.005
 
 
+def _plan(requests, techs, days, free):
+    """The planner with the rules tests' drive model, on a budget of 30,000 clock steps."""
+    return plan_schedule(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        drive=DRIVE,
+        time_limit=3,
+        clock=StepClock(),
+    )
+
+
 def _total_km(plan, techs) -> float:
     home = {tech.id: tech.home for tech in techs}
     return sum(route_km(home=home[tech_id], route=r) for (tech_id, _), r in plan.routes.items())
@@ -102,15 +115,7 @@ def test_on_tiny_instances_the_plan_drives_no_more_than_the_best_possible(seed):
 def test_with_room_for_everyone_all_are_on_time_and_the_km_do_not_grow():
     requests, techs, days, free = _territory(n_tech=4, n_req=160, seed=5)
 
-    plan = plan_schedule(
-        requests=requests,
-        technicians=techs,
-        days=days,
-        free=free,
-        drive=DRIVE,
-        time_limit=3,
-        clock=StepClock(),
-    )
+    plan = _plan(requests, techs, days, free)
 
     assert plan.unplaced == []
     assert sum(a.within_target for a in plan.assignments) == 160
@@ -121,15 +126,7 @@ def test_with_places_tight_as_many_as_possible_are_on_time_and_the_km_do_not_gro
     requests, techs, days, free = _territory(n_tech=3, n_req=150, seed=4)
     free = {key: dict.fromkeys(windows, 1) for key, windows in free.items()}
 
-    plan = plan_schedule(
-        requests=requests,
-        technicians=techs,
-        days=days,
-        free=free,
-        drive=DRIVE,
-        time_limit=3,
-        clock=StepClock(),
-    )
+    plan = _plan(requests, techs, days, free)
 
     on_time = sum(a.within_target for a in plan.assignments)
     assert on_time == plan.on_time_possible == 92
@@ -145,15 +142,7 @@ def test_when_targets_are_too_early_for_all_the_late_are_as_few_days_late_as_bef
         replace(r, due=days[2 + r.id % 6], priority=(days[2 + r.id % 6], r.id)) for r in requests
     ]
 
-    plan = plan_schedule(
-        requests=requests,
-        technicians=techs,
-        days=days,
-        free=free,
-        drive=DRIVE,
-        time_limit=3,
-        clock=StepClock(),
-    )
+    plan = _plan(requests, techs, days, free)
 
     assert sum(a.within_target for a in plan.assignments) == plan.on_time_possible == 44
     assert len(plan.assignments) >= 68

@@ -3,6 +3,7 @@ benchmark compares it with (a wrong baseline makes every "better than" figure wr
 
 import datetime as dt
 import random
+import time
 from collections import Counter
 
 import pytest
@@ -22,6 +23,8 @@ from scheduling.planner import (
     plan_schedule,
     route_km,
 )
+
+from .step_clock import STEP, StepClock
 
 DAYS = [dt.date(2026, 12, 1), dt.date(2026, 12, 2), dt.date(2026, 12, 3)]
 HOME = (34.06, -118.08)
@@ -315,7 +318,9 @@ def test_filling_a_day_serves_requests_at_one_address_together():
     assert sorted(route) == [0, 1, 2]
 
 
-def _reached_planner(requests, techs, days, free, *, fixed=None, drive=None, seed=0):
+def _reached_planner(
+    requests, techs, days, free, *, fixed=None, drive=None, seed=0, clock=time.monotonic
+):
     """A planning run's state before any request is placed (reach worked out), no deadline."""
     planner = _Planner(
         requests=requests,
@@ -326,6 +331,7 @@ def _reached_planner(requests, techs, days, free, *, fixed=None, drive=None, see
         drive=drive or DriveModel(),
         deadline=float("inf"),
         rng=random.Random(seed),
+        clock=clock,
     )
     planner._reach()
     return planner
@@ -403,4 +409,113 @@ def test_clearing_a_day_for_a_request_moves_its_visit_on_and_never_a_booked_one(
     assert planner.day_of[0] in (d0, d2)
     assert planner.on_time[0] and planner.on_time[1]
     assert len(requests) in planner.route[d0]  # the booked visit, where it was
+    _assert_state_is_consistent(planner)
+
+
+def test_a_request_pushed_along_a_chain_joins_its_new_day_where_it_adds_the_fewest_km():
+    """As in the chain of two moves above, but technician 2's day also holds two booked visits,
+    Y1 and Y2: P, pushed there, goes between them (it lies on the way), not first in the day."""
+    day = DAYS[0]
+    techs = [
+        PlanTechnician(1, (34.0, -118.0), frozenset({"a", "b"}), (11,)),
+        PlanTechnician(2, (34.0, -118.01), frozenset({"b", "c"}), (21,)),
+        PlanTechnician(3, (34.0, -118.02), frozenset({"c"}), (31,)),
+    ]
+    free = {(t.id, day): {t.window_ids[0]: 1} for t in techs}
+    booked = [FixedStop(71, (34.05, -118.01), 21), FixedStop(72, (34.05, -118.05), 21)]
+    requests = [
+        PlanRequest(1, "b", (34.05, -118.03), day, (1,)),  # P, between Y1 and Y2
+        PlanRequest(2, "c", (34.001, -118.015), day, (2,)),  # Q
+        PlanRequest(3, "a", (34.001, -118.0), day, (3,)),  # the new one
+    ]
+    planner = _reached_planner(requests, techs, [day], free, fixed={(2, day): booked})
+    k1, k2, k3 = (planner.tech_keys[t.id][0] for t in techs)
+    y1, y2 = planner.route[k2]
+    planner.place(0, k1, [0])
+    planner.place(1, k2, [y1, y2, 1])
+
+    assert planner.augment(2, until=float("inf"))
+
+    assert planner.route[k2] == [y1, 0, y2]
+    assert (planner.route[k1], planner.route[k3]) == ([2], [1])
+    _assert_state_is_consistent(planner)
+
+
+def _repack_instance(clock=time.monotonic):
+    """Technician 7: two free places on the first day, beside a customer's visit booked there,
+    and one on the second. A and B (due on the second day) hold the first day's places, so L
+    (due on the first) is late. Packing the first day again takes L and one of A and B; the
+    other moves to the second day: all three on time, the booked visit where it was."""
+    free = {(7, DAYS[0]): {1: 2, 2: 0}, (7, DAYS[1]): {1: 1, 2: 0}}
+    booked = FixedStop(visit_id=70, point=NEAR, window_id=1)
+    requests = [
+        PlanRequest(1, "91770", (34.08, -118.06), DAYS[1], (DAYS[1], 1)),  # A
+        PlanRequest(2, "91770", (34.09, -118.05), DAYS[1], (DAYS[1], 2)),  # B
+        PlanRequest(3, "91770", NEAR, DAYS[0], (DAYS[0], 3)),  # L
+    ]
+    planner = _reached_planner(
+        requests, [_tech(7)], DAYS[:2], free, fixed={(7, DAYS[0]): [booked]}, clock=clock
+    )
+    d0, _d1 = planner.tech_keys[7]
+    (visit,) = planner.route[d0]
+    planner.place(0, d0, [visit, 0])
+    planner.place(1, d0, [visit, 0, 1])
+    return planner, visit
+
+
+def test_packing_days_again_around_a_booked_visit_counts_the_places_left_truly():
+    planner, visit = _repack_instance()
+    d0, _d1 = planner.tech_keys[7]
+
+    assert planner.repack(7, [2], until=float("inf")) == []
+
+    assert planner.on_time == [True, True, True] and planner.day_of[2] == d0
+    assert visit in planner.route[d0]
+    _assert_state_is_consistent(planner)
+
+
+@pytest.mark.parametrize("steps", range(6))
+def test_a_packing_cut_short_by_the_clock_leaves_the_plan_whole_and_no_later(steps):
+    """Out of time at any point of a repack (the planner's clock counts its checks here): it
+    returns what is still late and leaves a plan with its books straight, never fewer on time."""
+    clock = StepClock()
+    planner, _visit = _repack_instance(clock)
+    until = (clock.calls + steps + 0.5) * STEP
+
+    still_late = planner.repack(7, [2], until=until)
+
+    assert isinstance(still_late, list)
+    assert all(not planner.on_time[r] for r in still_late)
+    assert sum(planner.on_time) >= 2
+    _assert_state_is_consistent(planner)
+
+
+def test_a_technicians_repack_leaves_requests_outside_their_area_alone():
+    """A late request only technician 8 serves is not taken into technician 7's days, even with
+    7's days free (a repack packs a technician's own area)."""
+    techs = [_tech(7), PlanTechnician(8, HOME, frozenset({"91776"}), (1, 2))]
+    free = {(7, DAYS[0]): {1: 1, 2: 0}, (8, DAYS[0]): {1: 0, 2: 0}, (8, DAYS[1]): {1: 1, 2: 0}}
+    requests = [PlanRequest(1, "91776", NEAR, DAYS[0], (DAYS[0], 1))]
+    planner = _reached_planner(requests, techs, DAYS[:2], free)
+
+    planner.repack(7, [0], until=float("inf"))
+
+    assert planner.day_of[0] == -1 or planner.key_tech[planner.day_of[0]] == 8
+    _assert_state_is_consistent(planner)
+
+
+def test_clearing_a_day_with_places_still_free_counts_them_truly():
+    """Day 0 has two places and holds Q; clearing it for R leaves a place for Q beside R."""
+    free = {(7, DAYS[0]): {1: 2, 2: 0}, (7, DAYS[1]): {1: 1, 2: 0}}
+    requests = [
+        PlanRequest(1, "91770", NEAR, DAYS[1], (DAYS[1], 1)),  # Q
+        PlanRequest(2, "91770", (34.08, -118.06), DAYS[0], (DAYS[0], 2)),  # R
+    ]
+    planner = _reached_planner(requests, [_tech(7)], DAYS[:2], free)
+    d0, _d1 = planner.tech_keys[7]
+    planner.place(0, d0, [0])
+
+    assert planner.clear_day(1, 0, until=float("inf"))
+
+    assert planner.day_of[1] == d0 and planner.on_time == [True, True]
     _assert_state_is_consistent(planner)

@@ -4,19 +4,43 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from common.page_cache import cache_for_visitors
+
 from .catalog import apl_copy
 from .forms import EligibilityCheckForm, ProductFilterForm
+from .models import ApprovedProduct
 from .rules import SiteFacts
 from .selectors import active_products, check_site_facts, product_manufacturers
 
+FILTERS = ("adapter_type", "manufacturer")
+
+
+def _list_variant(request) -> str | None:
+    """The list page's cache ``variant``: the list's version, for filters that are on offer.
+
+    Parameters the page does not know, or a type or maker not on the list, get the page
+    rendered and not kept, so what a visitor types cannot fill the cache.
+    """
+    if any(name not in FILTERS or len(request.GET.getlist(name)) > 1 for name in request.GET):
+        return None
+    adapter_type = request.GET.get("adapter_type", "")
+    manufacturer = request.GET.get("manufacturer", "")
+    if adapter_type and adapter_type not in ApprovedProduct.AdapterType.values:
+        return None
+    if manufacturer and manufacturer not in product_manufacturers():
+        return None
+    return apl_copy().version
+
 
 @require_GET
+@cache_for_visitors("approved-products", _list_variant)
 def product_list(request):
     """The active Approved Product List, filtered by type and manufacturer.
 
     Read from the process's copy of the list, no query; the page's body is cached per language,
     list version and filter (``page_key``). A filter value that is not on offer is ignored, so the
-    filters on offer bound the cached pages.
+    filters on offer bound the cached pages. Visitors get the whole page from the cache
+    (``cache_for_visitors``), keyed by the list's version, so a change to the list shows at once.
     """
     version = apl_copy().version
     form = ProductFilterForm(request.GET or None, manufacturers=product_manufacturers())

@@ -5,6 +5,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import defaults
@@ -14,11 +15,13 @@ from django.views.generic import TemplateView
 
 from common.api import error_body
 from common.middleware import API_PREFIX
+from common.page_cache import cache_for_visitors
 from enrollment import wizard
 
 from .health import run_checks
 
 
+@method_decorator(cache_for_visitors("home"), name="dispatch")
 class HomeView(TemplateView):
     template_name = "pages/home.html"
 
@@ -29,16 +32,19 @@ class HomeView(TemplateView):
         return super().get(request, *args, **kwargs)
 
 
+@method_decorator(cache_for_visitors("program"), name="dispatch")
 class ProgramView(TemplateView):
     template_name = "pages/program.html"
 
 
+@method_decorator(cache_for_visitors("before-visit"), name="dispatch")
 class BeforeVisitView(TemplateView):
     """Why visits fail, what to do about each, and the lock-ring removal contact."""
 
     template_name = "pages/before_visit.html"
 
 
+@method_decorator(cache_for_visitors("contractor-checklist"), name="dispatch")
 class ContractorChecklistView(TemplateView):
     """The printable pre-application checklist for contractors (the program's vendor checklist)."""
 

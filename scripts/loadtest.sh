@@ -7,8 +7,9 @@
 # 2. starts a private Redis (LOAD_REDIS_PORT, 6390: the cache and Celery's broker, never the
 #    machine's own), a Celery worker (as in production: the eligibility check after payment and
 #    the signed agreement's PDF run there, not in the request) and gunicorn with the checked-in
-#    configuration on 127.0.0.1:8765, DEBUG off, the demo
-#    payment provider, LOADTEST_ENABLED (only the trivial /loadtest/ping/ view) and
+#    configuration on 127.0.0.1:8765, DEBUG off, paying through the tests' fake Stripe
+#    (scripts/load/fake_stripe_server.py on LOAD_STRIPE_PORT, 12111: the real SDK against it,
+#    as in the payment tests), LOADTEST_ENABLED (only the trivial /loadtest/ping/ view) and
 #    TRUSTED_PROXY_COUNT=1: each simulated user sends its own X-Forwarded-For, as the proxy
 #    would, so the per-address login and API limits apply to each user as to real people;
 # 3. runs the mix (70 % visitors, 20 % customers filing, signing and paying, 10 % staff; see
@@ -52,14 +53,19 @@ export CONN_MAX_AGE=60
 export TRUSTED_PROXY_COUNT=1
 export LOG_LEVEL=WARNING
 export LOAD_ACCOUNTS=${LOAD_ACCOUNTS:-200}
-export PAYMENT_PROVIDER=demo
-export SITE_URL="$HOST"            # the demo checkout's links come back to this server
+STRIPE_PORT=${LOAD_STRIPE_PORT:-12111}
+export PAYMENT_PROVIDER=stripe
+export STRIPE_API_BASE="http://127.0.0.1:${STRIPE_PORT}"
+export STRIPE_SECRET_KEY=sk_test_fake_load
+export STRIPE_WEBHOOK_SECRET=whsec_fake_load
+export LOAD_STRIPE="$STRIPE_API_BASE"
+export SITE_URL="$HOST"            # Stripe's success and cancel links come back to this server
 export EMAIL_URL=dummymail://      # receipts and notices are built, not printed
 export LOAD_METERS=${LOAD_METERS:-20000}
 export LOAD_IDS_FILE="$OUT/customer_requests.txt"
 REDIS_PORT=${LOAD_REDIS_PORT:-6390}
 export REDIS_URL="redis://127.0.0.1:${REDIS_PORT}/0"
-unset CELERY_BROKER_URL CELERY_TASK_ALWAYS_EAGER STRIPE_SECRET_KEY
+unset CELERY_BROKER_URL CELERY_TASK_ALWAYS_EAGER
 
 echo "== $(date -u +%FT%TZ) load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 PIDS=()
@@ -69,6 +75,9 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
     --logfile "$PWD/$OUT/redis.log" &
 PIDS+=($!)
 for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1 && break; sleep 0.1; done
+echo "== fake Stripe on $STRIPE_API_BASE"
+"$PY" scripts/load/fake_stripe_server.py "$STRIPE_PORT" &
+PIDS+=($!)
 echo "== database $DB"
 dropdb -h "$PGHOST" -U "$PGUSER" --if-exists "$DB"
 createdb -h "$PGHOST" -U "$PGUSER" "$DB"
@@ -78,7 +87,9 @@ manifest=var/staticfiles/staticfiles.json
 if [ ! -f "$manifest" ] || [ -n "$(find static -newer "$manifest" -print -quit)" ]; then
     "$PY" manage.py collectstatic --noinput -v 0
 fi
-"$PY" manage.py seed_demo > /dev/null
+# seed_demo refuses to run with DEBUG off and a real provider (it creates known passwords):
+# the load database is a throwaway, so it is told the demo provider for this one command.
+PAYMENT_PROVIDER=demo "$PY" manage.py seed_demo > /dev/null
 "$PY" manage.py shell -c "exec(open('scripts/load/seed.py').read())"
 
 echo "== a Celery worker"

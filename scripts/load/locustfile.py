@@ -11,7 +11,9 @@ The mix (weights 7:2:1):
   pre-check API;
 - customers (one sample account each): sign in, open their requests and status pages, and file
   a new request from start to end: every wizard step, the review, signing the Customer Agreement
-  and paying the fee through the demo provider;
+  and paying the fee through the fake Stripe (``LOAD_STRIPE``, scripts/load/fake_stripe_server.py):
+  the portal opens a Checkout Session with the real SDK, the customer "pays" at the fake, and
+  Stripe's success link brings them back, where the portal settles the payment from Stripe;
 - staff (the demo staff account): the queue, a search, the overdue filter, a request's page and
   the program dashboard.
 A page that sends a signed-in user back to the login form counts as a failure, as does any
@@ -38,7 +40,9 @@ DEVICE_OPTION = re.compile(r'<option value="(\d+)"')
 DEVICE_RADIO = re.compile(r'name="device"[^>]*value="(\d+)"')
 SHOWN_SHA = re.compile(r'name="shown_sha256" value="([0-9a-f]{64})"')
 STEP = re.compile(r"/requests/(\d+)/apply/([a-z-]+)/")
-DEMO_CHECKOUT = re.compile(r"/payments/demo/(\d+)/")
+STRIPE = os.environ.get("LOAD_STRIPE", "http://127.0.0.1:12111")
+CHECKOUT_SESSION = re.compile(r"^https://checkout\.stripe\.test/c/pay/(cs_test_\w+)$")
+PAID_MESSAGE = "your payment of"
 ESIGN_CONSENT = 'name="esign_action" value="consent"'
 
 _addresses = itertools.count(1)
@@ -222,7 +226,7 @@ class Customer(Person):
 
     @task(2)
     def file_sign_and_pay(self):
-        """A whole filing: the wizard's steps, the review, the signature, the demo payment."""
+        """A whole filing: the wizard's steps, the review, the signature, paying at Stripe."""
         start = self.get_signed_in("/requests/new/", "wizard [GET]")
         response = self.client.post(
             "/requests/new/",
@@ -291,17 +295,27 @@ class Customer(Person):
             f"/payments/requests/{pk}/pay/",
             {"csrfmiddlewaretoken": self.csrf()},
             name="pay: start",
+            allow_redirects=False,
             catch_response=True,
         ) as checkout:
-            payment = DEMO_CHECKOUT.search(checkout.url)
-            if not payment:
-                checkout.failure("a signed request was not sent to the checkout")
+            session = CHECKOUT_SESSION.match(checkout.headers.get("Location", ""))
+            if not session:
+                checkout.failure("a signed request was not sent to Stripe's checkout")
                 return
-        self.client.post(
-            checkout.url,
-            {"action": "pay", "csrfmiddlewaretoken": self.csrf()},
-            name="pay: demo provider [pay]",
-        )
+        # On Stripe's page (the fake's): the customer pays, and is sent back to the portal.
+        with self.client.post(
+            f"{STRIPE}/_fake/pay/{session.group(1)}",
+            name="[fake Stripe] the customer pays",
+            catch_response=True,
+        ) as paid:
+            if paid.status_code != 200:
+                paid.failure("the fake Stripe refused the payment")
+                return
+            back = paid.json()["success_url"]
+        with self.client.get(back, name="pay: back from Stripe", catch_response=True) as settled:
+            if PAID_MESSAGE not in settled.text:
+                settled.failure("a fee paid at Stripe was not settled on the way back")
+                return
         self.mine.append(int(pk))
 
 

@@ -282,7 +282,8 @@ class FakeStripe:
         return session
 
     # --- the server -----------------------------------------------------------------------
-    def serve(self) -> ThreadingHTTPServer:
+    def serve(self, port: int = 0) -> ThreadingHTTPServer:
+        """Answer on 127.0.0.1:``port`` (0: any free port) from a thread; return the server."""
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -322,7 +323,7 @@ class FakeStripe:
             def log_message(self, format, *args):
                 pass
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         return server

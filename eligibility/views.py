@@ -59,7 +59,14 @@ def product_list(request):
     return render(request, "eligibility/product_list.html", context)
 
 
+def _blank_questionnaire_variant(request) -> str | None:
+    """The questionnaire's cache ``variant``: the blank page only, per list version (its device
+    choices); answered pages are rendered, their form from ``form_key``'s fragment."""
+    return None if request.GET else apl_copy().version
+
+
 @require_GET
+@cache_for_visitors("pre-check", _blank_questionnaire_variant)
 def eligibility_check(request):
     """The public "Am I eligible?" questionnaire and its per-rule answer.
 

@@ -20,7 +20,7 @@ def rendered(response) -> bool:
     return bool(response.templates)
 
 
-@pytest.mark.parametrize("url", [*PAGES, APL])
+@pytest.mark.parametrize("url", [*PAGES, APL, "/eligibility/check/"])
 def test_a_second_visitor_gets_the_page_from_the_cache_with_the_same_content(url):
     first, second = Client().get(url), Client().get(url)
 
@@ -109,3 +109,11 @@ def test_a_page_with_unknown_parameters_is_rendered_each_time():
     pages = [Client().get("/?next=/requests/") for _ in range(2)]
 
     assert all(page.status_code == 200 and rendered(page) for page in pages)
+
+
+def test_an_answered_questionnaire_is_rendered_for_each_visitor_with_its_answer():
+    Client().get("/eligibility/check/")
+    answers = {"request_type": "install", "panel_rating_amps": "0"}
+    pages = [Client().get("/eligibility/check/", answers) for _ in range(2)]
+
+    assert all(rendered(page) for page in pages)

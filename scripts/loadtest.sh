@@ -69,7 +69,13 @@ unset CELERY_BROKER_URL CELERY_TASK_ALWAYS_EAGER
 
 echo "== $(date -u +%FT%TZ) load average: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null; wait "${PIDS[@]}" 2>/dev/null || true' EXIT
+# Stopped last started first: gunicorn and the worker before the Redis they talk to.
+stop_all() {
+    for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do
+        kill "${PIDS[i]}" 2>/dev/null && wait "${PIDS[i]}" 2>/dev/null || true
+    done
+}
+trap stop_all EXIT
 echo "== Redis on 127.0.0.1:$REDIS_PORT (private)"
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
     --logfile "$PWD/$OUT/redis.log" &

@@ -97,6 +97,8 @@ fi
 # the load database is a throwaway, so it is told the demo provider for this one command.
 PAYMENT_PROVIDER=demo "$PY" manage.py seed_demo > /dev/null
 "$PY" manage.py shell -c "exec(open('scripts/load/seed.py').read())"
+# Fresh statistics now, so PostgreSQL's autovacuum does not analyze the new tables during the mix.
+psql -h "$PGHOST" -U "$PGUSER" -d "$DB" -qc "VACUUM ANALYZE"
 
 echo "== a Celery worker"
 "$PY" -m celery -A msa_portal worker --concurrency 1 --loglevel WARNING --without-gossip \

@@ -26,6 +26,8 @@ from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from .context_processors import program
+
 # Five minutes, as the pages' own fragments: a deploy's new texts show within that.
 PUBLIC_PAGE_SECONDS = 300
 # What ``{% csrf_token %}`` renders, and what stands for the token in the cache. A NUL byte
@@ -60,7 +62,9 @@ def cache_for_visitors(
     ``name``: the page's part of the cache key. ``variant(request)``: a string naming what else
     the page depends on (the list's version, a filter), or None for a request whose page must be
     rendered and not kept (parameters the page does not know, which would fill the cache).
-    The key also holds the active language and the full path (the language form sends it back).
+    The key also holds the active language, the program's facts every page may show (the fee,
+    the target, the demo banner: a deploy that changes one shows it at once) and the full path
+    (the language form sends it back).
     Only 200 answers are kept. Signed-in users and visitors with a message waiting always get a
     rendered page (``serves_from_cache``).
     """
@@ -72,7 +76,8 @@ def cache_for_visitors(
             if part is None:
                 return view(request, *args, **kwargs)
             path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            key = f"visitor-page:{name}:{translation.get_language()}:{part}:{path}"
+            facts = "|".join(str(value) for value in program(request).values())
+            key = f"visitor-page:{name}:{translation.get_language()}:{facts}:{part}:{path}"
             cached = cache.get(key)
             if cached is None:
                 response = view(request, *args, **kwargs)

@@ -117,3 +117,13 @@ def test_an_answered_questionnaire_is_rendered_for_each_visitor_with_its_answer(
     pages = [Client().get("/eligibility/check/", answers) for _ in range(2)]
 
     assert all(rendered(page) for page in pages)
+
+
+def test_a_new_site_visit_fee_shows_to_visitors_at_once(settings):
+    assert "$279.22" in Client().get("/program/").content.decode()
+    settings.MSA_VISIT_FEE_CENTS = 29900
+
+    response = Client().get("/program/")
+
+    assert rendered(response)
+    assert "$299.00" in response.content.decode()

@@ -239,16 +239,21 @@ def test_the_figures_of_an_empty_plan_are_zeros():
     assert figures["longest_day_km"] == 0.0
 
 
-def test_a_chain_of_two_moves_leaves_every_days_places_and_on_time_flags_true():
-    """A new request only technician 1 serves; 1's one place holds P (2 serves it too), 2's holds
-    Q (3 serves it too), 3's is free: P moves to 2, Q to 3, and the new one takes 1's place."""
+def _three_technicians_one_place_each():
+    """Technicians 1, 2, 3 serving ZIPs a+b, b+c and c (side by side), one place each on a day."""
     day = DAYS[0]
     techs = [
         PlanTechnician(1, (34.0, -118.0), frozenset({"a", "b"}), (11,)),
         PlanTechnician(2, (34.0, -118.01), frozenset({"b", "c"}), (21,)),
         PlanTechnician(3, (34.0, -118.02), frozenset({"c"}), (31,)),
     ]
-    free = {(t.id, day): {t.window_ids[0]: 1} for t in techs}
+    return day, techs, {(t.id, day): {t.window_ids[0]: 1} for t in techs}
+
+
+def test_a_chain_of_two_moves_leaves_every_days_places_and_on_time_flags_true():
+    """A new request only technician 1 serves; 1's one place holds P (2 serves it too), 2's holds
+    Q (3 serves it too), 3's is free: P moves to 2, Q to 3, and the new one takes 1's place."""
+    day, techs, free = _three_technicians_one_place_each()
     requests = [
         PlanRequest(1, "b", (34.001, -118.005), day, (1,)),  # P
         PlanRequest(2, "c", (34.001, -118.015), day, (2,)),  # Q
@@ -415,13 +420,7 @@ def test_clearing_a_day_for_a_request_moves_its_visit_on_and_never_a_booked_one(
 def test_a_request_pushed_along_a_chain_joins_its_new_day_where_it_adds_the_fewest_km():
     """As in the chain of two moves above, but technician 2's day also holds two booked visits,
     Y1 and Y2: P, pushed there, goes between them (it lies on the way), not first in the day."""
-    day = DAYS[0]
-    techs = [
-        PlanTechnician(1, (34.0, -118.0), frozenset({"a", "b"}), (11,)),
-        PlanTechnician(2, (34.0, -118.01), frozenset({"b", "c"}), (21,)),
-        PlanTechnician(3, (34.0, -118.02), frozenset({"c"}), (31,)),
-    ]
-    free = {(t.id, day): {t.window_ids[0]: 1} for t in techs}
+    day, techs, free = _three_technicians_one_place_each()
     booked = [FixedStop(71, (34.05, -118.01), 21), FixedStop(72, (34.05, -118.05), 21)]
     requests = [
         PlanRequest(1, "b", (34.05, -118.03), day, (1,)),  # P, between Y1 and Y2

@@ -418,25 +418,59 @@ def test_clearing_a_day_for_a_request_moves_its_visit_on_and_never_a_booked_one(
 
 
 def test_a_request_pushed_along_a_chain_joins_its_new_day_where_it_adds_the_fewest_km():
-    """As in the chain of two moves above, but technician 2's day also holds two booked visits,
-    Y1 and Y2: P, pushed there, goes between them (it lies on the way), not first in the day."""
+    """As in the chain of two moves above, but technicians 2 and 3 each have two booked visits
+    that day: P, pushed to 2's day, and Q, pushed to 3's, each go between them (on the way),
+    not first in the day."""
     day, techs, free = _three_technicians_one_place_each()
-    booked = [FixedStop(71, (34.05, -118.01), 21), FixedStop(72, (34.05, -118.05), 21)]
+    booked = {
+        (2, day): [FixedStop(71, (34.05, -118.01), 21), FixedStop(72, (34.05, -118.05), 21)],
+        (3, day): [FixedStop(73, (33.95, -118.02), 31), FixedStop(74, (33.95, -118.06), 31)],
+    }
     requests = [
-        PlanRequest(1, "b", (34.05, -118.03), day, (1,)),  # P, between Y1 and Y2
-        PlanRequest(2, "c", (34.001, -118.015), day, (2,)),  # Q
+        PlanRequest(1, "b", (34.05, -118.03), day, (1,)),  # P, between 2's booked visits
+        PlanRequest(2, "c", (33.95, -118.04), day, (2,)),  # Q, between 3's
         PlanRequest(3, "a", (34.001, -118.0), day, (3,)),  # the new one
     ]
-    planner = _reached_planner(requests, techs, [day], free, fixed={(2, day): booked})
+    planner = _reached_planner(requests, techs, [day], free, fixed=booked)
     k1, k2, k3 = (planner.tech_keys[t.id][0] for t in techs)
-    y1, y2 = planner.route[k2]
+    (y1, y2), (z1, z2) = planner.route[k2], planner.route[k3]
     planner.place(0, k1, [0])
     planner.place(1, k2, [y1, y2, 1])
 
     assert planner.augment(2, until=float("inf"))
 
+    assert planner.route[k1] == [2]
     assert planner.route[k2] == [y1, 0, y2]
-    assert (planner.route[k1], planner.route[k3]) == ([2], [1])
+    assert planner.route[k3] == [z1, 1, z2]
+    _assert_state_is_consistent(planner)
+
+
+def test_a_chain_frees_a_place_by_moving_the_visit_whose_leaving_lets_the_new_one_fit():
+    """Technician 1's day holds A (next door) and B (100 km north); E (100 km south) fits that
+    day only in B's stead (north and south in one day is too much driving), and technician 2,
+    who serves A and B too, has a free day. E gets 1's day and B moves to 2: the chain looks
+    past a visit whose leaving would not make room."""
+    day = DAYS[0]
+    hours = ((480, 720), (720, 960))
+    techs = [
+        PlanTechnician(1, HOME, frozenset({"e", "q"}), (11, 12), hours),
+        PlanTechnician(2, HOME, frozenset({"q"}), (21, 22), hours),
+    ]
+    free = {(1, day): {11: 1, 12: 1}, (2, day): {21: 1, 22: 1}}
+    requests = [
+        PlanRequest(1, "q", (34.07, -118.08), day, (1,)),  # A
+        PlanRequest(2, "q", (34.96, -118.08), day, (2,)),  # B
+        PlanRequest(3, "e", (33.16, -118.08), day, (3,)),  # E
+    ]
+    planner = _reached_planner(requests, techs, [day], free, drive=CHAIN_DRIVE)
+    k1, k2 = planner.tech_keys[1][0], planner.tech_keys[2][0]
+    assert planner.fits(k1, [0, 2]) and not planner.fits(k1, [1, 2])
+    planner.place(0, k1, [0])
+    planner.place(1, k1, [0, 1])
+
+    assert planner.augment(2, until=float("inf"))
+
+    assert sorted(planner.route[k1]) == [0, 2] and planner.route[k2] == [1]
     _assert_state_is_consistent(planner)
 
 

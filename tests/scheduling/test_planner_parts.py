@@ -552,3 +552,65 @@ def test_clearing_a_day_with_places_still_free_counts_them_truly():
 
     assert planner.day_of[1] == d0 and planner.on_time == [True, True]
     _assert_state_is_consistent(planner)
+
+
+def _day_with_a_booked_visit(windows: dict, *, hours=(), point=NEAR, window=2):
+    """Technician 7's one day with a customer's visit booked in ``window`` next door, a request
+    (index 0) at ``point`` and another (index 1) next door."""
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), tuple(windows), hours)
+    booked = FixedStop(visit_id=70, point=NEAR, window_id=window)
+    requests = [PlanRequest(1, "91770", point, DAYS[0], (DAYS[0], 1))]
+    requests.append(PlanRequest(2, "91770", NEAR, DAYS[0], (DAYS[0], 2)))
+    planner = _reached_planner(
+        requests,
+        [tech],
+        DAYS[:1],
+        {(7, DAYS[0]): windows},
+        fixed={(7, DAYS[0]): [booked]},
+        drive=CHAIN_DRIVE,
+    )
+    (k,) = planner.tech_keys[7]
+    (visit,) = planner.route[k]
+    return planner, k, visit
+
+
+def test_without_window_hours_a_visit_after_an_afternoon_booking_keeps_to_the_afternoon():
+    """Windows follow the route: the request visited after a visit booked in the afternoon
+    window takes an afternoon place, though the morning has one too."""
+    planner, k, visit = _day_with_a_booked_visit({1: 1, 2: 1})
+
+    assert planner.visits(k, [visit, 0]) == [(1, 0, visit), (1, 1, 0)]
+
+
+def test_without_window_hours_places_left_in_an_earlier_window_are_used_and_never_exceeded():
+    """The afternoon is full (its one place is the booked visit's): the request after it takes
+    the morning's one place; a second request finds no place left, and the day is refused."""
+    planner, k, visit = _day_with_a_booked_visit({1: 1, 2: 0})
+
+    assert planner.visits(k, [visit, 0]) == [(0, 1, 0), (1, 0, visit)]
+    assert planner.visits(k, [visit, 0, 1]) is None
+
+
+def test_a_route_that_reaches_a_booked_visit_after_its_window_has_closed_does_not_fit():
+    """A visit booked for the morning (8:00-12:00) and a request 100 km out: going out first
+    brings the technician to the booked customer at about 13:40, too late; the other way fits."""
+    hours = ((480, 720), (720, 960))
+    planner, k, visit = _day_with_a_booked_visit(
+        {1: 1, 2: 1}, hours=hours, point=(34.96, -118.08), window=1
+    )
+
+    assert not planner.fits(k, [0, visit])
+    assert planner.fits(k, [visit, 0])
+
+
+def test_a_day_of_three_windows_may_end_as_late_as_the_last_window_ends():
+    """Windows 8-10, 10-12 and 12-16: a visit 120 km out, home at about 14:45, fits the day
+    (the last window's end, not the second's, closes it)."""
+    hours = ((480, 600), (600, 720), (720, 960))
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2, 3), hours)
+    far = PlanRequest(1, "91770", (35.14, -118.08), DAYS[0], (DAYS[0], 1))
+    planner = _reached_planner(
+        [far], [tech], DAYS[:1], {(7, DAYS[0]): {1: 1, 2: 1, 3: 1}}, drive=CHAIN_DRIVE
+    )
+
+    assert planner.fits(planner.tech_keys[7][0], [0])

@@ -454,3 +454,13 @@ def test_a_new_stop_comes_after_booked_morning_visits_when_only_the_afternoon_ha
 
     assert [(a.window_id, a.route_order) for a in plan.assignments] == [(2, 3)]
     assert plan.reorders == {70: 1, 71: 2}
+
+
+def test_with_no_request_or_no_free_place_the_flow_check_says_none_can_be_on_time():
+    day = dt.date(2026, 12, 1)
+    demand = (frozenset({1}), day)
+
+    assert max_on_time(demands=[], places={(1, day): 3}) == 0
+    assert max_on_time(demands=[demand], places={}) == 0
+    assert max_on_time(demands=[demand], places={(1, day): 0}) == 0
+    assert max_on_time(demands=[demand, demand], places={(1, day): 1}) == 1

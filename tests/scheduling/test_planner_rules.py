@@ -464,3 +464,21 @@ def test_with_no_request_or_no_free_place_the_flow_check_says_none_can_be_on_tim
     assert max_on_time(demands=[demand], places={}) == 0
     assert max_on_time(demands=[demand], places={(1, day): 0}) == 0
     assert max_on_time(demands=[demand, demand], places={(1, day): 1}) == 1
+
+
+def test_the_drive_aware_check_on_edge_inputs_promises_nothing_it_cannot_keep():
+    """No request or no free place: none on time, no share served. A technician without a free
+    day among a request's technicians, or days whose places in all are not given, count as
+    nothing rather than failing."""
+    day = dt.date(2026, 12, 1)
+    near = DrivingDemand(techs=frozenset({1}), due=day, visits_a_day=8)
+
+    assert max_on_time_driving(demands=[], places={(1, day): 3}, day_places={}).bound == 0
+    nothing = max_on_time_driving(demands=[near], places={}, day_places={})
+    assert (nothing.bound, nothing.share) == (0, [0.0])
+
+    # Two requests that each need a whole day, one day with a place: one of them.
+    alone = [
+        DrivingDemand(techs=frozenset(techs), due=day, visits_a_day=1) for techs in ({1, 2}, {1})
+    ]
+    assert max_on_time_driving(demands=alone, places={(1, day): 1}, day_places={}).bound == 1

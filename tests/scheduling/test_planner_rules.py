@@ -482,3 +482,17 @@ def test_the_drive_aware_check_on_edge_inputs_promises_nothing_it_cannot_keep():
         DrivingDemand(techs=frozenset(techs), due=day, visits_a_day=1) for techs in ({1, 2}, {1})
     ]
     assert max_on_time_driving(demands=alone, places={(1, day): 1}, day_places={}).bound == 1
+
+
+def test_the_drive_aware_check_serves_no_share_of_a_request_nobody_can_reach_in_time():
+    """A request no technician serves, and one whose technician has no free day up to its
+    target: neither counts, and neither is shown as served."""
+    day, later = dt.date(2026, 12, 1), dt.date(2026, 12, 2)
+    nobody = DrivingDemand(techs=frozenset(), due=day, visits_a_day=1)
+    too_early = DrivingDemand(techs=frozenset({1}), due=day, visits_a_day=1)
+
+    answer = max_on_time_driving(
+        demands=[nobody, too_early], places={(1, later): 1}, day_places={(1, later): 1}
+    )
+
+    assert (answer.bound, answer.share) == (0, [0.0, 0.0])

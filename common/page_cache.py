@@ -15,6 +15,7 @@ visitor gets a valid token and the ``csrftoken`` cookie exactly as on a rendered
 
 import hashlib
 import re
+import uuid
 from collections.abc import Callable
 from functools import wraps
 
@@ -50,7 +51,7 @@ def serves_from_cache(request: HttpRequest) -> bool:
     return (
         request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and CookieStorage.cookie_name not in request.COOKIES
+        and not request.COOKIES.get(CookieStorage.cookie_name)
     )
 
 
@@ -75,28 +76,124 @@ def cache_for_visitors(
             part = variant(request) if serves_from_cache(request) else None
             if part is None:
                 return view(request, *args, **kwargs)
-            path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-            facts = "|".join(str(value) for value in program(request).values())
-            key = f"visitor-page:{name}:{translation.get_language()}:{facts}:{part}:{path}"
-            cached = cache.get(key)
-            if cached is None:
-                response = view(request, *args, **kwargs)
-                if hasattr(response, "render") and not response.is_rendered:
-                    response.render()
-                if response.status_code != 200 or response.streaming:
-                    return response
-                html = response.content.decode(response.charset)
-                content = _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN + m.group(2), html)
-                cached = (content, response["Content-Type"])
-                cache.set(key, cached, PUBLIC_PAGE_SECONDS)
-                return response
-            content, content_type = cached
-            if _TOKEN in content:
-                content = content.replace(_TOKEN, get_token(request))
-            response = HttpResponse(content, content_type=content_type)
-            # As the rendered page (which reads the session): never shared with a signed-in user.
-            patch_vary_headers(response, ("Cookie",))
+            key = _page_key(request, f"visitor-page:{name}", part)
+            return _from_cache(
+                request, key, PUBLIC_PAGE_SECONDS, lambda: view(request, *args, **kwargs)
+            )
+
+        return wrapper
+
+    return decorate
+
+
+def _page_key(request: HttpRequest, prefix: str, part: str) -> str:
+    """``prefix`` and ``part``, the active language, the program's facts and the full path."""
+    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    facts = "|".join(str(value) for value in program(request).values())
+    return f"{prefix}:{translation.get_language()}:{facts}:{part}:{path}"
+
+
+def _from_cache(request: HttpRequest, key: str, seconds: int, render: Callable[[], HttpResponse]):
+    """The page under ``key``, or ``render()``'s, kept for ``seconds`` when it is a plain 200.
+
+    The page's CSRF inputs are kept as a placeholder and filled with this reader's token.
+    """
+    cached = cache.get(key)
+    if cached is None:
+        response = render()
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if response.status_code != 200 or response.streaming:
             return response
+        html = response.content.decode(response.charset)
+        content = _CSRF_INPUT.sub(lambda m: m.group(1) + _TOKEN + m.group(2), html)
+        cache.set(key, (content, response["Content-Type"]), seconds)
+        return response
+    content, content_type = cached
+    if _TOKEN in content:
+        content = content.replace(_TOKEN, get_token(request))
+    response = HttpResponse(content, content_type=content_type)
+    # As the rendered page (which reads the session): never shared between readers.
+    patch_vary_headers(response, ("Cookie",))
+    return response
+
+
+# Signed-in readers' pages (the status page, the contractors' dashboard; issue 27). Kept a few
+# seconds (``READER_PAGE_SECONDS``): what the reader does shows at once, what others do to the
+# request row at once, anything else within those seconds.
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def _writes_key(user_pk: int) -> str:
+    return f"reader-writes:{user_pk}"
+
+
+def reader_reads_from_cache(request: HttpRequest) -> bool:
+    """Whether a signed-in reader's GET may be answered from their own cached pages.
+
+    Not when the pages are switched off (``READER_PAGE_SECONDS`` 0) or a message waits for the
+    reader (in the messages cookie or, when it was too long for it, in the session).
+    """
+    return (
+        settings.READER_PAGE_SECONDS > 0
+        and request.method == "GET"
+        and request.user.is_authenticated
+        and not request.COOKIES.get(CookieStorage.cookie_name)
+        and "_messages" not in request.session
+    )
+
+
+class ReaderWritesMiddleware:
+    """After a signed-in user's POST (or any unsafe method), their cached pages are stale.
+
+    The mark is changed once the view has returned, so after its transaction committed: a page
+    rendered before the change cannot be kept under the new mark. Placed after
+    ``AuthenticationMiddleware`` (it reads ``request.user``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if request.method not in _SAFE_METHODS and user is not None and user.is_authenticated:
+            cache.set(_writes_key(user.pk), uuid.uuid4().hex, READER_WRITES_SECONDS)
+        return response
+
+
+# Long past any kept page: an expired mark reads as "" again, and no page of that mark is left.
+READER_WRITES_SECONDS = 24 * 3600
+
+
+def cache_for_reader(name: str, version: Callable[..., str | None]) -> Callable:
+    """Decorate a signed-in view so that its reader gets their own page again for a few seconds.
+
+    ``version(request, *args, **kwargs)`` runs on every request, cached or not: it checks that
+    the reader may see the page (raising ``Http404`` or ``PermissionDenied`` as the view would)
+    and returns a string that changes with what the page mainly shows (a request's ``updated_at``),
+    or None to have the page rendered and not kept. The key holds the reader's id, the mark of
+    their last write (``ReaderWritesMiddleware``), the language, the program's facts and the
+    path; the page is kept ``settings.READER_PAGE_SECONDS``. Put it inside ``login_required``.
+    """
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not reader_reads_from_cache(request):
+                return view(request, *args, **kwargs)
+            part = version(request, *args, **kwargs)
+            if part is None:
+                return view(request, *args, **kwargs)
+            user_pk = request.user.pk
+            writes = cache.get(_writes_key(user_pk), "")
+            key = _page_key(request, f"reader-page:{name}:{user_pk}:{writes}", part)
+            return _from_cache(
+                request,
+                key,
+                settings.READER_PAGE_SECONDS,
+                lambda: view(request, *args, **kwargs),
+            )
 
         return wrapper
 

@@ -6,7 +6,7 @@ revoked the authorization is gone from the list and the export alike.
 
 import re
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.http import StreamingHttpResponse
 from django.utils.translation import gettext_lazy
 
@@ -68,6 +68,18 @@ def company_requests(
     )
     _sort, ordering = sort_ordering(sort)
     return requests.annotate(authorization_on_file=Exists(active)).order_by(*ordering)
+
+
+def company_requests_version(user) -> str | None:
+    """The dashboard's key part: the company and its requests' latest change; None for no company.
+
+    One query (the index on the company and ``updated_at``). A request filed, moved or
+    changed by a colleague, by staff or by the worker shows at once on a cached dashboard.
+    """
+    if not user.company_id:
+        return None
+    latest = requests_of_company(user).aggregate(latest=Max("updated_at"))["latest"]
+    return f"{user.company_id}:{latest.isoformat() if latest else ''}"
 
 
 CSV_COLUMNS = [

@@ -331,6 +331,10 @@ class Request(models.Model):
             ),
             models.Index(fields=["service_account_number"]),
             models.Index(fields=["updated_at"]),
+            # The contractors' dashboard's latest change (company_requests_version).
+            models.Index(
+                fields=["contractor_company", "updated_at"], name="request_company_updated"
+            ),
         ]
 
     def __str__(self) -> str:

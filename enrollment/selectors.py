@@ -39,7 +39,7 @@ from .models import (
     RequestMessage,
     Status,
 )
-from .permissions import requests_visible_to
+from .permissions import get_request_for_user_or_404, requests_visible_to
 
 
 def request_list_for(user) -> QuerySet[Request]:
@@ -87,6 +87,19 @@ def request_detail_queryset(user) -> QuerySet[Request]:
             Prefetch("messages", queryset=RequestMessage.objects.select_related("author")),
         )
     )
+
+
+def request_page_version(user, pk: int) -> str:
+    """What the status page of request ``pk`` mainly shows, as a key part: ``"<pk>:<updated_at>"``.
+
+    One query, and the same check as the page: raises ``Http404`` when ``user`` may not see the
+    request (``get_request_for_user_or_404``), so a cached page is never shown to a reader who
+    lost the right to it.
+    """
+    updated_at = get_request_for_user_or_404(
+        user, pk, Request.objects.only("pk", "updated_at")
+    ).updated_at
+    return f"{pk}:{updated_at.isoformat()}"
 
 
 def request_signature_summary(msa_request: Request) -> SignatureSummary | None:

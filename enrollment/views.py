@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts import once
 from common.business_days import current_calendar
 from common.client_ip import client_ip
+from common.page_cache import cache_for_reader
 from common.pdf import render_pdf
 from eligibility.forms import EligibilityCheckForm
 from eligibility.rules import SiteFacts
@@ -96,7 +97,15 @@ def _timeline_label(event, user) -> str:
     return TIMELINE[event.to_status]
 
 
+def _status_page_version(request, pk: int) -> str | None:
+    """The status page's key part; None (render, keep nothing) while a draft message waits."""
+    if "unsent_message" in request.session:
+        return None
+    return selectors.request_page_version(request.user, pk)
+
+
 @login_required
+@cache_for_reader("status-page", _status_page_version)
 def request_detail(request, pk: int):
     msa_request = get_request_for_user_or_404(
         request.user,
@@ -1089,6 +1098,9 @@ def _company_filters(request):
 
 
 @login_required
+@cache_for_reader(
+    "company-requests", lambda request: dashboard.company_requests_version(request.user)
+)
 def company_requests(request):
     form, filters = _company_filters(request)
     requests = dashboard.company_requests(request.user, **filters)

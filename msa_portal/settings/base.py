@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.page_cache.ReaderWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "accounts.middleware.PreferredLanguageMiddleware",
@@ -111,6 +112,12 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# How long a signed-in reader's status page and contractors' dashboard are answered again from
+# the cache (common.page_cache.cache_for_reader; issue 27). The reader's own changes and any
+# change to the request row show at once; others' (a staff message, a document checked) within
+# these seconds. 0 renders every page.
+READER_PAGE_SECONDS = env.int("READER_PAGE_SECONDS", default=5)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

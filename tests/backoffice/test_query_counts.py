@@ -45,6 +45,12 @@ def at_sizes(client, url: str, add_rows) -> list[int]:
     return counts
 
 
+@pytest.fixture(autouse=True)
+def _pages_as_rendered(settings):
+    """Pin the rendered pages; a reader's cached copy is tests/common/test_reader_pages.py's."""
+    settings.READER_PAGE_SECONDS = 0
+
+
 @pytest.fixture
 def staff_client(client):
     client.force_login(StaffFactory(is_superuser=True))

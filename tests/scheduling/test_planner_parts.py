@@ -614,3 +614,140 @@ def test_a_day_of_three_windows_may_end_as_late_as_the_last_window_ends():
     )
 
     assert planner.fits(planner.tech_keys[7][0], [0])
+
+
+# --- writing the plan's routes (_write_routes) -------------------------------------------------
+
+
+def _written(planner, k, order):
+    """The plan written for technician-day ``k`` holding ``order`` (its requests placed there)."""
+    planner.route[k] = list(order)
+    for stop in order:
+        if stop < planner.n_requests:
+            planner.day_of[stop] = k
+            planner.on_time[stop] = True
+    planner._write_routes()
+    return planner.plan
+
+
+def test_a_shorter_order_that_misses_a_booked_window_is_never_written():
+    """Two customers booked for the morning (8:00-12:00) and a request 40 km east: the shortest
+    round trip reaches the second booked customer after noon, so the written day keeps both
+    booked visits first, as planned, though it drives 24 km more."""
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), ((480, 720), (720, 960)))
+    booked = [
+        FixedStop(visit_id=70, point=(34.24, -117.94), window_id=1),
+        FixedStop(visit_id=71, point=(33.77, -117.84), window_id=1),
+    ]
+    request = PlanRequest(1, "91770", (34.09, -117.48), DAYS[0], (DAYS[0], 1))
+    planner = _reached_planner(
+        [request],
+        [tech],
+        DAYS[:1],
+        {(7, DAYS[0]): {1: 3, 2: 3}},
+        fixed={(7, DAYS[0]): booked},
+        drive=CHAIN_DRIVE,
+    )
+    (k,) = planner.tech_keys[7]
+    assert not planner.fits(k, [1, 0, 2])  # the shortest order, for the record
+
+    plan = _written(planner, k, [1, 2, 0])
+
+    assert plan.reorders == {70: 1, 71: 2}
+    assert [(a.request_id, a.route_order) for a in plan.assignments] == [(1, 3)]
+
+
+def test_a_day_is_written_in_a_shorter_order_when_one_fits():
+    """Six requests kept in an order whose 2-opt stops at 177 km: a fresh nearest-neighbour
+    order (172 km) fits the day too, and is the one written."""
+    points = [
+        (33.86, -118.33),
+        (34.29, -117.94),
+        (34.15, -118.37),
+        (33.95, -117.88),
+        (34.12, -118.06),
+        (34.04, -117.84),
+    ]
+    requests = [
+        PlanRequest(i + 1, "91770", p, DAYS[0], (DAYS[0], i + 1)) for i, p in enumerate(points)
+    ]
+    planner = _reached_planner(
+        requests, [_tech(7)], DAYS[:1], {(7, DAYS[0]): {1: 4, 2: 4}}, drive=CHAIN_DRIVE
+    )
+    (k,) = planner.tech_keys[7]
+    kept_km = planner.route_km(k, planner.two_opt(k, [4, 0, 3, 1, 5, 2]))
+
+    plan = _written(planner, k, [4, 0, 3, 1, 5, 2])
+
+    written_km = route_km(home=HOME, route=plan.routes[(7, DAYS[0])])
+    assert written_km < kept_km - 4
+    assert sorted(a.route_order for a in plan.assignments) == [1, 2, 3, 4, 5, 6]
+
+
+def test_a_day_with_only_booked_visits_is_left_out_of_the_plan():
+    """A request placed on Tuesday; Wednesday holds one booked visit and nothing new: the plan
+    neither re-orders that visit nor writes Wednesday's route."""
+    booked = FixedStop(visit_id=80, point=NEAR, window_id=1)
+    planner = _reached_planner(
+        [_request(1)],
+        [_tech(7)],
+        DAYS[:2],
+        {(7, DAYS[0]): {1: 2}, (7, DAYS[1]): {1: 2}},
+        fixed={(7, DAYS[1]): [booked]},
+        drive=CHAIN_DRIVE,
+    )
+    tuesday, wednesday = planner.tech_keys[7]
+    assert planner.route[wednesday] == [1]  # the booked visit: the first stop after the requests
+
+    plan = _written(planner, tuesday, [0])
+
+    assert plan.reorders == {}
+    assert list(plan.routes) == [(7, DAYS[0])]
+
+
+# --- late requests catching up (catch_up) ------------------------------------------------------
+
+
+def test_a_late_request_on_the_first_technician_day_catches_up_where_a_place_is_free():
+    """Technician 1's only day (the plan's first technician-day) holds a request past its
+    target; technician 2 has a free place on the target day: the request moves there."""
+    techs = [
+        PlanTechnician(1, HOME, frozenset({"91770"}), (1,)),
+        PlanTechnician(2, HOME, frozenset({"91770"}), (1,)),
+    ]
+    request = PlanRequest(1, "91770", NEAR, DAYS[1], (DAYS[1], 1))
+    planner = _reached_planner([request], techs, DAYS, {(1, DAYS[2]): {1: 1}, (2, DAYS[1]): {1: 1}})
+    (first,), (free,) = planner.tech_keys[1], planner.tech_keys[2]
+    assert first == 0
+    planner.place(0, first, [0])
+    assert planner.on_time == [False]
+
+    assert planner.catch_up(until=float("inf")) == 1
+
+    assert planner.day_of[0] == free and planner.on_time == [True]
+    _assert_state_is_consistent(planner)
+
+
+def test_a_late_request_catches_up_through_a_chain_of_moves():
+    """The new request only technician 1 serves waits on 1's second day, past its target; 1's
+    place on the target day holds P (2 serves it too), 2's holds Q (3 serves it too), 3's is
+    free: catching up moves P to 2, Q to 3, and the late request to its target day."""
+    day, techs, free = _three_technicians_one_place_each()
+    free[(1, DAYS[1])] = {11: 1}
+    requests = [
+        PlanRequest(1, "b", (34.001, -118.005), day, (1,)),  # P
+        PlanRequest(2, "c", (34.001, -118.015), day, (2,)),  # Q
+        PlanRequest(3, "a", (34.001, -118.0), day, (3,)),  # late
+    ]
+    planner = _reached_planner(requests, techs, DAYS[:2], free)
+    (k1, later), (k2,), (k3,) = (planner.tech_keys[t.id] for t in techs)
+    planner.place(0, k1, [0])
+    planner.place(1, k2, [1])
+    planner.place(2, later, [2])
+    assert planner.on_time == [True, True, False]
+
+    assert planner.catch_up(until=float("inf")) == 1
+
+    assert (planner.day_of[0], planner.day_of[1], planner.day_of[2]) == (k2, k3, k1)
+    assert planner.on_time == [True, True, True]
+    _assert_state_is_consistent(planner)

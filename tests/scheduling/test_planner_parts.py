@@ -751,3 +751,46 @@ def test_a_late_request_catches_up_through_a_chain_of_moves():
     assert (planner.day_of[0], planner.day_of[1], planner.day_of[2]) == (k2, k3, k1)
     assert planner.on_time == [True, True, True]
     _assert_state_is_consistent(planner)
+
+
+def test_a_late_request_that_needs_a_day_alone_catches_up_on_a_day_emptied_for_it():
+    """R, 140 km out, fills a working day alone and waits a day late; its target day holds Q1
+    and Q2, which may be seen later: moving one of them makes no room, so the day is emptied
+    (Q1 and Q2 go to the next days, still on time) and R takes it."""
+    free = {(7, DAYS[0]): {1: 1, 2: 1}, (7, DAYS[1]): {1: 1}, (7, DAYS[2]): {1: 1}}
+    requests = [
+        PlanRequest(1, "91770", NEAR, DAYS[2], (DAYS[2], 1)),  # Q1
+        PlanRequest(2, "91770", (34.08, -118.06), DAYS[2], (DAYS[2], 2)),  # Q2
+        PlanRequest(3, "91770", (35.32, -118.08), DAYS[0], (DAYS[0], 3)),  # R
+    ]
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), ((480, 720), (720, 960)))
+    planner = _reached_planner(requests, [tech], DAYS, free, drive=CHAIN_DRIVE)
+    d0, d1, _d2 = planner.tech_keys[7]
+    assert planner.fits(d0, [2]) and not planner.fits(d0, [0, 2])
+    planner.place(0, d0, [0])
+    planner.place(1, d0, [0, 1])
+    planner.place(2, d1, [2])
+
+    assert planner.catch_up(until=float("inf")) == 1
+
+    assert planner.route[d0] == [2] and planner.on_time == [True, True, True]
+    _assert_state_is_consistent(planner)
+
+
+def test_catching_up_counts_every_request_that_got_an_on_time_day():
+    """Two requests late on technician 7's last day, a free place each on their target days:
+    both catch up, and the count says two."""
+    free = {(7, DAYS[0]): {1: 1}, (7, DAYS[1]): {1: 1}, (7, DAYS[2]): {1: 2}}
+    requests = [
+        PlanRequest(1, "91770", NEAR, DAYS[0], (DAYS[0], 1)),
+        PlanRequest(2, "91770", (34.08, -118.06), DAYS[1], (DAYS[1], 2)),
+    ]
+    planner = _reached_planner(requests, [_tech(7)], DAYS, free, drive=CHAIN_DRIVE)
+    *_, last = planner.tech_keys[7]
+    planner.place(0, last, [0])
+    planner.place(1, last, [0, 1])
+
+    assert planner.catch_up(until=float("inf")) == 2
+
+    assert planner.on_time == [True, True] and planner.route[last] == []
+    _assert_state_is_consistent(planner)

@@ -794,3 +794,25 @@ def test_catching_up_counts_every_request_that_got_an_on_time_day():
 
     assert planner.on_time == [True, True] and planner.route[last] == []
     _assert_state_is_consistent(planner)
+
+
+def test_a_late_request_that_finds_no_on_time_day_stays_where_it_was_and_the_places_add_up():
+    """R's target day is full with Q, who must be seen that day too: R cannot catch up, and
+    goes back to its day beside S with that day's places left as before (none)."""
+    free = {(7, DAYS[0]): {1: 1}, (7, DAYS[1]): {1: 2}}
+    requests = [
+        PlanRequest(1, "91770", NEAR, DAYS[0], (DAYS[0], 1)),  # Q
+        PlanRequest(2, "91770", (34.08, -118.06), DAYS[0], (DAYS[0], 2)),  # R
+        PlanRequest(3, "91770", (34.05, -118.09), DAYS[1], (DAYS[1], 3)),  # S
+    ]
+    planner = _reached_planner(requests, [_tech(7)], DAYS[:2], free, drive=CHAIN_DRIVE)
+    d0, d1 = planner.tech_keys[7]
+    planner.place(0, d0, [0])
+    planner.place(2, d1, [2])
+    planner.place(1, d1, [2, 1])
+
+    assert planner.catch_up(until=float("inf")) == 0
+
+    assert planner.route[d1] == [2, 1] and planner.key_left[d1] == 0
+    assert planner.on_time == [True, False, True]
+    _assert_state_is_consistent(planner)

@@ -816,3 +816,18 @@ def test_a_late_request_that_finds_no_on_time_day_stays_where_it_was_and_the_pla
     assert planner.route[d1] == [2, 1] and planner.key_left[d1] == 0
     assert planner.on_time == [True, False, True]
     _assert_state_is_consistent(planner)
+
+
+def test_a_day_of_three_windows_holds_as_many_visits_as_its_whole_span_allows():
+    """Windows 8-10, 10-12 and 12-16 make the same working day as 8-12 and 12-16: a request
+    30 km out leaves room for twelve visits either way (8 h less the drive, 30 min each)."""
+    request = PlanRequest(1, "91770", (34.33, -118.08), DAYS[0], (DAYS[0], 1))
+    counts = []
+    for hours in (((480, 600), (600, 720), (720, 960)), ((480, 720), (720, 960))):
+        windows = tuple(range(1, len(hours) + 1))
+        tech = PlanTechnician(7, HOME, frozenset({"91770"}), windows, hours)
+        free = {(7, DAYS[0]): dict.fromkeys(windows, 20)}
+        planner = _reached_planner([request], [tech], DAYS[:1], free, drive=CHAIN_DRIVE)
+        counts.append(planner.visits_a_day(0))
+
+    assert counts == [12, 12]

@@ -418,7 +418,6 @@ class _Planner:
         """Return ``order`` improved by 2-opt and or-opt moves that keep the day fitting."""
         d, sp, home = self.distance, self.stop_point, self.key_home[k]
         best = list(order)
-        self.route_km(k, best)
         improved = True
         while improved:
             improved = False
@@ -431,7 +430,7 @@ class _Planner:
                     if d[a][c] + d[b][e] - d[a][b] - d[c][e] < -EPSILON:
                         candidate = best[:i] + best[i : j + 1][::-1] + best[j + 1 :]
                         if self.fits(k, candidate):
-                            best, _best_km, improved = candidate, self.route_km(k, candidate), True
+                            best, improved = candidate, True
             for i in range(n):
                 rest = best[:i] + best[i + 1 :]
                 gain = self.removal_gain(k, best, i)
@@ -439,7 +438,7 @@ class _Planner:
                 if cost < gain - EPSILON:
                     candidate = [*rest[:where], best[i], *rest[where:]]
                     if self.fits(k, candidate):
-                        best, _best_km, improved = candidate, self.route_km(k, candidate), True
+                        best, improved = candidate, True
         return best
 
     def _reach(self) -> None:

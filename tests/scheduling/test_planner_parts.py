@@ -285,6 +285,16 @@ def test_moving_a_request_to_another_technician_takes_their_day_up_to_the_last_o
     assert planner.day_of[0] == planner.tech_keys[7][-1]
 
 
+def test_moving_a_request_to_another_technician_takes_the_earlier_of_two_equally_short_days():
+    """Two empty days of technician 7, the same drive either way: the customer is seen sooner."""
+    free = {(7, DAYS[0]): {1: 1}, (7, DAYS[1]): {1: 1}}
+    planner = _reached_planner([_request(1)], [_tech(7)], DAYS, free)
+
+    assert planner._place_on(0, 7, last=2)
+
+    assert planner.day_of[0] == planner.tech_keys[7][0]
+
+
 def _one_day_planner(requests, places: int):
     free = {(7, DAYS[0]): {1: places, 2: 0}}
     planner = _reached_planner(requests, [_tech(7)], DAYS[:1], free)

@@ -17,6 +17,7 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -39,7 +40,7 @@ from .models import (
     RequestMessage,
     Status,
 )
-from .permissions import get_request_for_user_or_404, requests_visible_to
+from .permissions import requests_visible_to
 
 
 def request_list_for(user) -> QuerySet[Request]:
@@ -92,14 +93,15 @@ def request_detail_queryset(user) -> QuerySet[Request]:
 def request_page_version(user, pk: int) -> str:
     """What the status page of request ``pk`` mainly shows, as a key part: ``"<pk>:<updated_at>"``.
 
-    One query, and the same check as the page: raises ``Http404`` when ``user`` may not see the
-    request (``get_request_for_user_or_404``), so a cached page is never shown to a reader who
-    lost the right to it.
+    One query, and the same check as the page (``requests_visible_to``, as
+    ``get_request_for_user_or_404``): raises ``Http404`` when ``user`` may not see the request,
+    so a cached page is never shown to a reader who lost the right to it. One column and no
+    model instance: this runs on every answer of the page, cached or not.
     """
-    updated_at = get_request_for_user_or_404(
-        user, pk, Request.objects.only("pk", "updated_at")
-    ).updated_at
-    return f"{pk}:{updated_at.isoformat()}"
+    found = list(requests_visible_to(user).filter(pk=pk).values_list("updated_at", flat=True))
+    if not found:
+        raise Http404("No such request.")
+    return f"{pk}:{found[0].isoformat()}"
 
 
 def request_signature_summary(msa_request: Request) -> SignatureSummary | None:

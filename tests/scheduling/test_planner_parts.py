@@ -777,6 +777,7 @@ def test_a_late_request_that_needs_a_day_alone_catches_up_on_a_day_emptied_for_i
     planner = _reached_planner(requests, [tech], DAYS, free, drive=CHAIN_DRIVE)
     d0, d1, _d2 = planner.tech_keys[7]
     assert planner.fits(d0, [2]) and not planner.fits(d0, [0, 2])
+    assert planner.alone == [False, False, True]
     planner.place(0, d0, [0])
     planner.place(1, d0, [0, 1])
     planner.place(2, d1, [2])
@@ -841,3 +842,37 @@ def test_a_day_of_three_windows_holds_as_many_visits_as_its_whole_span_allows():
         counts.append(planner.visits_a_day(0))
 
     assert counts == [12, 12]
+
+
+# --- who can reach a request (_reach) ----------------------------------------------------------
+
+
+def test_the_planner_reports_no_centroid_no_technician_and_too_far_and_places_the_rest():
+    """A ZIP without a centroid, a ZIP nobody serves and an address no working day can reach
+    are reported each with its reason; the request next door is placed. The one too far comes
+    first, so what was worked out for it is never taken for the next."""
+    far = (35.9, -118.08)  # ~205 km north: no working day fits the round trip
+    requests = [
+        PlanRequest(3, "91770", far, DAYS[2], (DAYS[2], 3)),
+        PlanRequest(1, "91770", None, DAYS[2], (DAYS[2], 1)),
+        PlanRequest(2, "90001", NEAR, DAYS[2], (DAYS[2], 2)),
+        PlanRequest(4, "91770", NEAR, DAYS[2], (DAYS[2], 4)),
+    ]
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), ((480, 720), (720, 960)))
+
+    plan = plan_schedule(
+        requests=requests,
+        technicians=[tech],
+        days=DAYS,
+        free={(7, day): {1: 1, 2: 1} for day in DAYS},
+        drive=CHAIN_DRIVE,
+        time_limit=1,
+        clock=StepClock(),
+    )
+
+    assert sorted(plan.unplaced) == [
+        (1, REASON_UNKNOWN_ZIP),
+        (2, REASON_NO_TECHNICIAN),
+        (3, REASON_NO_CAPACITY),
+    ]
+    assert [a.request_id for a in plan.assignments] == [4]

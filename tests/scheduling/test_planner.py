@@ -59,6 +59,29 @@ def test_route_ordering_finds_the_shortest_round_trip_where_nearest_first_alone_
     assert best == pytest.approx(164.3, abs=0.1)
 
 
+def test_route_ordering_reverses_the_first_and_the_last_stops_too():
+    """Six stops whose best round trip (117.7 km) needs 2-opt to turn a stretch starting at the
+    first stop and one of the last two stops (without either, 119.7 and 119.4 km)."""
+    home = (34.06, -118.08)
+    points = [
+        (34.01, -118.06),
+        (34.1, -118.04),
+        (34.17, -118.32),
+        (34.1, -118.27),
+        (33.82, -117.95),
+        (34.1, -118.01),
+    ]
+    best = min(
+        route_km(home=home, route=[points[i] for i in order])
+        for order in itertools.permutations(range(6))
+    )
+
+    order = order_route(home=home, points=points)
+
+    assert route_km(home=home, route=[points[i] for i in order]) == pytest.approx(best)
+    assert best == pytest.approx(117.7, abs=0.1)
+
+
 def _territory(n_tech: int, n_req: int, seed: int = 1):
     rng = random.Random(seed)
     centroids = zip_centroids()

@@ -2,6 +2,7 @@
 benchmark compares it with (a wrong baseline makes every "better than" figure wrong)."""
 
 import datetime as dt
+import itertools
 import random
 import time
 from collections import Counter
@@ -876,3 +877,22 @@ def test_the_planner_reports_no_centroid_no_technician_and_too_far_and_places_th
         (3, REASON_NO_CAPACITY),
     ]
     assert [a.request_id for a in plan.assignments] == [4]
+
+
+def test_a_days_order_is_uncrossed_by_two_opt():
+    """Four stops round the home base visited corner to opposite corner: 2-opt turns the route
+    round the square, the shortest way, and never loses a stop."""
+    corners = [(34.10, -118.12), (34.10, -118.04), (34.02, -118.04), (34.02, -118.12)]
+    requests = [
+        PlanRequest(i + 1, "91770", p, DAYS[0], (DAYS[0], i + 1)) for i, p in enumerate(corners)
+    ]
+    planner = _reached_planner(requests, [_tech(7)], DAYS[:1], {(7, DAYS[0]): {1: 4}})
+    (k,) = planner.tech_keys[7]
+    crossing = [0, 2, 1, 3]
+
+    order = planner.two_opt(k, crossing)
+
+    assert sorted(order) == [0, 1, 2, 3]
+    best = min(planner.route_km(k, list(o)) for o in itertools.permutations(range(4)))
+    assert planner.route_km(k, order) == pytest.approx(best)
+    assert planner.route_km(k, order) < planner.route_km(k, crossing) - 5

@@ -122,6 +122,8 @@ def _from_cache(request: HttpRequest, key: str, seconds: int, render: Callable[[
 # seconds (``READER_PAGE_SECONDS``): what the reader does shows at once, what others do to the
 # request row at once, anything else within those seconds.
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Long past any kept page: an expired mark reads as "" again, and no page of that mark is left.
+READER_WRITES_SECONDS = 24 * 3600
 
 
 def _writes_key(user_pk: int) -> str:
@@ -160,10 +162,6 @@ class ReaderWritesMiddleware:
         if request.method not in _SAFE_METHODS and user is not None and user.is_authenticated:
             cache.set(_writes_key(user.pk), uuid.uuid4().hex, READER_WRITES_SECONDS)
         return response
-
-
-# Long past any kept page: an expired mark reads as "" again, and no page of that mark is left.
-READER_WRITES_SECONDS = 24 * 3600
 
 
 def cache_for_reader(name: str, version: Callable[..., str | None]) -> Callable:

@@ -896,3 +896,19 @@ def test_a_days_order_is_uncrossed_by_two_opt():
     best = min(planner.route_km(k, list(o)) for o in itertools.permutations(range(4)))
     assert planner.route_km(k, order) == pytest.approx(best)
     assert planner.route_km(k, order) < planner.route_km(k, crossing) - 5
+
+
+def test_a_request_on_the_way_home_goes_at_the_end_of_the_route():
+    """A day going 5 km west, then 5 km north: a request north-east of home costs least between
+    the last stop and home (1.7 km more, against 3.0 and 8.0 elsewhere), and goes there."""
+    points = [(34.06, -118.13), (34.105, -118.08), (34.10, -118.06)]
+    requests = [
+        PlanRequest(i + 1, "91770", p, DAYS[0], (DAYS[0], i + 1)) for i, p in enumerate(points)
+    ]
+    planner = _reached_planner(requests, [_tech(7)], DAYS[:1], {(7, DAYS[0]): {1: 3}})
+    (k,) = planner.tech_keys[7]
+
+    cost, where = planner.insertion(planner.key_home[k], [0, 1], planner.stop_point[2])
+
+    assert where == 2
+    assert cost == pytest.approx(planner.route_km(k, [0, 1, 2]) - planner.route_km(k, [0, 1]))

@@ -11,6 +11,7 @@ import pytest
 
 from scheduling.feasibility import max_on_time
 from scheduling.planner import (
+    CLOCK_CHECK_EVERY,
     REASON_NO_CAPACITY,
     REASON_NO_TECHNICIAN,
     REASON_UNKNOWN_ZIP,
@@ -912,3 +913,67 @@ def test_a_request_on_the_way_home_goes_at_the_end_of_the_route():
 
     assert where == 2
     assert cost == pytest.approx(planner.route_km(k, [0, 1, 2]) - planner.route_km(k, [0, 1]))
+
+
+# --- the improvement phase -----------------------------------------------------------------
+
+# About 30 km west of HOME.
+WEST = (34.06, -118.40)
+
+
+class _OnePass:
+    """A clock that reads 0 for the improvement phase's first two looks (its loop's and the first
+    request's), then 10: with ``until=5`` the phase makes one pass and stops at the next look."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self) -> float:
+        self.calls += 1
+        return 0.0 if self.calls <= 2 else 10.0
+
+
+def test_the_improvement_phase_stops_at_the_next_look_at_the_clock_once_its_time_is_up():
+    """100 requests 30 km west, each alone on a day of a technician based at HOME; a technician
+    based where they are has a day with 100 places. Each move there saves 60 km, whatever the
+    others do. The clock passes ``until`` just after the first request is looked at: the phase
+    goes on to its next look at the clock (every ``CLOCK_CHECK_EVERY`` requests), moves exactly
+    the requests it looked at before that, says so, and stops."""
+    techs = [PlanTechnician(t, HOME, frozenset({"91770"}), (1,)) for t in range(1, 101)]
+    techs.append(PlanTechnician(200, WEST, frozenset({"91770"}), (1,)))
+    free = {(t.id, DAYS[0]): {1: 1} for t in techs[:-1]} | {(200, DAYS[0]): {1: 100}}
+    requests = [PlanRequest(i, "91770", WEST, DAYS[0], (i,)) for i in range(1, 101)]
+    planner = _reached_planner(requests, techs, DAYS[:1], free, clock=_OnePass())
+    for r in range(100):
+        planner.place(r, planner.tech_keys[r + 1][0], [r])
+
+    accepted = planner.improve(until=5.0)
+
+    moved = [r for r in range(100) if planner.key_tech[planner.day_of[r]] == 200]
+    assert accepted == len(moved) == CLOCK_CHECK_EVERY
+    _assert_state_is_consistent(planner)
+
+
+def test_a_request_the_improvement_phase_moves_goes_to_the_day_where_it_adds_the_fewest_km():
+    """A request 30 km west sits on a day of a technician based at HOME. Technician 2, based
+    5 km from it, has a place on day 1; technician 3, 1.5 km from it, on day 2, its target day.
+    One pass moves it to technician 3 (3 km added against 10) and records it on time."""
+    near_3 = (34.06, -118.3838)  # 1.5 km east of WEST
+    near_2 = (34.06, -118.3459)  # 5 km east of WEST
+    techs = [
+        PlanTechnician(1, HOME, frozenset({"91770"}), (1,)),
+        PlanTechnician(2, near_2, frozenset({"91770"}), (1,)),
+        PlanTechnician(3, near_3, frozenset({"91770"}), (1,)),
+    ]
+    free = {(1, DAYS[0]): {1: 1}, (2, DAYS[0]): {1: 1}, (3, DAYS[1]): {1: 1}}
+    request = PlanRequest(1, "91770", WEST, DAYS[1], (1,))
+    planner = _reached_planner([request], techs, DAYS[:2], free, clock=_OnePass())
+    (k1,), (k2,), (k3,) = planner.tech_keys[1], planner.tech_keys[2], planner.tech_keys[3]
+    planner.place(0, k1, [0])
+    assert planner.route_km(k3, [0]) < planner.route_km(k2, [0]) < planner.route_km(k1, [0])
+
+    assert planner.improve(until=5.0) == 1
+
+    assert planner.day_of[0] == k3
+    assert planner.on_time == [True]
+    _assert_state_is_consistent(planner)

@@ -1123,7 +1123,7 @@ class _Planner:
 
         # 2. Repair: as many on time as the bound allows, by augmenting paths.
         started = self.clock()
-        on_time = len(candidates) - len(waiting)
+        on_time = sum(self.on_time[r] for r in candidates)
         repair_until = self.clock() + REPAIR_SHARE * (self.deadline - self.clock())
         # A request that needs a day of its own empties one; the others take an augmenting path.
         still_waiting = []

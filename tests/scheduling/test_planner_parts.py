@@ -149,9 +149,15 @@ def _chain_instance(seed: int):
 @pytest.mark.parametrize("seed", range(60))
 def test_chains_of_moves_keep_each_days_places_and_reach_every_target_the_places_allow(seed):
     requests, techs, days, free = _chain_instance(seed)
+    # Two requests the planner cannot serve (no centroid; a ZIP nobody serves) never count as
+    # on time: had they, the repair would stop one request short of what the places allow.
+    unservable = [
+        PlanRequest(100, "00000", None, days[-1], (0, 100)),
+        PlanRequest(101, "90001", (33.97, -118.25), days[-1], (0, 101)),
+    ]
 
     plan = plan_schedule(
-        requests=requests,
+        requests=requests + unservable,
         technicians=techs,
         days=days,
         free=free,
@@ -167,6 +173,8 @@ def test_chains_of_moves_keep_each_days_places_and_reach_every_target_the_places
     places = {key: sum(windows.values()) for key, windows in free.items()}
     possible = max_on_time(demands=[(serves[r.id], r.due) for r in requests], places=places)
     assert sum(a.within_target for a in plan.assignments) == possible
+    unplaced = dict(plan.unplaced)
+    assert (unplaced[100], unplaced[101]) == (REASON_UNKNOWN_ZIP, REASON_NO_TECHNICIAN)
 
 
 def test_a_routes_length_is_the_round_trip_through_every_stop_in_order():
@@ -977,3 +985,79 @@ def test_a_request_the_improvement_phase_moves_goes_to_the_day_where_it_adds_the
     assert planner.day_of[0] == k3
     assert planner.on_time == [True]
     _assert_state_is_consistent(planner)
+
+
+class _InOrder(random.Random):
+    """The planner's random source, but requests are looked at in the order given."""
+
+    def shuffle(self, x) -> None:
+        pass
+
+
+def _swap_group(n: int):
+    """Group ``n`` (0, 1, …; each 0.5 degrees further north, its own ZIPs) of the swap test:
+    technician 1 (at HOME) holds R, 30 km west; technician 2, based where R is, holds Q1 near HOME
+    (past its target of day 0); technician 3, 3 km from R, holds Q2 near HOME. Every day has one
+    place, all full. R's ZIP is served by all three, Q1's by 1 and 2, Q2's by 1 and 3."""
+    north = 0.5 * n
+    home, west = (HOME[0] + north, HOME[1]), (WEST[0] + north, WEST[1])
+    near_home = (NEAR[0] + north, NEAR[1])
+    ids = [10 * n + t for t in (1, 2, 3)]
+    techs = [
+        PlanTechnician(ids[0], home, frozenset({f"r{n}", f"q1{n}", f"q2{n}"}), (1,)),
+        PlanTechnician(ids[1], west, frozenset({f"r{n}", f"q1{n}"}), (1,)),
+        PlanTechnician(ids[2], (west[0], west[1] + 0.0325), frozenset({f"r{n}", f"q2{n}"}), (1,)),
+    ]
+    free = {(ids[0], DAYS[0]): {1: 1}, (ids[1], DAYS[1]): {1: 1}, (ids[2], DAYS[1]): {1: 1}}
+    requests = [
+        PlanRequest(10 * n + 1, f"r{n}", west, DAYS[1], (1,)),  # R
+        PlanRequest(10 * n + 2, f"q1{n}", near_home, DAYS[0], (2,)),  # Q1
+        PlanRequest(10 * n + 3, f"q2{n}", near_home, DAYS[1], (3,)),  # Q2
+    ]
+    return techs, free, requests
+
+
+def test_a_swap_takes_the_pair_that_saves_the_most_km_and_records_who_is_on_time():
+    """With no free place, R (looked at first) can only swap. Swapping with Q1 saves more km
+    than with Q2 (R joins a day based where it is; Q1 leaves one 30 km from it), so R and Q1
+    change days: R lands on its target day and Q1, late, on its target day, both on time. Two
+    such groups far apart: two swaps, and the phase says so."""
+    techs, free, requests = [], {}, []
+    for n in (0, 1):
+        group = _swap_group(n)
+        techs += group[0]
+        free |= group[1]
+        requests += group[2]
+    planner = _reached_planner(requests, techs, DAYS[:2], free)
+    planner.rng = _InOrder()
+    for r, request in enumerate(requests):
+        tech_id = (request.id // 10) * 10 + request.id % 10
+        planner.place(r, planner.tech_keys[tech_id][0], [r])
+    assert [planner.on_time[r] for r in range(6)] == [True, False, True] * 2
+
+    assert planner.improve(until=float("inf")) == 2
+
+    for n in (0, 1):
+        r, q1, q2 = 3 * n, 3 * n + 1, 3 * n + 2
+        tech_of = {q: planner.key_tech[planner.day_of[q]] for q in (r, q1, q2)}
+        assert tech_of == {r: 10 * n + 2, q1: 10 * n + 1, q2: 10 * n + 3}
+        assert [planner.on_time[q] for q in (r, q1, q2)] == [True, True, True]
+    _assert_state_is_consistent(planner)
+
+
+def test_the_plans_timings_name_each_phase():
+    """The benchmark prints the time of each phase from ``plan.timings``."""
+    requests, techs, days, free = _chain_instance(3)
+
+    plan = plan_schedule(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        drive=CHAIN_DRIVE,
+        time_limit=1,
+        clock=StepClock(),
+    )
+
+    assert list(plan.timings) == ["flow", "construction", "repair", "improvement", "routes"]
+    assert all(isinstance(t, float) and t > 0 for t in plan.timings.values())

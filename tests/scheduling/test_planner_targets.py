@@ -7,6 +7,7 @@ import pytest
 from scheduling.calendar import BusinessCalendar
 from scheduling.geo import zip_centroids
 from scheduling.planner import (
+    REASON_NO_CAPACITY,
     DriveModel,
     FixedStop,
     PlanRequest,
@@ -151,6 +152,31 @@ def test_an_overdue_request_takes_the_earliest_day_even_if_a_later_one_is_a_shor
     [assignment] = plan.assignments
     assert (assignment.technician_id, assignment.day) == (1, DAYS[0])
     assert assignment.within_target is False
+
+
+def test_requests_past_their_target_take_the_earliest_place_oldest_first_the_rest_reported():
+    """One place left: the request longest past its target takes it, the other is reported as
+    finding no place (and the one placed is not reported)."""
+    oldest = _request(1, DAYS[0] - dt.timedelta(days=7))
+    younger = _request(2, DAYS[0] - dt.timedelta(days=6))
+
+    plan = _plan([younger, oldest], _free({DAYS[1]: 1}))
+
+    assert [(a.request_id, a.day) for a in plan.assignments] == [(1, DAYS[1])]
+    assert plan.unplaced == [(2, REASON_NO_CAPACITY)]
+
+
+def test_the_requests_after_one_already_past_its_target_are_planned_too():
+    overdue = _request(1, DAYS[0] - dt.timedelta(days=7))
+    on_time = _request(2, DAYS[2])
+
+    plan = _plan([on_time, overdue], _free({DAYS[0]: 1, DAYS[1]: 1}))
+
+    assert sorted((a.request_id, a.day, a.within_target) for a in plan.assignments) == [
+        (1, DAYS[0], False),
+        (2, DAYS[1], True),
+    ]
+    assert plan.unplaced == []
 
 
 def test_a_new_stop_after_a_booked_afternoon_visit_is_not_handed_a_morning_window():

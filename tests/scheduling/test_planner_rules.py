@@ -20,7 +20,7 @@ from scheduling.planner import (
     plan_schedule,
 )
 
-from .step_clock import StepClock
+from .step_clock import STEP, StepClock
 
 DAY = ((8 * 60, 12 * 60), (12 * 60, 16 * 60))
 DRIVE = DriveModel(road_factor=1.3, kmh=50, service_minutes=30)
@@ -496,3 +496,26 @@ def test_the_drive_aware_check_serves_no_share_of_a_request_nobody_can_reach_in_
     )
 
     assert (answer.bound, answer.share) == (0, [0.0, 0.0])
+
+
+@pytest.mark.parametrize("limit_steps", [1000, 2000])
+def test_the_search_ends_by_the_time_limit(limit_steps):
+    """450 requests with too few places for all: the repair, the improvement and the catch-up
+    share the time limit and stop at it. The clock counts the planner's own looks at it, so
+    "by the limit" is exact: it never reads past the deadline. (The construction and the
+    routes are not timed; here they take a few hundred looks.)"""
+    requests, techs, days, free = _territory(n_tech=4, n_req=450, seed=11)
+    steps = StepClock()
+
+    plan = plan_schedule(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        drive=DRIVE,
+        time_limit=limit_steps * STEP,
+        clock=lambda: 1000.0 + steps(),
+    )
+
+    assert plan.timings["improvement"] > 0
+    assert steps.calls <= limit_steps

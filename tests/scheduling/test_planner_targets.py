@@ -179,6 +179,30 @@ def test_the_requests_after_one_already_past_its_target_are_planned_too():
     assert plan.unplaced == []
 
 
+def test_a_request_that_cannot_make_its_target_takes_the_earliest_day_after_it():
+    """No place on or before the target: the visit is as little late as it can be, even though
+    a technician living at the customer's door has a place a day later."""
+    far = "91001"
+    techs = [
+        PlanTechnician(1, _point(far), frozenset({ZIP}), (11, 12), DAY),
+        PlanTechnician(2, _point(), frozenset({ZIP}), (21, 22), DAY),
+    ]
+    free = {(1, DAYS[1]): {11: 1, 12: 0}, (2, DAYS[2]): {21: 1, 22: 0}}
+
+    plan = plan_schedule(
+        requests=[_request(1, DAYS[0])],
+        technicians=techs,
+        days=DAYS,
+        free=free,
+        drive=DRIVE,
+        time_limit=2,
+    )
+
+    [assignment] = plan.assignments
+    assert (assignment.technician_id, assignment.day) == (1, DAYS[1])
+    assert assignment.within_target is False
+
+
 def test_a_new_stop_after_a_booked_afternoon_visit_is_not_handed_a_morning_window():
     """The windows follow the drive the planner measured, booked visits included.
 

@@ -967,7 +967,7 @@ class _Planner:
         for q, (k, on_time) in saved.items():
             self.day_of[q], self.on_time[q] = k, on_time
 
-    def _ruin_and_recreate_once(self, chosen: list[int], threshold: float = 0.0):
+    def _ruin_and_recreate_once(self, chosen: list[int], threshold: float):
         """One try of ``ruin_and_recreate`` on the requests ``chosen``.
 
         Kept when the changed days' km grow by less than ``threshold`` (a drop when it is 0);
@@ -1138,16 +1138,9 @@ class _Planner:
             else:
                 still_waiting.append(r)
         # Technicians whose areas still have late requests pack their days again for count.
-        by_tech: dict[int, list[int]] = defaultdict(list)
-        for r in still_waiting:
-            for tech_id in self.req_techs[r]:
-                by_tech[tech_id].append(r)
-        unplaced = set(still_waiting)
-        for tech_id in sorted(by_tech, key=lambda t: -len(by_tech[t])):
-            late = [r for r in by_tech[tech_id] if self.day_of[r] < 0]
-            if late and self.clock() < repair_until:
-                unplaced.update(self.repack(tech_id, late, repair_until))
-        still_waiting = [r for r in candidates if r in unplaced and self.day_of[r] < 0]
+        self._repack_late(still_waiting, repair_until)
+        waiting_set = set(still_waiting)
+        still_waiting = [r for r in candidates if r in waiting_set and self.day_of[r] < 0]
         for r in still_waiting:
             if not (
                 self.try_place(r, len(self.days), earliest=True)
@@ -1170,6 +1163,22 @@ class _Planner:
         self._write_routes()
         plan.timings["routes"] = self.clock() - started
         return plan
+
+    def _repack_late(self, waiting: list[int], until: float) -> None:
+        """Pack again the days of each technician who serves a request in ``waiting``.
+
+        Technicians with the most such requests first; each packs for those still without a
+        day when its turn comes (one an earlier packing placed is left where it is). Stops at
+        ``until``; the requests it placed have a day (``day_of``), the rest still have none.
+        """
+        by_tech: dict[int, list[int]] = defaultdict(list)
+        for r in waiting:
+            for tech_id in self.req_techs[r]:
+                by_tech[tech_id].append(r)
+        for tech_id in sorted(by_tech, key=lambda t: -len(by_tech[t])):
+            late = [r for r in by_tech[tech_id] if self.day_of[r] < 0]
+            if late and self.clock() < until:
+                self.repack(tech_id, late, until)
 
     def _write_routes(self) -> None:
         plan = self.plan

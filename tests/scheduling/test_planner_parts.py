@@ -365,6 +365,8 @@ def _reached_planner(
 def _assert_state_is_consistent(planner) -> None:
     """Every request on at most one day, in its route; places left = the day's places (booked
     visits included) - its stops; on time exactly when its day is within its target."""
+    stops = Counter(s for route in planner.route for s in route)
+    assert all(n == 1 for n in stops.values())
     for k, route in enumerate(planner.route):
         requests_there = [s for s in route if s < planner.n_requests]
         for s in requests_there:
@@ -1063,3 +1065,24 @@ def test_the_plans_timings_name_each_phase():
     assert list(plan.timings) == ["flow", "construction", "repair", "improvement", "routes"]
     elapsed = steps.calls * STEP
     assert all(isinstance(t, float) and 0 < t <= elapsed for t in plan.timings.values())
+
+
+def test_packing_again_leaves_a_request_an_earlier_packing_placed_where_it_is():
+    """R (served by technicians 1 and 2) found a day on technician 1's first day, the plan's
+    first, after the repair listed it; S (only technician 2) still waits. Technician 2 packs
+    first (two of the listed requests are its) and packs for S alone: R is booked once."""
+    techs = [_tech(1, windows=(1,)), _tech(2, windows=(1,))]
+    free = {(1, DAYS[0]): {1: 2}, (2, DAYS[0]): {1: 1}}
+    requests = [_request(1), _request(2, zip_code="91771")]
+    techs[1] = PlanTechnician(2, HOME, frozenset({"91770", "91771"}), (1,))
+    planner = _reached_planner(requests, techs, DAYS[:1], free)
+    (first,) = planner.tech_keys[1]
+    assert first == 0
+    planner.place(0, first, [0])
+
+    planner._repack_late([0, 1], until=float("inf"))
+
+    assert planner.route[first] == [0]
+    assert planner.day_of[1] == planner.tech_keys[2][0]
+    assert planner.on_time == [True, True]
+    _assert_state_is_consistent(planner)

@@ -901,7 +901,7 @@ class _Planner:
                     improved = True
         return accepted
 
-    def ruin_and_recreate(self, until: float) -> int:
+    def ruin_and_recreate(self, until: float) -> float:
         """Take out a handful of neighbouring requests and put each back at its cheapest place.
 
         A large-neighbourhood search: single moves and swaps cannot gather a ZIP whose requests
@@ -913,17 +913,18 @@ class _Planner:
         is kept when the changed days' km drop, or grow by less than a threshold that shrinks
         to nothing by ``until`` (threshold accepting, to leave local optima), otherwise undone.
         Stops at ``until`` or after ``RUIN_IDLE_TRIES`` tries in a row without a new best; the
-        tries kept since the best are then undone. Returns the tries kept.
+        tries kept since the best are then undone. Returns the km the plan got shorter by
+        (0.0 when nothing was kept).
         """
         placed = [r for r in range(self.n_requests) if self.day_of[r] >= 0]
         if len(placed) < 2:
-            return 0
+            return 0.0
         sp, rng = self.stop_point, self.rng
         at_point: dict[int, list[int]] = defaultdict(list)
         for r in placed:
             at_point[sp[r]].append(r)
         points = list(at_point)
-        kept = idle = 0
+        idle = 0
         started = self.clock()
         span = max(until - started, EPSILON)
         # km above the start (negative: saved); the tries kept since the best, to undo them.
@@ -949,7 +950,6 @@ class _Planner:
                 continue
             delta, undo = result
             total += delta
-            kept += 1
             if total < best - EPSILON:
                 best, idle = total, 0
                 since_best.clear()
@@ -957,7 +957,7 @@ class _Planner:
                 since_best.append(undo)
         for saved_routes, saved_left, saved in reversed(since_best):
             self._undo(saved_routes, saved_left, saved)
-        return kept
+        return -best
 
     def _undo(self, saved_routes, saved_left, saved) -> None:
         """Put back the days and requests one ruin-and-recreate try changed."""

@@ -267,15 +267,38 @@ def test_ruin_and_recreate_gathers_a_zip_spread_over_two_days_and_keeps_every_ru
     planner.place(3, 1, [2, 3])
     scattered = planner.route_km(0, planner.route[0]) + planner.route_km(1, planner.route[1])
 
-    assert planner.ruin_and_recreate(until=float("inf")) >= 1
+    saved = planner.ruin_and_recreate(until=float("inf"))
 
     gathered = planner.route_km(0, planner.route[0]) + planner.route_km(1, planner.route[1])
     assert gathered < scattered - 50
+    assert saved == pytest.approx(scattered - gathered)
     for k in (0, 1):
         assert len({requests[s].zip for s in planner.route[k]}) == 1
         assert len(planner.route[k]) == 2 and planner.key_left[k] == 0
         assert planner.fits(k, planner.route[k])
     assert all(planner.on_time)
+
+
+def test_ruin_and_recreate_leaves_a_plan_of_one_visit_alone():
+    from scheduling.planner import _Planner
+
+    tech = PlanTechnician(1, (34.0, -118.0), frozenset({"north"}), (11, 12), DAY)
+    day = dt.date(2026, 12, 1)
+    planner = _Planner(
+        requests=[PlanRequest(1, "north", (34.27, -118.0), day, (0,))],
+        technicians=[tech],
+        days=[day],
+        free={(1, day): {11: 1, 12: 1}},
+        fixed={},
+        drive=DRIVE,
+        deadline=float("inf"),
+        rng=random.Random(3),
+    )
+    planner._reach()
+    planner.place(0, 0, [0])
+
+    assert planner.ruin_and_recreate(until=float("inf")) == 0.0
+    assert planner.route == [[0]] and planner.key_left == [1]
 
 
 def _point_at(home, km: float, bearing: float):

@@ -998,9 +998,10 @@ class _InOrder(random.Random):
 
 def _swap_group(n: int):
     """Group ``n`` (0, 1, …; each 0.5 degrees further north, its own ZIPs) of the swap test:
-    technician 1 (at HOME) holds R, 30 km west; technician 2, based where R is, holds Q1 near HOME
-    (past its target of day 0); technician 3, 3 km from R, holds Q2 near HOME. Every day has one
-    place, all full. R's ZIP is served by all three, Q1's by 1 and 2, Q2's by 1 and 3."""
+    technician 1 (at HOME) holds R, 30 km west, on day 1, past R's target of day 0; technician 2,
+    based where R is, holds Q1 near HOME on day 0; technician 3, 3 km from R, holds Q2 near HOME
+    on day 0. Q1 and Q2 are due on day 1. Every day has one place, all full. R's ZIP is served
+    by all three, Q1's by 1 and 2, Q2's by 1 and 3."""
     north = 0.5 * n
     home, west = (HOME[0] + north, HOME[1]), (WEST[0] + north, WEST[1])
     near_home = (NEAR[0] + north, NEAR[1])
@@ -1010,10 +1011,10 @@ def _swap_group(n: int):
         PlanTechnician(ids[1], west, frozenset({f"r{n}", f"q1{n}"}), (1,)),
         PlanTechnician(ids[2], (west[0], west[1] + 0.0325), frozenset({f"r{n}", f"q2{n}"}), (1,)),
     ]
-    free = {(ids[0], DAYS[0]): {1: 1}, (ids[1], DAYS[1]): {1: 1}, (ids[2], DAYS[1]): {1: 1}}
+    free = {(ids[0], DAYS[1]): {1: 1}, (ids[1], DAYS[0]): {1: 1}, (ids[2], DAYS[0]): {1: 1}}
     requests = [
-        PlanRequest(10 * n + 1, f"r{n}", west, DAYS[1], (1,)),  # R
-        PlanRequest(10 * n + 2, f"q1{n}", near_home, DAYS[0], (2,)),  # Q1
+        PlanRequest(10 * n + 1, f"r{n}", west, DAYS[0], (1,)),  # R
+        PlanRequest(10 * n + 2, f"q1{n}", near_home, DAYS[1], (2,)),  # Q1
         PlanRequest(10 * n + 3, f"q2{n}", near_home, DAYS[1], (3,)),  # Q2
     ]
     return techs, free, requests
@@ -1022,8 +1023,8 @@ def _swap_group(n: int):
 def test_a_swap_takes_the_pair_that_saves_the_most_km_and_records_who_is_on_time():
     """With no free place, R (looked at first) can only swap. Swapping with Q1 saves more km
     than with Q2 (R joins a day based where it is; Q1 leaves one 30 km from it), so R and Q1
-    change days: R lands on its target day and Q1, late, on its target day, both on time. Two
-    such groups far apart: two swaps, and the phase says so."""
+    change days: R, late, lands on its target day, and Q1 a day later, on its target day, both
+    on time. Two such groups far apart: two swaps, and the phase says so."""
     techs, free, requests = [], {}, []
     for n in (0, 1):
         group = _swap_group(n)
@@ -1035,7 +1036,7 @@ def test_a_swap_takes_the_pair_that_saves_the_most_km_and_records_who_is_on_time
     for r, request in enumerate(requests):
         tech_id = (request.id // 10) * 10 + request.id % 10
         planner.place(r, planner.tech_keys[tech_id][0], [r])
-    assert [planner.on_time[r] for r in range(6)] == [True, False, True] * 2
+    assert [planner.on_time[r] for r in range(6)] == [False, True, True] * 2
 
     assert planner.improve(until=float("inf")) == 2
 
@@ -1085,4 +1086,31 @@ def test_packing_again_leaves_a_request_an_earlier_packing_placed_where_it_is():
     assert planner.route[first] == [0]
     assert planner.day_of[1] == planner.tech_keys[2][0]
     assert planner.on_time == [True, True]
+    _assert_state_is_consistent(planner)
+
+
+def test_the_improvement_phase_passes_again_after_a_move_that_made_room():
+    """R0 (30 km west, served by technicians 1 and 2) is looked at first but technician 2's only
+    place holds R1, which technician 1 may not serve, so no move and no swap; R1 then moves to
+    technician 3, based where it is. The next pass moves R0 into the place R1 left."""
+    north_west = (34.30, -118.40)
+    techs = [
+        PlanTechnician(1, HOME, frozenset({"r0"}), (1,)),
+        PlanTechnician(2, WEST, frozenset({"r0", "r1"}), (1,)),
+        PlanTechnician(3, north_west, frozenset({"r1"}), (1,)),
+    ]
+    free = {(t.id, DAYS[0]): {1: 1} for t in techs}
+    requests = [
+        PlanRequest(1, "r0", WEST, DAYS[0], (1,)),
+        PlanRequest(2, "r1", north_west, DAYS[0], (2,)),
+    ]
+    planner = _reached_planner(requests, techs, DAYS[:1], free)
+    planner.rng = _InOrder()
+    (k1,), (k2,), (k3,) = (planner.tech_keys[t.id] for t in techs)
+    planner.place(0, k1, [0])
+    planner.place(1, k2, [1])
+
+    assert planner.improve(until=float("inf")) == 2
+
+    assert (planner.day_of[0], planner.day_of[1]) == (k2, k3)
     _assert_state_is_consistent(planner)

@@ -205,8 +205,6 @@ class _Planner:
         self.clock = clock
         self.requests = requests
         self.days = days
-        self.free = free
-        self.fixed = fixed
         self.drive = drive
         self.deadline = deadline
         self.rng = rng

@@ -1114,3 +1114,33 @@ def test_the_improvement_phase_passes_again_after_a_move_that_made_room():
 
     assert (planner.day_of[0], planner.day_of[1]) == (k2, k3)
     _assert_state_is_consistent(planner)
+
+
+def test_places_of_a_technician_or_a_day_outside_the_plan_are_left_out():
+    """``free`` may list a technician who is not planned and days past the horizon (the service
+    reads them by date range): neither is used, and the request goes where it may."""
+    free = {(7, DAYS[0]): {1: 1}, (8, DAYS[0]): {1: 5}, (7, DAYS[2]): {1: 5}}
+
+    plan = plan_schedule(
+        requests=[_request(1)], technicians=[_tech(7)], days=DAYS[:2], free=free, time_limit=1
+    )
+
+    assert [(a.technician_id, a.day) for a in plan.assignments] == [(7, DAYS[0])]
+
+
+def test_a_technician_without_hours_for_every_window_is_planned_by_places_alone():
+    """Hours known for one of two windows: the day is not bounded in time, so a visit 100 km
+    away, which no four-hour window could hold, is booked."""
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), ((8 * 60, 12 * 60),))
+    far = (HOME[0] + 0.9, HOME[1])  # 100 km north
+
+    plan = plan_schedule(
+        requests=[_request(1, point=far)],
+        technicians=[tech],
+        days=DAYS[:1],
+        free={(7, DAYS[0]): {1: 1, 2: 1}},
+        time_limit=1,
+    )
+
+    assert [a.request_id for a in plan.assignments] == [1]
+    assert plan.unplaced == []

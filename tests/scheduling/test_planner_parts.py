@@ -1144,3 +1144,56 @@ def test_a_technician_without_hours_for_every_window_is_planned_by_places_alone(
 
     assert [a.request_id for a in plan.assignments] == [1]
     assert plan.unplaced == []
+
+
+HOURS = ((8 * 60, 12 * 60), (12 * 60, 16 * 60))
+
+
+def test_booked_visits_on_a_day_outside_the_plan_are_left_out_and_the_others_still_count():
+    """A visit booked 100 km north on day 0 leaves no time that day for R, 100 km south; day 1
+    is free. A visit booked on day 2, outside the plan, is listed first: it is left out (day 1
+    stays free) and day 0's booked visit still counts. R goes to day 1."""
+    north, south = (HOME[0] + 0.9, HOME[1]), (HOME[0] - 0.9, HOME[1])
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), HOURS)
+    free = {(7, DAYS[0]): {1: 0, 2: 1}, (7, DAYS[1]): {1: 0, 2: 1}}
+    fixed = {
+        (7, DAYS[2]): [FixedStop(visit_id=72, point=north, window_id=1)],
+        (7, DAYS[0]): [FixedStop(visit_id=70, point=north, window_id=1)],
+    }
+
+    plan = plan_schedule(
+        requests=[_request(1, point=south)],
+        technicians=[tech],
+        days=DAYS[:2],
+        free=free,
+        fixed=fixed,
+        drive=CHAIN_DRIVE,
+        time_limit=1,
+    )
+
+    assert [(a.request_id, a.day) for a in plan.assignments] == [(1, DAYS[1])]
+
+
+def test_booked_visits_listed_out_of_order_or_in_a_window_the_technician_no_longer_has():
+    """Day 0 holds an afternoon visit listed first, a morning one, and one whose window the
+    technician no longer has (counted as the first window). The day keeps them in window order
+    and still takes a new request in the afternoon; nothing is lost."""
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), HOURS)
+    fixed = {
+        (7, DAYS[0]): [
+            FixedStop(visit_id=71, point=(34.07, -118.09), window_id=2),
+            FixedStop(visit_id=70, point=(34.05, -118.07), window_id=1),
+            FixedStop(visit_id=79, point=(34.06, -118.07), window_id=99),
+        ]
+    }
+    planner = _reached_planner(
+        [_request(1)], [tech], DAYS[:1], {(7, DAYS[0]): {1: 0, 2: 1}}, fixed=fixed
+    )
+    (k,) = planner.tech_keys[7]
+    ranks = [planner.stop_rank[s] for s in planner.route[k]]
+    assert ranks == [0, 0, 1]
+    assert planner.fits(k, planner.route[k])
+
+    assert planner.try_place(0, 0, earliest=False)
+
+    assert len(planner.route[k]) == 4 and planner.fits(k, planner.route[k])

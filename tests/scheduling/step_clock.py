@@ -9,11 +9,13 @@ STEP = 1e-4
 
 
 class StepClock:
-    """Return ``STEP`` more at each call: 0.0001, 0.0002, … (a monotonic clock in steps)."""
+    """Return ``STEP`` more at each call: start + 0.0001, start + 0.0002, … (a monotonic clock in
+    steps; ``start`` other than 0 for a test that a reading is never taken for a duration)."""
 
-    def __init__(self) -> None:
+    def __init__(self, start: float = 0.0) -> None:
+        self.start = start
         self.calls = 0
 
     def __call__(self) -> float:
         self.calls += 1
-        return self.calls * STEP
+        return self.start + self.calls * STEP

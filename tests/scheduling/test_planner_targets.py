@@ -37,9 +37,14 @@ def _request(i, due, filed=None):
     return PlanRequest(i, ZIP, _point(), due, (i if filed is None else filed,))
 
 
-def _plan(requests, free):
+def _plan(requests, free, technicians=None):
     return plan_schedule(
-        requests=requests, technicians=[_tech()], days=DAYS, free=free, drive=DRIVE, time_limit=2
+        requests=requests,
+        technicians=technicians or [_tech()],
+        days=DAYS,
+        free=free,
+        drive=DRIVE,
+        time_limit=2,
     )
 
 
@@ -118,14 +123,7 @@ def test_among_equally_short_days_the_earlier_one_is_taken():
     ]
     free = {(1, DAYS[2]): {11: 1, 12: 0}, (2, DAYS[0]): {21: 1, 22: 0}}
 
-    plan = plan_schedule(
-        requests=[_request(1, DAYS[2])],
-        technicians=techs,
-        days=DAYS,
-        free=free,
-        drive=DRIVE,
-        time_limit=2,
-    )
+    plan = _plan([_request(1, DAYS[2])], free, techs)
 
     [assignment] = plan.assignments
     assert (assignment.technician_id, assignment.day) == (2, DAYS[0])
@@ -145,9 +143,7 @@ def test_an_overdue_request_takes_the_earliest_day_even_if_a_later_one_is_a_shor
     free = {(1, DAYS[0]): {11: 1, 12: 0}, (2, DAYS[1]): {21: 1, 22: 0}}
     overdue = _request(1, DAYS[0] - dt.timedelta(days=7))
 
-    plan = plan_schedule(
-        requests=[overdue], technicians=techs, days=DAYS, free=free, drive=DRIVE, time_limit=2
-    )
+    plan = _plan([overdue], free, techs)
 
     [assignment] = plan.assignments
     assert (assignment.technician_id, assignment.day) == (1, DAYS[0])
@@ -189,14 +185,7 @@ def test_a_request_that_cannot_make_its_target_takes_the_earliest_day_after_it()
     ]
     free = {(1, DAYS[1]): {11: 1, 12: 0}, (2, DAYS[2]): {21: 1, 22: 0}}
 
-    plan = plan_schedule(
-        requests=[_request(1, DAYS[0])],
-        technicians=techs,
-        days=DAYS,
-        free=free,
-        drive=DRIVE,
-        time_limit=2,
-    )
+    plan = _plan([_request(1, DAYS[0])], free, techs)
 
     [assignment] = plan.assignments
     assert (assignment.technician_id, assignment.day) == (1, DAYS[1])

@@ -210,23 +210,12 @@ def test_a_request_that_needs_a_whole_day_gets_one_by_moving_that_days_requests_
 
 
 def test_a_late_request_takes_an_on_time_day_that_opened_after_it_was_placed():
-    from scheduling.planner import _Planner
-
     home, near = (34.0, -118.0), (34.01, -118.0)
     days = [dt.date(2026, 12, 1), dt.date(2026, 12, 2)]
     tech = PlanTechnician(1, home, frozenset({"near"}), (11, 12), DAY)
     free = {(1, d): {11: 4, 12: 4} for d in days}
-    planner = _Planner(
-        requests=[PlanRequest(1, "near", near, days[0], (0,))],
-        technicians=[tech],
-        days=days,
-        free=free,
-        fixed={},
-        drive=DRIVE,
-        deadline=float("inf"),
-        rng=random.Random(0),
-    )
-    planner._reach()
+    request = PlanRequest(1, "near", near, days[0], (0,))
+    planner = _one_technicians_planner([request], tech, days, free)
     planner.place(0, 1, [0])  # booked late, on the second day, when the first had no room
     assert not planner.on_time[0]
 
@@ -237,19 +226,10 @@ def test_a_late_request_takes_an_on_time_day_that_opened_after_it_was_placed():
     assert planner.key_left == [7, 8]
 
 
-def test_ruin_and_recreate_gathers_a_zip_spread_over_two_days_and_keeps_every_rule():
+def _one_technicians_planner(requests, tech, days, free):
+    """A planning run's state before any request is placed (reach worked out), no deadline."""
     from scheduling.planner import _Planner
 
-    home, north, south = (34.0, -118.0), (34.27, -118.0), (33.73, -118.0)
-    days = [dt.date(2026, 12, 1), dt.date(2026, 12, 2)]
-    tech = PlanTechnician(1, home, frozenset({"north", "south"}), (11, 12), DAY)
-    free = {(1, d): {11: 1, 12: 1} for d in days}  # two places a day: no single move fits
-    requests = [
-        PlanRequest(1, "north", north, days[1], (0,)),
-        PlanRequest(2, "south", south, days[1], (1,)),
-        PlanRequest(3, "north", north, days[1], (2,)),
-        PlanRequest(4, "south", south, days[1], (3,)),
-    ]
     planner = _Planner(
         requests=requests,
         technicians=[tech],
@@ -261,6 +241,21 @@ def test_ruin_and_recreate_gathers_a_zip_spread_over_two_days_and_keeps_every_ru
         rng=random.Random(3),
     )
     planner._reach()
+    return planner
+
+
+def test_ruin_and_recreate_gathers_a_zip_spread_over_two_days_and_keeps_every_rule():
+    home, north, south = (34.0, -118.0), (34.27, -118.0), (33.73, -118.0)
+    days = [dt.date(2026, 12, 1), dt.date(2026, 12, 2)]
+    tech = PlanTechnician(1, home, frozenset({"north", "south"}), (11, 12), DAY)
+    free = {(1, d): {11: 1, 12: 1} for d in days}  # two places a day: no single move fits
+    requests = [
+        PlanRequest(1, "north", north, days[1], (0,)),
+        PlanRequest(2, "south", south, days[1], (1,)),
+        PlanRequest(3, "north", north, days[1], (2,)),
+        PlanRequest(4, "south", south, days[1], (3,)),
+    ]
+    planner = _one_technicians_planner(requests, tech, days, free)
     planner.place(0, 0, [0])
     planner.place(1, 0, [0, 1])  # north and south the same day, twice
     planner.place(2, 1, [2])
@@ -280,21 +275,10 @@ def test_ruin_and_recreate_gathers_a_zip_spread_over_two_days_and_keeps_every_ru
 
 
 def test_ruin_and_recreate_leaves_a_plan_of_one_visit_alone():
-    from scheduling.planner import _Planner
-
     tech = PlanTechnician(1, (34.0, -118.0), frozenset({"north"}), (11, 12), DAY)
     day = dt.date(2026, 12, 1)
-    planner = _Planner(
-        requests=[PlanRequest(1, "north", (34.27, -118.0), day, (0,))],
-        technicians=[tech],
-        days=[day],
-        free={(1, day): {11: 1, 12: 1}},
-        fixed={},
-        drive=DRIVE,
-        deadline=float("inf"),
-        rng=random.Random(3),
-    )
-    planner._reach()
+    request = PlanRequest(1, "north", (34.27, -118.0), day, (0,))
+    planner = _one_technicians_planner([request], tech, [day], {(1, day): {11: 1, 12: 1}})
     planner.place(0, 0, [0])
 
     assert planner.ruin_and_recreate(until=float("inf")) == 0.0

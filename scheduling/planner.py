@@ -1137,8 +1137,9 @@ class _Planner:
                 still_waiting.append(r)
         # Technicians whose areas still have late requests pack their days again for count.
         self._repack_late(still_waiting, repair_until)
-        waiting_set = set(still_waiting)
-        still_waiting = [r for r in candidates if r in waiting_set and self.day_of[r] < 0]
+        # Every request still without a day: those the repair left waiting, and those a packing
+        # took off an on-time day to fit more in and could not put back on time.
+        still_waiting = [r for r in candidates if self.day_of[r] < 0]
         for r in still_waiting:
             if not (
                 self.try_place(r, len(self.days), earliest=True)
@@ -1167,7 +1168,9 @@ class _Planner:
 
         Technicians with the most such requests first; each packs for those still without a
         day when its turn comes (one an earlier packing placed is left where it is). Stops at
-        ``until``; the requests it placed have a day (``day_of``), the rest still have none.
+        ``until``; the requests it placed have a day (``day_of``), the rest still have none, and
+        so may requests that were on time: a packing kept because it puts more on time can
+        leave one it took off a day without an on-time day (the caller books those late).
         """
         by_tech: dict[int, list[int]] = defaultdict(list)
         for r in waiting:

@@ -387,6 +387,88 @@ def test_the_drive_aware_check_never_promises_less_than_brute_force_and_the_plan
     assert sum(a.within_target for a in plan.assignments) == best
 
 
+def test_a_request_a_packing_took_off_its_day_is_still_booked_late():
+    # One technician, four days of five places. Three requests due on the first day: 60 and
+    # 120 km north fit one day together, 100 km south does not fit with them. The packing for
+    # the late one took the south request off its day to serve the two north ones; it found no
+    # on-time day again and was neither booked nor reported (found in the 10,000-request
+    # benchmark: 12 requests lost). It is booked on the first day with room after its target.
+    home = (34.5, -116.0)
+    days = [dt.date(2026, 12, 1) + dt.timedelta(days=i) for i in range(4)]
+    techs = [PlanTechnician(1, home, frozenset("ABCDE"), (1, 2), DAY)]
+    requests = [
+        PlanRequest(0, "D", _point_at(home, 100, 180), days[0], (0,)),
+        PlanRequest(1, "E", _point_at(home, 140, 45), days[1], (1,)),
+        PlanRequest(2, "A", _point_at(home, 120, 0), days[0], (2,)),
+        PlanRequest(3, "B", _point_at(home, 120, 45), days[3], (3,)),
+        PlanRequest(4, "C", _point_at(home, 60, 0), days[0], (4,)),
+    ]
+
+    plan = plan_schedule(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free={(1, d): {1: 4, 2: 1} for d in days},
+        drive=DRIVE,
+        time_limit=1000 * STEP,
+        clock=StepClock(),
+    )
+
+    by_request = {a.request_id: a for a in plan.assignments}
+    assert sorted(by_request) == [0, 1, 2, 3, 4]
+    assert plan.unplaced == []
+    assert (by_request[0].day, by_request[0].within_target) == (days[3], False)
+    assert sum(a.within_target for a in plan.assignments) == 4
+
+
+def _crowded_remote_instance(seed: int):
+    """2-4 days, one or two technicians, 4-12 requests next door to 140 km out in five ZIPs."""
+    rng = random.Random(seed)
+    days = [dt.date(2026, 12, 1) + dt.timedelta(days=i) for i in range(rng.randint(2, 4))]
+    home = (34.5, -116.0)
+    techs = [PlanTechnician(1, home, frozenset("ABCDE"), (1, 2), DAY)]
+    if rng.random() < 0.6:
+        techs.append(PlanTechnician(2, _point_at(home, 40, 90), frozenset("CDE"), (3, 4), DAY))
+    points = {
+        z: _point_at(home, rng.choice([2, 10, 60, 100, 120, 140]), rng.choice([0, 45, 90, 180]))
+        for z in "ABCDE"
+    }
+    requests = []
+    for i in range(rng.randint(4, 12)):
+        zip_code = rng.choice("ABCDE")
+        requests.append(PlanRequest(i, zip_code, points[zip_code], rng.choice(days), (i,)))
+    places = [rng.randint(1, 4), rng.randint(1, 4)]
+    free = {
+        (t.id, d): {t.window_ids[0]: places[0], t.window_ids[1]: places[1]}
+        for t in techs
+        for d in days
+    }
+    return requests, techs, days, free
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_every_request_is_booked_once_or_reported(seed):
+    # Remote requests crowding a few days make the repair and the packings move requests
+    # around; whatever they do, each request ends on one day or in the report, never both and
+    # never neither. Before the repair placed every request left without a day, seeds 0, 1,
+    # 7, 14, 23, 30 and 36 each lost one or more.
+    requests, techs, days, free = _crowded_remote_instance(seed)
+
+    plan = plan_schedule(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        drive=DRIVE,
+        time_limit=1000 * STEP,
+        clock=StepClock(),
+    )
+
+    booked = Counter(a.request_id for a in plan.assignments)
+    reported = Counter(pk for pk, _reason in plan.unplaced)
+    assert booked + reported == Counter(r.id for r in requests)
+
+
 def test_the_drive_aware_check_counts_a_day_a_remote_visit_fills():
     # Three requests 140 km out (a day each) and eight next door, two days of eight places,
     # all due on the second day: places alone say all eleven; driving says nine at most

@@ -276,17 +276,17 @@ class Command(BaseCommand):
             )
 
     def _export_instances(self, options, inputs, requests) -> None:
-        """Write small instances (a technician and its nearest colleagues) as JSON files.
+        """Write small instances (a technician and its nearest colleagues) and the whole run.
 
-        Each instance keeps the requests whose every serving technician is in the group (the
-        oldest first, at most ``INSTANCE_REQUESTS`` per technician), those technicians' free
-        places and the drive model, so ``scripts/benchmark_ortools.py`` can solve it without
-        Django.
+        Each small instance keeps the requests whose every serving technician is in the group
+        (the oldest first, at most ``INSTANCE_REQUESTS`` per technician), those technicians'
+        free places and the drive model, so ``scripts/benchmark_ortools.py`` can solve it
+        without Django. ``instance_all.json`` holds every technician and request of the run, for
+        ``scripts/exact_remote_days.py``.
         """
         folder = Path(options["export_instances"])
         folder.mkdir(parents=True, exist_ok=True)
         techs = inputs.technicians
-        drive = services.drive_model()
         for size, seed_index in INSTANCES:
             centre = techs[seed_index % len(techs)]
             group = sorted(techs, key=lambda t: haversine_km(t.home, centre.home))[:size]
@@ -296,38 +296,46 @@ class Command(BaseCommand):
                 for r in sorted(requests, key=lambda r: (r.due, r.priority, r.id))
                 if {t.id for t in techs if r.zip in t.territory} <= ids
             ][: INSTANCE_REQUESTS * size]
-            instance = {
-                "drive": asdict(drive),
-                "days": [d.isoformat() for d in inputs.days],
-                "technicians": [
-                    {
-                        "id": t.id,
-                        "home": t.home,
-                        "territory": sorted(t.territory),
-                        "window_ids": t.window_ids,
-                        "window_hours": t.window_hours,
-                    }
-                    for t in group
-                ],
-                "free": [
-                    [tech_id, day.isoformat(), {str(w): n for w, n in windows.items()}]
-                    for (tech_id, day), windows in sorted(inputs.free.items())
-                    if tech_id in ids
-                ],
-                "requests": [
-                    {
-                        "id": r.id,
-                        "zip": r.zip,
-                        "point": r.point,
-                        "due": r.due.isoformat(),
-                        "priority": r.priority[0].isoformat(),
-                    }
-                    for r in chosen
-                ],
-            }
             path = folder / f"instance_{size}tech_{seed_index}.json"
-            path.write_text(json.dumps(instance), encoding="utf-8")
+            self._write_instance(path, inputs, group, chosen)
             self.stdout.write(f"instance {path}: {size} technicians, {len(chosen)} requests")
+        path = folder / "instance_all.json"
+        self._write_instance(path, inputs, techs, requests)
+        self.stdout.write(f"instance {path}: {len(techs)} technicians, {len(requests)} requests")
+
+    def _write_instance(self, path: Path, inputs, group, chosen) -> None:
+        """Write technicians ``group`` with their free places and ``chosen`` requests as JSON."""
+        ids = {t.id for t in group}
+        instance = {
+            "drive": asdict(services.drive_model()),
+            "days": [d.isoformat() for d in inputs.days],
+            "technicians": [
+                {
+                    "id": t.id,
+                    "home": t.home,
+                    "territory": sorted(t.territory),
+                    "window_ids": t.window_ids,
+                    "window_hours": t.window_hours,
+                }
+                for t in group
+            ],
+            "free": [
+                [tech_id, day.isoformat(), {str(w): n for w, n in windows.items()}]
+                for (tech_id, day), windows in sorted(inputs.free.items())
+                if tech_id in ids
+            ],
+            "requests": [
+                {
+                    "id": r.id,
+                    "zip": r.zip,
+                    "point": r.point,
+                    "due": r.due.isoformat(),
+                    "priority": r.priority[0].isoformat(),
+                }
+                for r in chosen
+            ],
+        }
+        path.write_text(json.dumps(instance), encoding="utf-8")
 
     def _figures_from_database(self, *, inputs, drive) -> dict:
         plan = Plan()

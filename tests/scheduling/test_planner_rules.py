@@ -344,29 +344,40 @@ def _brute_force_driving(requests, techs, days, places) -> int:
     return best
 
 
-def _remote_instance(seed: int):
-    """1-3 days, one or two technicians, up to six requests 10-140 km out in four directions."""
+def _remote_instance(
+    seed: int,
+    *,
+    days=(1, 3),
+    zips="ABCD",
+    second_technician=0.5,
+    km=(10, 60, 100, 120, 140),
+    requests=(2, 6),
+    places=(1, 3),
+):
+    """1-3 days, one or two technicians, up to six requests 10-140 km out in four directions.
+
+    The keywords widen it: how many days and requests (ranges), which ZIPs (the second
+    technician, with that chance, serves all but the first two), how far out each may be, the
+    places per window (a range).
+    """
     rng = random.Random(seed)
-    days = [dt.date(2026, 12, 1) + dt.timedelta(days=i) for i in range(rng.randint(1, 3))]
+    days = [dt.date(2026, 12, 1) + dt.timedelta(days=i) for i in range(rng.randint(*days))]
     home = (34.5, -116.0)
-    techs = [PlanTechnician(1, home, frozenset("ABCD"), (1, 2), DAY)]
-    if rng.random() < 0.5:
-        techs.append(PlanTechnician(2, _point_at(home, 40, 90), frozenset("CD"), (3, 4), DAY))
-    points = {
-        z: _point_at(home, rng.choice([10, 60, 100, 120, 140]), rng.choice([0, 45, 90, 180]))
-        for z in "ABCD"
-    }
-    requests = []
-    for i in range(rng.randint(2, 6)):
-        zip_code = rng.choice("ABCD")
-        requests.append(PlanRequest(i, zip_code, points[zip_code], rng.choice(days), (i,)))
-    places = [rng.randint(1, 3), rng.randint(1, 3)]
+    techs = [PlanTechnician(1, home, frozenset(zips), (1, 2), DAY)]
+    if rng.random() < second_technician:
+        techs.append(PlanTechnician(2, _point_at(home, 40, 90), frozenset(zips[2:]), (3, 4), DAY))
+    points = {z: _point_at(home, rng.choice(km), rng.choice([0, 45, 90, 180])) for z in zips}
+    chosen = []
+    for i in range(rng.randint(*requests)):
+        zip_code = rng.choice(zips)
+        chosen.append(PlanRequest(i, zip_code, points[zip_code], rng.choice(days), (i,)))
+    window_places = [rng.randint(*places), rng.randint(*places)]
     free = {
-        (t.id, d): {t.window_ids[0]: places[0], t.window_ids[1]: places[1]}
+        (t.id, d): {t.window_ids[0]: window_places[0], t.window_ids[1]: window_places[1]}
         for t in techs
         for d in days
     }
-    return requests, techs, days, free, places
+    return chosen, techs, days, free, window_places
 
 
 @pytest.mark.parametrize("seed", range(80))
@@ -421,38 +432,21 @@ def test_a_request_a_packing_took_off_its_day_is_still_booked_late():
     assert sum(a.within_target for a in plan.assignments) == 4
 
 
-def _crowded_remote_instance(seed: int):
-    """2-4 days, one or two technicians, 4-12 requests next door to 140 km out in five ZIPs."""
-    rng = random.Random(seed)
-    days = [dt.date(2026, 12, 1) + dt.timedelta(days=i) for i in range(rng.randint(2, 4))]
-    home = (34.5, -116.0)
-    techs = [PlanTechnician(1, home, frozenset("ABCDE"), (1, 2), DAY)]
-    if rng.random() < 0.6:
-        techs.append(PlanTechnician(2, _point_at(home, 40, 90), frozenset("CDE"), (3, 4), DAY))
-    points = {
-        z: _point_at(home, rng.choice([2, 10, 60, 100, 120, 140]), rng.choice([0, 45, 90, 180]))
-        for z in "ABCDE"
-    }
-    requests = []
-    for i in range(rng.randint(4, 12)):
-        zip_code = rng.choice("ABCDE")
-        requests.append(PlanRequest(i, zip_code, points[zip_code], rng.choice(days), (i,)))
-    places = [rng.randint(1, 4), rng.randint(1, 4)]
-    free = {
-        (t.id, d): {t.window_ids[0]: places[0], t.window_ids[1]: places[1]}
-        for t in techs
-        for d in days
-    }
-    return requests, techs, days, free
-
-
 @pytest.mark.parametrize("seed", range(40))
 def test_every_request_is_booked_once_or_reported(seed):
-    # Remote requests crowding a few days make the repair and the packings move requests
-    # around; whatever they do, each request ends on one day or in the report, never both and
-    # never neither. Before the repair placed every request left without a day, seeds 0, 1,
-    # 7, 14, 23, 30 and 36 each lost one or more.
-    requests, techs, days, free = _crowded_remote_instance(seed)
+    # Remote requests crowding a few days (up to twelve on four days) make the repair and the
+    # packings move requests around; whatever they do, each request ends on one day or in the
+    # report, never both and never neither. Before the repair placed every request left
+    # without a day, seeds 0, 1, 7, 14, 23, 30 and 36 each lost one or more.
+    requests, techs, days, free, _places = _remote_instance(
+        seed,
+        days=(2, 4),
+        zips="ABCDE",
+        second_technician=0.6,
+        km=(2, 10, 60, 100, 120, 140),
+        requests=(4, 12),
+        places=(1, 4),
+    )
 
     plan = plan_schedule(
         requests=requests,

@@ -398,6 +398,19 @@ def test_the_drive_aware_check_never_promises_less_than_brute_force_and_the_plan
     assert sum(a.within_target for a in plan.assignments) == best
 
 
+def _plan_in_steps(requests, techs, days, free):
+    """Plan with the drive model and a step clock: the same plan on any machine."""
+    return plan_schedule(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        drive=DRIVE,
+        time_limit=1000 * STEP,
+        clock=StepClock(),
+    )
+
+
 def test_a_request_a_packing_took_off_its_day_is_still_booked_late():
     # One technician, four days of five places. Three requests due on the first day: 60 and
     # 120 km north fit one day together, 100 km south does not fit with them. The packing for
@@ -415,15 +428,7 @@ def test_a_request_a_packing_took_off_its_day_is_still_booked_late():
         PlanRequest(4, "C", _point_at(home, 60, 0), days[0], (4,)),
     ]
 
-    plan = plan_schedule(
-        requests=requests,
-        technicians=techs,
-        days=days,
-        free={(1, d): {1: 4, 2: 1} for d in days},
-        drive=DRIVE,
-        time_limit=1000 * STEP,
-        clock=StepClock(),
-    )
+    plan = _plan_in_steps(requests, techs, days, {(1, d): {1: 4, 2: 1} for d in days})
 
     by_request = {a.request_id: a for a in plan.assignments}
     assert sorted(by_request) == [0, 1, 2, 3, 4]
@@ -448,15 +453,7 @@ def test_every_request_is_booked_once_or_reported(seed):
         places=(1, 4),
     )
 
-    plan = plan_schedule(
-        requests=requests,
-        technicians=techs,
-        days=days,
-        free=free,
-        drive=DRIVE,
-        time_limit=1000 * STEP,
-        clock=StepClock(),
-    )
+    plan = _plan_in_steps(requests, techs, days, free)
 
     booked = Counter(a.request_id for a in plan.assignments)
     reported = Counter(pk for pk, _reason in plan.unplaced)

@@ -19,7 +19,7 @@ import pytest
 from scheduling.planner import PlanRequest, PlanTechnician, plan_schedule, route_km
 
 from .step_clock import StepClock
-from .test_planner_rules import DRIVE, _territory
+from .test_planner_rules import _plan_in_steps, _territory
 
 # How much worse than the pinned figure a plan may get before a test fails: 0.5 % more km.
 KM_MARGIN = 1.005
@@ -27,15 +27,7 @@ KM_MARGIN = 1.005
 
 def _plan(requests, techs, days, free):
     """The planner with the rules tests' drive model, on a budget of 30,000 clock steps."""
-    return plan_schedule(
-        requests=requests,
-        technicians=techs,
-        days=days,
-        free=free,
-        drive=DRIVE,
-        time_limit=3,
-        clock=StepClock(),
-    )
+    return _plan_in_steps(requests, techs, days, free, steps=30_000)
 
 
 def _total_km(plan, techs) -> float:

@@ -398,15 +398,15 @@ def test_the_drive_aware_check_never_promises_less_than_brute_force_and_the_plan
     assert sum(a.within_target for a in plan.assignments) == best
 
 
-def _plan_in_steps(requests, techs, days, free):
-    """Plan with the drive model and a step clock: the same plan on any machine."""
+def _plan_in_steps(requests, techs, days, free, steps: int = 1000):
+    """Plan with the drive model on a budget of ``steps`` clock steps: the same plan anywhere."""
     return plan_schedule(
         requests=requests,
         technicians=techs,
         days=days,
         free=free,
         drive=DRIVE,
-        time_limit=1000 * STEP,
+        time_limit=steps * STEP,
         clock=StepClock(),
     )
 

@@ -209,3 +209,28 @@ def test_a_report_goes_away_when_its_request_is_cancelled(settings, staff_user):
     services.schedule_approved_requests(notify=False)
 
     assert not UnplaceableReport.objects.exists()
+
+
+def test_a_request_the_plan_leaves_out_is_reported_and_logged(monkeypatch, caplog):
+    # The planner places or reports every request (its own tests pin that); were a fault to
+    # leave one out again, the service reports it for staff and logs an error, instead of
+    # leaving it approved with neither a visit nor a report.
+    TechnicianFactory()
+    kept, left_out = approved_request(), approved_request()
+    plan_schedule = services.plan_schedule
+
+    def plan_leaving_one_out(**kwargs):
+        plan = plan_schedule(**kwargs)
+        plan.assignments = [a for a in plan.assignments if a.request_id != left_out.pk]
+        return plan
+
+    monkeypatch.setattr(services, "plan_schedule", plan_leaving_one_out)
+
+    result = services.schedule_approved_requests(notify=False)
+
+    assert result.placed == 1
+    assert booked().get().msa_request_id == kept.pk
+    assert left_out.unplaceable_report.reason == UnplaceableReport.Reason.NO_CAPACITY
+    assert [r.levelname for r in caplog.records if "neither places nor reports" in r.message] == [
+        "ERROR"
+    ]

@@ -8,6 +8,7 @@ that needs no services (SQLite, Celery eager, console email, demo payments). Pro
 from pathlib import Path
 
 import environ
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -250,6 +251,21 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A dead broker must not hang a web request for long (see MACHINE.md).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# Two queues, one worker command: "celery" for the work a customer is waiting on (the eligibility
+# check after payment, status texts, emails, the scheduler), "documents" for printing PDFs (the
+# signed agreement's copy, the receipt), which take ~10x a check's CPU and may wait. A worker
+# started without -Q consumes both and, with kombu's "priority" order on Redis, always takes from
+# "celery" first, so a burst of signatures no longer holds the checks behind it (issue 27:
+# paid-to-checked p50 2.7-17 s at 150 users with one queue). At scale, workers of their own for
+# documents: `celery worker -Q documents` (README, scaling).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("documents"))
+CELERY_TASK_ROUTES = {
+    "enrollment.tasks.store_signed_pdf": {"queue": "documents"},
+    "enrollment.tasks.sweep_unrendered_signatures": {"queue": "documents"},
+    "payments.tasks.send_receipt": {"queue": "documents"},
+}
+CELERY_BROKER_TRANSPORT_OPTIONS["queue_order_strategy"] = "priority"
 CELERY_BEAT_SCHEDULE: dict = {}
 
 # Program constants (DESIGN.md §9).

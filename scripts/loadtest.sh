@@ -6,7 +6,8 @@
 #    sample requests (3,000) and LOAD_ACCOUNTS customer accounts that can sign in (200);
 # 2. starts a private Redis (LOAD_REDIS_PORT, 6390: the cache and Celery's broker, never the
 #    machine's own), a Celery worker (as in production: the eligibility check after payment and
-#    the signed agreement's PDF run there, not in the request) and gunicorn with the checked-in
+#    the signed agreement's PDF run there, not in the request; at nice LOAD_WORKER_NICE, 10, as
+#    docker-compose.yml gives it a quarter of web's CPU weight) and gunicorn with the checked-in
 #    configuration on 127.0.0.1:8765, DEBUG off, paying through the tests' fake Stripe
 #    (scripts/load/fake_stripe_server.py on LOAD_STRIPE_PORT, 12111: the real SDK against it,
 #    as in the payment tests), LOADTEST_ENABLED (only the trivial /loadtest/ping/ view) and
@@ -101,7 +102,7 @@ PAYMENT_PROVIDER=demo "$PY" manage.py seed_demo > /dev/null
 psql -h "$PGHOST" -U "$PGUSER" -d "$DB" -qc "VACUUM ANALYZE"
 
 echo "== a Celery worker"
-"$PY" -m celery -A msa_portal worker --concurrency 1 --loglevel WARNING --without-gossip \
+nice -n "${LOAD_WORKER_NICE:-10}" "$PY" -m celery -A msa_portal worker --concurrency 1 --loglevel WARNING --without-gossip \
     --without-mingle --logfile "$OUT/worker.log" &
 PIDS+=($!)
 

@@ -102,8 +102,8 @@ PAYMENT_PROVIDER=demo "$PY" manage.py seed_demo > /dev/null
 psql -h "$PGHOST" -U "$PGUSER" -d "$DB" -qc "VACUUM ANALYZE"
 
 echo "== a Celery worker"
-nice -n "${LOAD_WORKER_NICE:-10}" "$PY" -m celery -A msa_portal worker --concurrency 1 --loglevel WARNING --without-gossip \
-    --without-mingle --logfile "$OUT/worker.log" &
+nice -n "${LOAD_WORKER_NICE:-10}" "$PY" -m celery -A msa_portal worker --concurrency 1 \
+    --loglevel WARNING --without-gossip --without-mingle --logfile "$OUT/worker.log" &
 PIDS+=($!)
 
 echo "== gunicorn on $HOST (deploy/gunicorn.conf.py)"

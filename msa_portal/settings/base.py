@@ -257,7 +257,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "inter
 # started without -Q consumes both and, with kombu's "priority" order on Redis, always takes from
 # "celery" first, so a burst of signatures no longer holds the checks behind it (issue 27:
 # paid-to-checked p50 2.7-17 s at 150 users with one queue). At scale, workers of their own for
-# documents: `celery worker -Q documents` (README, scaling).
+# documents: `celery worker -Q documents` (docs/operations.md §2).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = (Queue("celery"), Queue("documents"))
 CELERY_TASK_ROUTES = {

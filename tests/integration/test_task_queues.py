@@ -29,7 +29,7 @@ def queue_of(task) -> str:
     return app.amqp.router.route({}, task.name)["queue"].name
 
 
-def test_pdfs_go_to_the_documents_queue_and_the_rest_to_the_default_one(settings):
+def test_pdfs_go_to_the_documents_queue_and_the_rest_to_the_default_one():
     assert queue_of(tasks.store_signed_pdf) == "documents"
     assert queue_of(tasks.sweep_unrendered_signatures) == "documents"
     assert queue_of(payment_tasks.send_receipt) == "documents"

@@ -39,6 +39,8 @@ Splitting the problem this way keeps every routing problem to a handful of stops
 from __future__ import annotations
 
 import bisect
+import itertools
+import math
 import random
 import time
 from collections import defaultdict, deque
@@ -72,6 +74,21 @@ RUIN_IDLE_TRIES = 1000
 # A try may add up to this share of the plan's km per visit at first (less and less, none at the
 # end of its time), so the search can leave a local optimum; the best plan seen is kept.
 RUIN_THRESHOLD_SHARE = 0.25
+# The day-pattern packing (``_repack_patterns``), for areas of few addresses (requests are placed
+# at their ZIP's centroid, so a remote area has a handful): at most this many addresses and this
+# many routes tried when listing the patterns a day can hold (past either, the packing is
+# skipped); every order of a pattern's addresses tried while it has fewer than this many; the
+# local search's steps (so many per pattern a day may take, up to a cap), share of swaps and
+# temperatures (in requests on time, from hot to cold). On the 10,000-request benchmark the
+# desert technician's 29 days each hold 265 patterns over ten addresses (104 not within another;
+# about 2,000 routes tried to list them), so the search takes its 193,000 steps, 2-3 s.
+PATTERN_ADDRESSES = 24
+PATTERN_LISTING_LIMIT = 20_000
+PATTERN_ALL_ORDERS = 5
+PATTERN_SEARCH_STEPS = 200_000
+PATTERN_STEPS_PER_CHOICE = 64
+PATTERN_SWAP_SHARE = 0.4
+PATTERN_TEMPERATURE = (0.5, 0.05)
 EPSILON = 1e-6
 
 REASON_UNKNOWN_ZIP = "unknown_zip"
@@ -659,9 +676,10 @@ class _Planner:
         requests already late stay), and the days are filled again from the last to the first.
         Going backwards, every request that may use a day may also use every earlier one, so
         each day takes the most visits it can hold (``_fill_day``). Requests that find no day
-        go to another of their technicians' on-time days if one has room. Two packings are
-        tried (see below); the better is kept only when more requests are on time than before.
-        Returns the requests still late (all of ``late`` if none is kept).
+        go to another of their technicians' on-time days if one has room. Three packings are
+        tried (the latest-first one twice, see below, then ``_repack_patterns``); the best is
+        kept only when more requests are on time than before. Returns the requests still late
+        (all of ``late`` if none is kept).
         """
         late = [r for r in late if tech_id in self.req_techs[r] and self.last_on_time[r] >= 0]
         if not late:
@@ -671,23 +689,46 @@ class _Planner:
         # Booked visits and requests already late stay where they are.
         pool = [s for k in days for s in self.route[k] if s < self.n_requests and self.on_time[s]]
         pool += late
-        before = sum(1 for r in pool if self.on_time[r] and self.day_of[r] >= 0)
-        saved = self._snapshot()
-        best = (before, None, late)
-        # Two packings: one that leaves what the bound leaves late for last, one that does not
-        # (the bound is a relaxation, its choice a hint); the one with more on time is kept.
-        for heed_bound in (True, False):
-            if self.clock() > until:
+        # The pattern packing may also use the days after: a request on time on an early day
+        # can move to a later one up to its target, for a late one to take its place. Those
+        # days' requests may in turn move up to their targets, and so on.
+        wide_days, wide_pool = days, pool
+        while True:
+            reach = max(self.last_on_time[r] for r in wide_pool)
+            more = [k for k in self.tech_keys[tech_id] if self.key_di[k] <= reach]
+            if len(more) == len(wide_days):
                 break
-            still_late = self._repack_days(tech_id, days, pool, heed_bound, until)
-            after = len(pool) - len(still_late)
-            if after > best[0]:
-                best = (after, self._snapshot(), still_late)
+            wide_days = more
+            wide_pool = [
+                s for k in more for s in self.route[k] if s < self.n_requests and self.on_time[s]
+            ] + late
+
+        def on_time_count() -> int:
+            return sum(self.on_time[r] for r in wide_pool)
+
+        saved = self._snapshot()
+        best = (on_time_count(), None, late)
+        # Three packings: latest first, one that leaves what the bound leaves late for last and
+        # one that does not (the bound is a relaxation, its choice a hint); then whole days
+        # chosen from the patterns a day can hold, starting from the best so far. The one with
+        # the most on time is kept.
+        for packing in ("heed_bound", "latest_first", "patterns"):
+            if self.clock() > until or not best[2]:
+                break
+            if packing == "patterns":
+                packed = self._repack_patterns(
+                    tech_id, wide_days, wide_pool, best[1] or saved, until
+                )
+            else:
+                packed = self._repack_days(tech_id, days, pool, packing == "heed_bound", until)
+            if packed is not None and on_time_count() > best[0]:
+                still_late = [r for r in wide_pool if not self.on_time[r]]
+                best = (on_time_count(), self._snapshot(), still_late)
             self._restore(saved)
         if best[1] is None:
             return late
         self._restore(best[1])
-        for k in days:
+        for k in wide_days:
             self.route[k] = self.two_opt(k, self.route[k])
         return best[2]
 
@@ -706,8 +747,11 @@ class _Planner:
         self.route = [list(route) for route in routes]
         self.day_of, self.on_time, self.key_left = list(day_of), list(on_time), list(key_left)
 
-    def _repack_days(self, tech_id, days, pool, heed_bound, until) -> list[int]:
-        """One packing for ``repack``: returns the requests of ``pool`` left late."""
+    def _take_off(self, tech_id: int, days: list[int], pool: list[int]) -> set[int]:
+        """Take ``pool`` off ``days`` for a packing; return those still to place on them.
+
+        Requests another technician may serve take a free on-time place of theirs first.
+        """
         taken = set(pool)
         for k in days:
             kept = [s for s in self.route[k] if s not in taken]
@@ -716,7 +760,6 @@ class _Planner:
         for r in pool:
             self.day_of[r] = -1
             self.on_time[r] = False
-        # Requests another technician may serve take a free on-time place of theirs first.
         left = set()
         for r in pool:
             if not any(
@@ -725,6 +768,19 @@ class _Planner:
                 if other != tech_id
             ):
                 left.add(r)
+        return left
+
+    def _place_late_or_elsewhere(self, left) -> list[int]:
+        """Give each of ``left`` its cheapest on-time place left; return those without one."""
+        still_late = []
+        for r in sorted(left, key=lambda r: (self.last_on_time[r], self.requests[r].priority)):
+            if not self.try_place(r, self.last_on_time[r], earliest=False):
+                still_late.append(r)
+        return still_late
+
+    def _repack_days(self, tech_id, days, pool, heed_bound, until) -> list[int]:
+        """One latest-first packing for ``repack``: returns the requests of ``pool`` left late."""
+        left = self._take_off(tech_id, days, pool)
         for k in sorted(days, key=lambda k: -self.key_di[k]):
             if self.clock() > until:
                 break
@@ -737,11 +793,259 @@ class _Planner:
                 left.discard(r)
             self.key_left[k] -= len(served)
             self.route[k] = route
-        still_late = []
-        for r in sorted(left, key=lambda r: (self.last_on_time[r], self.requests[r].priority)):
-            if not self.try_place(r, self.last_on_time[r], earliest=False):
-                still_late.append(r)
-        return still_late
+        return self._place_late_or_elsewhere(left)
+
+    def _repack_patterns(self, tech_id, days, pool, start, until) -> list[int] | None:
+        """The third packing for ``repack``: whole days chosen from the patterns a day can hold.
+
+        Latest first, each day takes the fullest day it can, which is not always best: where
+        one far ZIP takes a whole working day (Blythe, 141 km: one visit) and another three
+        visits (121 km), a day given to the first keeps three of the second from being on time
+        on it. Here each of the technician's days takes a *pattern*, how many visits it makes
+        at each address among the requests left to place (``_day_patterns`` lists those a day
+        can hold, by the planner's rule for a day), and a local search over the days' patterns
+        (``_search_patterns``) looks for the choice that puts the most on time, starting from
+        the days of ``start`` (a ``_snapshot``: the best packing so far). Requests at one
+        address differ only by their last on-time day, and a request on time on a day is on
+        time on every earlier one, so how many are on time follows from the patterns alone.
+        Returns the requests of ``pool`` left late, or None (the plan half taken apart: the
+        caller restores it) when a day is not bounded in time, or there are more addresses or
+        patterns than ``PATTERN_ADDRESSES`` and ``PATTERN_LISTING_LIMIT`` allow.
+        """
+        days = sorted(days, key=self.key_di.__getitem__)
+        if not days or any(self.key_hours[k] is None for k in days):
+            return None
+        start_routes = start[0]
+        left = self._take_off(tech_id, days, pool)
+        sp = self.stop_point
+        at: dict[int, list[int]] = defaultdict(list)
+        for r in sorted(left, key=lambda r: self.requests[r].priority):
+            at[sp[r]].append(r)
+        points = sorted(at)
+        if len(points) > PATTERN_ADDRESSES:
+            return None
+        index = {point: i for i, point in enumerate(points)}
+        stand_ins = [at[point] for point in points]
+        day_dis = [self.key_di[k] for k in days]
+        last_day = {r: bisect.bisect_right(day_dis, self.last_on_time[r]) - 1 for r in left}
+        # due[i][d]: requests at point i whose last on-time day among ``days`` is d.
+        due = [[0] * len(days) for _point in points]
+        for r in left:
+            if last_day[r] >= 0:
+                due[index[sp[r]]][last_day[r]] += 1
+        listed: dict[tuple, dict[tuple, tuple]] = {}
+        choices = []
+        first = []
+        for k in days:
+            kind = (
+                tuple(self.key_window_free[k]),
+                tuple((sp[s], self.stop_rank[s]) for s in self.route[k]),
+                self.key_home[k],
+                self.key_hours[k],
+                self.key_left[k],
+            )
+            if kind not in listed:
+                patterns = self._day_patterns(k, stand_ins)
+                if patterns is None:
+                    return None
+                listed[kind] = patterns
+            patterns = dict(listed[kind])
+            # The starting day as it was: its pattern, with its own order (it fits as it was).
+            counts = [0] * len(points)
+            template = []
+            for s in start_routes[k]:
+                if s in left and start[2][s]:
+                    counts[index[sp[s]]] += 1
+                    template.append(-1 - index[sp[s]])
+                elif s in self.route[k]:
+                    template.append(s)
+            counts = tuple(counts)
+            if counts not in patterns and len(template) == len(start_routes[k]):
+                patterns[counts] = tuple(template)
+            first.append(counts if counts in patterns else (0,) * len(points))
+            choices.append(patterns)
+        best = self._search_patterns(choices, due, first, until)
+        # Build the days from the last to the first: each visit takes a request still
+        # waiting at its address that is on time that day (on time on every earlier day too).
+        waiting = [list(rs) for rs in stand_ins]
+        for d in range(len(days) - 1, -1, -1):
+            k = days[d]
+            route, served = [], []
+            for s in choices[d][best[d]]:
+                if s >= 0:
+                    route.append(s)
+                    continue
+                ready = waiting[-1 - s]
+                r = next((r for r in ready if last_day[r] >= d), None)
+                if r is not None:
+                    ready.remove(r)
+                    route.append(r)
+                    served.append(r)
+            if not served or not self.fits(k, route):
+                continue
+            self.route[k] = route
+            self.key_left[k] -= len(served)
+            for r in served:
+                self.day_of[r] = k
+                self.on_time[r] = True
+                left.discard(r)
+        return self._place_late_or_elsewhere(left)
+
+    def _day_patterns(self, k: int, stand_ins: list[list[int]]) -> dict[tuple, tuple] | None:
+        """Every multiset of addresses technician-day ``k`` can add to its route, and how.
+
+        ``stand_ins[i]`` are requests at address ``i`` (the most visits there is their number).
+        Returns {visits at each address: the route's template}, a template listing the day's
+        own stops (ids, kept) and the new visits (``-1 - i`` for address ``i``) in visiting
+        order; the empty pattern is always there. A multiset is tried in the orders its address
+        can take in a fitting order of the multiset without it (every order while it has at
+        most ``PATTERN_ALL_ORDERS`` addresses); one that does not fit has no superset that does
+        (a longer route is never shorter), so the listing stops there. None when more than
+        ``PATTERN_LISTING_LIMIT`` routes would be tried.
+        """
+        kept = list(self.route[k])
+        room = self.key_left[k]
+        n = len(stand_ins)
+        found: dict[tuple, tuple] = {(0,) * n: tuple(kept)}
+        tries = 0
+
+        def route_of(template) -> list[int]:
+            used = [0] * n
+            route = []
+            for s in template:
+                if s < 0:
+                    route.append(stand_ins[-1 - s][used[-1 - s]])
+                    used[-1 - s] += 1
+                else:
+                    route.append(s)
+            return route
+
+        def orders(template, i):
+            if -1 - i in template:
+                at = template.index(-1 - i)
+                yield (*template[:at], -1 - i, *template[at:])
+                return
+            addresses = [s for s in set(template) if s < 0]
+            if not kept and len(addresses) < PATTERN_ALL_ORDERS:
+                for order in itertools.permutations([*addresses, -1 - i]):
+                    yield tuple(
+                        s
+                        for a in order
+                        for s in itertools.repeat(a, template.count(a) + (a == -1 - i))
+                    )
+                return
+            for at in range(len(template) + 1):
+                yield (*template[:at], -1 - i, *template[at:])
+
+        def extend(counts: list[int], template: tuple, start: int, visits: int) -> bool:
+            nonlocal tries
+            if visits >= room:
+                return True
+            for i in range(start, n):
+                if counts[i] >= len(stand_ins[i]):
+                    continue
+                counts[i] += 1
+                for candidate in orders(template, i):
+                    tries += 1
+                    if tries > PATTERN_LISTING_LIMIT:
+                        return False
+                    if self.fits(k, route_of(candidate)):
+                        found[tuple(counts)] = candidate
+                        if not extend(counts, candidate, i, visits + 1):
+                            return False
+                        break
+                counts[i] -= 1
+            return True
+
+        return found if extend([0] * n, tuple(kept), 0, 0) else None
+
+    def _search_patterns(self, choices, due, first, until) -> list[tuple]:
+        """Choose a pattern for each day, the most requests on time; return the best found.
+
+        ``choices[d]`` are day ``d``'s patterns (visits per address), ``due[i][d]`` how many
+        requests at address ``i`` have day ``d`` as their last on-time day, ``first`` the days'
+        patterns to start from. On time at an address: going from the last day to the first,
+        each visit takes a request waiting there that may still be on time that day (the most
+        on time for these nested deadlines). Simulated annealing over two moves, a day takes
+        another of its patterns that no other pattern of the day contains, or two days swap
+        theirs; a worse choice is taken with probability exp(change / temperature), the
+        temperature falling from ``PATTERN_TEMPERATURE[0]`` to ``[1]`` requests over
+        ``PATTERN_SEARCH_STEPS`` steps. Stops at ``until`` (checked every ``CLOCK_CHECK_EVERY``
+        steps); deterministic for a seed of the planner's random numbers.
+        """
+        days = len(first)
+        n = len(due)
+        rng = self.rng
+
+        def on_time(visits, arriving) -> int:
+            waiting = total = 0
+            for d in range(days - 1, -1, -1):
+                waiting += arriving[d]
+                served = visits[d] if visits[d] < waiting else waiting
+                total += served
+                waiting -= served
+            return total
+
+        def fullest_of(patterns) -> list[tuple]:
+            # A pattern within a longer one is within one with a single visit more (a day that
+            # holds a multiset holds every part of it).
+            fullest = []
+            for p in patterns:
+                more = list(p)
+                for i in range(n):
+                    more[i] += 1
+                    if tuple(more) in patterns:
+                        break
+                    more[i] -= 1
+                else:
+                    fullest.append(p)
+            return fullest
+
+        fullest = [fullest_of(patterns) for patterns in choices]
+        current = list(first)
+        visits = [[current[d][i] for d in range(days)] for i in range(n)]
+        served = [on_time(visits[i], due[i]) for i in range(n)]
+        total = best_total = sum(served)
+        best = list(current)
+        most = sum(map(sum, due))
+        hot, cold = PATTERN_TEMPERATURE
+        steps = min(PATTERN_SEARCH_STEPS, PATTERN_STEPS_PER_CHOICE * sum(map(len, fullest)))
+        for step in range(steps):
+            if step % CLOCK_CHECK_EVERY == 0 and self.clock() > until:
+                break
+            temperature = hot * (cold / hot) ** (step / steps)
+            d1 = rng.randrange(days)
+            if rng.random() < PATTERN_SWAP_SHARE:
+                d2 = rng.randrange(days)
+                a, b = current[d1], current[d2]
+                if a == b or a not in choices[d2] or b not in choices[d1]:
+                    continue
+            else:
+                d2, a, b = d1, current[d1], rng.choice(fullest[d1])
+                if a == b:
+                    continue
+            changed = [i for i in range(n) if a[i] != b[i]]
+            # d2 first, so that when d2 is d1 the day takes b.
+            for i in changed:
+                visits[i][d2] = a[i]
+                visits[i][d1] = b[i]
+            after = [on_time(visits[i], due[i]) for i in changed]
+            change = sum(after) - sum(served[i] for i in changed)
+            if change >= 0 or rng.random() < math.exp(change / temperature):
+                current[d2] = a
+                current[d1] = b
+                for i, value in zip(changed, after, strict=True):
+                    served[i] = value
+                total += change
+                if total > best_total:
+                    best_total, best = total, list(current)
+                    if best_total == most:
+                        break
+            else:
+                for i in changed:
+                    visits[i][d2] = b[i]
+                    visits[i][d1] = a[i]
+        return best
 
     def _cheapest_fit(self, r: int, keys):
         """Return (added km, day, route) of ``r``'s cheapest insertion into one of ``keys``.

@@ -1248,3 +1248,44 @@ def test_a_days_order_is_improved_by_moving_one_stop_where_reversing_stretches_c
     best = min(planner.route_km(k, list(o)) for o in itertools.permutations(range(6)))
     assert sorted(order) == list(range(6))
     assert planner.route_km(k, order) == pytest.approx(best)
+
+
+def test_the_patterns_a_day_can_hold_are_every_multiset_of_addresses_that_fits():
+    """``_day_patterns`` against brute force: every multiset of four addresses (10 km west, 60
+    north, 100 east, 120 south; up to three visits each) that some order of its visits fits in
+    the working day and the places (4 + 4) is listed, nothing else is, and each listed route
+    fits as listed."""
+    hours = ((8 * 60, 12 * 60), (12 * 60, 16 * 60))
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), hours)
+    offsets = [(0.0, -10 / 92.0), (60 / 111.0, 0.0), (0.0, 100 / 92.0), (-120 / 111.0, 0.0)]
+    points = [(HOME[0] + dlat, HOME[1] + dlon) for dlat, dlon in offsets]
+    requests = [
+        PlanRequest(3 * a + i, "91770", point, DAYS[0], (3 * a + i,))
+        for a, point in enumerate(points)
+        for i in range(3)
+    ]
+    planner = _reached_planner(requests, [tech], DAYS[:1], {(7, DAYS[0]): {1: 4, 2: 4}})
+    stand_ins = [[3 * a, 3 * a + 1, 3 * a + 2] for a in range(len(points))]
+
+    listed = planner._day_patterns(0, stand_ins)
+
+    def fits_in_some_order(counts) -> bool:
+        addresses = [a for a, n in enumerate(counts) for _visit in range(n)]
+        for order in set(itertools.permutations(addresses)):
+            used = Counter()
+            route = []
+            for a in order:
+                route.append(stand_ins[a][used[a]])
+                used[a] += 1
+            if planner.fits(0, route):
+                return True
+        return False
+
+    every = itertools.product(range(4), repeat=len(points))
+    fitting = {counts for counts in every if sum(counts) <= 8 and fits_in_some_order(counts)}
+    assert set(listed) == fitting
+    assert len(fitting) > 20  # far from all 256 and from none
+    for counts, template in listed.items():
+        route = [stand_ins[-1 - s][: counts[-1 - s]] for s in dict.fromkeys(template)]
+        assert planner.fits(0, [s for group in route for s in group])
+        assert Counter(-1 - s for s in template) == {a: n for a, n in enumerate(counts) if n}

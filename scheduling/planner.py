@@ -754,7 +754,8 @@ class _Planner:
     def _take_off(self, tech_id: int, days: list[int], pool: list[int]) -> set[int]:
         """Take ``pool`` off ``days`` for a packing; return those still to place on them.
 
-        Requests another technician may serve take a free on-time place of theirs first.
+        Requests another technician may serve take a free on-time place of theirs first,
+        earliest target first.
         """
         taken = set(pool)
         for k in days:
@@ -765,7 +766,9 @@ class _Planner:
             self.day_of[r] = -1
             self.on_time[r] = False
         left = set()
-        for r in pool:
+        # Earliest target first: a request due later must not take the one place of another
+        # technician's that a request due sooner could use.
+        for r in sorted(pool, key=lambda r: (self.last_on_time[r], self.requests[r].priority)):
             if not any(
                 self._place_on(r, other, self.last_on_time[r])
                 for other in self.req_techs[r]

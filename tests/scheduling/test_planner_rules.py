@@ -425,6 +425,28 @@ def test_where_a_day_holds_few_visits_the_planner_puts_as_many_on_time_as_brute_
     assert len(plan.assignments) + len(plan.unplaced) == len(requests)
 
 
+def test_a_request_due_later_leaves_the_other_technicians_place_to_one_due_sooner():
+    # Two technicians share C and D (60-140 km out). Packing technician 1's days sends the
+    # shared requests to technician 2's free places first; taken in the order they were on
+    # the days, one due on the third day took technician 2's place on the first, which the
+    # one due on the first day needed, so one request stayed late that brute force puts on
+    # time (seed 148 of this family; 1 of the first 150 seeds fell short, 0 now).
+    requests, techs, days, free, places = _remote_instance(
+        148,
+        days=(2, 3),
+        requests=(4, 6),
+        second_technician=1.0,
+        places=(1, 3),
+        km=(60, 100, 120, 140),
+    )
+    best = _brute_force_driving(requests, techs, days, places)
+
+    plan = _plan_in_steps(requests, techs, days, free, steps=30_000)
+
+    assert best == len(requests)
+    assert sum(a.within_target for a in plan.assignments) == best
+
+
 def _plan_in_steps(requests, techs, days, free, steps: int = 1000):
     """Plan with the drive model on a budget of ``steps`` clock steps: the same plan anywhere."""
     return plan_schedule(

@@ -409,17 +409,9 @@ def test_where_a_day_holds_few_visits_the_planner_puts_as_many_on_time_as_brute_
     # One technician, two to four days, five to seven requests 60-140 km out (a day holds one
     # to five of them): which visits share a day decides how many can be on time, and the
     # fullest day first is not always the choice that serves the most.
-    requests, techs, days, free, places = _remote_instance(
-        seed,
-        days=(2, 4),
-        requests=(5, 7),
-        second_technician=0.0,
-        places=(2, 4),
-        km=(60, 100, 120, 140),
+    requests, plan, best = _planned_and_brute_forced(
+        seed, days=(2, 4), requests=(5, 7), second_technician=0.0, places=(2, 4)
     )
-    best = _brute_force_driving(requests, techs, days, places)
-
-    plan = _plan_in_steps(requests, techs, days, free, steps=30_000)
 
     assert sum(a.within_target for a in plan.assignments) == best
     assert len(plan.assignments) + len(plan.unplaced) == len(requests)
@@ -431,20 +423,20 @@ def test_a_request_due_later_leaves_the_other_technicians_place_to_one_due_soone
     # the days, one due on the third day took technician 2's place on the first, which the
     # one due on the first day needed, so one request stayed late that brute force puts on
     # time (seed 148 of this family; 1 of the first 150 seeds fell short, 0 now).
-    requests, techs, days, free, places = _remote_instance(
-        148,
-        days=(2, 3),
-        requests=(4, 6),
-        second_technician=1.0,
-        places=(1, 3),
-        km=(60, 100, 120, 140),
+    requests, plan, best = _planned_and_brute_forced(
+        148, days=(2, 3), requests=(4, 6), second_technician=1.0, places=(1, 3)
     )
-    best = _brute_force_driving(requests, techs, days, places)
-
-    plan = _plan_in_steps(requests, techs, days, free, steps=30_000)
 
     assert best == len(requests)
     assert sum(a.within_target for a in plan.assignments) == best
+
+
+def _planned_and_brute_forced(seed: int, **family):
+    """A ``_remote_instance`` 60-140 km out (``family``: its other keywords): its requests, the
+    plan on a budget of 30,000 clock steps, and the most on time by brute force."""
+    requests, techs, days, free, places = _remote_instance(seed, km=(60, 100, 120, 140), **family)
+    plan = _plan_in_steps(requests, techs, days, free, steps=30_000)
+    return requests, plan, _brute_force_driving(requests, techs, days, places)
 
 
 def _plan_in_steps(requests, techs, days, free, steps: int = 1000):

@@ -751,6 +751,10 @@ class _Planner:
         self.route = [list(route) for route in routes]
         self.day_of, self.on_time, self.key_left = list(day_of), list(on_time), list(key_left)
 
+    def _target_order(self, r: int) -> tuple:
+        """Sort key: the earliest last on-time day first, then the older request."""
+        return (self.last_on_time[r], self.requests[r].priority)
+
     def _take_off(self, tech_id: int, days: list[int], pool: list[int]) -> set[int]:
         """Take ``pool`` off ``days`` for a packing; return those still to place on them.
 
@@ -768,7 +772,7 @@ class _Planner:
         left = set()
         # Earliest target first: a request due later must not take the one place of another
         # technician's that a request due sooner could use.
-        for r in sorted(pool, key=lambda r: (self.last_on_time[r], self.requests[r].priority)):
+        for r in sorted(pool, key=self._target_order):
             if not any(
                 self._place_on(r, other, self.last_on_time[r])
                 for other in self.req_techs[r]
@@ -780,7 +784,7 @@ class _Planner:
     def _place_late_or_elsewhere(self, left) -> list[int]:
         """Give each of ``left`` its cheapest on-time place left; return those without one."""
         still_late = []
-        for r in sorted(left, key=lambda r: (self.last_on_time[r], self.requests[r].priority)):
+        for r in sorted(left, key=self._target_order):
             if not self.try_place(r, self.last_on_time[r], earliest=False):
                 still_late.append(r)
         return still_late

@@ -302,6 +302,9 @@ class _Planner:
         self.day_of: list[int] = [-1] * len(requests)
         # Requests the drive-aware bound leaves late: placed after the others.
         self.deferred: set[int] = set()
+        # Requests that found no day at all (no capacity), in the order they were found; the
+        # improvement phase may free a place for them (``catch_up``).
+        self.unbooked: list[int] = []
         self.on_time: list[bool] = [False] * len(requests)
         # The last day index on or before each request's target (-1: already past it).
         self.last_on_time = [bisect.bisect_right(days, r.due) - 1 for r in requests]
@@ -639,12 +642,21 @@ class _Planner:
     def catch_up(self, until: float) -> int:
         """Give late requests an on-time day where one has opened; return how many got one.
 
-        Each late request leaves its day and looks for an on-time place as in the repair step:
-        first a free place for every late request (cheap), then an augmenting path or an
-        emptied day for those still late. If none is found it goes back to where it was, so
-        nothing gets later.
+        First the requests that found no day at all (``unbooked``): moves that shortened routes
+        may have left room for them, on time if it can be, else late (each costs two cheap
+        place searches, done whatever the time). Then each late request leaves its day and looks
+        for an on-time place as in the repair step: first a free place for every late request
+        (cheap), then an augmenting path or an emptied day for those still late. If none is
+        found it goes back to where it was, so nothing gets later.
         """
         caught = 0
+        for r in list(self.unbooked):
+            last = self.last_on_time[r]
+            if (last >= 0 and self.try_place(r, last, earliest=False)) or self.try_place(
+                r, len(self.days), earliest=True
+            ):
+                self.unbooked.remove(r)
+                caught += self.on_time[r]
         for search in (False, True):
             for r in range(self.n_requests):
                 a = self.day_of[r]
@@ -1430,7 +1442,7 @@ class _Planner:
                 continue
             if self.last_on_time[r] < 0:
                 if not self.try_place(r, len(self.days), earliest=True):
-                    plan.unplaced.append((request.id, REASON_NO_CAPACITY))
+                    self.unbooked.append(r)
                 continue
             if r in deferred:
                 later.append(r)
@@ -1467,7 +1479,7 @@ class _Planner:
                 self.try_place(r, len(self.days), earliest=True)
                 or self.clear_day(r, len(self.days), repair_until)
             ):
-                plan.unplaced.append((self.requests[r].id, REASON_NO_CAPACITY))
+                self.unbooked.append(r)
         plan.timings["repair"] = self.clock() - started
 
         # 3. Improvement under every hard rule, until nothing helps or time is up; then the late
@@ -1477,6 +1489,7 @@ class _Planner:
         self.improve(catch_up_from)
         self.ruin_and_recreate(catch_up_from)
         self.catch_up(self.deadline)
+        plan.unplaced.extend((self.requests[r].id, REASON_NO_CAPACITY) for r in self.unbooked)
         plan.timings["improvement"] = self.clock() - started
 
         # 4. Routes and windows.

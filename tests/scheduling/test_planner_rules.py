@@ -501,6 +501,46 @@ def test_every_request_is_booked_once_or_reported(seed):
     assert booked + reported == Counter(r.id for r in requests)
 
 
+@pytest.mark.parametrize("seed", [126, *range(40)])
+def test_a_request_reported_for_lack_of_capacity_fits_on_no_day_of_the_final_plan(seed):
+    # The repair reports a request that no day has room for; the improvement phase after it
+    # moves visits between days and can free a place the request fits in. It is then booked
+    # there, not reported: seed 126 of this family (two technicians, two days of two places)
+    # ended with 6 on time and one reported although technician 1's first day had a free place
+    # it fitted in, on time (brute force: 7 on time).
+    requests, techs, days, free, _places = _remote_instance(
+        seed,
+        days=(2, 3),
+        km=(60, 100, 120, 140),
+        requests=(5, 7),
+        second_technician=1.0,
+        places=(1, 2),
+    )
+    from scheduling.planner import _Planner
+
+    clock = StepClock()
+    planner = _Planner(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        fixed={},
+        drive=DRIVE,
+        deadline=clock() + 30_000 * STEP,
+        rng=random.Random(0),
+        clock=clock,
+    )
+
+    plan = planner.run()
+
+    reported = {pk for pk, _reason in plan.unplaced}
+    for r, request in enumerate(requests):
+        if request.id in reported:
+            assert planner._cheapest_fit(r, planner.candidate_keys(r, len(days))) is None
+    if seed == 126:
+        assert (len(reported), sum(a.within_target for a in plan.assignments)) == (0, 7)
+
+
 def test_the_drive_aware_check_counts_a_day_a_remote_visit_fills():
     # Three requests 140 km out (a day each) and eight next door, two days of eight places,
     # all due on the second day: places alone say all eleven; driving says nine at most
@@ -623,8 +663,10 @@ def test_the_drive_aware_check_serves_no_share_of_a_request_nobody_can_reach_in_
 def test_the_search_ends_by_the_time_limit(limit_steps):
     """450 requests with too few places for all: the repair, the improvement and the catch-up
     share the time limit and stop at it. The clock counts the planner's own looks at it, so
-    "by the limit" is exact: it never reads past the deadline. (The construction and the
-    routes are not timed; here they take a few hundred looks.)"""
+    "by the limit" is exact: past the deadline it only notices it in the steps in hand (an
+    augmenting path and the catch-up's loop each look once more), times the phase and writes
+    the routes, a handful of looks (6 here), never another search step. (The construction and
+    the routes are not timed.)"""
     requests, techs, days, free = _territory(n_tech=4, n_req=450, seed=11)
     steps = StepClock(start=1000.0)  # a real clock does not start at 0
 
@@ -639,4 +681,4 @@ def test_the_search_ends_by_the_time_limit(limit_steps):
     )
 
     assert plan.timings["improvement"] > 0
-    assert steps.calls <= limit_steps
+    assert steps.calls <= limit_steps + 8

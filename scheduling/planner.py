@@ -831,6 +831,8 @@ class _Planner:
         the days of ``start`` (a ``_snapshot``: the best packing so far). Requests at one
         address differ only by their last on-time day, and a request on time on a day is on
         time on every earlier one, so how many are on time follows from the patterns alone.
+        Days of the other technicians who share the area take part too, emptied for a trip out
+        to the shared addresses where their visits can all move (``_clear_days``).
         Returns the requests of ``pool`` left late, or None (the plan half taken apart: the
         caller restores it) when a day is not bounded in time, or there are more addresses or
         patterns than ``PATTERN_ADDRESSES`` and ``PATTERN_LISTING_LIMIT`` allow.
@@ -840,6 +842,7 @@ class _Planner:
             return None
         start_routes = start[0]
         left = self._take_off(tech_id, days, pool)
+        days = sorted([*days, *self._clear_days(tech_id, left)], key=self.key_di.__getitem__)
         sp = self.stop_point
         at: dict[int, list[int]] = defaultdict(list)
         for r in sorted(left, key=lambda r: self.requests[r].priority):
@@ -860,7 +863,13 @@ class _Planner:
         choices = []
         first = []
         for k in days:
+            # Another technician's day visits only the addresses that technician may serve.
+            tech = self.key_tech[k]
+            day_stand_ins = [
+                rs if tech == tech_id or tech in self.req_techs[rs[0]] else [] for rs in stand_ins
+            ]
             kind = (
+                tech,
                 tuple(self.key_window_free[k]),
                 tuple((sp[s], self.stop_rank[s]) for s in self.route[k]),
                 self.key_home[k],
@@ -868,7 +877,7 @@ class _Planner:
                 self.key_left[k],
             )
             if kind not in listed:
-                patterns = self._day_patterns(k, stand_ins)
+                patterns = self._day_patterns(k, day_stand_ins)
                 if patterns is None:
                     return None
                 listed[kind] = patterns
@@ -913,6 +922,57 @@ class _Planner:
                 self.on_time[r] = True
                 left.discard(r)
         return self._place_late_or_elsewhere(left)
+
+    def _clear_days(self, tech_id: int, left: set[int]) -> list[int]:
+        """Empty days of the other technicians who share ``left``'s addresses; return them.
+
+        A neighbour's day full of its own nearby visits has no room for a shared request 100 km
+        out, yet that neighbour may have room on other days: its visits move there (each to the
+        cheapest day of one of its technicians, still on time; never to ``tech_id``'s days, which
+        the packing fills), and the emptied day can drive out to the shared addresses, leaving
+        ``tech_id``'s days to the requests only it can reach. A day is emptied only when all its
+        visits move (else it is left as it was); the fewest visits first, then the latest day (a
+        later day is on time for more requests); at most one day for each shared request in
+        ``left``. Days that the packing then leaves empty keep their visits moved: all stay on
+        time, the improvement phase shortens their routes.
+        """
+        shared = [r for r in left if len(self.req_techs[r]) > 1]
+        if not shared:
+            return []
+        horizon = max(self.last_on_time[r] for r in shared)
+        others = {t for r in shared for t in self.req_techs[r] if t != tech_id}
+        candidates = [
+            k
+            for t in others
+            for k in self.tech_keys.get(t, ())
+            if self.key_di[k] <= horizon
+            and self.key_hours[k] is not None
+            and self.route[k]
+            and all(s < self.n_requests and self.on_time[s] for s in self.route[k])
+        ]
+        candidates.sort(key=lambda k: (len(self.route[k]), -self.key_di[k], k))
+        cleared: list[int] = []
+        for k in candidates:
+            if len(cleared) >= len(shared):
+                break
+            saved = self._snapshot()
+            moving = self.route[k]
+            self.route[k] = []
+            self.key_left[k] = 0
+            moved = all(
+                any(
+                    self._place_on(r, other, self.last_on_time[r])
+                    for other in self.req_techs[r]
+                    if other != tech_id
+                )
+                for r in sorted(moving, key=self._target_order)
+            )
+            if moved:
+                self.key_left[k] = saved[3][k] + len(moving)
+                cleared.append(k)
+            else:
+                self._restore(saved)
+        return cleared
 
     def _day_patterns(self, k: int, stand_ins: list[list[int]]) -> dict[tuple, tuple] | None:
         """Every multiset of addresses technician-day ``k`` can add to its route, and how.

@@ -1250,6 +1250,46 @@ def test_a_days_order_is_improved_by_moving_one_stop_where_reversing_stretches_c
     assert planner.route_km(k, order) == pytest.approx(best)
 
 
+@pytest.mark.parametrize("second_day_full", [False, True])
+def test_another_technicians_day_is_emptied_only_when_all_its_visits_move_on_time(
+    second_day_full,
+):
+    # Technician 2's first day is full (two places) with two visits due on the second day;
+    # technician 1 packs its days and has a shared request left. Emptying technician 2's first
+    # day moves both visits to its second day, still on time, and gives the day its two places
+    # back for the packing. When the second day is full too nothing can move, and the first
+    # day is left exactly as it was.
+    hours = ((8 * 60, 12 * 60), (12 * 60, 16 * 60))
+    techs = [
+        PlanTechnician(1, HOME, frozenset({"A", "C"}), (1, 2), hours),
+        PlanTechnician(2, HOME, frozenset({"C", "D"}), (3, 4), hours),
+    ]
+    days = DAYS[:2]
+    shared = PlanRequest(0, "C", (33.60, -118.08), days[1], (0,))
+    own = [PlanRequest(i, "D", NEAR, days[1], (i,)) for i in range(1, 5)]
+    free = {(t.id, d): {t.window_ids[0]: 1, t.window_ids[1]: 1} for t in techs for d in days}
+    planner = _reached_planner([shared, *own], techs, days, free, drive=CHAIN_DRIVE)
+    first, second = planner.keys.index((2, 0)), planner.keys.index((2, 1))
+    planner.place(1, first, [1])
+    planner.place(2, first, [1, 2])
+    if second_day_full:
+        planner.place(3, second, [3])
+        planner.place(4, second, [3, 4])
+    assert planner.req_techs[0] == [1, 2]
+
+    cleared = planner._clear_days(1, {0})
+
+    _assert_state_is_consistent(planner)
+    if second_day_full:
+        assert cleared == []
+        assert (planner.route[first], planner.key_left[first]) == ([1, 2], 0)
+    else:
+        assert cleared == [first]
+        assert (planner.route[first], planner.key_left[first]) == ([], 2)
+        assert [planner.day_of[1], planner.day_of[2]] == [second, second]
+        assert planner.on_time[1] and planner.on_time[2]
+
+
 def test_the_patterns_a_day_can_hold_are_every_multiset_of_addresses_that_fits():
     """``_day_patterns`` against brute force: every multiset of four addresses (10 km west, 60
     north, 100 east, 120 south; up to three visits each) that some order of its visits fits in

@@ -750,6 +750,32 @@ def test_a_late_request_on_the_first_technician_day_catches_up_where_a_place_is_
     _assert_state_is_consistent(planner)
 
 
+@pytest.mark.parametrize("target_day_has_a_place", [True, False])
+def test_a_request_no_day_had_room_for_takes_a_place_that_opened_on_time_or_else_late(
+    target_day_has_a_place,
+):
+    """The repair found no day for the request (``unbooked``); since then a place has opened.
+    On or before its target it is booked on time there; only after it, it is booked late rather
+    than reported. Either way it leaves ``unbooked``, so the plan no longer reports it."""
+    tech = PlanTechnician(1, HOME, frozenset({"91770"}), (1,))
+    request = PlanRequest(1, "91770", NEAR, DAYS[1], (DAYS[1], 1))
+    free = {(1, DAYS[2]): {1: 1}}
+    if target_day_has_a_place:
+        free[(1, DAYS[1])] = {1: 1}
+    planner = _reached_planner([request], [tech], DAYS, free)
+    planner.unbooked.append(0)
+
+    caught = planner.catch_up(until=float("inf"))
+
+    assert planner.unbooked == []
+    assert planner.day_of[0] >= 0
+    assert planner.days[planner.key_di[planner.day_of[0]]] == (
+        DAYS[1] if target_day_has_a_place else DAYS[2]
+    )
+    assert (caught, planner.on_time[0]) == (int(target_day_has_a_place), target_day_has_a_place)
+    _assert_state_is_consistent(planner)
+
+
 def test_a_late_request_catches_up_through_a_chain_of_moves():
     """The new request only technician 1 serves waits on 1's second day, past its target; 1's
     place on the target day holds P (2 serves it too), 2's holds Q (3 serves it too), 3's is

@@ -844,9 +844,15 @@ class _Planner:
         left = self._take_off(tech_id, days, pool)
         days = sorted([*days, *self._clear_days(tech_id, left)], key=self.key_di.__getitem__)
         sp = self.stop_point
-        at: dict[int, list[int]] = defaultdict(list)
+
+        def address(r: int) -> tuple[int, tuple[int, ...]]:
+            # Requests are alike when they share a point and the technicians who may serve
+            # them: two ZIPs may share a centroid, not always a territory.
+            return (sp[r], tuple(self.req_techs[r]))
+
+        at: dict[tuple[int, tuple[int, ...]], list[int]] = defaultdict(list)
         for r in sorted(left, key=lambda r: self.requests[r].priority):
-            at[sp[r]].append(r)
+            at[address(r)].append(r)
         points = sorted(at)
         if len(points) > PATTERN_ADDRESSES:
             return None
@@ -858,7 +864,7 @@ class _Planner:
         due = [[0] * len(days) for _point in points]
         for r in left:
             if last_day[r] >= 0:
-                due[index[sp[r]]][last_day[r]] += 1
+                due[index[address(r)]][last_day[r]] += 1
         listed: dict[tuple, dict[tuple, tuple]] = {}
         choices = []
         first = []
@@ -887,8 +893,8 @@ class _Planner:
             template = []
             for s in start_routes[k]:
                 if s in left and start[2][s]:
-                    counts[index[sp[s]]] += 1
-                    template.append(-1 - index[sp[s]])
+                    counts[index[address(s)]] += 1
+                    template.append(-1 - index[address(s)])
                 elif s in self.route[k]:
                     template.append(s)
             counts = tuple(counts)

@@ -448,6 +448,26 @@ def test_the_other_technician_empties_a_day_to_drive_out_to_the_shared_requests(
     assert all(zip_of[a.request_id] in territory[a.technician_id] for a in plan.assignments)
 
 
+def test_an_emptied_day_takes_only_its_technicians_zips_where_two_zips_share_a_point():
+    # Five ZIPs, seed 1: B (technician 1's alone) and E (shared) fall on one point. The packing
+    # counted requests by point, so technician 2's emptied day took B's request as one of E's:
+    # a visit outside its territory, and one more on time than brute force allows.
+    family = {
+        "days": (2, 3),
+        "requests": (5, 7),
+        "second_technician": 1.0,
+        "places": (1, 3),
+        "zips": "ABCDE",
+    }
+    requests, plan, best = _planned_and_brute_forced(1, **family)
+    territory = {t.id: t.territory for t in _remote_instance(1, **family)[1]}
+    by_id = {r.id: r for r in requests}
+    assert by_id[1].point == by_id[3].point and {by_id[1].zip, by_id[3].zip} == {"B", "E"}
+
+    assert all(by_id[a.request_id].zip in territory[a.technician_id] for a in plan.assignments)
+    assert sum(a.within_target for a in plan.assignments) == best
+
+
 def _planned_and_brute_forced(seed: int, **family):
     """A ``_remote_instance`` 60-140 km out (``family``: its other keywords): its requests, the
     plan on a budget of 30,000 clock steps, and the most on time by brute force."""

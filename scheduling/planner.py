@@ -720,7 +720,8 @@ class _Planner:
             ] + late
 
         def on_time_count() -> int:
-            return sum(self.on_time[r] for r in wide_pool)
+            # All requests: emptying another technician's day moves its visits too.
+            return sum(self.on_time)
 
         saved = self._snapshot()
         best = (on_time_count(), None, late)
@@ -877,7 +878,8 @@ class _Planner:
             kind = (
                 tech,
                 tuple(self.key_window_free[k]),
-                tuple((sp[s], self.stop_rank[s]) for s in self.route[k]),
+                # The kept stops themselves: a listing's routes name them.
+                tuple(self.route[k]),
                 self.key_home[k],
                 self.key_hours[k],
                 self.key_left[k],

@@ -692,9 +692,9 @@ class _Planner:
         requests already late stay), and the days are filled again from the last to the first.
         Going backwards, every request that may use a day may also use every earlier one, so
         each day takes the most visits it can hold (``_fill_day``). Requests that find no day
-        go to another of their technicians' on-time days if one has room. Three packings are
-        tried (the latest-first one twice, see below, then ``_repack_patterns``); the best is
-        kept only when more requests are on time than before. Returns the requests still late
+        go to another of their technicians' on-time days if one has room. Four packings are
+        tried (the latest-first one twice, see below, then ``_repack_patterns`` twice); the best
+        is kept only when more requests are on time than before. Returns the requests still late
         (all of ``late`` if none is kept).
         """
         late = [r for r in late if tech_id in self.req_techs[r] and self.last_on_time[r] >= 0]
@@ -725,16 +725,23 @@ class _Planner:
 
         saved = self._snapshot()
         best = (on_time_count(), None, late)
-        # Three packings: latest first, one that leaves what the bound leaves late for last and
+        # Four packings: latest first, one that leaves what the bound leaves late for last and
         # one that does not (the bound is a relaxation, its choice a hint); then whole days
-        # chosen from the patterns a day can hold, starting from the best so far. The one with
-        # the most on time is kept.
-        for packing in ("heed_bound", "latest_first", "patterns"):
+        # chosen from the patterns a day can hold, starting from the best so far, and the same
+        # with the shared visits of the neighbours' days joining (``_clear_days``: more days
+        # to choose among, which helps where there are few and costs where there are many, as
+        # the search's steps are bounded). The one with the most on time is kept.
+        for packing in ("heed_bound", "latest_first", "patterns", "patterns_joined"):
             if self.clock() > until or not best[2]:
                 break
-            if packing == "patterns":
+            if packing.startswith("patterns"):
                 packed = self._repack_patterns(
-                    tech_id, wide_days, wide_pool, best[1] or saved, until
+                    tech_id,
+                    wide_days,
+                    wide_pool,
+                    best[1] or saved,
+                    until,
+                    join=packing == "patterns_joined",
                 )
             else:
                 packed = self._repack_days(tech_id, days, pool, packing == "heed_bound", until)
@@ -819,7 +826,7 @@ class _Planner:
             self.route[k] = route
         return self._place_late_or_elsewhere(left)
 
-    def _repack_patterns(self, tech_id, days, pool, start, until) -> list[int] | None:
+    def _repack_patterns(self, tech_id, days, pool, start, until, join=False) -> list[int] | None:
         """The third packing for ``repack``: whole days chosen from the patterns a day can hold.
 
         Latest first, each day takes the fullest day it can, which is not always best: where
@@ -833,7 +840,8 @@ class _Planner:
         address differ only by their last on-time day, and a request on time on a day is on
         time on every earlier one, so how many are on time follows from the patterns alone.
         Days of the other technicians who share the area take part too, emptied for a trip out
-        to the shared addresses where their visits can all move (``_clear_days``).
+        to the shared addresses where their visits can all move (``_clear_days``; with
+        ``join``, their shared visits that cannot move join the requests to place).
         Returns the requests of ``pool`` left late, or None (the plan half taken apart: the
         caller restores it) when a day is not bounded in time, or there are more addresses or
         patterns than ``PATTERN_ADDRESSES`` and ``PATTERN_LISTING_LIMIT`` allow.
@@ -843,7 +851,7 @@ class _Planner:
             return None
         start_routes = start[0]
         left = self._take_off(tech_id, days, pool)
-        days = sorted([*days, *self._clear_days(tech_id, left)], key=self.key_di.__getitem__)
+        days = sorted([*days, *self._clear_days(tech_id, left, join)], key=self.key_di.__getitem__)
         sp = self.stop_point
 
         def address(r: int) -> tuple[int, tuple[int, ...]]:
@@ -900,7 +908,13 @@ class _Planner:
                 elif s in self.route[k]:
                     template.append(s)
             counts = tuple(counts)
-            if counts not in patterns and len(template) == len(start_routes[k]):
+            # Only while the day still keeps what it kept then: an emptied day may have taken
+            # another emptied day's visits since.
+            if (
+                counts not in patterns
+                and len(template) == len(start_routes[k])
+                and [s for s in template if s >= 0] == self.route[k]
+            ):
                 patterns[counts] = tuple(template)
             first.append(counts if counts in patterns else (0,) * len(points))
             choices.append(patterns)
@@ -931,7 +945,7 @@ class _Planner:
                 left.discard(r)
         return self._place_late_or_elsewhere(left)
 
-    def _clear_days(self, tech_id: int, left: set[int]) -> list[int]:
+    def _clear_days(self, tech_id: int, left: set[int], join: bool = False) -> list[int]:
         """Empty days of the other technicians who share ``left``'s addresses; return them.
 
         A neighbour's day full of its own nearby visits has no room for a shared request 100 km
@@ -942,7 +956,9 @@ class _Planner:
         visits move (else it is left as it was); the fewest visits first, then the latest day (a
         later day is on time for more requests); at most one day for each shared request in
         ``left``. Days that the packing then leaves empty keep their visits moved: all stay on
-        time, the improvement phase shortens their routes.
+        time, the improvement phase shortens their routes. With ``join``, a visit that cannot
+        move but ``tech_id`` may serve joins ``left`` instead (the day still empties): the
+        packing may then put it on ``tech_id``'s day and send this day out for another.
         """
         shared = [r for r in left if len(self.req_techs[r]) > 1]
         if not shared:
@@ -967,16 +983,25 @@ class _Planner:
             moving = self.route[k]
             self.route[k] = []
             self.key_left[k] = 0
-            moved = all(
-                any(
+            # Each visit moves on time; with ``join``, one that cannot but ``tech_id`` may serve
+            # joins the packing instead.
+            joining = []
+            moved = True
+            for r in sorted(moving, key=self._target_order):
+                if any(
                     self._place_on(r, other, self.last_on_time[r])
                     for other in self.req_techs[r]
                     if other != tech_id
-                )
-                for r in sorted(moving, key=self._target_order)
-            )
+                ):
+                    continue
+                if not join or tech_id not in self.req_techs[r]:
+                    moved = False
+                    break
+                joining.append(r)
+                self.day_of[r], self.on_time[r] = -1, False
             if moved:
                 self.key_left[k] = saved[3][k] + len(moving)
+                left.update(joining)
                 cleared.append(k)
             else:
                 self._restore(saved)

@@ -448,6 +448,41 @@ def test_the_other_technician_empties_a_day_to_drive_out_to_the_shared_requests(
     assert all(zip_of[a.request_id] in territory[a.technician_id] for a in plan.assignments)
 
 
+@pytest.mark.parametrize(
+    ("seed", "places", "zips"),
+    [
+        (264, (1, 2), "ABCD"),
+        (334, (1, 2), "ABCD"),
+        (396, (1, 2), "ABCD"),
+        (19, (1, 3), "ABCDE"),
+        (22, (1, 3), "ABCDE"),
+        (118, (1, 3), "ABCDE"),
+        (170, (1, 3), "ABCDE"),
+    ],
+)
+def test_shared_visits_that_cannot_move_off_the_other_technicians_day_join_the_packing(
+    seed, places, zips
+):
+    # Wider families (five to seven requests): technician 2's day holds a shared visit due as
+    # early as the day itself, so it cannot move and the day could not be emptied; the packing
+    # of technician 1's days then left one request late that brute force puts on time. Such a
+    # visit now joins the packing (a fourth packing, kept only when more are on time), which
+    # may put it on technician 1's day and send technician 2's day out for another.
+    family = {
+        "days": (2, 3),
+        "requests": (5, 7),
+        "second_technician": 1.0,
+        "places": places,
+        "zips": zips,
+    }
+    requests, plan, best = _planned_and_brute_forced(seed, **family)
+    territory = {t.id: t.territory for t in _remote_instance(seed, **family)[1]}
+    zip_of = {r.id: r.zip for r in requests}
+
+    assert sum(a.within_target for a in plan.assignments) == best
+    assert all(zip_of[a.request_id] in territory[a.technician_id] for a in plan.assignments)
+
+
 def test_an_emptied_day_takes_only_its_technicians_zips_where_two_zips_share_a_point():
     # Five ZIPs, seed 1: B (technician 1's alone) and E (shared) fall on one point. The packing
     # counted requests by point, so technician 2's emptied day took B's request as one of E's:

@@ -35,8 +35,6 @@ It reads the planner's private state (a benchmark's privilege, not an interface)
 
 from __future__ import annotations
 
-import argparse
-import random
 import sys
 import time
 from collections import Counter, defaultdict
@@ -45,8 +43,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from benchmark_ortools import load_instance
-from exact_remote_days import day_patterns
+from exact_remote_days import arguments, day_patterns, planned
 
 from scheduling.planner import _Planner
 
@@ -217,32 +214,9 @@ def _last_position(dis: list[int], last: int) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("instance", type=Path, help="instance_all.json from benchmark_scheduler")
-    parser.add_argument("--seconds", type=float, default=300, help="SCIP's time limit")
-    parser.add_argument("--time-limit", type=float, default=20, help="our planner's time limit")
-    parser.add_argument("--seed", type=int, default=0)
-    options = parser.parse_args()
-    requests, technicians, days, free, drive = load_instance(options.instance)
-    planner = _Planner(
-        requests=requests,
-        technicians=technicians,
-        days=days,
-        free=free,
-        fixed={},
-        drive=drive,
-        deadline=time.monotonic() + options.time_limit,
-        rng=random.Random(options.seed),
-        clock=time.monotonic,
-    )
-    planner.run()
+    options = arguments(__doc__.split("\n")[0], "SCIP's time limit").parse_args()
+    planner, ours, late = planned(options)
     n = planner.n_requests
-    ours = sum(planner.on_time[r] for r in range(n) if planner.day_of[r] >= 0)
-    late = Counter(
-        planner.key_tech[planner.day_of[r]]
-        for r in range(n)
-        if planner.day_of[r] >= 0 and not planner.on_time[r]
-    )
     desert = late.most_common(1)[0][0]
     area = {planner.requests[r].zip for r in range(n) if desert in planner.req_techs[r]}
     neighbours = {

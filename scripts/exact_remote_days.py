@@ -170,13 +170,19 @@ def rebuild_days(planner: _Planner, keys: list[int], pool: list[int], by_day: di
     return served
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def arguments(description: str, seconds_help: str) -> argparse.ArgumentParser:
+    """The command line both exact scripts take: an exported instance and the time limits."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("instance", type=Path, help="instance_all.json from benchmark_scheduler")
-    parser.add_argument("--seconds", type=float, default=300, help="SCIP's time per program")
+    parser.add_argument("--seconds", type=float, default=300, help=seconds_help)
     parser.add_argument("--time-limit", type=float, default=20, help="our planner's time limit")
     parser.add_argument("--seed", type=int, default=0)
-    options = parser.parse_args()
+    return parser
+
+
+def planned(options: argparse.Namespace) -> tuple[_Planner, int, Counter]:
+    """Plan ``options.instance`` with our planner; return it, its on-time count, and how many
+    requests are late on each technician's days ({technician id: count})."""
     requests, technicians, days, free, drive = load_instance(options.instance)
     planner = _Planner(
         requests=requests,
@@ -197,6 +203,13 @@ def main() -> None:
         for r in range(n)
         if planner.day_of[r] >= 0 and not planner.on_time[r]
     )
+    return planner, ours, late
+
+
+def main() -> None:
+    options = arguments(__doc__.split("\n")[0], "SCIP's time per program").parse_args()
+    planner, ours, late = planned(options)
+    n = planner.n_requests
     print(
         f"ours: {ours} of {n} on time; the drive-aware check says at most "
         f"{planner.plan.on_time_possible}; late by technician {dict(late.most_common(5))}"

@@ -827,7 +827,7 @@ class _Planner:
         return self._place_late_or_elsewhere(left)
 
     def _repack_patterns(self, tech_id, days, pool, start, until, join=False) -> list[int] | None:
-        """The third packing for ``repack``: whole days chosen from the patterns a day can hold.
+        """The third and fourth packings for ``repack``: whole days from the patterns a day holds.
 
         Latest first, each day takes the fullest day it can, which is not always best: where
         one far ZIP takes a whole working day (Blythe, 141 km: one visit) and another three

@@ -46,7 +46,7 @@ import math
 import random
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -775,11 +775,13 @@ class _Planner:
         """Sort key: the earliest last on-time day first, then the older request."""
         return (self.last_on_time[r], self.requests[r].priority)
 
-    def _take_off(self, tech_id: int, days: list[int], pool: list[int]) -> set[int]:
+    def _take_off(
+        self, tech_id: int, days: list[int], pool: list[int], elsewhere: bool = True
+    ) -> set[int]:
         """Take ``pool`` off ``days`` for a packing; return those still to place on them.
 
-        Requests another technician may serve take a free on-time place of theirs first,
-        earliest target first.
+        With ``elsewhere``, requests another technician may serve take a free on-time place of
+        theirs first (``_send_elsewhere``); without, the caller does that when it chooses.
         """
         taken = set(pool)
         for k in days:
@@ -789,17 +791,24 @@ class _Planner:
         for r in pool:
             self.day_of[r] = -1
             self.on_time[r] = False
-        left = set()
+        left = set(pool)
+        if elsewhere:
+            self._send_elsewhere(tech_id, left)
+        return left
+
+    def _send_elsewhere(self, tech_id: int, left: set[int], keep_free: Container[int] = ()) -> None:
+        """Give each of ``left`` that another technician may serve a free on-time place of
+        theirs, if one has room; those placed leave ``left``. Days in ``keep_free`` are skipped.
+        """
         # Earliest target first: a request due later must not take the one place of another
         # technician's that a request due sooner could use.
-        for r in sorted(pool, key=self._target_order):
-            if not any(
-                self._place_on(r, other, self.last_on_time[r])
+        for r in sorted(left, key=self._target_order):
+            if any(
+                self._place_on(r, other, self.last_on_time[r], keep_free)
                 for other in self.req_techs[r]
                 if other != tech_id
             ):
-                left.add(r)
-        return left
+                left.discard(r)
 
     def _place_late_or_elsewhere(self, left) -> list[int]:
         """Give each of ``left`` its cheapest on-time place left; return those without one."""
@@ -850,8 +859,12 @@ class _Planner:
         if not days or any(self.key_hours[k] is None for k in days):
             return None
         start_routes = start[0]
-        left = self._take_off(tech_id, days, pool)
-        days = sorted([*days, *self._clear_days(tech_id, left, join)], key=self.key_di.__getitem__)
+        # The neighbours' days are emptied before the shared requests take their free places:
+        # the visits of an emptied day may need those places to move to.
+        left = self._take_off(tech_id, days, pool, elsewhere=False)
+        cleared = self._clear_days(tech_id, left, join)
+        self._send_elsewhere(tech_id, left, keep_free=set(cleared))
+        days = sorted([*days, *cleared], key=self.key_di.__getitem__)
         sp = self.stop_point
 
         def address(r: int) -> tuple[int, tuple[int, ...]]:
@@ -1182,9 +1195,12 @@ class _Planner:
                     best = (cost, k, candidate)
         return best
 
-    def _place_on(self, r: int, tech_id: int, last: int) -> bool:
-        """Put ``r`` on ``tech_id``'s cheapest day up to day index ``last`` that has room."""
-        keys = (k for k in self.tech_keys.get(tech_id, ()) if self.key_di[k] <= last)
+    def _place_on(self, r: int, tech_id: int, last: int, skip: Container[int] = ()) -> bool:
+        """Put ``r`` on ``tech_id``'s cheapest day up to day index ``last`` that has room,
+        other than the days in ``skip``; False (nothing changed) if none fits."""
+        keys = (
+            k for k in self.tech_keys.get(tech_id, ()) if self.key_di[k] <= last and k not in skip
+        )
         best = self._cheapest_fit(r, keys)
         if best is None:
             return False

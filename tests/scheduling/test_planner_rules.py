@@ -483,6 +483,34 @@ def test_shared_visits_that_cannot_move_off_the_other_technicians_day_join_the_p
     assert all(zip_of[a.request_id] in territory[a.technician_id] for a in plan.assignments)
 
 
+@pytest.mark.parametrize(
+    ("seed", "places", "zips"), [(455, (1, 2), "ABCD"), (176, (1, 3), "ABCDE")]
+)
+def test_a_day_is_emptied_before_the_shared_requests_take_the_free_places_its_visits_need(
+    seed, places, zips
+):
+    # The last seeds of the two families above that fell one short of brute force. Technician
+    # 2's first day held one visit; its second day was free. The packing first sent a shared
+    # request to that free day, so the first day's visit had nowhere to move, the day could
+    # not be emptied, and technician 1's late request kept its place taken by the shared ones.
+    # Brute force empties technician 2's first day (its visit moves to the second) and sends
+    # it out for the shared requests. Days are now emptied before the free places are handed out.
+    family = {
+        "days": (2, 3),
+        "requests": (5, 7),
+        "second_technician": 1.0,
+        "places": places,
+        "zips": zips,
+    }
+    requests, plan, best = _planned_and_brute_forced(seed, **family)
+    territory = {t.id: t.territory for t in _remote_instance(seed, **family)[1]}
+    zip_of = {r.id: r.zip for r in requests}
+
+    assert sum(a.within_target for a in plan.assignments) == best
+    assert len(plan.assignments) + len(plan.unplaced) == len(requests)
+    assert all(zip_of[a.request_id] in territory[a.technician_id] for a in plan.assignments)
+
+
 def test_an_emptied_day_takes_only_its_technicians_zips_where_two_zips_share_a_point():
     # Five ZIPs, seed 1: B (technician 1's alone) and E (shared) fall on one point. The packing
     # counted requests by point, so technician 2's emptied day took B's request as one of E's:

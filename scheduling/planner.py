@@ -1050,21 +1050,26 @@ class _Planner:
             return route
 
         def orders(template, i):
+            # Next to the address's visits first, if it has some: the order found so far.
             if -1 - i in template:
                 at = template.index(-1 - i)
                 yield (*template[:at], -1 - i, *template[at:])
-                return
-            addresses = [s for s in set(template) if s < 0]
-            if not kept and len(addresses) < PATTERN_ALL_ORDERS:
-                for order in itertools.permutations([*addresses, -1 - i]):
+            addresses = list(dict.fromkeys(s for s in template if s < 0))
+            if not kept and len(addresses) + (-1 - i not in addresses) <= PATTERN_ALL_ORDERS:
+                # Every order of the addresses, each one's visits together: one more visit at
+                # an address may need the others in another order (its window fills).
+                for order in itertools.permutations(
+                    addresses if -1 - i in addresses else [*addresses, -1 - i]
+                ):
                     yield tuple(
                         s
                         for a in order
                         for s in itertools.repeat(a, template.count(a) + (a == -1 - i))
                     )
                 return
-            for at in range(len(template) + 1):
-                yield (*template[:at], -1 - i, *template[at:])
+            if -1 - i not in template:
+                for at in range(len(template) + 1):
+                    yield (*template[:at], -1 - i, *template[at:])
 
         def extend(counts: list[int], template: tuple, start: int, visits: int) -> bool:
             nonlocal tries

@@ -864,7 +864,19 @@ class _Planner:
         left = self._take_off(tech_id, days, pool, elsewhere=False)
         cleared = self._clear_days(tech_id, left, join)
         self._send_elsewhere(tech_id, left, keep_free=set(cleared))
-        days = sorted([*days, *cleared], key=self.key_di.__getitem__)
+        # A visit joining from an emptied day may be due after these days: the technician's
+        # later days with room, up to its target, take part too, their visits kept.
+        reach = max((self.last_on_time[r] for r in left), default=-1)
+        packed = set(days)
+        later = [
+            k
+            for k in self.tech_keys.get(tech_id, ())
+            if k not in packed
+            and self.key_di[k] <= reach
+            and self.key_left[k] > 0
+            and self.key_hours[k] is not None
+        ]
+        days = sorted([*days, *cleared, *later], key=self.key_di.__getitem__)
         sp = self.stop_point
 
         def address(r: int) -> tuple[int, tuple[int, ...]]:

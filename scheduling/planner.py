@@ -1038,10 +1038,12 @@ class _Planner:
         ``stand_ins[i]`` are requests at address ``i`` (the most visits there is their number).
         Returns {visits at each address: the route's template}, a template listing the day's
         own stops (ids, kept) and the new visits (``-1 - i`` for address ``i``) in visiting
-        order; the empty pattern is always there. A multiset is tried in the orders its address
-        can take in a fitting order of the multiset without it (every order while it has at
-        most ``PATTERN_ALL_ORDERS`` addresses); one that does not fit has no superset that does
-        (a longer route is never shorter), so the listing stops there. None when more than
+        order; the empty pattern is always there. A multiset is tried in every order of the
+        day's groups (each kept stop, each address with its visits together) while there are
+        at most ``PATTERN_ALL_ORDERS``; with more, in a fitting order of the multiset without
+        its last visit, that visit next to its address's visits or, for a new address, at every
+        place. One that does not fit has no superset that does (a longer route is never
+        shorter), so the listing stops there. None when more than
         ``PATTERN_LISTING_LIMIT`` routes would be tried.
         """
         kept = list(self.route[k])
@@ -1063,25 +1065,27 @@ class _Planner:
 
         def orders(template, i):
             # Next to the address's visits first, if it has some: the order found so far.
-            if -1 - i in template:
-                at = template.index(-1 - i)
-                yield (*template[:at], -1 - i, *template[at:])
-            addresses = list(dict.fromkeys(s for s in template if s < 0))
-            if not kept and len(addresses) + (-1 - i not in addresses) <= PATTERN_ALL_ORDERS:
-                # Every order of the addresses, each one's visits together: one more visit at
-                # an address may need the others in another order (its window fills).
-                for order in itertools.permutations(
-                    addresses if -1 - i in addresses else [*addresses, -1 - i]
-                ):
+            new = -1 - i
+            if new in template:
+                at = template.index(new)
+                yield (*template[:at], new, *template[at:])
+            # The day's groups: each kept stop, and each address with its visits together.
+            groups = list(dict.fromkeys(template))
+            if new not in groups:
+                groups.append(new)
+            if len(groups) <= PATTERN_ALL_ORDERS:
+                # Every order of the groups: one more visit may need the others in another
+                # order than the day without it (a window fills).
+                for order in itertools.permutations(groups):
                     yield tuple(
                         s
-                        for a in order
-                        for s in itertools.repeat(a, template.count(a) + (a == -1 - i))
+                        for g in order
+                        for s in itertools.repeat(g, template.count(g) + (g == new))
                     )
                 return
-            if -1 - i not in template:
+            if new not in template:
                 for at in range(len(template) + 1):
-                    yield (*template[:at], -1 - i, *template[at:])
+                    yield (*template[:at], new, *template[at:])
 
         def extend(counts: list[int], template: tuple, start: int, visits: int) -> bool:
             nonlocal tries

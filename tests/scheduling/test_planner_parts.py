@@ -1317,21 +1317,26 @@ def test_another_technicians_day_is_emptied_only_when_all_its_visits_move_on_tim
 
 
 @pytest.mark.parametrize(
-    ("offsets_km", "places"),
+    ("offsets_km", "places", "kept_km"),
     [
-        ([(0, -10), (60, 0), (0, 100), (-120, 0)], (4, 4)),
-        ([(0, -10), (60, 0), (0, 60), (-120, 0)], (2, 1)),
-        ([(0, -10), (60, 0), (0, 60), (-120, 0)], (1, 2)),
+        ([(0, -10), (60, 0), (0, 100), (-120, 0)], (4, 4), None),
+        ([(0, -10), (60, 0), (0, 60), (-120, 0)], (2, 1), None),
+        ([(0, -10), (60, 0), (0, 60), (-120, 0)], (1, 2), None),
+        ([(0, -10), (60, 0), (0, 60), (-120, 0)], (2, 2), (0, 60)),
+        ([(0, -10), (60, 0), (0, 60), (-120, 0)], (2, 2), (60, 0)),
     ],
 )
-def test_the_patterns_a_day_can_hold_are_every_multiset_of_addresses_that_fits(offsets_km, places):
+def test_the_patterns_a_day_can_hold_are_every_multiset_of_addresses_that_fits(
+    offsets_km, places, kept_km
+):
     """``_day_patterns`` against brute force: every multiset of four addresses (10 km west, 60
-    north, 100 or 60 east, 120 south; up to three visits each) that some order of its visits fits in
-    the working day and the places (morning + afternoon) is listed, nothing else is, and each
-    listed route fits as listed. With few places a window fills: one more visit at an address
-    may need the addresses in another order than the multiset without it (the listing kept
-    one order and missed such multisets: with two morning places and one in the afternoon, a
-    visit 60 km north and two 60 km east fit only with the two east in the morning)."""
+    north, 100 or 60 east, 120 south; up to three visits each) that some order of its visits
+    (and of the day's kept stop, if it has one) fits in the working day and the places (morning
+    + afternoon) is listed, nothing else is, and each listed route fits as listed. With few
+    places a window fills: one more visit at an address may need the others in another order
+    than the day without it (the listing kept one order and missed such multisets: with two
+    morning places and one in the afternoon, a visit 60 km north and two 60 km east fit only
+    with the two east in the morning)."""
     hours = ((8 * 60, 12 * 60), (12 * 60, 16 * 60))
     tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), hours)
     points = [(HOME[0] + north / 111.0, HOME[1] + east / 92.0) for north, east in offsets_km]
@@ -1340,35 +1345,54 @@ def test_the_patterns_a_day_can_hold_are_every_multiset_of_addresses_that_fits(o
         for a, point in enumerate(points)
         for i in range(3)
     ]
+    if kept_km is not None:
+        kept_point = (HOME[0] + kept_km[0] / 111.0, HOME[1] + kept_km[1] / 92.0)
+        requests.append(PlanRequest(99, "91770", kept_point, DAYS[0], (99,)))
     planner = _reached_planner(
         requests, [tech], DAYS[:1], {(7, DAYS[0]): {1: places[0], 2: places[1]}}
     )
+    kept = []
+    if kept_km is not None:
+        kept = [len(requests) - 1]
+        planner.place(kept[0], 0, list(kept))
     stand_ins = [[3 * a, 3 * a + 1, 3 * a + 2] for a in range(len(points))]
 
     listed = planner._day_patterns(0, stand_ins)
 
     def fits_in_some_order(counts) -> bool:
-        addresses = [a for a, n in enumerate(counts) for _visit in range(n)]
-        for order in set(itertools.permutations(addresses)):
+        stops = [-1 - a for a, n in enumerate(counts) for _visit in range(n)] + kept
+        for order in set(itertools.permutations(stops)):
             used = Counter()
             route = []
-            for a in order:
-                route.append(stand_ins[a][used[a]])
-                used[a] += 1
+            for s in order:
+                if s >= 0:
+                    route.append(s)
+                    continue
+                route.append(stand_ins[-1 - s][used[s]])
+                used[s] += 1
             if planner.fits(0, route):
                 return True
         return False
 
     every = itertools.product(range(4), repeat=len(points))
-    fitting = {
-        counts for counts in every if sum(counts) <= sum(places) and fits_in_some_order(counts)
-    }
+    room = sum(places) - len(kept)
+    fitting = {counts for counts in every if sum(counts) <= room and fits_in_some_order(counts)}
     assert set(listed) == fitting
-    assert len(fitting) > 3 * sum(places)  # far from all 256 and from none
+    assert len(fitting) > 3 * room  # far from all 256 and from none
     for counts, template in listed.items():
-        route = [stand_ins[-1 - s][: counts[-1 - s]] for s in dict.fromkeys(template)]
-        assert planner.fits(0, [s for group in route for s in group])
-        assert Counter(-1 - s for s in template) == {a: n for a, n in enumerate(counts) if n}
+        used = Counter()
+        route = []
+        for s in template:
+            if s >= 0:
+                route.append(s)
+                continue
+            route.append(stand_ins[-1 - s][used[s]])
+            used[s] += 1
+        assert planner.fits(0, route)
+        assert Counter(-1 - s for s in template if s < 0) == {
+            a: n for a, n in enumerate(counts) if n
+        }
+        assert [s for s in template if s >= 0] == kept
 
 
 @pytest.mark.parametrize("seed", range(10))

@@ -12,6 +12,7 @@ import pytest
 from scheduling.feasibility import max_on_time
 from scheduling.planner import (
     CLOCK_CHECK_EVERY,
+    PATTERN_ALL_ORDERS,
     REASON_NO_CAPACITY,
     REASON_NO_TECHNICIAN,
     REASON_UNKNOWN_ZIP,
@@ -1393,6 +1394,28 @@ def test_the_patterns_a_day_can_hold_are_every_multiset_of_addresses_that_fits(
             a: n for a, n in enumerate(counts) if n
         }
         assert [s for s in template if s >= 0] == kept
+
+
+def test_a_day_near_home_lists_a_visit_at_each_of_more_addresses_than_are_reordered():
+    """Past ``PATTERN_ALL_ORDERS`` groups the listing stops trying every order and puts a new
+    address at each place of the order found: six addresses 5-10 km out, a place for each,
+    all fit one day, so the day with a visit at each is listed (and every listed one fits)."""
+    hours = ((8 * 60, 12 * 60), (12 * 60, 16 * 60))
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), hours)
+    offsets_km = [(5, 0), (0, 5), (-5, 0), (0, -5), (7, 7), (-7, -7)]
+    assert len(offsets_km) > PATTERN_ALL_ORDERS
+    requests = [
+        PlanRequest(a, "91770", (HOME[0] + north / 111.0, HOME[1] + east / 92.0), DAYS[0], (a,))
+        for a, (north, east) in enumerate(offsets_km)
+    ]
+    planner = _reached_planner(requests, [tech], DAYS[:1], {(7, DAYS[0]): {1: 3, 2: 3}})
+
+    listed = planner._day_patterns(0, [[a] for a in range(len(offsets_km))])
+
+    assert (1,) * len(offsets_km) in listed
+    assert len(listed) == 2 ** len(offsets_km)
+    for template in listed.values():
+        assert planner.fits(0, [-1 - s for s in template])
 
 
 @pytest.mark.parametrize("seed", range(10))

@@ -424,6 +424,43 @@ class _Planner:
             best, where = cost, len(order)
         return best, where
 
+    def fitting_insertion(self, k: int, order: list[int], stop: int):
+        """Return (added km, route) of ``stop``'s cheapest place in ``order`` on technician-day
+        ``k`` where the day still fits, or None.
+
+        The cheapest place first. Where it breaks a window (two visits next door after a far
+        one find the morning's places gone by the time they are reached, though first they
+        would not), the next cheapest, and so on while the added km still leave time for the
+        day's drive and visits (no dearer place can fit past that).
+        """
+        home, point = self.key_home[k], self.stop_point[stop]
+        cost, where = self.insertion(home, order, point)
+        candidate = [*order[:where], stop, *order[where:]]
+        if self.fits(k, candidate):
+            return cost, candidate
+        hours = self.key_hours[k]
+        if not order or hours is None:
+            return None
+        span = hours[-1][1] - hours[0][0] - self.drive.service_minutes * (len(order) + 1)
+        budget = span / self.minutes_per_km - self.route_km(k, order)
+        if cost > budget:
+            return None
+        d, sp = self.distance, self.stop_point
+        row = d[point]
+        stops = [home, *(sp[s] for s in order), home]
+        others = sorted(
+            (row[a] + row[b] - d[a][b], i)
+            for i, (a, b) in enumerate(itertools.pairwise(stops))
+            if i != where
+        )
+        for added, i in others:
+            if added > budget:
+                break
+            candidate = [*order[:i], stop, *order[i:]]
+            if self.fits(k, candidate):
+                return added, candidate
+        return None
+
     def removal_gain(self, k: int, order: list[int], i: int) -> float:
         """Return the km saved by taking the ``i``-th stop out of technician-day ``k``."""
         home = self.key_home[k]
@@ -523,15 +560,14 @@ class _Planner:
         for k in self.candidate_keys(r, last):
             if self.key_left[k] <= 0:
                 continue
-            cost, where = self.insertion(self.key_home[k], self.route[k], point)
+            cost, _where = self.insertion(self.key_home[k], self.route[k], point)
             di = self.key_di[k]
-            options.append(((di, cost) if earliest else (cost + DAY_WEIGHT_KM * di, 0), k, where))
+            options.append(((di, cost) if earliest else (cost + DAY_WEIGHT_KM * di, 0), k))
         options.sort()
-        for _cost, k, where in options:
-            order = self.route[k]
-            candidate = [*order[:where], r, *order[where:]]
-            if self.fits(k, candidate):
-                self.place(r, k, candidate)
+        for _cost, k in options:
+            found = self.fitting_insertion(k, self.route[k], r)
+            if found is not None:
+                self.place(r, k, found[1])
                 return True
         return False
 
@@ -552,20 +588,16 @@ class _Planner:
                 return False
             k = queue.popleft()
             entering = parent[k][1]
-            point = self.stop_point[entering]
-            home = self.key_home[k]
             if self.key_left[k] > 0:
-                _cost, where = self.insertion(home, self.route[k], point)
-                candidate = [*self.route[k][:where], entering, *self.route[k][where:]]
-                if self.fits(k, candidate):
-                    self._apply_chain(parent, k, candidate)
+                found = self.fitting_insertion(k, self.route[k], entering)
+                if found is not None:
+                    self._apply_chain(parent, k, found[1])
                     return True
             for q in self.route[k]:
                 if q >= self.n_requests or not self.on_time[q]:
                     continue
                 rest = [s for s in self.route[k] if s != q]
-                _cost, where = self.insertion(home, rest, point)
-                if not self.fits(k, [*rest[:where], entering, *rest[where:]]):
+                if self.fitting_insertion(k, rest, entering) is None:
                     continue
                 for k2 in self.candidate_keys(q, self.last_on_time[q]):
                     if k2 not in parent:
@@ -583,8 +615,8 @@ class _Planner:
             k, leaving = previous, entering
             previous, entering = parent[k]
             rest = [s for s in self.route[k] if s != leaving]
-            _cost, where = self.insertion(self.key_home[k], rest, self.stop_point[entering])
-            self.route[k] = [*rest[:where], entering, *rest[where:]]
+            # The place ``augment`` found fitting (the same search on the same route).
+            self.route[k] = self.fitting_insertion(k, rest, entering)[1]
             self.day_of[entering] = k
             self.on_time[entering] = True
 
@@ -1201,7 +1233,7 @@ class _Planner:
         return best
 
     def _cheapest_fit(self, r: int, keys):
-        """Return (added km, day, route) of ``r``'s cheapest insertion into one of ``keys``.
+        """Return (added km, day, route) of ``r``'s cheapest fitting place on one of ``keys``.
 
         Only days with a free place whose route still fits with ``r`` count; None if none does.
         """
@@ -1209,11 +1241,12 @@ class _Planner:
         for k in keys:
             if self.key_left[k] <= 0:
                 continue
-            cost, where = self.insertion(self.key_home[k], self.route[k], point)
-            if best is None or cost < best[0]:
-                candidate = [*self.route[k][:where], r, *self.route[k][where:]]
-                if self.fits(k, candidate):
-                    best = (cost, k, candidate)
+            cost, _where = self.insertion(self.key_home[k], self.route[k], point)
+            if best is not None and cost >= best[0]:
+                continue
+            found = self.fitting_insertion(k, self.route[k], r)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], k, found[1])
         return best
 
     def _place_on(self, r: int, tech_id: int, last: int, skip: Container[int] = ()) -> bool:

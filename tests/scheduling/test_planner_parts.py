@@ -1396,6 +1396,41 @@ def test_the_patterns_a_day_can_hold_are_every_multiset_of_addresses_that_fits(
         assert [s for s in template if s >= 0] == kept
 
 
+def test_a_visit_takes_a_dearer_place_on_the_day_where_its_cheapest_breaks_a_window():
+    """Two visits 15 km north hold the morning's two places; one 100 km south has the afternoon.
+    Its cheapest place is first (a tie with last), but then the two north are reached after
+    noon, where one place is left: the day does not fit that way. Last it fits (the south one
+    reached after noon), and the planner puts it there; it used to try only the cheapest place
+    and find no room (found with three technicians by brute force: one request fewer on time).
+    """
+    hours = ((8 * 60, 12 * 60), (12 * 60, 16 * 60))
+    tech = PlanTechnician(7, HOME, frozenset({"91770"}), (1, 2), hours)
+    north = (HOME[0] + 15 / 111.0, HOME[1])
+    south = (HOME[0] - 100 / 111.0, HOME[1])
+    requests = [
+        PlanRequest(0, "91770", north, DAYS[0], (0,)),
+        PlanRequest(1, "91770", north, DAYS[0], (1,)),
+        PlanRequest(2, "91770", south, DAYS[0], (2,)),
+    ]
+    planner = _reached_planner(
+        requests,
+        [tech],
+        DAYS[:1],
+        {(7, DAYS[0]): {1: 2, 2: 1}},
+        drive=DriveModel(road_factor=1.3, kmh=50, service_minutes=30),
+    )
+    planner.place(0, 0, [0])
+    planner.place(1, 0, [0, 1])
+    assert planner.insertion(planner.key_home[0], [0, 1], planner.stop_point[2])[1] == 0
+    assert not planner.fits(0, [2, 0, 1])
+
+    assert planner.try_place(2, 0, earliest=False)
+
+    assert planner.route[0] == [0, 1, 2]
+    assert planner.on_time[2]
+    _assert_state_is_consistent(planner)
+
+
 def test_a_day_near_home_lists_a_visit_at_each_of_more_addresses_than_are_reordered():
     """Past ``PATTERN_ALL_ORDERS`` groups the listing stops trying every order and puts a new
     address at each place of the order found: six addresses 5-10 km out, a place for each,

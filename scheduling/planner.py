@@ -724,10 +724,10 @@ class _Planner:
         requests already late stay), and the days are filled again from the last to the first.
         Going backwards, every request that may use a day may also use every earlier one, so
         each day takes the most visits it can hold (``_fill_day``). Requests that find no day
-        go to another of their technicians' on-time days if one has room. Four packings are
-        tried (the latest-first one twice, see below, then ``_repack_patterns`` twice); the best
-        is kept only when more requests are on time than before. Returns the requests still late
-        (all of ``late`` if none is kept).
+        go to another of their technicians' on-time days if one has room. Five packings are
+        tried (the latest-first one twice, see below, then ``_repack_patterns`` three times);
+        the best is kept only when more requests are on time than before. Returns the requests
+        still late (all of ``late`` if none is kept).
         """
         late = [r for r in late if tech_id in self.req_techs[r] and self.last_on_time[r] >= 0]
         if not late:
@@ -757,23 +757,25 @@ class _Planner:
 
         saved = self._snapshot()
         best = (on_time_count(), None, late)
-        # Four packings: latest first, one that leaves what the bound leaves late for last and
+        # Five packings: latest first, one that leaves what the bound leaves late for last and
         # one that does not (the bound is a relaxation, its choice a hint); then whole days
-        # chosen from the patterns a day can hold, starting from the best so far, and the same
+        # chosen from the patterns a day can hold, starting from the best so far, the same
         # with the shared visits of the neighbours' days joining (``_clear_days``: more days
         # to choose among, which helps where there are few and costs where there are many, as
-        # the search's steps are bounded). The one with the most on time is kept.
-        for packing in ("heed_bound", "latest_first", "patterns", "patterns_joined"):
+        # the search's steps are bounded), and with every shared visit of theirs pulled in
+        # (``_pull_shared``). The one with the most on time is kept.
+        for packing in ("heed_bound", "latest_first", "patterns", "patterns_joined", "pulled"):
             if self.clock() > until or not best[2]:
                 break
-            if packing.startswith("patterns"):
+            if packing.startswith("patterns") or packing == "pulled":
                 packed = self._repack_patterns(
                     tech_id,
                     wide_days,
                     wide_pool,
                     best[1] or saved,
                     until,
-                    join=packing == "patterns_joined",
+                    join=packing != "patterns",
+                    pull=packing == "pulled",
                 )
             else:
                 packed = self._repack_days(tech_id, days, pool, packing == "heed_bound", until)
@@ -867,7 +869,9 @@ class _Planner:
             self.route[k] = route
         return self._place_late_or_elsewhere(left)
 
-    def _repack_patterns(self, tech_id, days, pool, start, until, join=False) -> list[int] | None:
+    def _repack_patterns(
+        self, tech_id, days, pool, start, until, join=False, pull=False
+    ) -> list[int] | None:
         """The third and fourth packings for ``repack``: whole days from the patterns a day holds.
 
         Latest first, each day takes the fullest day it can, which is not always best: where
@@ -882,7 +886,9 @@ class _Planner:
         time on every earlier one, so how many are on time follows from the patterns alone.
         Days of the other technicians who share the area take part too, emptied for a trip out
         to the shared addresses where their visits can all move (``_clear_days``; with
-        ``join``, their shared visits that cannot move join the requests to place).
+        ``join``, their shared visits that cannot move join the requests to place; with
+        ``pull``, every on-time visit of theirs that ``tech_id`` may serve does, first:
+        ``_pull_shared``).
         Returns the requests of ``pool`` left late, or None (the plan half taken apart: the
         caller restores it) when a day is not bounded in time, or there are more addresses or
         patterns than ``PATTERN_ADDRESSES`` and ``PATTERN_LISTING_LIMIT`` allow.
@@ -894,6 +900,8 @@ class _Planner:
         # The neighbours' days are emptied before the shared requests take their free places:
         # the visits of an emptied day may need those places to move to.
         left = self._take_off(tech_id, days, pool, elsewhere=False)
+        if pull:
+            self._pull_shared(tech_id, left)
         cleared = self._clear_days(tech_id, left, join)
         self._send_elsewhere(tech_id, left, keep_free=set(cleared))
         # A visit joining from an emptied day may be due after these days: the technician's
@@ -1001,6 +1009,33 @@ class _Planner:
                 self.on_time[r] = True
                 left.discard(r)
         return self._place_late_or_elsewhere(left)
+
+    def _pull_shared(self, tech_id: int, left: set[int]) -> None:
+        """Take the on-time visits ``tech_id`` may serve off the other technicians' days up to
+        ``left``'s last target, into ``left``: they go back to those days or to ``tech_id``'s
+        as the packing finds best (a neighbour's day may hold a request of ``left`` in place
+        of one ``tech_id``'s day can take)."""
+        shared = [r for r in left if len(self.req_techs[r]) > 1]
+        if not shared:
+            return
+        horizon = max(self.last_on_time[r] for r in shared)
+        others = {t for r in shared for t in self.req_techs[r] if t != tech_id}
+        for t in others:
+            for k in self.tech_keys.get(t, ()):
+                if self.key_di[k] > horizon:
+                    continue
+                pulled = [
+                    s
+                    for s in self.route[k]
+                    if s < self.n_requests and self.on_time[s] and tech_id in self.req_techs[s]
+                ]
+                if not pulled:
+                    continue
+                self.route[k] = [s for s in self.route[k] if s not in pulled]
+                self.key_left[k] += len(pulled)
+                for s in pulled:
+                    self.day_of[s], self.on_time[s] = -1, False
+                left.update(pulled)
 
     def _clear_days(self, tech_id: int, left: set[int], join: bool = False) -> list[int]:
         """Empty days of the other technicians who share ``left``'s addresses; return them.

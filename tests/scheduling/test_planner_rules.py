@@ -475,12 +475,7 @@ def test_shared_visits_that_cannot_move_off_the_other_technicians_day_join_the_p
         "places": places,
         "zips": zips,
     }
-    requests, plan, best = _planned_and_brute_forced(seed, **family)
-    territory = {t.id: t.territory for t in _remote_instance(seed, **family)[1]}
-    zip_of = {r.id: r.zip for r in requests}
-
-    assert sum(a.within_target for a in plan.assignments) == best
-    assert all(zip_of[a.request_id] in territory[a.technician_id] for a in plan.assignments)
+    _assert_brute_force_reached(seed, **family)
 
 
 @pytest.mark.parametrize(
@@ -502,13 +497,7 @@ def test_a_day_is_emptied_before_the_shared_requests_take_the_free_places_its_vi
         "places": places,
         "zips": zips,
     }
-    requests, plan, best = _planned_and_brute_forced(seed, **family)
-    territory = {t.id: t.territory for t in _remote_instance(seed, **family)[1]}
-    zip_of = {r.id: r.zip for r in requests}
-
-    assert sum(a.within_target for a in plan.assignments) == best
-    assert len(plan.assignments) + len(plan.unplaced) == len(requests)
-    assert all(zip_of[a.request_id] in territory[a.technician_id] for a in plan.assignments)
+    _assert_brute_force_reached(seed, **family)
 
 
 @pytest.mark.parametrize("seed", [49, 65])
@@ -528,13 +517,7 @@ def test_eight_requests_on_two_days_of_three_places_are_on_time_as_brute_force_a
         "places": (1, 2),
         "zips": "ABCDE",
     }
-    requests, plan, best = _planned_and_brute_forced(seed, **family)
-    territory = {t.id: t.territory for t in _remote_instance(seed, **family)[1]}
-    zip_of = {r.id: r.zip for r in requests}
-
-    assert sum(a.within_target for a in plan.assignments) == best
-    assert len(plan.assignments) + len(plan.unplaced) == len(requests)
-    assert all(zip_of[a.request_id] in territory[a.technician_id] for a in plan.assignments)
+    _assert_brute_force_reached(seed, **family)
 
 
 def test_an_emptied_day_takes_only_its_technicians_zips_where_two_zips_share_a_point():
@@ -609,6 +592,19 @@ def test_with_three_technicians_as_many_are_on_time_as_brute_force_allows(seed, 
     assert sum(a.within_target for a in plan.assignments) == _brute_force_driving(
         requests, techs, days, places
     )
+    assert len(plan.assignments) + len(plan.unplaced) == len(requests)
+    assert all(zip_of[a.request_id] in territory[a.technician_id] for a in plan.assignments)
+
+
+def _assert_brute_force_reached(seed: int, **family) -> None:
+    """Plan a ``_remote_instance`` 60-140 km out (``_planned_and_brute_forced``) and assert: as
+    many on time as brute force, every request booked or reported once, every visit inside its
+    technician's territory."""
+    requests, plan, best = _planned_and_brute_forced(seed, **family)
+    territory = {t.id: t.territory for t in _remote_instance(seed, **family)[1]}
+    zip_of = {r.id: r.zip for r in requests}
+
+    assert sum(a.within_target for a in plan.assignments) == best
     assert len(plan.assignments) + len(plan.unplaced) == len(requests)
     assert all(zip_of[a.request_id] in territory[a.technician_id] for a in plan.assignments)
 

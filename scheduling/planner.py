@@ -424,7 +424,9 @@ class _Planner:
             best, where = cost, len(order)
         return best, where
 
-    def fitting_insertion(self, k: int, order: list[int], stop: int):
+    def fitting_insertion(
+        self, k: int, order: list[int], stop: int
+    ) -> tuple[float, list[int]] | None:
         """Return (added km, route) of ``stop``'s cheapest place in ``order`` on technician-day
         ``k`` where the day still fits, or None.
 

@@ -344,6 +344,18 @@ def _brute_force_driving(requests, techs, days, places) -> int:
     return best
 
 
+def _same_places(rng, techs, days, places):
+    """Draw the places of a morning and an afternoon window (``places``: a range) and give
+    every technician-day those: returns (free, [morning, afternoon])."""
+    window_places = [rng.randint(*places), rng.randint(*places)]
+    free = {
+        (t.id, d): {t.window_ids[0]: window_places[0], t.window_ids[1]: window_places[1]}
+        for t in techs
+        for d in days
+    }
+    return free, window_places
+
+
 def _remote_instance(
     seed: int,
     *,
@@ -371,12 +383,7 @@ def _remote_instance(
     for i in range(rng.randint(*requests)):
         zip_code = rng.choice(zips)
         chosen.append(PlanRequest(i, zip_code, points[zip_code], rng.choice(days), (i,)))
-    window_places = [rng.randint(*places), rng.randint(*places)]
-    free = {
-        (t.id, d): {t.window_ids[0]: window_places[0], t.window_ids[1]: window_places[1]}
-        for t in techs
-        for d in days
-    }
+    free, window_places = _same_places(rng, techs, days, places)
     return chosen, techs, days, free, window_places
 
 
@@ -396,6 +403,11 @@ def test_the_drive_aware_check_never_promises_less_than_brute_force_and_the_plan
 
     assert plan.on_time_possible >= best
     assert sum(a.within_target for a in plan.assignments) == best
+
+
+# Two technicians, two or three days, five to seven requests: the wider family the tests below
+# take seeds of (with their places and ZIPs).
+FIVE_TO_SEVEN = {"days": (2, 3), "requests": (5, 7), "second_technician": 1.0}
 
 
 # Seeds of the wider family below where packing a technician's days latest first, each as full
@@ -468,13 +480,7 @@ def test_shared_visits_that_cannot_move_off_the_other_technicians_day_join_the_p
     # of technician 1's days then left one request late that brute force puts on time. Such a
     # visit now joins the packing (a fourth packing, kept only when more are on time), which
     # may put it on technician 1's day and send technician 2's day out for another.
-    family = {
-        "days": (2, 3),
-        "requests": (5, 7),
-        "second_technician": 1.0,
-        "places": places,
-        "zips": zips,
-    }
+    family = {**FIVE_TO_SEVEN, "places": places, "zips": zips}
     _assert_brute_force_reached(seed, **family)
 
 
@@ -490,13 +496,7 @@ def test_a_day_is_emptied_before_the_shared_requests_take_the_free_places_its_vi
     # not be emptied, and technician 1's late request kept its place taken by the shared ones.
     # Brute force empties technician 2's first day (its visit moves to the second) and sends
     # it out for the shared requests. Days are now emptied before the free places are handed out.
-    family = {
-        "days": (2, 3),
-        "requests": (5, 7),
-        "second_technician": 1.0,
-        "places": places,
-        "zips": zips,
-    }
+    family = {**FIVE_TO_SEVEN, "places": places, "zips": zips}
     _assert_brute_force_reached(seed, **family)
 
 
@@ -524,13 +524,7 @@ def test_an_emptied_day_takes_only_its_technicians_zips_where_two_zips_share_a_p
     # Five ZIPs, seed 1: B (technician 1's alone) and E (shared) fall on one point. The packing
     # counted requests by point, so technician 2's emptied day took B's request as one of E's:
     # a visit outside its territory, and one more on time than brute force allows.
-    family = {
-        "days": (2, 3),
-        "requests": (5, 7),
-        "second_technician": 1.0,
-        "places": (1, 3),
-        "zips": "ABCDE",
-    }
+    family = {**FIVE_TO_SEVEN, "places": (1, 3), "zips": "ABCDE"}
     requests, plan, best = _planned_and_brute_forced(1, **family)
     territory = {t.id: t.territory for t in _remote_instance(1, **family)[1]}
     by_id = {r.id: r for r in requests}
@@ -563,12 +557,7 @@ def _three_technician_instance(
     for i in range(rng.randint(*requests)):
         zip_code = rng.choice("XY") if rng.random() < own else rng.choice("ABCDEF")
         chosen.append(PlanRequest(i, zip_code, points[zip_code], rng.choice(days), (i,)))
-    window_places = [rng.randint(*places), rng.randint(*places)]
-    free = {
-        (t.id, d): {t.window_ids[0]: window_places[0], t.window_ids[1]: window_places[1]}
-        for t in techs
-        for d in days
-    }
+    free, window_places = _same_places(rng, techs, days, places)
     return chosen, techs, days, free, window_places
 
 

@@ -889,7 +889,8 @@ class _Planner:
         Days of the other technicians who share the area take part too, emptied for a trip out
         to the shared addresses where their visits can all move (``_clear_days``; with
         ``join``, their shared visits that cannot move join the requests to place; with
-        ``pull``, every on-time visit of theirs that ``tech_id`` may serve does, first:
+        ``pull``, every on-time visit of theirs that ``tech_id`` may serve does, first, and
+        their days with room up to the last target take part with their other visits kept:
         ``_pull_shared``).
         Returns the requests of ``pool`` left late, or None (the plan half taken apart: the
         caller restores it) when a day is not bounded in time, or there are more addresses or
@@ -902,10 +903,9 @@ class _Planner:
         # The neighbours' days are emptied before the shared requests take their free places:
         # the visits of an emptied day may need those places to move to.
         left = self._take_off(tech_id, days, pool, elsewhere=False)
-        if pull:
-            self._pull_shared(tech_id, left)
+        opened = self._pull_shared(tech_id, left) if pull else []
         cleared = self._clear_days(tech_id, left, join)
-        self._send_elsewhere(tech_id, left, keep_free=set(cleared))
+        self._send_elsewhere(tech_id, left, keep_free={*cleared, *opened})
         # A visit joining from an emptied day may be due after these days: the technician's
         # later days with room, up to its target, take part too, their visits kept.
         reach = max((self.last_on_time[r] for r in left), default=-1)
@@ -918,7 +918,7 @@ class _Planner:
             and self.key_left[k] > 0
             and self.key_hours[k] is not None
         ]
-        days = sorted([*days, *cleared, *later], key=self.key_di.__getitem__)
+        days = sorted({*days, *cleared, *opened, *later}, key=self.key_di.__getitem__)
         sp = self.stop_point
 
         def address(r: int) -> tuple[int, tuple[int, ...]]:
@@ -1012,32 +1012,38 @@ class _Planner:
                 left.discard(r)
         return self._place_late_or_elsewhere(left)
 
-    def _pull_shared(self, tech_id: int, left: set[int]) -> None:
+    def _pull_shared(self, tech_id: int, left: set[int]) -> list[int]:
         """Take the on-time visits ``tech_id`` may serve off the other technicians' days up to
-        ``left``'s last target, into ``left``: they go back to those days or to ``tech_id``'s
-        as the packing finds best (a neighbour's day may hold a request of ``left`` in place
-        of one ``tech_id``'s day can take)."""
+        ``left``'s last target, into ``left``; return those days that have a free place then
+        (technician-day keys), for the packing to choose what they add to their other visits.
+
+        The pulled visits go back to those days or to ``tech_id``'s as the packing finds best:
+        a neighbour's day may hold a request of ``left`` in place of one ``tech_id``'s day can
+        take, and a neighbour's empty day may take one of them for another to make room.
+        """
         shared = [r for r in left if len(self.req_techs[r]) > 1]
         if not shared:
-            return
+            return []
         horizon = max(self.last_on_time[r] for r in shared)
         others = {t for r in shared for t in self.req_techs[r] if t != tech_id}
-        for t in others:
+        opened = []
+        for t in sorted(others):
             for k in self.tech_keys.get(t, ()):
-                if self.key_di[k] > horizon:
+                if self.key_di[k] > horizon or self.key_hours[k] is None:
                     continue
                 pulled = [
                     s
                     for s in self.route[k]
                     if s < self.n_requests and self.on_time[s] and tech_id in self.req_techs[s]
                 ]
-                if not pulled:
-                    continue
                 self.route[k] = [s for s in self.route[k] if s not in pulled]
                 self.key_left[k] += len(pulled)
                 for s in pulled:
                     self.day_of[s], self.on_time[s] = -1, False
                 left.update(pulled)
+                if self.key_left[k] > 0:
+                    opened.append(k)
+        return opened
 
     def _clear_days(self, tech_id: int, left: set[int], join: bool = False) -> list[int]:
         """Empty days of the other technicians who share ``left``'s addresses; return them.

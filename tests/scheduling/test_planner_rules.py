@@ -562,7 +562,12 @@ def _three_technician_instance(
 
 
 @pytest.mark.parametrize(
-    ("seed", "family"), [(192, {}), (14, {"requests": (7, 8), "places": (1, 3)})]
+    ("seed", "family"),
+    [
+        (192, {}),
+        (14, {"requests": (7, 8), "places": (1, 3)}),
+        (217, {"requests": (7, 8), "places": (1, 2), "own": 0.0, "km": (60, 100, 120, 140)}),
+    ],
 )
 def test_with_three_technicians_as_many_are_on_time_as_brute_force_allows(seed, family):
     # Three technicians, two of them sharing ZIPs with the first, each with a ZIP of its own
@@ -573,6 +578,12 @@ def test_with_three_technicians_as_many_are_on_time_as_brute_force_allows(seed, 
     # 1's day had to swap a shared visit with technician 3's day and hand another to
     # technician 2's, for the late request 100 km out; the packings took only technician 1's
     # own days apart, so a fifth pulls in the shared visits of the neighbours' days too.
+    # 217 (1 of 300, nothing next door): the request 120 km west fits only technician 1's
+    # day 1, which holds two visits 100 km south that technician 2 can take on its day 1 only
+    # if its two visits 60 km out leave it, one for technician 1's day 1, one for technician
+    # 2's empty day 2. The pulled visits were handed to the neighbours' free places one by one
+    # (both back on technician 2's day 1); the neighbours' days with room now take part in
+    # the pattern search.
     requests, techs, days, free, places = _three_technician_instance(seed, **family)
     plan = _plan_in_steps(requests, techs, days, free, steps=30_000)
     territory = {t.id: t.territory for t in techs}

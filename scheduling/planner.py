@@ -945,11 +945,10 @@ class _Planner:
         choices = []
         first = []
         for k in days:
-            # Another technician's day visits only the addresses that technician may serve.
+            # A day visits only the addresses its technician may serve (the requests still
+            # without a day that a neighbour's day joins with may be outside ``tech_id``'s).
             tech = self.key_tech[k]
-            day_stand_ins = [
-                rs if tech == tech_id or tech in self.req_techs[rs[0]] else [] for rs in stand_ins
-            ]
+            day_stand_ins = [rs if tech in self.req_techs[rs[0]] else [] for rs in stand_ins]
             kind = (
                 tech,
                 tuple(self.key_window_free[k]),
@@ -1043,6 +1042,22 @@ class _Planner:
                 left.update(pulled)
                 if self.key_left[k] > 0:
                     opened.append(k)
+        # Their requests still without a day that one of these days could have on time join
+        # too: a day may take one of them in place of a visit ``tech_id``'s day can take.
+        first_open: dict[int, int] = {}
+        for k in opened:
+            t = self.key_tech[k]
+            first_open[t] = min(first_open.get(t, self.key_di[k]), self.key_di[k])
+        left.update(
+            r
+            for r in range(self.n_requests)
+            if self.day_of[r] < 0
+            and self.last_on_time[r] >= 0
+            and any(
+                first_open.get(t, self.last_on_time[r] + 1) <= self.last_on_time[r]
+                for t in self.req_techs[r]
+            )
+        )
         return opened
 
     def _clear_days(self, tech_id: int, left: set[int], join: bool = False) -> list[int]:

@@ -534,6 +534,10 @@ def test_an_emptied_day_takes_only_its_technicians_zips_where_two_zips_share_a_p
     assert sum(a.within_target for a in plan.assignments) == best
 
 
+# Nothing next door: every ZIP of the area 60-140 km out.
+FAR_KM = (60, 100, 120, 140)
+
+
 def _three_technician_instance(
     seed: int, *, days=(2, 2), requests=(5, 7), places=(1, 2), km=(10, 60, 100, 140), own=0.4
 ):
@@ -566,7 +570,9 @@ def _three_technician_instance(
     [
         (192, {}),
         (14, {"requests": (7, 8), "places": (1, 3)}),
-        (217, {"requests": (7, 8), "places": (1, 2), "own": 0.0, "km": (60, 100, 120, 140)}),
+        (217, {"requests": (7, 8), "places": (1, 2), "own": 0.0, "km": FAR_KM}),
+        (122, {"requests": (7, 8), "places": (1, 2), "own": 0.0, "km": FAR_KM}),
+        (90, {"days": (3, 3), "requests": (7, 8), "places": (1, 1), "own": 0.2, "km": FAR_KM}),
     ],
 )
 def test_with_three_technicians_as_many_are_on_time_as_brute_force_allows(seed, family):
@@ -583,7 +589,11 @@ def test_with_three_technicians_as_many_are_on_time_as_brute_force_allows(seed, 
     # if its two visits 60 km out leave it, one for technician 1's day 1, one for technician
     # 2's empty day 2. The pulled visits were handed to the neighbours' free places one by one
     # (both back on technician 2's day 1); the neighbours' days with room now take part in
-    # the pattern search.
+    # the pattern search. 90 (three days, one place a window, 1 of 300): the request 120 km
+    # out must be late for technician 1's day to take two others, one of them off technician
+    # 3's day, which then has room for technician 3's own request still without a day; such
+    # requests join the search too. 122: one of them, outside technician 1's territory, was
+    # put on technician 1's day.
     requests, techs, days, free, places = _three_technician_instance(seed, **family)
     plan = _plan_in_steps(requests, techs, days, free, steps=30_000)
     territory = {t.id: t.territory for t in techs}

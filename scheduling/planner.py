@@ -764,7 +764,8 @@ class _Planner:
         # chosen from the patterns a day can hold, starting from the best so far, the same
         # with the shared visits of the neighbours' days joining (``_clear_days``: more days
         # to choose among, which helps where there are few and costs where there are many, as
-        # the search's steps are bounded), and with every shared visit of theirs pulled in
+        # the search's steps are bounded), and with every shared visit of theirs pulled in,
+        # their days with room choosing too and their requests still without a day joining
         # (``_pull_shared``). The one with the most on time is kept.
         for packing in ("heed_bound", "latest_first", "patterns", "patterns_joined", "pulled"):
             if self.clock() > until or not best[2]:

@@ -13,6 +13,11 @@ technician with the most late requests, two questions with an exact integer prog
    this technician's requests that can be on time; its days are rebuilt from the solution,
    checked with the planner's own rule for a day (``_Planner.fits``), every request placed once,
    and the whole plan's on-time count printed.
+3. *With the neighbours' shared visits.* The same for every request of its area (those shared
+   with a neighbour too), the neighbours' days keeping their other visits as the planner left
+   them and taking any shared visits the planner's listing of a day finds room for
+   (``_Planner._day_patterns``). Its bound says how many more the plan can gain without moving
+   a neighbour's own visits; the rest of the gap to the bound in 1 needs them moved.
 
 The model: a day's *pattern* is a multiset of ZIPs the technician can visit in one day (each
 enumerated and checked with the planner's timing rule: leave at the first window's start, each
@@ -127,6 +132,86 @@ def most_on_time(patterns: list[dict], lasts: dict[str, list[int]], seconds: flo
             by_day[d] = patterns[p]
     objective = solver.Objective()
     return names.get(status, str(status)), objective.Value(), objective.BestBound(), by_day
+
+
+def most_on_time_shared(
+    planner: _Planner, patterns: list[dict], neighbour_days: dict, lasts, seconds
+):
+    """Solve part 3's program; return (status, best, bound).
+
+    The technician's days each take one of ``patterns`` (counted per block of alike days, as
+    in ``most_on_time``); ``neighbour_days`` maps a neighbour's day
+    (its key) to its patterns ({zip: visits}, the empty one included), one taken per day;
+    ``lasts`` gives each ZIP's requests' last on-time days. A neighbour's day counts in the
+    block its day index falls in.
+    """
+    from ortools.linear_solver import pywraplp
+
+    lasts = {z: v for z, v in lasts.items() if v}
+    horizon = max(max(v) for v in lasts.values()) + 1
+    cuts = sorted({0} | {last + 1 for v in lasts.values() for last in v if last + 1 < horizon})
+    blocks = list(zip(cuts, [*cuts[1:], horizon], strict=True))
+    block_of = [b for b, (start, end) in enumerate(blocks) for _d in range(start, end)]
+    solver = pywraplp.Solver.CreateSolver("SCIP")
+    visits = defaultdict(list)
+    for b, (start, end) in enumerate(blocks):
+        uses = [solver.IntVar(0, end - start, f"n{p}_{b}") for p in range(len(patterns))]
+        solver.Add(sum(uses) <= end - start)
+        for use, pattern in zip(uses, patterns, strict=True):
+            for z, count in pattern.items():
+                visits[z, b].append(count * use)
+    for k, day_patterns_ in neighbour_days.items():
+        d = planner.key_di[k]
+        if d >= horizon:
+            continue
+        chosen = [solver.BoolVar(f"k{k}_{p}") for p in range(len(day_patterns_))]
+        solver.Add(sum(chosen) == 1)
+        for choice, pattern in zip(chosen, day_patterns_, strict=True):
+            for z, count in pattern.items():
+                visits[z, block_of[d]].append(count * choice)
+    on_time = {}
+    for z, v in lasts.items():
+        for b in range(len(blocks)):
+            on_time[z, b] = solver.NumVar(0, solver.infinity(), f"f{z}_{b}")
+            solver.Add(on_time[z, b] <= sum(visits[z, b]))
+        for b, (start, _end) in enumerate(blocks):
+            due_later = sum(1 for last in v if last >= start)
+            solver.Add(sum(on_time[z, c] for c in range(b, len(blocks))) <= due_later)
+    solver.Maximize(sum(on_time.values()))
+    solver.SetTimeLimit(int(seconds * 1000))
+    status = solver.Solve()
+    names = {pywraplp.Solver.OPTIMAL: "optimal", pywraplp.Solver.FEASIBLE: "feasible"}
+    objective = solver.Objective()
+    return names.get(status, str(status)), objective.Value(), objective.BestBound()
+
+
+def neighbour_patterns(planner: _Planner, tech_id: int, area: list[int], horizon: int) -> dict:
+    """Take ``area`` off the other technicians' days up to day index ``horizon`` (the plan is
+    changed) and list what each such day can add of it: {key: [{zip: visits}, ...]}.
+
+    A day keeps its other visits; ``_Planner._day_patterns`` lists the multisets of the area's
+    ZIPs its technician may serve that fit with them (the planner's listing: every order of
+    the day's groups while there are at most five, insertions past that). A day whose listing
+    is cut short takes nothing more (its empty pattern only).
+    """
+    taken = set(area)
+    by_zip: dict[str, list[int]] = defaultdict(list)
+    for r in area:
+        by_zip[planner.requests[r].zip].append(r)
+    zips = sorted(by_zip)
+    found = {}
+    others = {t for r in area for t in planner.req_techs[r] if t != tech_id}
+    for t in sorted(others):
+        for k in planner.tech_keys[t]:
+            if planner.key_di[k] > horizon:
+                continue
+            kept = [s for s in planner.route[k] if s not in taken]
+            planner.key_left[k] += len(planner.route[k]) - len(kept)
+            planner.route[k] = kept
+            stand_ins = [by_zip[z] if t in planner.req_techs[by_zip[z][0]] else [] for z in zips]
+            listed = planner._day_patterns(k, stand_ins) or {(0,) * len(zips): ()}
+            found[k] = [{z: c for z, c in zip(zips, counts, strict=True) if c} for counts in listed]
+    return found
 
 
 def rebuild_days(planner: _Planner, keys: list[int], pool: list[int], by_day: dict) -> int:
@@ -261,6 +346,34 @@ def main() -> None:
         f"rebuilt from the best: {served} on time, the whole plan {total} of {n} "
         f"(ours {ours}), every request placed once, every day checked"
     )
+    planner, ours, _late = planned(options)
+    shared = sum(planner.on_time[r] for r in area)
+    horizon = max(planner.last_on_time[r] for r in area)
+    neighbour_days = neighbour_patterns(planner, tech_id, area, horizon)
+    started = time.perf_counter()
+    status, best, bound = most_on_time_shared(
+        planner,
+        patterns_of_area(planner, keys, area),
+        neighbour_days,
+        lasts_of(area),
+        options.seconds,
+    )
+    print(
+        f"3. the {len(area)} of its area, the neighbours' days keeping their other visits "
+        f"({sum(map(len, neighbour_days.values()))} patterns on {len(neighbour_days)} days): at "
+        f"most {bound:.1f} on time ({status}, best {best:.0f}, {time.perf_counter() - started:.0f} "
+        f"s; ours {shared}), so at most {ours - shared + int(bound + 1e-6)} of {n} on time "
+        "without moving a neighbour's own visit"
+    )
+
+
+def patterns_of_area(planner: _Planner, keys: list[int], area: list[int]) -> list[dict]:
+    """The technician's day patterns over every ZIP of ``area`` (``day_patterns`` on its
+    last day, all its days alike)."""
+    stops_by_zip: dict[str, list[int]] = defaultdict(list)
+    for r in area:
+        stops_by_zip[planner.requests[r].zip].append(r)
+    return day_patterns(planner, keys[-1], stops_by_zip)
 
 
 if __name__ == "__main__":

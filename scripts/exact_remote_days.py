@@ -94,9 +94,7 @@ def most_on_time(patterns: list[dict], lasts: dict[str, list[int]], seconds: flo
     from ortools.linear_solver import pywraplp
 
     lasts = {z: v for z, v in lasts.items() if v}
-    horizon = max(max(v) for v in lasts.values()) + 1
-    cuts = sorted({0} | {last + 1 for v in lasts.values() for last in v if last + 1 < horizon})
-    blocks = list(zip(cuts, [*cuts[1:], horizon], strict=True))
+    blocks = blocks_of(lasts)
     solver = pywraplp.Solver.CreateSolver("SCIP")
     uses = {
         (p, b): solver.IntVar(0, end - start, f"n{p}_{b}")
@@ -115,14 +113,7 @@ def most_on_time(patterns: list[dict], lasts: dict[str, list[int]], seconds: flo
                 on_time[z, b]
                 <= sum(n.get(z, 0) * uses[p, b] for p, n in enumerate(patterns) if n.get(z))
             )
-    for z, v in lasts.items():
-        for b, (start, _end) in enumerate(blocks):
-            due_later = sum(1 for last in v if last >= start)
-            solver.Add(sum(on_time[z, c] for c in range(b, len(blocks))) <= due_later)
-    solver.Maximize(sum(on_time.values()))
-    solver.SetTimeLimit(int(seconds * 1000))
-    status = solver.Solve()
-    names = {pywraplp.Solver.OPTIMAL: "optimal", pywraplp.Solver.FEASIBLE: "feasible"}
+    status = solve_for_on_time(solver, on_time, lasts, blocks, seconds)
     chosen = {(p, b): round(var.solution_value()) for (p, b), var in uses.items()}
     by_day: dict[int, dict] = {}
     for (p, b), count in chosen.items():
@@ -131,7 +122,7 @@ def most_on_time(patterns: list[dict], lasts: dict[str, list[int]], seconds: flo
         for d in free_days[:count]:
             by_day[d] = patterns[p]
     objective = solver.Objective()
-    return names.get(status, str(status)), objective.Value(), objective.BestBound(), by_day
+    return status, objective.Value(), objective.BestBound(), by_day
 
 
 def most_on_time_shared(
@@ -148,9 +139,8 @@ def most_on_time_shared(
     from ortools.linear_solver import pywraplp
 
     lasts = {z: v for z, v in lasts.items() if v}
-    horizon = max(max(v) for v in lasts.values()) + 1
-    cuts = sorted({0} | {last + 1 for v in lasts.values() for last in v if last + 1 < horizon})
-    blocks = list(zip(cuts, [*cuts[1:], horizon], strict=True))
+    blocks = blocks_of(lasts)
+    horizon = blocks[-1][1]
     block_of = [b for b, (start, end) in enumerate(blocks) for _d in range(start, end)]
     solver = pywraplp.Solver.CreateSolver("SCIP")
     visits = defaultdict(list)
@@ -170,10 +160,33 @@ def most_on_time_shared(
             for z, count in pattern.items():
                 visits[z, block_of[d]].append(count * choice)
     on_time = {}
-    for z, v in lasts.items():
+    for z in lasts:
         for b in range(len(blocks)):
             on_time[z, b] = solver.NumVar(0, solver.infinity(), f"f{z}_{b}")
             solver.Add(on_time[z, b] <= sum(visits[z, b]))
+    status = solve_for_on_time(solver, on_time, lasts, blocks, seconds)
+    objective = solver.Objective()
+    return status, objective.Value(), objective.BestBound()
+
+
+def blocks_of(lasts: dict[str, list[int]]) -> list[tuple[int, int]]:
+    """Split the days up to the last target into blocks of alike days, [start, end) by day
+    index: a block ends after every day that is some request's last on-time day."""
+    horizon = max(max(v) for v in lasts.values()) + 1
+    cuts = sorted({0} | {last + 1 for v in lasts.values() for last in v if last + 1 < horizon})
+    return list(zip(cuts, [*cuts[1:], horizon], strict=True))
+
+
+def solve_for_on_time(solver, on_time: dict, lasts: dict, blocks: list, seconds: float) -> str:
+    """Add the due-date limits, maximise the on-time visits and solve; return the status.
+
+    ``on_time[zip, block]`` are a ZIP's visits on time in a block. For every block, those in it
+    and later are at most the ZIP's requests due in it or later (Hall's condition for these
+    nested choices). Stops after ``seconds``; "optimal", "feasible" or SCIP's status code.
+    """
+    from ortools.linear_solver import pywraplp
+
+    for z, v in lasts.items():
         for b, (start, _end) in enumerate(blocks):
             due_later = sum(1 for last in v if last >= start)
             solver.Add(sum(on_time[z, c] for c in range(b, len(blocks))) <= due_later)
@@ -181,8 +194,7 @@ def most_on_time_shared(
     solver.SetTimeLimit(int(seconds * 1000))
     status = solver.Solve()
     names = {pywraplp.Solver.OPTIMAL: "optimal", pywraplp.Solver.FEASIBLE: "feasible"}
-    objective = solver.Objective()
-    return names.get(status, str(status)), objective.Value(), objective.BestBound()
+    return names.get(status, str(status))
 
 
 def neighbour_patterns(planner: _Planner, tech_id: int, area: list[int], horizon: int) -> dict:

@@ -1015,7 +1015,10 @@ class _Planner:
     def _pull_shared(self, tech_id: int, left: set[int]) -> list[int]:
         """Take the on-time visits ``tech_id`` may serve off the other technicians' days up to
         ``left``'s last target, into ``left``; return those days that have a free place then
-        (technician-day keys), for the packing to choose what they add to their other visits.
+        (technician-day keys, days without window hours left out), for the packing to choose
+        what they add to their other visits. Requests still without a day that one of those
+        days could have on time (its technician may serve them, on or before their target)
+        join ``left`` too.
 
         The pulled visits go back to those days or to ``tech_id``'s as the packing finds best:
         a neighbour's day may hold a request of ``left`` in place of one ``tech_id``'s day can

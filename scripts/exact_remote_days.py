@@ -131,10 +131,9 @@ def most_on_time_shared(
     """Solve part 3's program; return (status, best, bound).
 
     The technician's days each take one of ``patterns`` (counted per block of alike days, as
-    in ``most_on_time``); ``neighbour_days`` maps a neighbour's day
-    (its key) to its patterns ({zip: visits}, the empty one included), one taken per day;
-    ``lasts`` gives each ZIP's requests' last on-time days. A neighbour's day counts in the
-    block its day index falls in.
+    in ``most_on_time``); ``neighbour_days`` maps a neighbour's day (its key) to its patterns
+    ({zip: visits}, the empty one included), one taken per day; ``lasts`` gives each ZIP's
+    requests' last on-time days. A neighbour's day counts in the block its day index falls in.
     """
     from ortools.linear_solver import pywraplp
 
@@ -303,6 +302,15 @@ def planned(options: argparse.Namespace) -> tuple[_Planner, int, Counter]:
     return planner, ours, late
 
 
+def patterns_of_area(planner: _Planner, keys: list[int], area: list[int]) -> list[dict]:
+    """The technician's day patterns over every ZIP of ``area`` (``day_patterns`` on its
+    last day, all its days alike)."""
+    stops_by_zip: dict[str, list[int]] = defaultdict(list)
+    for r in area:
+        stops_by_zip[planner.requests[r].zip].append(r)
+    return day_patterns(planner, keys[-1], stops_by_zip)
+
+
 def main() -> None:
     options = arguments(__doc__.split("\n")[0], "SCIP's time per program").parse_args()
     planner, ours, late = planned(options)
@@ -319,10 +327,7 @@ def main() -> None:
     pool = [s for k in keys for s in planner.route[k] if s < n]
     area = [r for r in range(n) if tech_id in planner.req_techs[r]]
     alone = [r for r in area if planner.req_techs[r] == [tech_id]]
-    stops_by_zip: dict[str, list[int]] = defaultdict(list)
-    for r in pool:
-        stops_by_zip[planner.requests[r].zip].append(r)
-    patterns = day_patterns(planner, keys[-1], stops_by_zip)
+    patterns = patterns_of_area(planner, keys, pool)
     print(
         f"technician {tech_id}: {len(keys)} days, {len(area)} requests in its area, "
         f"{len(pool)} on its days in our plan ({sum(planner.on_time[r] for r in pool)} on time), "
@@ -377,15 +382,6 @@ def main() -> None:
         f"s; ours {shared}), so at most {ours - shared + int(bound + 1e-6)} of {n} on time "
         "without moving a neighbour's own visit"
     )
-
-
-def patterns_of_area(planner: _Planner, keys: list[int], area: list[int]) -> list[dict]:
-    """The technician's day patterns over every ZIP of ``area`` (``day_patterns`` on its
-    last day, all its days alike)."""
-    stops_by_zip: dict[str, list[int]] = defaultdict(list)
-    for r in area:
-        stops_by_zip[planner.requests[r].zip].append(r)
-    return day_patterns(planner, keys[-1], stops_by_zip)
 
 
 if __name__ == "__main__":

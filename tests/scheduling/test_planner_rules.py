@@ -344,6 +344,10 @@ def _brute_force_driving(requests, techs, days, places) -> int:
     return best
 
 
+# Nothing next door: every ZIP of the area 60-140 km out.
+FAR_KM = (60, 100, 120, 140)
+
+
 def _same_places(rng, techs, days, places):
     """Draw the places of a morning and an afternoon window (``places``: a range) and give
     every technician-day those: returns (free, [morning, afternoon])."""
@@ -534,10 +538,6 @@ def test_an_emptied_day_takes_only_its_technicians_zips_where_two_zips_share_a_p
     assert sum(a.within_target for a in plan.assignments) == best
 
 
-# Nothing next door: every ZIP of the area 60-140 km out.
-FAR_KM = (60, 100, 120, 140)
-
-
 def _three_technician_instance(
     seed: int, *, days=(2, 2), requests=(5, 7), places=(1, 2), km=(10, 60, 100, 140), own=0.4
 ):
@@ -622,7 +622,7 @@ def _assert_brute_force_reached(seed: int, **family) -> None:
 def _planned_and_brute_forced(seed: int, **family):
     """A ``_remote_instance`` 60-140 km out (``family``: its other keywords): its requests, the
     plan on a budget of 30,000 clock steps, and the most on time by brute force."""
-    requests, techs, days, free, places = _remote_instance(seed, km=(60, 100, 120, 140), **family)
+    requests, techs, days, free, places = _remote_instance(seed, km=FAR_KM, **family)
     plan = _plan_in_steps(requests, techs, days, free, steps=30_000)
     return requests, plan, _brute_force_driving(requests, techs, days, places)
 
@@ -699,7 +699,7 @@ def test_a_request_reported_for_lack_of_capacity_fits_on_no_day_of_the_final_pla
     requests, techs, days, free, _places = _remote_instance(
         seed,
         days=(2, 3),
-        km=(60, 100, 120, 140),
+        km=FAR_KM,
         requests=(5, 7),
         second_technician=1.0,
         places=(1, 2),

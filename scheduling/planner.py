@@ -573,16 +573,18 @@ class _Planner:
                 return True
         return False
 
-    def augment(self, r: int, until: float) -> bool:
+    def augment(self, r: int, until: float, avoid: Container[int] = ()) -> bool:
         """Find a chain of on-time requests moving to other on-time days that frees one for r.
 
         Breadth-first over technician-days (an augmenting path in the bipartite matching of
-        requests to places); every day on the chain must still fit with its new stop.
+        requests to places); every day on the chain must still fit with its new stop. The days
+        of the technicians in ``avoid`` (ids) are left out of the chain. Gives up at ``until``
+        (the clock's time); returns True when ``r`` was placed.
         """
         parent: dict[int, tuple[int, int]] = {}  # day → (day it came from, stop entering)
         queue: deque[int] = deque()
         for k in self.candidate_keys(r, self.last_on_time[r]):
-            if k not in parent:
+            if k not in parent and self.key_tech[k] not in avoid:
                 parent[k] = (-1, r)
                 queue.append(k)
         while queue:
@@ -602,7 +604,7 @@ class _Planner:
                 if self.fitting_insertion(k, rest, entering) is None:
                     continue
                 for k2 in self.candidate_keys(q, self.last_on_time[q]):
-                    if k2 not in parent:
+                    if k2 not in parent and self.key_tech[k2] not in avoid:
                         parent[k2] = (k, q)
                         queue.append(k2)
         return False
@@ -905,7 +907,7 @@ class _Planner:
         # the visits of an emptied day may need those places to move to.
         left = self._take_off(tech_id, days, pool, elsewhere=False)
         opened = self._pull_shared(tech_id, left) if pull else []
-        cleared = self._clear_days(tech_id, left, join)
+        cleared = self._clear_days(tech_id, left, until, join)
         self._send_elsewhere(tech_id, left, keep_free={*cleared, *opened})
         # A visit joining from an emptied day may be due after these days: the technician's
         # later days with room, up to its target, take part too, their visits kept.
@@ -1064,20 +1066,27 @@ class _Planner:
         )
         return opened
 
-    def _clear_days(self, tech_id: int, left: set[int], join: bool = False) -> list[int]:
+    def _clear_days(
+        self, tech_id: int, left: set[int], until: float, join: bool = False
+    ) -> list[int]:
         """Empty days of the other technicians who share ``left``'s addresses; return them.
 
         A neighbour's day full of its own nearby visits has no room for a shared request 100 km
-        out, yet that neighbour may have room on other days: its visits move there (each to the
-        cheapest day of one of its technicians, still on time; never to ``tech_id``'s days, which
-        the packing fills), and the emptied day can drive out to the shared addresses, leaving
-        ``tech_id``'s days to the requests only it can reach. A day is emptied only when all its
-        visits move (else it is left as it was); the fewest visits first, then the latest day (a
-        later day is on time for more requests); at most one day for each shared request in
-        ``left``. Days that the packing then leaves empty keep their visits moved: all stay on
-        time, the improvement phase shortens their routes. With ``join``, a visit that cannot
-        move but ``tech_id`` may serve joins ``left`` instead (the day still empties): the
-        packing may then put it on ``tech_id``'s day and send this day out for another.
+        out, yet its visits may have room elsewhere: each moves to the cheapest free on-time
+        place of one of its technicians or, where the days around are full (the 10,000-request
+        benchmark's neighbours: every place up to the targets taken), along an augmenting path
+        (``augment``: a visit of a full day moves on to make room, and so on, all on time);
+        never onto ``tech_id``'s days, which the packing fills. The emptied day can then drive
+        out to the shared addresses, leaving ``tech_id``'s days to the requests only it can
+        reach. A day is emptied only when all its visits move (else it is left as it was); the
+        fewest visits first, then the latest day (a later day is on time for more requests); at
+        most one day for each shared request in ``left``. An emptied day takes none of the
+        visits moving off the days emptied after it (it stays empty for the packing). Days that
+        the packing then leaves empty keep their visits moved: all stay on time, the
+        improvement phase shortens their routes. With ``join``, a visit that cannot move but
+        ``tech_id`` may serve joins ``left`` instead (the day still empties): the packing may
+        then put it on ``tech_id``'s day and send this day out for another. Stops emptying at
+        ``until`` (the clock's time).
         """
         shared = [r for r in left if len(self.req_techs[r]) > 1]
         if not shared:
@@ -1095,8 +1104,9 @@ class _Planner:
         ]
         candidates.sort(key=lambda k: (len(self.route[k]), -self.key_di[k], k))
         cleared: list[int] = []
+        places: dict[int, int] = {}  # emptied day → its free places, given back at the end
         for k in candidates:
-            if len(cleared) >= len(shared):
+            if len(cleared) >= len(shared) or self.clock() > until:
                 break
             saved = self._snapshot()
             moving = self.route[k]
@@ -1111,7 +1121,7 @@ class _Planner:
                     self._place_on(r, other, self.last_on_time[r])
                     for other in self.req_techs[r]
                     if other != tech_id
-                ):
+                ) or self.augment(r, until, avoid=(tech_id,)):
                     continue
                 if not join or tech_id not in self.req_techs[r]:
                     moved = False
@@ -1119,11 +1129,13 @@ class _Planner:
                 joining.append(r)
                 self.day_of[r], self.on_time[r] = -1, False
             if moved:
-                self.key_left[k] = saved[3][k] + len(moving)
+                places[k] = saved[3][k] + len(moving)
                 left.update(joining)
                 cleared.append(k)
             else:
                 self._restore(saved)
+        for k, free in places.items():
+            self.key_left[k] = free
         return cleared
 
     def _day_patterns(self, k: int, stand_ins: list[list[int]]) -> dict[tuple, tuple] | None:

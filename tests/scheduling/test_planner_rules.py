@@ -573,6 +573,7 @@ def _three_technician_instance(
         (217, {"requests": (7, 8), "places": (1, 2), "own": 0.0, "km": FAR_KM}),
         (122, {"requests": (7, 8), "places": (1, 2), "own": 0.0, "km": FAR_KM}),
         (90, {"days": (3, 3), "requests": (7, 8), "places": (1, 1), "own": 0.2, "km": FAR_KM}),
+        (82, {"days": (3, 3), "requests": (7, 8), "places": (1, 2), "own": 0.4, "km": FAR_KM}),
     ],
 )
 def test_with_three_technicians_as_many_are_on_time_as_brute_force_allows(seed, family):
@@ -593,7 +594,10 @@ def test_with_three_technicians_as_many_are_on_time_as_brute_force_allows(seed, 
     # out must be late for technician 1's day to take two others, one of them off technician
     # 3's day, which then has room for technician 3's own request still without a day; such
     # requests join the search too. 122: one of them, outside technician 1's territory, was
-    # put on technician 1's day.
+    # put on technician 1's day. 82 (three days, 1 of 200): technician 1's day 1 must take B
+    # (140 km out, or technician 3's own Y is late), its two visits 60 km west (D, which
+    # technician 3 may not serve) move to technician 2's day 1, whose visit 115 km out moves
+    # to day 3: a neighbour's day empties only through a chain of moves (an augmenting path).
     requests, techs, days, free, places = _three_technician_instance(seed, **family)
     plan = _plan_in_steps(requests, techs, days, free, steps=30_000)
     territory = {t.id: t.territory for t in techs}

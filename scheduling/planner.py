@@ -577,26 +577,33 @@ class _Planner:
         """Find a chain of on-time requests moving to other on-time days that frees one for r.
 
         Breadth-first over technician-days (an augmenting path in the bipartite matching of
-        requests to places); every day on the chain must still fit with its new stop. The days
-        of the technicians in ``avoid`` (ids) are left out of the chain. Gives up at ``until``
-        (the clock's time); returns True when ``r`` was placed.
+        requests to places); every day on the chain must still fit with its new stop. A day is
+        tried as the chain's end when it is first reached (a free place its entering stop fits
+        in), so the search stops one level sooner than when it is taken from the queue. The
+        days of the technicians in ``avoid`` (ids) are left out of the chain. Gives up at
+        ``until`` (the clock's time); returns True when ``r`` was placed.
         """
         parent: dict[int, tuple[int, int]] = {}  # day → (day it came from, stop entering)
         queue: deque[int] = deque()
-        for k in self.candidate_keys(r, self.last_on_time[r]):
-            if k not in parent and self.key_tech[k] not in avoid:
-                parent[k] = (-1, r)
-                queue.append(k)
-        while queue:
-            if self.clock() > until:
-                return False
-            k = queue.popleft()
-            entering = parent[k][1]
+
+        def reached(k: int, came_from: int, entering: int) -> bool:
+            parent[k] = (came_from, entering)
             if self.key_left[k] > 0:
                 found = self.fitting_insertion(k, self.route[k], entering)
                 if found is not None:
                     self._apply_chain(parent, k, found[1])
                     return True
+            queue.append(k)
+            return False
+
+        for k in self.candidate_keys(r, self.last_on_time[r]):
+            if k not in parent and self.key_tech[k] not in avoid and reached(k, -1, r):
+                return True
+        while queue:
+            if self.clock() > until:
+                return False
+            k = queue.popleft()
+            entering = parent[k][1]
             for q in self.route[k]:
                 if q >= self.n_requests or not self.on_time[q]:
                     continue
@@ -604,9 +611,8 @@ class _Planner:
                 if self.fitting_insertion(k, rest, entering) is None:
                     continue
                 for k2 in self.candidate_keys(q, self.last_on_time[q]):
-                    if k2 not in parent and self.key_tech[k2] not in avoid:
-                        parent[k2] = (k, q)
-                        queue.append(k2)
+                    if k2 not in parent and self.key_tech[k2] not in avoid and reached(k2, k, q):
+                        return True
         return False
 
     def _apply_chain(self, parent, k: int, candidate: list[int]) -> None:

@@ -1317,8 +1317,10 @@ def test_another_technicians_day_is_emptied_only_when_all_its_visits_move_on_tim
         assert planner.on_time[1] and planner.on_time[2]
 
 
-def test_a_day_is_emptied_through_an_augmenting_path_when_no_place_is_free():
-    # Technician 2's first day holds one visit only it may serve (D), its second day is full
+@pytest.mark.parametrize("first_zip", ["D", "C"])
+def test_a_day_is_emptied_through_an_augmenting_path_when_no_place_is_free(first_zip):
+    # Technician 2's first day holds one visit only it may serve (D; or C, which technician 1
+    # may serve too: it must not go to technician 1's free days either), its second day is full
     # (two places) with two visits technician 3 may serve too (E), all due on the second day.
     # Technician 1 packs its days and has a shared request left. No free place of technician
     # 2's takes the first day's visit, but it can take the place of an E visit on the second
@@ -1334,7 +1336,7 @@ def test_a_day_is_emptied_through_an_augmenting_path_when_no_place_is_free():
     ]
     days = DAYS[:2]
     shared = PlanRequest(0, "C", (33.60, -118.08), days[1], (0,))
-    own = PlanRequest(1, "D", NEAR, days[1], (1,))
+    own = PlanRequest(1, first_zip, NEAR, days[1], (1,))
     movable = [PlanRequest(i, "E", NEAR, days[1], (i,)) for i in (2, 3)]
     free = {(t.id, d): {t.window_ids[0]: 1, t.window_ids[1]: 1} for t in techs for d in days}
     planner = _reached_planner([shared, own, *movable], techs, days, free, drive=CHAIN_DRIVE)

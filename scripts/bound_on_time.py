@@ -2,7 +2,7 @@
 
 Issue 25: the drive-aware check (``scheduling.feasibility.max_on_time_driving``) says at most
 9,988 of the 10,000 benchmark requests can be on time, and a bound over the desert technician's
-own requests says 9,987; the planner reaches 9,969-9,973. Both let the desert area's neighbours
+own requests says 9,987; the planner reaches 9,980-9,982. Both let the desert area's neighbours
 take every request they share with it, although a day that visits a ZIP 100 km out holds only a
 few visits. This program counts that too, as one mixed-integer program over the whole benchmark
 (SCIP through OR-Tools, which stays out of the portal's runtime):

@@ -61,14 +61,14 @@ SWAP_DAYS = 6
 # The improvement phase reads the clock once every this many requests (a pass over 10,000
 # requests takes seconds; reading the clock for each would cost more than it saves).
 CLOCK_CHECK_EVERY = 64
-# The share of the time left that repairing may take before improving starts: on-time visits
-# come before fewer km (DESIGN §6). On the 10,000-request benchmark the repair's packing of the
-# desert area (emptying the neighbours' days along augmenting paths, then the pattern search)
-# needs 8 s of a 20 s limit, and the improvement phase stops idle after about 4 s. With a share
-# of 0.5 the packing was cut short in some runs (9,964 on time against 9,981); with 0.3, in an
-# earlier round, a slow start (the flow check and the construction taking 4-5 s on a busy
-# machine) left 37 more requests late.
-REPAIR_SHARE = 0.65
+# The share of the time left that repairing may take before improving starts. Half: on-time
+# visits come before fewer km (DESIGN §6). On the 10,000-request benchmark the repair takes all
+# of it (9 s of a 20 s limit, most of it packing the desert area's days) and the improvement
+# phase stops idle after 3.5-4 s. With a share of 0.65 as many were on time and the improvement
+# phase was cut short (9.23-9.28 km per visit against 9.09-9.11); with 0.3, in an earlier round,
+# a slow start (the flow check and the construction taking 4-5 s on a busy machine) left 37
+# more requests late.
+REPAIR_SHARE = 0.5
 # The share of the improvement's time kept for late requests to try again for an on-time day.
 CATCH_UP_SHARE = 0.35
 # Ruin and recreate: how many neighbouring requests each try takes out, and after how many tries
@@ -915,7 +915,8 @@ class _Planner:
         # the visits of an emptied day may need those places to move to.
         left = self._take_off(tech_id, days, pool, elsewhere=False)
         opened = self._pull_shared(tech_id, left) if pull else []
-        cleared = self._clear_days(tech_id, left, until, join)
+        # Emptying may take half the time left: the pattern search needs the rest.
+        cleared = self._clear_days(tech_id, left, (self.clock() + until) / 2, join)
         self._send_elsewhere(tech_id, left, keep_free={*cleared, *opened})
         # A visit joining from an emptied day may be due after these days: the technician's
         # later days with room, up to its target, take part too, their visits kept.

@@ -1088,14 +1088,15 @@ class _Planner:
         never onto ``tech_id``'s days, which the packing fills. The emptied day can then drive
         out to the shared addresses, leaving ``tech_id``'s days to the requests only it can
         reach. A day is emptied only when all its visits move (else it is left as it was); the
-        fewest visits first, then the latest day (a later day is on time for more requests); at
-        most one day for each shared request in ``left``. An emptied day takes none of the
-        visits moving off the days emptied after it (it stays empty for the packing). Days that
-        the packing then leaves empty keep their visits moved: all stay on time, the
-        improvement phase shortens their routes. With ``join``, a visit that cannot move but
-        ``tech_id`` may serve joins ``left`` instead (the day still empties): the packing may
-        then put it on ``tech_id``'s day and send this day out for another. Stops emptying at
-        ``until`` (the clock's time).
+        earliest day first, then the fewest visits (an earlier day is on time for more of the
+        shared requests: on the 10,000-request benchmark the neighbours' first days, emptied,
+        take the shared requests due in the first week); at most one day for each shared
+        request in ``left``. An emptied day takes none of the visits moving off the days
+        emptied after it (it stays empty for the packing). Days that the packing then leaves
+        empty keep their visits moved: all stay on time, the improvement phase shortens their
+        routes. With ``join``, a visit that cannot move but ``tech_id`` may serve joins
+        ``left`` instead (the day still empties): the packing may then put it on ``tech_id``'s
+        day and send this day out for another. Stops emptying at ``until`` (the clock's time).
         """
         shared = [r for r in left if len(self.req_techs[r]) > 1]
         if not shared:
@@ -1111,7 +1112,9 @@ class _Planner:
             and self.route[k]
             and all(s < self.n_requests and self.on_time[s] for s in self.route[k])
         ]
-        candidates.sort(key=lambda k: (len(self.route[k]), -self.key_di[k], k))
+        # The earliest day first: a request on time on a day is on time on every earlier one,
+        # so an early day can take any shared request and a late one only the late-due ones.
+        candidates.sort(key=lambda k: (self.key_di[k], len(self.route[k]), k))
         cleared: list[int] = []
         places: dict[int, int] = {}  # emptied day → its free places, given back at the end
         for k in candidates:

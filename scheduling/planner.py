@@ -549,10 +549,12 @@ class _Planner:
 
     def candidate_keys(self, r: int, last: int):
         """Technician-days of ``r``'s technicians up to day index ``last``."""
+        key_di = self.key_di
         for tech_id in self.req_techs[r]:
             for k in self.tech_keys.get(tech_id, ()):
-                if self.key_di[k] <= last:
-                    yield k
+                if key_di[k] > last:
+                    break  # ``tech_keys`` are in date order (``free`` read sorted by date)
+                yield k
 
     def try_place(self, r: int, last: int, earliest: bool) -> bool:
         """Put ``r`` on the best technician-day up to ``last`` where it fits.
@@ -609,11 +611,19 @@ class _Planner:
             for q in self.route[k]:
                 if q >= self.n_requests or not self.on_time[q]:
                     continue
+                # The days ``q`` could move on to, before the dearer check that it may leave.
+                onward = [
+                    k2
+                    for k2 in self.candidate_keys(q, self.last_on_time[q])
+                    if k2 not in parent and self.key_tech[k2] not in avoid
+                ]
+                if not onward:
+                    continue
                 rest = [s for s in self.route[k] if s != q]
                 if self.fitting_insertion(k, rest, entering) is None:
                     continue
-                for k2 in self.candidate_keys(q, self.last_on_time[q]):
-                    if k2 not in parent and self.key_tech[k2] not in avoid and reached(k2, k, q):
+                for k2 in onward:
+                    if k2 not in parent and reached(k2, k, q):
                         return True
         return False
 

@@ -61,14 +61,15 @@ SWAP_DAYS = 6
 # The improvement phase reads the clock once every this many requests (a pass over 10,000
 # requests takes seconds; reading the clock for each would cost more than it saves).
 CLOCK_CHECK_EVERY = 64
-# The share of the time left that repairing may take before improving starts. Half: on-time
-# visits come before fewer km (DESIGN §6). On the 10,000-request benchmark the repair takes all
-# of it (9 s of a 20 s limit, most of it packing the desert area's days) and the improvement
-# phase stops idle after 3.5-4 s. With a share of 0.65 as many were on time and the improvement
-# phase was cut short (9.23-9.28 km per visit against 9.09-9.11); with 0.3, in an earlier round,
-# a slow start (the flow check and the construction taking 4-5 s on a busy machine) left 37
-# more requests late.
-REPAIR_SHARE = 0.5
+# The share of the time left that repairing may take before improving starts. On-time visits
+# come before fewer km (DESIGN §6). On the 10,000-request benchmark (20 s limit) the repair
+# takes all of it, most of it packing the desert area's days: with 0.65 the packing with the
+# neighbours' shared visits joining runs to its end (1-2 more on time than with 0.5), and the
+# improvement phase still stops idle after 3-4 s (in the ninth round, when emptying the
+# neighbours' days took twice as long, 0.65 cut it short instead). With 0.3, in an earlier
+# round, a slow start (the flow check and the construction taking 4-5 s on a busy machine) left
+# 37 more requests late.
+REPAIR_SHARE = 0.65
 # The share of the improvement's time kept for late requests to try again for an on-time day.
 CATCH_UP_SHARE = 0.35
 # Ruin and recreate: how many neighbouring requests each try takes out, and after how many tries
@@ -87,6 +88,10 @@ RUIN_THRESHOLD_SHARE = 0.25
 # desert technician's 29 days each hold 265 patterns over ten addresses (104 not within another;
 # about 2,000 routes tried to list them), so each run of the search takes 193,000 steps, 2-3 s;
 # of three runs from the same start the best is kept (one run gives 148-152 on time there).
+# The packings ``repack`` tries, in order: two latest-first ones (quick), then the day-pattern
+# ones (seconds each on the benchmark's desert area).
+PACKINGS = ("heed_bound", "latest_first", "patterns", "patterns_joined", "pulled")
+QUICK_PACKINGS = PACKINGS[:2]
 PATTERN_ADDRESSES = 24
 PATTERN_LISTING_LIMIT = 20_000
 PATTERN_ALL_ORDERS = 5
@@ -737,7 +742,9 @@ class _Planner:
                     self.key_left[a] -= 1
         return caught
 
-    def repack(self, tech_id: int, late: list[int], until: float) -> list[int]:
+    def repack(
+        self, tech_id: int, late: list[int], until: float, packings: tuple[str, ...] = PACKINGS
+    ) -> list[int]:
         """Pack a technician's days again, latest first, for as many on-time visits as fit.
 
         For a technician whose area has requests left late (remote ZIPs where a visit takes
@@ -787,7 +794,7 @@ class _Planner:
         # the search's steps are bounded), and with every shared visit of theirs pulled in,
         # their days with room choosing too and their requests still without a day joining
         # (``_pull_shared``). The one with the most on time is kept.
-        for packing in ("heed_bound", "latest_first", "patterns", "patterns_joined", "pulled"):
+        for packing in packings:
             if self.clock() > until or not best[2]:
                 break
             if packing.startswith("patterns") or packing == "pulled":
@@ -1761,10 +1768,15 @@ class _Planner:
         """Pack again the days of each technician who serves a request in ``waiting``.
 
         Technicians with the most such requests first; each packs for those still without a
-        day when its turn comes (one an earlier packing placed is left where it is). Stops at
-        ``until``; the requests it placed have a day (``day_of``), the rest still have none, and
-        so may requests that were on time: a packing kept because it puts more on time can
-        leave one it took off a day without an on-time day (the caller books those late).
+        day when its turn comes (one an earlier packing placed is left where it is). One
+        technician's day-pattern packings may take all the time up to ``until`` (on the
+        10,000-request benchmark the desert area's did, and the five late requests of another
+        area, which a quick packing puts on time in milliseconds, stayed late, one to the end):
+        the technicians whose turn comes after ``until`` still get the quick packings
+        (``QUICK_PACKINGS``), up to the planner's deadline. The requests it placed have a day
+        (``day_of``), the rest still have none, and so may requests that were on time: a
+        packing kept because it puts more on time can leave one it took off a day without an
+        on-time day (the caller books those late).
         """
         by_tech: dict[int, list[int]] = defaultdict(list)
         for r in waiting:
@@ -1772,8 +1784,13 @@ class _Planner:
                 by_tech[tech_id].append(r)
         for tech_id in sorted(by_tech, key=lambda t: -len(by_tech[t])):
             late = [r for r in by_tech[tech_id] if self.day_of[r] < 0]
-            if late and self.clock() < until:
+            if not late:
+                continue
+            if self.clock() < until:
                 self.repack(tech_id, late, until)
+            elif self.clock() < self.deadline:
+                # Milliseconds, on the improvement's time: the repair's share is spent.
+                self.repack(tech_id, late, self.deadline, QUICK_PACKINGS)
 
     def _write_routes(self) -> None:
         plan = self.plan

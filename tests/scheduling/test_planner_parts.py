@@ -1116,6 +1116,33 @@ def test_packing_again_leaves_a_request_an_earlier_packing_placed_where_it_is():
     _assert_state_is_consistent(planner)
 
 
+@pytest.mark.parametrize(("deadline", "packed"), [(float("inf"), True), (0.0, False)])
+def test_a_technician_whose_turn_comes_after_the_repairs_time_still_packs_quickly(deadline, packed):
+    """The repair's time is spent (``until`` passed, as when the desert area's day-pattern
+    packings took it all on the 10,000-request benchmark). R0, due on the second day, holds the
+    first day's only place; R1, due on the first day, waits. The latest-first packing (a quick
+    one) still runs, up to the planner's deadline: R0 moves to the second day, R1 takes the
+    first, both on time. Past the deadline nothing runs."""
+    free = {(1, DAYS[0]): {1: 1}, (1, DAYS[1]): {1: 1}}
+    requests = [
+        PlanRequest(0, "91770", NEAR, DAYS[1], (0,)),
+        PlanRequest(1, "91770", NEAR, DAYS[0], (1,)),
+    ]
+    planner = _reached_planner(requests, [_tech(1, windows=(1,))], DAYS[:2], free)
+    planner.deadline = deadline
+    first, second = planner.tech_keys[1]
+    planner.place(0, first, [0])
+
+    planner._repack_late([1], until=0.0)
+
+    _assert_state_is_consistent(planner)
+    if packed:
+        assert (planner.day_of[0], planner.day_of[1]) == (second, first)
+        assert planner.on_time == [True, True]
+    else:
+        assert (planner.day_of[0], planner.day_of[1]) == (first, -1)
+
+
 def test_the_improvement_phase_passes_again_after_a_move_that_made_room():
     """R0 (30 km west, served by technicians 1 and 2) is looked at first but technician 2's only
     place holds R1, which technician 1 may not serve, so no move and no swap; R1 then moves to

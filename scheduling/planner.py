@@ -1788,7 +1788,7 @@ class _Planner:
                 continue
             if self.clock() < until:
                 self.repack(tech_id, late, until)
-            elif self.clock() < self.deadline:
+            else:
                 # Milliseconds, on the improvement's time: the repair's share is spent.
                 self.repack(tech_id, late, self.deadline, QUICK_PACKINGS)
 

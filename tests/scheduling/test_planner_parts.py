@@ -283,6 +283,34 @@ def test_a_chain_of_two_moves_leaves_every_days_places_and_on_time_flags_true():
     assert planner.on_time == [True, True, True]
 
 
+def test_a_chain_goes_on_from_a_later_stop_of_a_day_whose_first_stop_can_go_nowhere():
+    """Technician 1's day (two places) holds A (only technician 1 serves it) first, then P
+    (technician 2 serves it too, with a free place): a new request only technician 1 serves
+    takes P's place, P moves to technician 2. A stop with nowhere to go does not end the
+    search of its day."""
+    day = DAYS[0]
+    techs = [
+        PlanTechnician(1, (34.0, -118.0), frozenset({"a", "b"}), (11,)),
+        PlanTechnician(2, (34.0, -118.01), frozenset({"b"}), (21,)),
+    ]
+    free = {(1, day): {11: 2}, (2, day): {21: 1}}
+    requests = [
+        PlanRequest(1, "a", (34.001, -118.0), day, (1,)),  # A
+        PlanRequest(2, "b", (34.001, -118.005), day, (2,)),  # P
+        PlanRequest(3, "a", (34.002, -118.0), day, (3,)),  # the new one
+    ]
+    planner = _reached_planner(requests, techs, [day], free)
+    k1, k2 = planner.tech_keys[1][0], planner.tech_keys[2][0]
+    planner.place(0, k1, [0])
+    planner.place(1, k1, [0, 1])
+
+    assert planner.augment(2, until=float("inf"))
+
+    assert (planner.day_of[0], planner.day_of[1], planner.day_of[2]) == (k1, k2, k1)
+    assert planner.on_time == [True, True, True]
+    _assert_state_is_consistent(planner)
+
+
 def test_moving_a_request_to_another_technician_takes_their_day_up_to_the_last_one_allowed():
     """``_place_on``: the last allowed day counts; a technician with no free day is no place."""
     techs = [_tech(7), PlanTechnician(8, HOME, frozenset({"91770"}), (1, 2))]

@@ -144,7 +144,9 @@ def max_on_time_driving(
     for n, ((techs, due, visits), members) in enumerate(kinds.items()):
         node = ("kind", n)
         reachable = False
-        for tech in techs:
+        # In id order: a frozenset's order follows the ids' hashes, and the simplex's choice
+        # among equally good answers (the share, the planner's hint) follows the edges' order.
+        for tech in sorted(techs):
             last = bisect.bisect_right(days_of.get(tech, []), due) - 1
             if last >= 0:
                 graph.add_edge(node, ("day", tech, last), weight=0)

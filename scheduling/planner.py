@@ -79,6 +79,10 @@ RUIN_IDLE_TRIES = 1000
 # A try may add up to this share of the plan's km per visit at first (less and less, none at the
 # end of its time), so the search can leave a local optimum; the best plan seen is kept.
 RUIN_THRESHOLD_SHARE = 0.25
+# The packings ``repack`` tries, in order: two latest-first ones (quick), then the day-pattern
+# ones (seconds each on the benchmark's desert area).
+PACKINGS = ("heed_bound", "latest_first", "patterns", "patterns_joined", "pulled")
+QUICK_PACKINGS = PACKINGS[:2]
 # The day-pattern packing (``_repack_patterns``), for areas of few addresses (requests are placed
 # at their ZIP's centroid, so a remote area has a handful): at most this many addresses and this
 # many routes tried when listing the patterns a day can hold (past either, the packing is
@@ -88,10 +92,6 @@ RUIN_THRESHOLD_SHARE = 0.25
 # desert technician's 29 days each hold 265 patterns over ten addresses (104 not within another;
 # about 2,000 routes tried to list them), so each run of the search takes 193,000 steps, 2-3 s;
 # of three runs from the same start the best is kept (one run gives 148-152 on time there).
-# The packings ``repack`` tries, in order: two latest-first ones (quick), then the day-pattern
-# ones (seconds each on the benchmark's desert area).
-PACKINGS = ("heed_bound", "latest_first", "patterns", "patterns_joined", "pulled")
-QUICK_PACKINGS = PACKINGS[:2]
 PATTERN_ADDRESSES = 24
 PATTERN_LISTING_LIMIT = 20_000
 PATTERN_ALL_ORDERS = 5
@@ -754,9 +754,10 @@ class _Planner:
         Going backwards, every request that may use a day may also use every earlier one, so
         each day takes the most visits it can hold (``_fill_day``). Requests that find no day
         go to another of their technicians' on-time days if one has room. Five packings are
-        tried (the latest-first one twice, see below, then ``_repack_patterns`` three times);
-        the best is kept only when more requests are on time than before. Returns the requests
-        still late (all of ``late`` if none is kept).
+        tried (the latest-first one twice, see below, then ``_repack_patterns`` three times;
+        ``packings`` names those to try, ``PACKINGS`` all five); the best is kept only when more
+        requests are on time than before. Returns the requests still late (all of ``late`` if
+        none is kept).
         """
         late = [r for r in late if tech_id in self.req_techs[r] and self.last_on_time[r] >= 0]
         if not late:

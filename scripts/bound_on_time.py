@@ -24,8 +24,8 @@ so every plan is a solution and SCIP's proven bound, rounded down, bounds every 
 benchmark of 2026-12-01 it proves 9,988 (best solution of the program 9,984, 120 s): no tighter
 than the drive-aware check. The neighbours' own requests keep it loose: each takes only its
 1/m share of a day, so visits 40 km out in different directions share a day in the program as
-they cannot on the road, and that room absorbs the shared requests. A tighter bound needs the
-neighbours' days as routes too (column generation over their day routes), not built.
+they cannot on the road, and that room absorbs the shared requests. None can be tighter than
+``exact_remote_days.py``'s 9,987: ``plan_area_first.py`` builds a plan with 9,987 on time.
 
     python manage.py benchmark_scheduler --export-instances var/instances
     python -m venv /tmp/ortools && /tmp/ortools/bin/pip install ortools networkx

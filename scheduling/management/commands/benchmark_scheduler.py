@@ -282,7 +282,7 @@ class Command(BaseCommand):
         (the oldest first, at most ``INSTANCE_REQUESTS`` per technician), those technicians'
         free places and the drive model, so ``scripts/benchmark_ortools.py`` can solve it
         without Django. ``instance_all.json`` holds every technician and request of the run, for
-        ``scripts/exact_remote_days.py``.
+        ``scripts/exact_remote_days.py``, ``bound_on_time.py`` and ``plan_area_first.py``.
         """
         folder = Path(options["export_instances"])
         folder.mkdir(parents=True, exist_ok=True)

@@ -17,7 +17,12 @@
    as it can hold, and by whole-day patterns (how many visits at each address a day can hold)
    chosen by a local search; the packing with the most on time is kept when more are on time
    than before. Requests that cannot be on time take the earliest day left; those that fit
-   nowhere are reported, not booked.
+   nowhere are reported, not booked. Where requests that need a day of their own are still
+   waiting in an area one technician alone reaches but shares addresses of with neighbours
+   (a desert 100-140 km out), the area is also planned first, on an empty plan: that
+   technician's days packed for the requests only it reaches, the shared ones on the
+   neighbours' latest days; a second planner places every other request around those visits
+   (booked stops) as above, and its plan is kept when it puts more on time (``_area_first``).
 3. **Improvement.** Moves of one request and swaps of two between technician-days, accepted
    when they shorten the total drive, under every hard rule (territory, places per window, time
    off, target dates, the working day), until no move helps or the time limit is reached. Then
@@ -45,7 +50,7 @@ import itertools
 import math
 import random
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from datetime import date
@@ -99,7 +104,11 @@ PATTERN_SEARCH_STEPS = 200_000
 PATTERN_RUNS = 3
 PATTERN_STEPS_PER_CHOICE = 64
 PATTERN_SWAP_SHARE = 0.4
+PATTERN_SHIFT_SHARE = 0.2
 PATTERN_TEMPERATURE = (0.5, 0.05)
+# Planning a late area first (``_area_first``): the share of the repair's time left that its
+# pattern search may take (on the benchmark it stops idle after 1-2 s).
+AREA_SHARE = 0.5
 EPSILON = 1e-6
 
 REASON_UNKNOWN_ZIP = "unknown_zip"
@@ -235,6 +244,8 @@ class _Planner:
         clock=time.monotonic,
     ):
         self.clock = clock
+        # What the planner was given, for a second planner around an area planned first.
+        self.inputs = (requests, technicians, days, free, fixed, drive)
         self.requests = requests
         self.days = days
         self.drive = drive
@@ -313,6 +324,16 @@ class _Planner:
         # improvement phase may free a place for them (``catch_up``).
         self.unbooked: list[int] = []
         self.on_time: list[bool] = [False] * len(requests)
+        # The requests ``_place`` may put on time (set there).
+        self.candidates: list[int] = []
+        # A planner around an area planned first (``_area_first``): the area's requests booked
+        # as stops (their positions in the first planner's requests → technician id, day
+        # index, window id), and when its repair ends (else ``REPAIR_SHARE`` of the time).
+        self.area_booked: dict[int, tuple[int, int, int]] = {}
+        # Who may serve each request, and whether it needs a day of its own (``_reach``).
+        self.req_techs: list[list[int]] | None = None
+        self.alone: list[bool] = []
+        self.repair_until: float | None = None
         # The last day index on or before each request's target (-1: already past it).
         self.last_on_time = [bisect.bisect_right(days, r.due) - 1 for r in requests]
 
@@ -524,8 +545,8 @@ class _Planner:
         """
         cache: dict[tuple[int, int], bool] = {}
         pair_cache: dict[tuple[int, int], bool] = {}
-        self.req_techs: list[list[int]] = []
-        self.alone: list[bool] = []
+        self.req_techs = []
+        self.alone = []
         for r, request in enumerate(self.requests):
             techs = []
             shares = False
@@ -1252,14 +1273,17 @@ class _Planner:
         requests at address ``i`` have day ``d`` as their last on-time day, ``first`` the days'
         patterns to start from. On time at an address: going from the last day to the first,
         each visit takes a request waiting there that may still be on time that day (the most
-        on time for these nested deadlines). Simulated annealing over two moves, a day takes
-        another of its patterns that no other pattern of the day contains, or two days swap
-        theirs; a worse choice is taken with probability exp(change / temperature), the
-        temperature falling from ``PATTERN_TEMPERATURE[0]`` to ``[1]`` requests over each run's
-        steps (``PATTERN_STEPS_PER_CHOICE`` per pattern, at most ``PATTERN_SEARCH_STEPS``).
+        on time for these nested deadlines). Simulated annealing over three moves, a day takes
+        another of its patterns that no other pattern of the day contains, two days swap
+        theirs, or one visit shifts from a day to another (``PATTERN_SHIFT_SHARE`` of the
+        steps: a day freed visit by visit, which replacing whole patterns seldom finds); a
+        worse choice is taken with probability exp(change / temperature), the temperature
+        falling from ``PATTERN_TEMPERATURE[0]`` to ``[1]`` requests over each run's steps
+        (``PATTERN_STEPS_PER_CHOICE`` per pattern, at most ``PATTERN_SEARCH_STEPS``).
         ``PATTERN_RUNS`` runs from ``first``, the best kept: one run's result varies by a few
-        requests. Stops when every request is on time or at ``until`` (checked every
-        ``CLOCK_CHECK_EVERY`` steps); deterministic for a seed of the planner's random numbers.
+        requests. Stops when every request is on time or
+        at ``until`` (checked every ``CLOCK_CHECK_EVERY`` steps); deterministic for a seed of
+        the planner's random numbers.
         """
         days = len(first)
         n = len(due)
@@ -1306,10 +1330,21 @@ class _Planner:
                     return best
                 temperature = hot * (cold / hot) ** (step / steps)
                 d1 = rng.randrange(days)
-                if rng.random() < PATTERN_SWAP_SHARE:
+                move = rng.random()
+                if move < PATTERN_SWAP_SHARE:
                     d2 = rng.randrange(days)
                     a, b = current[d1], current[d2]
                     if a == b or a not in choices[d2] or b not in choices[d1]:
+                        continue
+                elif move < PATTERN_SWAP_SHARE + PATTERN_SHIFT_SHARE:
+                    d2, i = rng.randrange(days), rng.randrange(n)
+                    if d2 == d1 or not current[d1][i]:
+                        continue
+                    # One visit shifts from d1 to d2: d1 takes ``b`` (one visit fewer) and
+                    # d2 takes ``a`` (one visit more), as in a swap.
+                    b = (*current[d1][:i], current[d1][i] - 1, *current[d1][i + 1 :])
+                    a = (*current[d2][:i], current[d2][i] + 1, *current[d2][i + 1 :])
+                    if a not in choices[d2] or b not in choices[d1]:
                         continue
                 else:
                     d2, a, b = d1, current[d1], rng.choice(fullest[d1])
@@ -1332,8 +1367,8 @@ class _Planner:
                         best_total, best = total, list(current)
                 else:
                     for i in changed:
-                        visits[i][d2] = b[i]
-                        visits[i][d1] = a[i]
+                        visits[i][d1] = current[d1][i]
+                        visits[i][d2] = current[d2][i]
         return best
 
     def _cheapest_fit(self, r: int, keys):
@@ -1664,9 +1699,24 @@ class _Planner:
         return min(by_places, driving.bound), dict(zip(candidates, driving.share, strict=True))
 
     def run(self) -> Plan:
+        """Plan every request: place them (``_place``), improve the plan and order each day
+        (``_finish``). Where an area stays late, a second planner may plan everything else
+        around that area planned first (``_place`` returns it when it puts more on time)."""
+        around = self._place(area_first=True)
+        if around is not None:
+            around._finish()
+            return self._merged(around)
+        self._finish()
+        return self.plan
+
+    def _place(self, area_first: bool) -> _Planner | None:
+        """The flow check, the construction and the repair; with ``area_first``, also a plan
+        with the latest area planned first (``_area_first``), returned instead when it puts
+        more requests on time (this planner is then left as it is)."""
         plan = self.plan
         started = self.clock()
-        self._reach()
+        if self.req_techs is None:
+            self._reach()
         requests = self.requests
         order = sorted(
             range(self.n_requests),
@@ -1677,6 +1727,7 @@ class _Planner:
             for r in order
             if requests[r].point is not None and self.req_techs[r] and self.last_on_time[r] >= 0
         ]
+        self.candidates = candidates
         # How many can be on time at most, and which kinds of request the relaxation leaves
         # late: those go last, so they never take the days that serve more requests on time.
         plan.on_time_possible, share = self.on_time_bound(candidates)
@@ -1722,8 +1773,11 @@ class _Planner:
 
         # 2. Repair: as many on time as the bound allows, by augmenting paths.
         started = self.clock()
+        repair_until = self.repair_until or (
+            self.clock() + REPAIR_SHARE * (self.deadline - self.clock())
+        )
+        around = self._area_first(waiting, repair_until) if area_first else None
         on_time = sum(self.on_time[r] for r in candidates)
-        repair_until = self.clock() + REPAIR_SHARE * (self.deadline - self.clock())
         # A request that needs a day of its own empties one; the others take an augmenting path.
         still_waiting = []
         for r in waiting:
@@ -1736,7 +1790,9 @@ class _Planner:
                 on_time += 1
             else:
                 still_waiting.append(r)
-        # Technicians whose areas still have late requests pack their days again for count.
+        # Technicians whose areas still have late requests pack their days again for count
+        # (after a plan around an area planned first has taken the repair's time, the quick
+        # packings only).
         self._repack_late(still_waiting, repair_until)
         # Every request still without a day: those the repair left waiting, and those a packing
         # took off an on-time day to fit more in and could not put back on time.
@@ -1748,9 +1804,15 @@ class _Planner:
             ):
                 self.unbooked.append(r)
         plan.timings["repair"] = self.clock() - started
+        if around is not None and around.on_time_count() > self.on_time_count():
+            return around
+        return None
 
-        # 3. Improvement under every hard rule, until nothing helps or time is up; then the late
-        # requests try again for an on-time day (improving gathers requests and frees days).
+    def _finish(self) -> None:
+        """Improve the plan under every hard rule, until nothing helps or time is up (the late
+        requests trying again for an on-time day, improving gathers requests and frees days);
+        then order each day and hand out its windows into ``plan``."""
+        plan = self.plan
         started = self.clock()
         catch_up_from = self.deadline - CATCH_UP_SHARE * (self.deadline - started)
         self.improve(catch_up_from)
@@ -1758,11 +1820,157 @@ class _Planner:
         self.catch_up(self.deadline)
         plan.unplaced.extend((self.requests[r].id, REASON_NO_CAPACITY) for r in self.unbooked)
         plan.timings["improvement"] = self.clock() - started
-
-        # 4. Routes and windows.
         started = self.clock()
         self._write_routes()
         plan.timings["routes"] = self.clock() - started
+
+    def on_time_count(self) -> int:
+        """How many requests are on time, the area's booked ones of a plan around an area
+        planned first included (``area_booked``)."""
+        return sum(self.on_time[r] for r in self.candidates) + len(self.area_booked)
+
+    def _area_first(self, waiting: list[int], until: float) -> _Planner | None:
+        """Plan the latest area first, then everything else around it; return that planner,
+        placed (construction and repair), or None when no area is late where another
+        technician shares its addresses. This planner is left as it was.
+
+        Where one technician alone reaches some of an area's requests (the benchmark's desert,
+        100-140 km out) and shares the others with its neighbours, the construction fills the
+        neighbours' days with their own nearby visits first, and emptying them again for the
+        shared ones one augmenting path at a time (``_clear_days``) frees only some. Here the
+        technician with the most of ``waiting`` only it reaches has its days packed for those
+        first (``_plan_area``, on an empty plan), and the shared ones go to the neighbours'
+        latest days. Those visits become booked stops (``area_booked``) of a second planner
+        over every other request, which places them as this one does, its repair until
+        ``until``. On the benchmark every other request is then on time.
+        """
+        counts = Counter(
+            self.req_techs[r][0] for r in waiting if len(self.req_techs[r]) == 1 and self.alone[r]
+        )
+        for tech_id, _count in counts.most_common():
+            if any(
+                tech_id in self.req_techs[r] and len(self.req_techs[r]) > 1 for r in self.candidates
+            ):
+                break
+        else:
+            return None
+        saved, n = self._snapshot(), self.n_requests
+        for k, route in enumerate(self.route):
+            self.route[k] = [s for s in route if s >= n]
+            self.key_left[k] += len(route) - len(self.route[k])
+        self.day_of, self.on_time = [-1] * n, [False] * n
+        self._plan_area(tech_id, until)
+        requests, technicians, days, free, fixed, drive = self.inputs
+        free = {key: dict(windows) for key, windows in free.items()}
+        fixed = {key: list(stops) for key, stops in fixed.items()}
+        booked: dict[int, tuple[int, int, int]] = {}
+        for k, route in enumerate(self.route):
+            if not any(s < n for s in route):
+                continue
+            tech = self.by_id[self.key_tech[k]]
+            day = days[self.key_di[k]]
+            for rank, _position, stop in self.visits(k, route):
+                if stop < n:
+                    window_id = tech.window_ids[rank]
+                    free[tech.id, day][window_id] -= 1
+                    fixed.setdefault((tech.id, day), []).append(
+                        FixedStop(-1 - stop, requests[stop].point, window_id)
+                    )
+                    booked[stop] = (tech.id, self.key_di[k], window_id)
+        self._restore(saved)
+        around = _Planner(
+            requests=[request for r, request in enumerate(requests) if r not in booked],
+            technicians=technicians,
+            days=days,
+            free=free,
+            fixed=fixed,
+            drive=drive,
+            deadline=self.deadline,
+            rng=self.rng,
+            clock=self.clock,
+        )
+        around.area_booked = booked
+        around.repair_until = until
+        # Who may serve a request does not change with the area's bookings (a day's first
+        # booked stops would make ``_reach``'s check on it wrong).
+        rest = [r for r in range(n) if r not in booked]
+        around.req_techs = [[t for t in self.req_techs[r] if around.tech_keys.get(t)] for r in rest]
+        around.alone = [self.alone[r] for r in rest]
+        around._place(area_first=False)
+        return around
+
+    def _plan_area(self, tech_id: int, until: float) -> None:
+        """On an empty plan, place ``tech_id``'s area: its days packed for the requests only it
+        may serve (the pattern packing, taking at most ``AREA_SHARE`` of the time to
+        ``until``), then the shared ones on its days where they fit, the latest target first,
+        the rest on its neighbours' days, the latest day first, each as full as it can be
+        (``_fill_day``), so that the earlier days stay free for their own visits. Requests
+        that find no on-time day stay without one.
+        """
+        area = [r for r in self.candidates if tech_id in self.req_techs[r]]
+        alone = [r for r in area if len(self.req_techs[r]) == 1]
+        shared = [r for r in area if len(self.req_techs[r]) > 1]
+        horizon = max(self.last_on_time[r] for r in area)
+        days = [k for k in self.tech_keys[tech_id] if self.key_di[k] <= horizon]
+        empty = self._snapshot()
+        search_until = self.clock() + AREA_SHARE * (until - self.clock())
+        if alone and (self._repack_patterns(tech_id, days, alone, empty, search_until) is None):
+            self._restore(empty)
+            self._repack_days(tech_id, days, alone, False, until)
+        left = set()
+        for r in sorted(shared, key=self._target_order, reverse=True):
+            if not self._place_on(r, tech_id, self.last_on_time[r]):
+                left.add(r)
+        neighbours = {t for r in left for t in self.req_techs[r] if t != tech_id}
+        keys = [
+            k
+            for t in neighbours
+            for k in self.tech_keys.get(t, ())
+            if self.key_di[k] <= horizon and self.key_left[k] > 0
+        ]
+        for k in sorted(keys, key=lambda k: (-self.key_di[k], k)):
+            if not left:
+                break
+            tech, di = self.key_tech[k], self.key_di[k]
+            eligible = [r for r in left if tech in self.req_techs[r] and self.last_on_time[r] >= di]
+            if not eligible:
+                continue
+            route, served = self._fill_day(k, eligible)
+            self.route[k] = route
+            self.key_left[k] -= len(served)
+            for r in served:
+                self.day_of[r], self.on_time[r] = k, True
+                left.discard(r)
+
+    def _merged(self, around: _Planner) -> Plan:
+        """The plan of ``around`` (finished) with the area's booked visits as assignments (on
+        time, in their windows and route order; a day they fill alone has no technician-day
+        there and keeps the order they were booked in) and this planner's bound and times."""
+        plan = around.plan
+        reorders = plan.reorders
+        stop_number: dict[tuple[int, int], int] = defaultdict(int)
+        for r, (tech_id, di, window_id) in around.area_booked.items():
+            day = self.days[di]
+            if -1 - r in reorders:
+                order = reorders.pop(-1 - r)
+            else:
+                stop_number[tech_id, di] += 1
+                order = stop_number[tech_id, di]
+                plan.routes.setdefault((tech_id, day), []).append(self.requests[r].point)
+            plan.assignments.append(
+                Assignment(
+                    request_id=self.requests[r].id,
+                    technician_id=tech_id,
+                    day=day,
+                    window_id=window_id,
+                    route_order=order,
+                    within_target=True,
+                )
+            )
+        plan.on_time_possible = self.plan.on_time_possible
+        for phase in ("flow", "construction"):
+            plan.timings[phase] += self.plan.timings[phase]
+        plan.timings["repair"] = self.plan.timings["repair"]
         return plan
 
     def _repack_late(self, waiting: list[int], until: float) -> None:

@@ -1,11 +1,13 @@
 """Production settings refuse to start without their secrets and pass check --deploy."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import time_machine
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -42,6 +44,20 @@ def test_check_deploy_is_clean_with_production_variables():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("clock", ["08:00:03", "12:00:05"])
+def test_the_system_checks_pass_at_the_windows_default_times_of_day(clock):
+    # CI ran the deploy check above at 12:00:05 UTC and it failed: Django's check fields.W161
+    # takes a fixed time default (a window's 8:00 start, 12:00 end) within ten seconds of the
+    # time of day for a mistaken "now". The defaults are callables now.
+    from scheduling.models import AppointmentWindow
+
+    moment = dt.datetime.fromisoformat(f"2026-12-02T{clock}+00:00")
+    with time_machine.travel(moment, tick=False):
+        issues = AppointmentWindow.check()
+
+    assert [issue.id for issue in issues] == []
 
 
 @pytest.mark.parametrize("missing", sorted(PRODUCTION_ENV))

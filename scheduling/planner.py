@@ -51,7 +51,7 @@ import math
 import random
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Container
+from collections.abc import Callable, Collection, Container
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -220,6 +220,23 @@ def plan_schedule(
         clock=clock,
     )
     return planner.run()
+
+
+def fullest_patterns(patterns: Collection[tuple[int, ...]]) -> list[tuple[int, ...]]:
+    """The patterns of a day (visits per address, as ``_Planner._day_patterns`` lists them) that
+    no other of them contains. A pattern within a longer one is within one with a single visit
+    more (a day that holds a multiset holds every part of it), so only those are looked up."""
+    fullest = []
+    for p in patterns:
+        more = list(p)
+        for i in range(len(p)):
+            more[i] += 1
+            if tuple(more) in patterns:
+                break
+            more[i] -= 1
+        else:
+            fullest.append(p)
+    return fullest
 
 
 class _Planner:
@@ -922,7 +939,7 @@ class _Planner:
         return self._place_late_or_elsewhere(left)
 
     def _repack_patterns(
-        self, tech_id, days, pool, start, until, join=False, pull=False
+        self, tech_id, days, pool, start, until, join=False, pull=False, exact=False
     ) -> list[int] | None:
         """The third and fourth packings for ``repack``: whole days from the patterns a day holds.
 
@@ -1035,7 +1052,7 @@ class _Planner:
                 patterns[counts] = tuple(template)
             first.append(counts if counts in patterns else (0,) * len(points))
             choices.append(patterns)
-        best = self._search_patterns(choices, due, first, until)
+        best = self._search_patterns(choices, due, first, until, exact)
         # Build the days from the last to the first: each visit takes a request still
         # waiting at its address that is on time that day (on time on every earlier day too).
         waiting = [list(rs) for rs in stand_ins]
@@ -1266,7 +1283,7 @@ class _Planner:
 
         return found if extend([0] * n, tuple(kept), 0, 0) else None
 
-    def _search_patterns(self, choices, due, first, until) -> list[tuple]:
+    def _search_patterns(self, choices, due, first, until, exact=False) -> list[tuple]:
         """Choose a pattern for each day, the most requests on time; return the best found.
 
         ``choices[d]`` are day ``d``'s patterns (visits per address), ``due[i][d]`` how many
@@ -1298,22 +1315,7 @@ class _Planner:
                 waiting -= served
             return total
 
-        def fullest_of(patterns) -> list[tuple]:
-            # A pattern within a longer one is within one with a single visit more (a day that
-            # holds a multiset holds every part of it).
-            fullest = []
-            for p in patterns:
-                more = list(p)
-                for i in range(n):
-                    more[i] += 1
-                    if tuple(more) in patterns:
-                        break
-                    more[i] -= 1
-                else:
-                    fullest.append(p)
-            return fullest
-
-        fullest = [fullest_of(patterns) for patterns in choices]
+        fullest = [fullest_patterns(patterns) for patterns in choices]
         most = sum(map(sum, due))
         hot, cold = PATTERN_TEMPERATURE
         steps = min(PATTERN_SEARCH_STEPS, PATTERN_STEPS_PER_CHOICE * sum(map(len, fullest)))
@@ -1327,7 +1329,7 @@ class _Planner:
                 best, best_total = list(current), total
             for step in range(steps):
                 if best_total == most or (step % CLOCK_CHECK_EVERY == 0 and self.clock() > until):
-                    return best
+                    break
                 temperature = hot * (cold / hot) ** (step / steps)
                 d1 = rng.randrange(days)
                 move = rng.random()
@@ -1369,7 +1371,115 @@ class _Planner:
                     for i in changed:
                         visits[i][d1] = current[d1][i]
                         visits[i][d2] = current[d2][i]
+            if best_total == most or self.clock() > until:
+                break
+        if exact and best_total < most and self.clock() < until:
+            found = self._most_on_time_patterns(fullest, due, best_total + 1, until)
+            if found is not None:
+                best = found
         return best
+
+    def _most_on_time_patterns(self, fullest, due, at_least, until) -> list[tuple] | None:
+        """The days' patterns that put the most requests on time, when that is ``at_least`` or
+        more; None when fewer can be, or when the clock passes ``until`` first.
+
+        ``fullest[d]`` are day ``d``'s patterns no other of its patterns contains (visits per
+        address), ``due[i][d]`` as for ``_search_patterns``. A depth-first search over the days,
+        the last first; its state is how many requests wait at each address (which also fixes how
+        many are on time on the later days: those that arrived less those waiting). A day's
+        patterns that serve the same visits are one choice, and one serving no more at any
+        address than another is dropped. A state is searched once, and not at all when its
+        bound says fewer than the goal can be on time: each address ``i`` takes a share
+        ``1 / (m_i * a)`` of a day a visit (``m_i`` its most visits on one day, ``a`` the most
+        any pattern sums to so, at least 1), the requests due by a day can take at most that
+        many days' shares, and the most that fit so is Moore and Hodgson's count (the most jobs
+        one machine finishes by their deadlines: "An n job, one machine sequencing algorithm
+        for minimizing the number of late jobs", Management Science 15(1), 1968). The goal is
+        first the bound at the start and falls by one until a plan reaches it: the first found
+        is the best. On the 10,000-request benchmark's desert area (29 days, 7 addresses, 127
+        requests) the simulated annealing finds 113 and this 114 (the most) in about a second.
+        """
+        days, n = len(fullest), len(due)
+        most_a_day = [
+            max((p[i] for patterns in fullest for p in patterns), default=0) for i in range(n)
+        ]
+        reached = [i for i in range(n) if most_a_day[i]]
+        scale = max(
+            [1.0]
+            + [sum(p[i] / most_a_day[i] for i in reached) for patterns in fullest for p in patterns]
+        )
+        share = [1 / (most_a_day[i] * scale) if most_a_day[i] else 0.0 for i in range(n)]
+        heaviest_first = sorted(reached, key=lambda i: -share[i])
+        epsilon = 1e-9
+
+        def bound(d: int, waiting: tuple[int, ...]) -> int:
+            # The most of the waiting (due by day d - 1 at the latest) and of those due on
+            # days 0 .. d - 1 that days 0 .. d - 1 can serve.
+            kept = [0] * n
+            load = 0.0
+            for t in range(d):
+                for i in reached:
+                    count = due[i][t] + (waiting[i] if t == d - 1 else 0)
+                    if count:
+                        kept[i] += count
+                        load += count * share[i]
+                if load > t + 1 + epsilon:
+                    for i in heaviest_first:
+                        drop = min(kept[i], math.ceil((load - t - 1 - epsilon) / share[i]))
+                        kept[i] -= drop
+                        load -= drop * share[i]
+                        if load <= t + 1 + epsilon:
+                            break
+            return sum(kept)
+
+        arrived_from = [0] * (days + 1)
+        for d in range(days - 1, -1, -1):
+            arrived_from[d] = arrived_from[d + 1] + sum(due[i][d] for i in range(n))
+        nodes = 0
+        out_of_time = False
+
+        def search(d: int, waiting: tuple[int, ...], goal: int, seen: set, chosen: list) -> bool:
+            nonlocal nodes, out_of_time
+            if d == 0:
+                return True
+            nodes += 1
+            if nodes % CLOCK_CHECK_EVERY == 0 and self.clock() > until:
+                out_of_time = True
+            if out_of_time or (d, waiting) in seen:
+                return False
+            seen.add((d, waiting))
+            on_time_so_far = arrived_from[d] - sum(waiting)
+            day = d - 1
+            arrived = [waiting[i] + due[i][day] for i in range(n)]
+            by_served: dict[tuple[int, ...], tuple] = {}
+            for p in fullest[day]:
+                by_served.setdefault(tuple(map(min, p, arrived)), p)
+            options = list(by_served)
+            ranked = []
+            for served in options:
+                if any(
+                    other != served and all(map(int.__ge__, other, served)) for other in options
+                ):
+                    continue
+                after = tuple(map(int.__sub__, arrived, served))
+                most = on_time_so_far + sum(served) + bound(day, after)
+                if most >= goal:
+                    ranked.append((-most, served, after))
+            ranked.sort()
+            for _most, served, after in ranked:
+                chosen.append(by_served[served])
+                if search(day, after, goal, seen, chosen):
+                    return True
+                chosen.pop()
+            return False
+
+        goal = bound(days, (0,) * n)
+        while goal >= at_least and not out_of_time:
+            chosen: list[tuple] = []
+            if search(days, (0,) * n, goal, set(), chosen):
+                return chosen[::-1]
+            goal -= 1
+        return None
 
     def _cheapest_fit(self, r: int, keys):
         """Return (added km, day, route) of ``r``'s cheapest fitting place on one of ``keys``.
@@ -1921,7 +2031,9 @@ class _Planner:
         days = [k for k in self.tech_keys[tech_id] if self.key_di[k] <= horizon]
         empty = self._snapshot()
         search_until = self.clock() + AREA_SHARE * (until - self.clock())
-        if alone and (self._repack_patterns(tech_id, days, alone, empty, search_until) is None):
+        if alone and (
+            self._repack_patterns(tech_id, days, alone, empty, search_until, exact=True) is None
+        ):
             self._restore(empty)
             self._repack_days(tech_id, days, alone, False, until)
         left = set()

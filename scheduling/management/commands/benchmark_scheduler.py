@@ -7,6 +7,7 @@ were submitted over the last 25 business days, so every one is due within
 the next 5 to 30 business days.
 """
 
+import bisect
 import json
 import os
 import random
@@ -30,9 +31,13 @@ from scheduling.feasibility import max_on_time
 from scheduling.geo import haversine_km, zip_centroids
 from scheduling.models import AppointmentWindow, Technician, TimeOff, Visit
 from scheduling.planner import (
+    PATTERN_ADDRESSES,
+    PATTERN_ALL_ORDERS,
     Assignment,
     Plan,
     PlanRequest,
+    _Planner,
+    fullest_patterns,
     plan_figures,
     plan_first_come_first_served,
 )
@@ -40,6 +45,8 @@ from scheduling.planner import (
 # Small instances for the OR-Tools comparison: (technicians, index of the centre technician).
 INSTANCES = [(5, 0), (5, 17), (10, 33)]
 INSTANCE_REQUESTS = 80
+# Seconds the exact check may search each technician's days.
+EXACT_CHECK_SECONDS = 60.0
 
 
 class _Rollback(Exception):
@@ -244,6 +251,22 @@ class Command(BaseCommand):
         self.stdout.write(
             f"drive-aware check: at most {on_time_possible} of {len(requests)} can be on time"
         )
+        late = {a.request_id for plan in plans for a in plan.assignments if not a.within_target}
+        late.update(pk for plan in plans for pk, _reason in plan.unplaced)
+        started = time.perf_counter()
+        most_alone = _most_on_time_alone(inputs=inputs, requests=requests, drive=drive, late=late)
+        if most_alone:
+            lost = sum(count - most for count, most in most_alone.values())
+            on_time_possible = min(on_time_possible, len(requests) - lost)
+            self.stdout.write(
+                f"exact check (the requests only one technician reaches, its days' patterns "
+                f"searched exactly, {time.perf_counter() - started:.1f} s): at most "
+                f"{len(requests) - lost} of {len(requests)} can be on time; "
+                + ", ".join(
+                    f"technician {tech_id}: {most} of its {count}"
+                    for tech_id, (count, most) in sorted(most_alone.items())
+                )
+            )
         peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         self.stdout.write(
             f"scheduler service (plan + write {result.placed} visits): {service_seconds:.1f} s; "
@@ -360,3 +383,96 @@ class Command(BaseCommand):
         return plan_figures(
             plan=plan, technicians=inputs.technicians, free=inputs.free, drive=drive
         )
+
+
+def _most_on_time_alone(*, inputs, requests, drive, late: set[int]) -> dict[int, tuple[int, int]]:
+    """The most on time of the requests only one technician reaches, for each technician with
+    one of ``late`` (request ids) among them: {technician id: (such requests, most on time)}.
+
+    Such a request can only be on time on its technician's days, whatever the others do, so
+    the requests above the most are late in every plan: a bound beside the drive-aware check
+    (issue 25). The technician's days, nothing else on them but their booked stops, list every
+    pattern of visits they can hold (``_Planner._day_patterns``) and the exact pattern search
+    (``_Planner._most_on_time_patterns``) finds the most; a technician is left out where that
+    is not exact (more addresses than listed, a pattern whose every order was not tried, or
+    more than ``EXACT_CHECK_SECONDS`` of search). It reads the planner's private state (a
+    benchmark's privilege, not an interface).
+    """
+    planner = _Planner(
+        requests=requests,
+        technicians=inputs.technicians,
+        days=inputs.days,
+        free=inputs.free,
+        fixed=inputs.fixed,
+        drive=drive,
+        deadline=float("inf"),
+        rng=random.Random(0),
+        clock=time.monotonic,
+    )
+    planner._reach()
+    alone: dict[int, list[int]] = defaultdict(list)
+    for r in range(planner.n_requests):
+        if len(planner.req_techs[r]) == 1 and planner.last_on_time[r] >= 0:
+            alone[planner.req_techs[r][0]].append(r)
+    technicians = {
+        planner.req_techs[r][0]
+        for r, request in enumerate(requests)
+        if request.id in late and len(planner.req_techs[r]) == 1
+    }
+    found = {}
+    for tech_id in sorted(technicians):
+        pool = alone[tech_id]
+        horizon = max(planner.last_on_time[r] for r in pool)
+        days = sorted(
+            (
+                k
+                for k in planner.tech_keys.get(tech_id, ())
+                if planner.key_di[k] <= horizon and planner.key_hours[k] is not None
+            ),
+            key=planner.key_di.__getitem__,
+        )
+        at: dict[int, list[int]] = defaultdict(list)
+        for r in pool:
+            at[planner.stop_point[r]].append(r)
+        points = sorted(at)
+        if len(points) > PATTERN_ADDRESSES:
+            continue
+        day_dis = [planner.key_di[k] for k in days]
+        due = [[0] * len(days) for _point in points]
+        for i, point in enumerate(points):
+            for r in at[point]:
+                d = bisect.bisect_right(day_dis, planner.last_on_time[r]) - 1
+                if d >= 0:
+                    due[i][d] += 1
+        fullest = []
+        for k in days:
+            patterns = planner._day_patterns(k, [at[point] for point in points])
+            if patterns is None:
+                break
+            # A listing is complete where a pattern one visit longer than any listed one was
+            # tried in every order of its groups (each booked stop, each address).
+            groups = len(planner.route[k]) + max(sum(map(bool, p)) for p in patterns)
+            if groups >= PATTERN_ALL_ORDERS:
+                break
+            fullest.append(fullest_patterns(patterns))
+        else:
+            chosen = planner._most_on_time_patterns(
+                fullest, due, 0, time.monotonic() + EXACT_CHECK_SECONDS
+            )
+            if chosen is not None:
+                found[tech_id] = (len(pool), _patterns_on_time(chosen, due))
+    return found
+
+
+def _patterns_on_time(chosen: list[tuple[int, ...]], due: list[list[int]]) -> int:
+    """How many requests the days' patterns ``chosen`` put on time, ``due[i][d]`` of them at
+    address ``i`` due by day ``d`` (the last day first, each visit takes one waiting)."""
+    on_time = 0
+    for i, arriving in enumerate(due):
+        waiting = 0
+        for d in range(len(chosen) - 1, -1, -1):
+            waiting += arriving[d]
+            served = min(chosen[d][i], waiting)
+            on_time += served
+            waiting -= served
+    return on_time

@@ -345,8 +345,11 @@ class _Planner:
         self.candidates: list[int] = []
         # A planner around an area planned first (``_area_first``): the area's requests booked
         # as stops (their positions in the first planner's requests → technician id, day
-        # index, window id), and when its repair ends (else ``REPAIR_SHARE`` of the time).
+        # index, window id), the area plan's routes of the days they are on (the first
+        # planner's technician-day → its stops), and when its repair ends (else
+        # ``REPAIR_SHARE`` of the time).
         self.area_booked: dict[int, tuple[int, int, int]] = {}
+        self.area_routes: dict[int, list[int]] = {}
         # Who may serve each request, and whether it needs a day of its own (``_reach``).
         self.req_techs: list[list[int]] | None = None
         self.alone: list[bool] = []
@@ -1814,8 +1817,7 @@ class _Planner:
         around that area planned first (``_place`` returns it when it puts more on time)."""
         around = self._place(area_first=True)
         if around is not None:
-            around._finish()
-            return self._merged(around)
+            self._adopt(around)
         self._finish()
         return self.plan
 
@@ -1977,19 +1979,25 @@ class _Planner:
         free = {key: dict(windows) for key, windows in free.items()}
         fixed = {key: list(stops) for key, stops in fixed.items()}
         booked: dict[int, tuple[int, int, int]] = {}
+        area_routes = {}
         for k, route in enumerate(self.route):
             if not any(s < n for s in route):
                 continue
+            area_routes[k] = list(route)
             tech = self.by_id[self.key_tech[k]]
             day = days[self.key_di[k]]
+            # The day's booked stops in the area plan's order (its windows in order too): the
+            # second planner's route of the day starts as this one's, which fits.
+            stops = []
             for rank, _position, stop in self.visits(k, route):
-                if stop < n:
-                    window_id = tech.window_ids[rank]
-                    free[tech.id, day][window_id] -= 1
-                    fixed.setdefault((tech.id, day), []).append(
-                        FixedStop(-1 - stop, requests[stop].point, window_id)
-                    )
-                    booked[stop] = (tech.id, self.key_di[k], window_id)
+                if stop >= n:
+                    stops.append(self.fixed_stops[stop - n])
+                    continue
+                window_id = tech.window_ids[rank]
+                free[tech.id, day][window_id] -= 1
+                stops.append(FixedStop(-1 - stop, requests[stop].point, window_id))
+                booked[stop] = (tech.id, self.key_di[k], window_id)
+            fixed[tech.id, day] = stops
         self._restore(saved)
         around = _Planner(
             requests=[request for r, request in enumerate(requests) if r not in booked],
@@ -2003,6 +2011,7 @@ class _Planner:
             clock=self.clock,
         )
         around.area_booked = booked
+        around.area_routes = area_routes
         around.repair_until = until
         # Who may serve a request does not change with the area's bookings (a day's first
         # booked stops would make ``_reach``'s check on it wrong).
@@ -2061,36 +2070,48 @@ class _Planner:
                 self.day_of[r], self.on_time[r] = k, True
                 left.discard(r)
 
-    def _merged(self, around: _Planner) -> Plan:
-        """The plan of ``around`` (finished) with the area's booked visits as assignments (on
-        time, in their windows and route order; a day they fill alone has no technician-day
-        there and keeps the order they were booked in) and this planner's bound and times."""
-        plan = around.plan
-        reorders = plan.reorders
-        stop_number: dict[tuple[int, int], int] = defaultdict(int)
-        for r, (tech_id, di, window_id) in around.area_booked.items():
-            day = self.days[di]
-            if -1 - r in reorders:
-                order = reorders.pop(-1 - r)
-            else:
-                stop_number[tech_id, di] += 1
-                order = stop_number[tech_id, di]
-                plan.routes.setdefault((tech_id, day), []).append(self.requests[r].point)
-            plan.assignments.append(
-                Assignment(
-                    request_id=self.requests[r].id,
-                    technician_id=tech_id,
-                    day=day,
-                    window_id=window_id,
-                    route_order=order,
-                    within_target=True,
-                )
-            )
-        plan.on_time_possible = self.plan.on_time_possible
-        for phase in ("flow", "construction"):
-            plan.timings[phase] += self.plan.timings[phase]
-        plan.timings["repair"] = self.plan.timings["repair"]
-        return plan
+    def _adopt(self, around: _Planner) -> None:
+        """Take over the placement of ``around`` (placed, not finished), the area's booked
+        visits becoming this planner's requests on their days again, so the improvement phase
+        may move them too (on time: it keeps every on-time request on time).
+
+        A day ``around`` has a technician-day for takes its route, the area's visits in it in
+        their order; a day the area's visits fill has none there and takes the area plan's
+        route. Booked stops of earlier runs stay on their days, in that order.
+        """
+        n = self.n_requests
+        rest = [r for r in range(n) if r not in around.area_booked]
+        key_of = {key: k for k, key in enumerate(self.keys)}
+        stop_of = {
+            (k, self.fixed_stops[s - n].visit_id): s
+            for k, route in enumerate(self.route)
+            for s in route
+            if s >= n
+        }
+        covered = {key_of[key] for key in around.keys}
+        self.route = [
+            [] if k in covered else list(around.area_routes[k]) for k in range(len(self.keys))
+        ]
+        around_n = around.n_requests
+        for ka, route in enumerate(around.route):
+            k = key_of[around.keys[ka]]
+            for s in route:
+                if s < around_n:
+                    self.route[k].append(rest[s])
+                    continue
+                visit_id = around.fixed_stops[s - around_n].visit_id
+                area = -1 - visit_id in around.area_booked
+                self.route[k].append(-1 - visit_id if area else stop_of[k, visit_id])
+        self.key_left = [
+            places - len(route) for places, route in zip(self.key_places, self.route, strict=True)
+        ]
+        self.day_of, self.on_time = [-1] * n, [False] * n
+        for k, route in enumerate(self.route):
+            for r in route:
+                if r < n:
+                    self.day_of[r] = k
+                    self.on_time[r] = self.key_di[k] <= self.last_on_time[r]
+        self.unbooked = [rest[i] for i in around.unbooked]
 
     def _repack_late(self, waiting: list[int], until: float) -> None:
         """Pack again the days of each technician who serves a request in ``waiting``.

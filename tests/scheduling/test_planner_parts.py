@@ -31,6 +31,7 @@ from scheduling.planner import (
 )
 
 from .step_clock import STEP, StepClock
+from .test_planner_rules import DRIVE, _booked_near_home, _desert_with_a_busy_neighbour
 
 DAYS = [dt.date(2026, 12, 1), dt.date(2026, 12, 2), dt.date(2026, 12, 3)]
 HOME = (34.06, -118.08)
@@ -412,6 +413,37 @@ def _assert_state_is_consistent(planner) -> None:
         else:
             assert r in planner.route[k]
             assert planner.on_time[r] == (planner.key_di[k] <= planner.last_on_time[r])
+
+
+def test_the_area_planned_first_taken_over_keeps_the_plans_books_straight():
+    """The desert family's seed 100 with a visit booked before on every day
+    (``test_a_day_the_area_planned_first_fills_keeps_its_booked_visit_and_its_order``): the plan
+    around the area planned first is kept, and taken over (``_adopt``) every day fits, with its
+    places left and its booked visits, and as many are on time as there."""
+    requests, techs, days, free = _desert_with_a_busy_neighbour(100)
+    fixed = _booked_near_home(techs, days, [(2, -1), (1, 0), (1, -1), (2, 0), (2, -2), (1, -2)])
+    clock = StepClock()
+    planner = _Planner(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        fixed=fixed,
+        drive=DRIVE,
+        deadline=clock() + 30_000 * STEP,
+        rng=random.Random(0),
+        clock=clock,
+    )
+    around = planner._place(area_first=True)
+    assert around is not None
+    on_time = around.on_time_count()
+
+    planner._adopt(around)
+
+    _assert_state_is_consistent(planner)
+    assert sum(planner.on_time) == on_time
+    n = planner.n_requests
+    assert sorted(s for route in planner.route for s in route if s >= n) == list(range(n, n + 6))
 
 
 @pytest.mark.parametrize("seed", range(40))

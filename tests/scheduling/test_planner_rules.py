@@ -5,7 +5,7 @@ import datetime as dt
 import itertools
 import math
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -677,6 +677,75 @@ def test_a_desert_area_planned_first_has_as_many_on_time_as_the_check_allows(see
         hours = dict(zip(tech.window_ids, DAY, strict=True))
         stops = [(by_id[a.request_id].point, a.window_id) for a in visits]
         assert _day_timeline_fits(tech, stops, hours)
+
+
+def _booked_near_home(techs, days, where) -> dict:
+    """Visits booked before: for each (technician, day index) of ``where``, one 5, 10, 15 ...
+    km north of the technician's home, in its first window, then its second, by turns."""
+    fixed = {}
+    for j, (tech_id, di) in enumerate(where):
+        tech = next(t for t in techs if t.id == tech_id)
+        point = _point_at(tech.home, 5 + 5 * j, 0)
+        fixed[tech_id, days[di]] = [FixedStop(9001 + j, point, tech.window_ids[j % 2])]
+    return fixed
+
+
+def _assert_days_keep_their_booked_visits(plan, requests, techs, free, fixed) -> None:
+    """Every request booked or reported once; each day in order 1, 2, ... with its booked
+    visits among them (``plan.reorders``), within its working day, no window over its free
+    places."""
+    booked = Counter(a.request_id for a in plan.assignments)
+    reported = Counter(pk for pk, _reason in plan.unplaced)
+    assert booked + reported == Counter(r.id for r in requests)
+    by_id = {r.id: r for r in requests}
+    tech_of = {t.id: t for t in techs}
+    days_of: dict = defaultdict(list)
+    for a in plan.assignments:
+        days_of[a.technician_id, a.day].append(
+            (a.route_order, by_id[a.request_id].point, a.window_id)
+        )
+    for key, stops in fixed.items():
+        for stop in stops:
+            if key in days_of:
+                order = plan.reorders[stop.visit_id]
+                days_of[key].append((order, stop.point, stop.window_id))
+    for (tech_id, day), stops in days_of.items():
+        stops.sort()
+        assert [order for order, _point, _window in stops] == list(range(1, len(stops) + 1))
+        tech = tech_of[tech_id]
+        hours = dict(zip(tech.window_ids, DAY, strict=True))
+        assert _day_timeline_fits(tech, [(point, window) for _o, point, window in stops], hours)
+        in_window = Counter(
+            a.window_id for a in plan.assignments if (a.technician_id, a.day) == (tech_id, day)
+        )
+        assert all(in_window[w] <= free[tech_id, day][w] for w in in_window)
+
+
+def _plan_with_booked(requests, techs, days, free, fixed):
+    return plan_schedule(
+        requests=requests,
+        technicians=techs,
+        days=days,
+        free=free,
+        fixed=fixed,
+        drive=DRIVE,
+        time_limit=30_000 * STEP,
+        clock=StepClock(),
+    )
+
+
+def test_a_day_the_area_planned_first_fills_keeps_its_booked_visit_and_its_order():
+    # Seed 100 with a visit booked before on every day of both technicians: the area's visits
+    # fill technician 1's first day and technician 2's last (their places all taken, so the
+    # plan around the area has no such day), and another day of technician 1 holds two of
+    # them, one in each window, with the booked afternoon visit 30 km north. Each day keeps
+    # the area plan's order (the booked afternoon visit between the two, it did not fit).
+    requests, techs, days, free = _desert_with_a_busy_neighbour(100)
+    fixed = _booked_near_home(techs, days, [(2, -1), (1, 0), (1, -1), (2, 0), (2, -2), (1, -2)])
+
+    plan = _plan_with_booked(requests, techs, days, free, fixed)
+
+    _assert_days_keep_their_booked_visits(plan, requests, techs, free, fixed)
 
 
 def _assert_brute_force_reached(seed: int, **family) -> None:

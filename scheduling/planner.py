@@ -20,9 +20,11 @@
    nowhere are reported, not booked. Where requests that need a day of their own are still
    waiting in an area one technician alone reaches but shares addresses of with neighbours
    (a desert 100-140 km out), the area is also planned first, on an empty plan: that
-   technician's days packed for the requests only it reaches, the shared ones on the
-   neighbours' latest days; a second planner places every other request around those visits
-   (booked stops) as above, and its plan is kept when it puts more on time (``_area_first``).
+   technician's days packed for the requests only it reaches (the local search, then an exact
+   search over the days' patterns), the shared ones on the neighbours' latest days; a second
+   planner places every other request around those visits (booked stops) as above, and when
+   it puts more on time its placement is taken over, the area's visits movable again
+   (``_area_first``, ``_adopt``).
 3. **Improvement.** Moves of one request and swaps of two between technician-days, accepted
    when they shorten the total drive, under every hard rule (territory, places per window, time
    off, target dates, the working day), until no move helps or the time limit is reached. Then
@@ -1814,7 +1816,8 @@ class _Planner:
     def run(self) -> Plan:
         """Plan every request: place them (``_place``), improve the plan and order each day
         (``_finish``). Where an area stays late, a second planner may plan everything else
-        around that area planned first (``_place`` returns it when it puts more on time)."""
+        around that area planned first (``_place`` returns it when it puts more on time); its
+        placement is then taken over (``_adopt``) before the improvement."""
         around = self._place(area_first=True)
         if around is not None:
             self._adopt(around)

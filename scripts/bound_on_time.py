@@ -2,11 +2,11 @@
 
 Issue 25: the drive-aware check (``scheduling.feasibility.max_on_time_driving``) says at most
 9,988 of the 10,000 benchmark requests can be on time, and a bound over the desert technician's
-own requests says 9,987; the planner reaches 9,986 (9,980-9,986 with the technicians' ids
-shuffled). Both let the desert area's neighbours take every request they share with it,
-although a day that visits a ZIP 100 km out holds only a few visits. This program counts that
-too, as one mixed-integer program over the whole benchmark (SCIP through OR-Tools, which stays
-out of the portal's runtime):
+own requests says 9,987; the planner reached 9,986 then (9,980-9,986 with the technicians' ids
+shuffled), 9,987 since the twelfth round. Both let the desert area's neighbours take every
+request they share with it, although a day that visits a ZIP 100 km out holds only a few visits.
+This program counts that too, as one mixed-integer program over the whole benchmark (SCIP
+through OR-Tools, which stays out of the portal's runtime):
 
 - *Every technician* (the drive-aware relaxation): a request on a day of technician ``t``
   takes at least 1/m of that day, where m is the most visits a day can hold after driving to it

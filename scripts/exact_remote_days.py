@@ -2,10 +2,12 @@
 
 Issue 25: on the 10,000-request benchmark every late request is in one technician's desert area,
 where a visit 100-140 km out fills most of a working day; the drive-aware check (a relaxation)
-says at most 9,988 can be on time, the planner reaches 9,986 (9,980-9,982 before it emptied
-the neighbours' earliest days first; 9,969-9,973 before it emptied the neighbours' days along
-augmenting paths). This script answers, for the technician with the most late requests, three
-questions with an exact integer program:
+says at most 9,988 can be on time; the planner reached 9,986 (9,980-9,982 before it emptied the
+neighbours' earliest days first; 9,969-9,973 before it emptied the neighbours' days along
+augmenting paths), and 9,987, the most, since it plans the area first and packs it exactly
+(BENCHMARKS.md, "Issue 25, twelfth round"; ``benchmark_scheduler`` prints part 1's bound with
+the planner's own exact search). This script answers, for the technician with the most late
+requests, three questions with an exact integer program:
 
 1. *A bound.* Of that technician's requests, those no other technician can reach within a
    working day can only be on time on its own days. The most of them that can be on time, with

@@ -2,8 +2,9 @@
 
 Issue 25: `exact_remote_days.py` proves that of the 127 benchmark requests only the desert
 technician reaches, at most 114 can be on time (part 1), so at most 9,987 of 10,000; the planner
-reaches 9,986. This script shows that 9,987 is reachable, and how: plan the area first, exactly,
-then everything else around it.
+reached 9,986 then (9,987 since the twelfth round, which plans the area first itself). This
+script shows that 9,987 is reachable, and how: plan the area first, exactly, then everything
+else around it.
 
 1. *The area's plan* (an integer program, SCIP through OR-Tools, which stays out of the portal's
    runtime). The desert technician's days each take one of the day patterns it can drive
@@ -26,8 +27,8 @@ On the benchmark of 2026-12-02: part 1 gives 114 (optimal); the program's first 
 77 s (56 days of the area, 27 of them the neighbours', 186 requests on time on them); around
 them our planner puts 9,801 of the other 9,814 requests on time (the 13 late are the area's own
 that part 1 leaves late): **9,987 of 10,000 on time**, the bound. So the most possible is 9,987,
-our plan is one short, and planning the area first is what the planner lacks (BENCHMARKS.md,
-"Issue 25, eleventh round").
+our plan was one short, and planning the area first was what the planner lacked (BENCHMARKS.md,
+"Issue 25, eleventh round" and "twelfth round").
 
     python manage.py benchmark_scheduler --export-instances var/instances
     python -m venv /tmp/ortools && /tmp/ortools/bin/pip install ortools networkx
